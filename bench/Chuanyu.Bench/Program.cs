@@ -1,0 +1,1 @@
+namespace Chuanyu.Bench; public static class P { public static void Main() { } }

@@ -1,0 +1,101 @@
+using System.Text;
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Chuanyu.Web.Data;
+
+/// <summary>
+/// The one DbContext of the platform. Identity's user tables plus each feature's own tables; roles are our own
+/// scoped <see cref="RoleGrant"/> rows rather than Identity's global roles.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
+    : IdentityUserContext<AppUser, Guid>(options)
+{
+    public DbSet<Region> Regions => Set<Region>();
+    public DbSet<District> Districts => Set<District>();
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Enum>().HaveConversion<string>();
+        if (Database.IsSqlite())
+        {
+            // SQLite has no date type; store UTC instants as sortable integers (ticks) so ORDER BY and range
+            // comparisons run in the engine.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToTicksConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<IdentityUserToken<Guid>>().Property(x => x.LoginProvider).HasMaxLength(128);
+        builder.Entity<IdentityUserToken<Guid>>().Property(x => x.Name).HasMaxLength(128);
+        builder.Entity<IdentityUserLogin<Guid>>().Property(x => x.LoginProvider).HasMaxLength(128);
+        builder.Entity<IdentityUserLogin<Guid>>().Property(x => x.ProviderKey).HasMaxLength(128);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        ApplySnakeCaseNames(builder);
+    }
+
+    /// <summary>snake_case for every table, column, key and index: what PostgreSQL DBAs expect and what raw SQL reads best.</summary>
+    private static void ApplySnakeCaseNames(ModelBuilder builder)
+    {
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName()!;
+            table = table.StartsWith("AspNet", StringComparison.Ordinal) ? "identity_" + ToSnake(table[6..]) : ToSnake(table);
+            entity.SetTableName(table);
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnake(property.Name));
+            }
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName(ToSnake(key.GetName()!));
+            }
+            foreach (var fk in entity.GetForeignKeys())
+            {
+                fk.SetConstraintName(ToSnake(fk.GetConstraintName()!));
+            }
+            foreach (var index in entity.GetIndexes())
+            {
+                index.SetDatabaseName(ToSnake(index.GetDatabaseName()!));
+            }
+        }
+    }
+
+    internal static string ToSnake(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                {
+                    sb.Append('_');
+                }
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>UTC ticks; the offset is always zero because the platform stores UTC only.</summary>
+internal sealed class DateTimeOffsetToTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks,
+    v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary><c>Database:Provider</c>: Sqlite (default, embedded) or Postgres (<c>ConnectionStrings:Postgres</c>).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Folder for the SQLite file when <c>ConnectionStrings:Sqlite</c> is not given.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Apply pending migration scripts at start-up (the <c>migrate</c> command always does).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(options);
+        var connectionString = ResolveConnectionString(options, configuration, environment);
+        services.AddDbContextPool<AppDbContext>(db =>
+        {
+            if (options.Provider == DatabaseProvider.Postgres)
+            {
+                db.UseNpgsql(connectionString);
+            }
+            else
+            {
+                db.UseSqlite(connectionString);
+            }
+        });
+        services.AddSingleton(new DatabaseConnection(options.Provider, connectionString));
+        services.AddTransient<MigrationRunner>();
+        return services;
+    }
+
+    private static string ResolveConnectionString(DatabaseOptions options, IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            return configuration.GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
+        }
+        var configured = configuration.GetConnectionString("Sqlite");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+        var dir = Path.IsPathRooted(options.DataDirectory)
+            ? options.DataDirectory
+            : Path.Combine(environment.ContentRootPath, options.DataDirectory);
+        Directory.CreateDirectory(dir);
+        // WAL lets readers proceed while one writer commits; the busy timeout makes writers queue instead of failing.
+        return $"Data Source={Path.Combine(dir, "chuanyu.db")};Cache=Shared;Pooling=True;Default Timeout=30";
+    }
+}
+
+public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString);

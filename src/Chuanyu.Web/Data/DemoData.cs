@@ -1,0 +1,137 @@
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Data;
+
+/// <summary>
+/// Demo organisations and accounts for a first run. Only seeded when <c>Demo:Seed</c> is true and the environment is
+/// Development or Demo, so a production deployment can never carry a known password. The institutions are real
+/// ones of both regions; their credit codes are generated (structurally valid, with correct check characters),
+/// not their registered codes.
+/// </summary>
+public static class DemoData
+{
+    public const string Password = "Chuanyu@2026";
+
+    public sealed record DemoOrganization(string Key, string Name, OrganizationKind Kind, string DistrictCode, string Address, string CreditPrefix, bool Verified = true);
+
+    public sealed record DemoAccount(string Email, string DisplayName, PlatformRole Role, string? Region = null, string? Org = null);
+
+    public static readonly DemoOrganization[] Organizations =
+    [
+        new("cqst", "重庆市科学技术局", OrganizationKind.GovernmentAgency, "500112", "重庆市渝北区青枫北路", "11"),
+        new("scst", "四川省科学技术厅", OrganizationKind.GovernmentAgency, "510105", "四川省成都市青羊区", "11"),
+        new("cqu", "重庆大学", OrganizationKind.University, "500106", "重庆市沙坪坝区沙正街174号", "12"),
+        new("swu", "西南大学", OrganizationKind.University, "500109", "重庆市北碚区天生路2号", "12"),
+        new("scu", "四川大学", OrganizationKind.University, "510107", "四川省成都市武侯区一环路南一段24号", "12"),
+        new("uestc", "电子科技大学", OrganizationKind.University, "510117", "四川省成都市高新区（西区）西源大道2006号", "12"),
+        new("cib", "中国科学院成都生物研究所", OrganizationKind.ResearchInstitute, "510107", "四川省成都市武侯区人民南路四段9号", "12"),
+        new("cqmetro", "重庆市计量质量检测研究院", OrganizationKind.ServiceProvider, "500112", "重庆市渝北区", "12"),
+        new("rongxin", "成都蓉芯微纳检测技术有限公司", OrganizationKind.Enterprise, "510116", "四川省成都市双流区（示例企业）", "91"),
+        new("yuxin", "重庆渝新智能装备有限公司", OrganizationKind.Enterprise, "500112", "重庆市渝北区（示例企业，待审核）", "91", Verified: false),
+    ];
+
+    public static readonly DemoAccount[] Accounts =
+    [
+        new("admin@chuanyu.demo", "平台管理员", PlatformRole.PlatformAdmin),
+        new("cq.admin@chuanyu.demo", "重庆市科技局 刘敏", PlatformRole.RegionAdmin, Region: "500000", Org: "cqst"),
+        new("sc.admin@chuanyu.demo", "四川省科技厅 王强", PlatformRole.RegionAdmin, Region: "510000", Org: "scst"),
+        new("cqu.admin@chuanyu.demo", "重庆大学 陈静（单位管理员）", PlatformRole.OrgAdmin, Org: "cqu"),
+        new("cqu.instrument@chuanyu.demo", "重庆大学 张伟（仪器管理员）", PlatformRole.ResourceManager, Org: "cqu"),
+        new("scu.researcher@chuanyu.demo", "四川大学 李娜（研究员）", PlatformRole.Member, Org: "scu"),
+        new("engineer@chuanyu.demo", "蓉芯检测 赵磊（工程师）", PlatformRole.Member, Org: "rongxin"),
+        new("expert1@chuanyu.demo", "电子科技大学 周建国（专家）", PlatformRole.Expert, Org: "uestc"),
+        new("expert2@chuanyu.demo", "西南大学 吴晓梅（专家）", PlatformRole.Expert, Org: "swu"),
+        new("techmanager@chuanyu.demo", "技术经理人 孙浩", PlatformRole.TechManager),
+        new("auditor@chuanyu.demo", "审计员 郑洁", PlatformRole.Auditor),
+    ];
+
+    public static bool ShouldSeed(IConfiguration configuration, IHostEnvironment env) =>
+        configuration.GetValue<bool>("Demo:Seed") && (env.IsDevelopment() || env.IsEnvironment("Demo"));
+
+    public static async Task SeedAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        if (await db.Users.AnyAsync(u => u.Email == Accounts[0].Email, ct))
+        {
+            return;
+        }
+        var users = services.GetRequiredService<UserManager<AppUser>>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var audit = services.GetRequiredService<AuditLog>();
+        var now = clock.GetUtcNow();
+
+        var orgIds = new Dictionary<string, Guid>();
+        var serial = 0;
+        foreach (var o in Organizations)
+        {
+            var id = Guid.CreateVersion7();
+            orgIds[o.Key] = id;
+            db.Organizations.Add(new Organization
+            {
+                Id = id,
+                Name = o.Name,
+                Kind = o.Kind,
+                CreditCode = MakeCreditCode(o.CreditPrefix, o.DistrictCode, ++serial),
+                RegionCode = o.DistrictCode.StartsWith("50", StringComparison.Ordinal) ? "500000" : "510000",
+                DistrictCode = o.DistrictCode,
+                Address = o.Address,
+                Status = o.Verified ? OrganizationStatus.Verified : OrganizationStatus.Pending,
+                CreatedAt = now,
+                VerifiedAt = o.Verified ? now : null,
+            });
+        }
+
+        var userIds = new Dictionary<string, Guid>();
+        foreach (var a in Accounts)
+        {
+            var (user, errors) = await Registration.CreateUserAsync(users, a.Email, Password, a.DisplayName, clock);
+            if (user is null)
+            {
+                throw new InvalidOperationException($"Demo account {a.Email}: {string.Join("; ", errors.SelectMany(e => e.Value))}");
+            }
+            user.EmailConfirmed = true;
+            await users.UpdateAsync(user);
+            userIds[a.Email] = user.Id;
+            if (a.Org is not null)
+            {
+                db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), OrganizationId = orgIds[a.Org], UserId = user.Id, Status = MembershipStatus.Approved, RequestedAt = now, DecidedAt = now });
+                db.RoleGrants.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = user.Id, Role = PlatformRole.Member, OrganizationId = orgIds[a.Org], GrantedAt = now });
+            }
+            if (a.Role != PlatformRole.Member)
+            {
+                var orgScoped = a.Role is PlatformRole.OrgAdmin or PlatformRole.ResourceManager;
+                db.RoleGrants.Add(new RoleGrant
+                {
+                    Id = Guid.CreateVersion7(),
+                    UserId = user.Id,
+                    Role = a.Role,
+                    RegionCode = a.Region,
+                    OrganizationId = orgScoped ? orgIds[a.Org!] : null,
+                    GrantedAt = now,
+                });
+            }
+        }
+        // Work waiting for the demo administrators: a pending organisation (above) and a pending membership request.
+        db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), OrganizationId = orgIds["cqu"], UserId = userIds["techmanager@chuanyu.demo"], Status = MembershipStatus.Pending, RequestedAt = now });
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("demo.seed", null, detail: $"{Organizations.Length} organisations, {Accounts.Length} accounts", ct: ct);
+    }
+
+    /// <summary>A structurally valid credit code: authority+type, division, a GB 11714 organisation code with its check digit, then the GB 32100 check.</summary>
+    internal static string MakeCreditCode(string prefix, string divisionCode, int serial)
+    {
+        var body = (73_000_000 + (serial * 104_729 % 9_000_000)).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+        int[] w = [3, 7, 9, 10, 5, 8, 4, 2];
+        var sum = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            sum += (body[i] - '0') * w[i];
+        }
+        var c = 11 - (sum % 11);
+        var check = c == 10 ? "X" : c == 11 ? "0" : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return CreditCode.Complete(prefix + divisionCode + body + check);
+    }
+}

@@ -1,0 +1,357 @@
+using System.ComponentModel;
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
+public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, bool AcceptTerms);
+public sealed record RoleDto(PlatformRole Role, string? RegionCode, Guid? OrganizationId);
+public sealed record MeDto(Guid Id, string Email, string DisplayName, bool TwoFactorEnabled, IReadOnlyList<RoleDto> Roles, IReadOnlyList<MyOrganizationDto> Organizations);
+public sealed record MyOrganizationDto(Guid Id, string Name, OrganizationStatus Status, MembershipStatus MembershipStatus);
+public sealed record DistrictDto(string Code, string Name, DistrictLevel Level, string? ParentCode);
+public sealed record RegionDto(string Code, string Name, string ShortName, IReadOnlyList<DistrictDto> Districts);
+public sealed record OrganizationDto(Guid Id, string Name, OrganizationKind Kind, string CreditCode, string RegionCode, string DistrictCode, string? Address, OrganizationStatus Status, DateTimeOffset CreatedAt);
+public sealed record PagedList<T>(int Total, int PageNumber, int PageSize, IReadOnlyList<T> Items);
+public sealed record VerifyRequest(bool Approve, string? Note);
+public sealed record DecisionRequest(bool Approve);
+public sealed record OrganizationRoleRequest(Guid UserId, PlatformRole Role, bool Grant = true);
+public sealed record RoleGrantRequest(Guid UserId, PlatformRole Role, string? RegionCode, Guid? OrganizationId);
+
+public static class AccountsApi
+{
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Accounts");
+
+        var auth = api.MapGroup("/auth");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous()
+            .WithSummary("Sign in with e-mail and password (and a TOTP code when two-factor is on); returns a bearer token.");
+        auth.MapPost("/register", RegisterAsync).AllowAnonymous().WithSummary("Create an account.");
+
+        api.MapGet("/me", GetMeAsync).RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in user with scoped roles.");
+        api.MapGet("/regions", GetRegionsAsync).AllowAnonymous().WithSummary("Regions with their districts (GB/T 2260).");
+
+        var orgs = api.MapGroup("/organizations").WithTags("Organizations");
+        orgs.MapGet("/", ListOrganizationsAsync).AllowAnonymous();
+        orgs.MapGet("/{id:guid}", GetOrganizationAsync).AllowAnonymous();
+        orgs.MapPost("/", CreateOrganizationAsync).RequireAuthorization(Policies.SignedIn);
+        orgs.MapPost("/{id:guid}/verification", VerifyOrganizationAsync).RequireAuthorization(Policies.AnyRegionAdmin);
+        orgs.MapGet("/{id:guid}/members", ListMembersAsync).RequireAuthorization(Policies.SignedIn);
+        orgs.MapPost("/{id:guid}/memberships", RequestMembershipAsync).RequireAuthorization(Policies.SignedIn);
+        orgs.MapPost("/{id:guid}/memberships/{membershipId:guid}/decision", DecideMembershipAsync).RequireAuthorization(Policies.SignedIn);
+        orgs.MapPost("/{id:guid}/roles", SetOrganizationRoleAsync).RequireAuthorization(Policies.SignedIn);
+
+        var admin = api.MapGroup("/admin").WithTags("Administration");
+        admin.MapPost("/role-grants", GrantRoleAsync).RequireAuthorization(Policies.PlatformAdmin);
+        admin.MapDelete("/role-grants/{id:guid}", RevokeRoleAsync).RequireAuthorization(Policies.PlatformAdmin);
+        admin.MapGet("/audit/verification", VerifyAuditAsync).RequireAuthorization(Policies.AuditReader);
+        admin.MapGet("/outbox", ListOutboxAsync).RequireAuthorization(Policies.PlatformAdmin);
+        return app;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(
+        LoginRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users, AuditLog audit, IHostEnvironment env)
+    {
+        if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [string.IsNullOrWhiteSpace(request.Email) ? "email" : "password"] = ["请填写邮箱和密码。"],
+            });
+        }
+        var user = await users.FindByEmailAsync(request.Email.Trim());
+        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
+        if (user is null)
+        {
+            await audit.RecordAsync("auth.login", $"email:{request.Email.Trim()}", AuditOutcome.Failure, "unknown account (api)", actorName: request.Email.Trim());
+            return InvalidCredentials();
+        }
+        var result = await signIn.PasswordSignInAsync(user, request.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor)
+        {
+            if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
+            {
+                return TypedResults.Problem(statusCode: 401, title: "需要双因素验证码", detail: "该账号已启用双因素认证，请同时提交 twoFactorCode（身份验证器中的 6 位数字）。");
+            }
+            result = await signIn.TwoFactorAuthenticatorSignInAsync(request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal), false, false);
+        }
+        if (result.IsLockedOut)
+        {
+            await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, "locked out (api)", user.Id, user.Email);
+            return TypedResults.Problem(statusCode: 423, title: "账号已锁定", detail: "登录失败次数过多，账号已临时锁定，请稍后再试或通过“忘记密码”重置。");
+        }
+        if (!result.Succeeded)
+        {
+            await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, "wrong password or code (api)", user.Id, user.Email);
+            return InvalidCredentials();
+        }
+        await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Success, "api", user.Id, user.Email);
+        // SignInManager has already written the token response (accessToken, expiresIn, refreshToken).
+        return TypedResults.Empty;
+
+        static ProblemHttpResult InvalidCredentials() =>
+            TypedResults.Problem(statusCode: 401, title: "邮箱或密码不正确", detail: "请检查后重试；连续多次失败后账号将被临时锁定。");
+    }
+
+    private static async Task<Results<Created<MeDto>, ValidationProblem>> RegisterAsync(
+        RegisterRequest request, UserManager<AppUser> users, AuditLog audit, TimeProvider clock)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Trim().Length > 50)
+        {
+            errors.Add("displayName", "请填写姓名（不超过 50 个字）。");
+        }
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(request.Email))
+        {
+            errors.Add("email", "请填写有效的邮箱地址。");
+        }
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors.Add("password", "请设置密码。");
+        }
+        if (!request.AcceptTerms)
+        {
+            errors.Add("acceptTerms", "请阅读并同意用户协议和隐私政策。");
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var (user, identityErrors) = await Registration.CreateUserAsync(users, request.Email!, request.Password!, request.DisplayName!, clock);
+        if (user is null)
+        {
+            return TypedResults.ValidationProblem(identityErrors);
+        }
+        await audit.RecordAsync("account.register", $"user:{user.Id}", actorId: user.Id, actorName: user.Email);
+        return TypedResults.Created("/api/v1/me", new MeDto(user.Id, user.Email!, user.DisplayName, false, [], []));
+    }
+
+    private static async Task<Ok<MeDto>> GetMeAsync(CurrentUser me, AppDbContext db, CancellationToken ct)
+    {
+        var orgs = await (from m in db.Memberships.AsNoTracking()
+                          join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
+                          where m.UserId == me.Id
+                          orderby o.Name
+                          select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
+        return TypedResults.Ok(new MeDto(me.Id!.Value, me.Email ?? "", me.DisplayName ?? "", me.TwoFactorEnabled,
+            me.Grants.OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList(), orgs));
+    }
+
+    private static async Task<Ok<List<RegionDto>>> GetRegionsAsync(AppDbContext db, CancellationToken ct)
+    {
+        var regions = await db.Regions.AsNoTracking().OrderBy(r => r.SortOrder).ToListAsync(ct);
+        var districts = await db.Districts.AsNoTracking().OrderBy(d => d.Code).ToListAsync(ct);
+        return TypedResults.Ok(regions.Select(r => new RegionDto(r.Code, r.Name, r.ShortName,
+            districts.Where(d => d.RegionCode == r.Code).Select(d => new DistrictDto(d.Code, d.Name, d.Level, d.ParentCode)).ToList())).ToList());
+    }
+
+    private static async Task<Results<Ok<PagedList<OrganizationDto>>, ValidationProblem>> ListOrganizationsAsync(
+        AppDbContext db, CurrentUser me, string? q, string? regionCode, OrganizationKind? kind, OrganizationStatus? status,
+        [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
+    {
+        if (page < 1 || pageSize is < 1 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 ? "page" : "pageSize"] = ["页码从 1 开始，每页 1–100 条。"] });
+        }
+        if (q?.Length > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["查询词不能超过 100 个字。"] });
+        }
+        var query = OrganizationQueries.Visible(db, me);
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = q.Trim();
+            query = query.Where(o => o.Name.Contains(term) || o.CreditCode == term.ToUpperInvariant());
+        }
+        if (regionCode is not null)
+        {
+            query = query.Where(o => o.RegionCode == regionCode);
+        }
+        if (kind is not null)
+        {
+            query = query.Where(o => o.Kind == kind);
+        }
+        if (status is not null)
+        {
+            query = query.Where(o => o.Status == status);
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(o => new OrganizationDto(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<OrganizationDto>(total, page, pageSize, items));
+    }
+
+    private static async Task<Results<Ok<OrganizationDto>, NotFound>> GetOrganizationAsync(Guid id, AppDbContext db, OrganizationService service, CancellationToken ct)
+    {
+        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        return org is null || !service.CanSee(org) ? TypedResults.NotFound() : TypedResults.Ok(ToDto(org));
+    }
+
+    private static async Task<Results<Created<OrganizationDto>, ValidationProblem>> CreateOrganizationAsync(
+        OrganizationInput input, OrganizationService service, CancellationToken ct)
+    {
+        var (org, errors) = await service.CreateAsync(input, ct);
+        return org is null ? TypedResults.ValidationProblem(errors) : TypedResults.Created($"/api/v1/organizations/{org.Id}", ToDto(org));
+    }
+
+    private static async Task<IResult> VerifyOrganizationAsync(Guid id, VerifyRequest request, OrganizationService service, CancellationToken ct) =>
+        ToHttp(await service.VerifyAsync(id, request.Approve, request.Note, ct));
+
+    private static async Task<IResult> ListMembersAsync(Guid id, AppDbContext db, OrganizationService service, CancellationToken ct)
+    {
+        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (org is null || !service.CanSee(org))
+        {
+            return TypedResults.NotFound();
+        }
+        if (!service.CanManageMembers(org) && !service.CanVerify(org))
+        {
+            return Forbidden();
+        }
+        return TypedResults.Ok(await service.ListMembersAsync(id, ct));
+    }
+
+    private static async Task<IResult> RequestMembershipAsync(Guid id, OrganizationService service, CancellationToken ct) =>
+        ToHttp(await service.RequestMembershipAsync(id, ct), StatusCodes.Status202Accepted);
+
+    private static async Task<IResult> DecideMembershipAsync(Guid id, Guid membershipId, DecisionRequest request, OrganizationService service, CancellationToken ct) =>
+        ToHttp(await service.DecideMembershipAsync(id, membershipId, request.Approve, ct));
+
+    private static async Task<IResult> SetOrganizationRoleAsync(Guid id, OrganizationRoleRequest request, OrganizationService service, CancellationToken ct) =>
+        ToHttp(await service.SetOrganizationRoleAsync(id, request.UserId, request.Role, request.Grant, ct));
+
+    private static async Task<IResult> GrantRoleAsync(RoleGrantRequest request, AppDbContext db, CurrentUser me, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (!Enum.IsDefined(request.Role))
+        {
+            errors.Add("role", "未知角色。");
+        }
+        if (!await db.Users.AnyAsync(u => u.Id == request.UserId, ct))
+        {
+            errors.Add("userId", "用户不存在。");
+        }
+        var needsRegion = request.Role == PlatformRole.RegionAdmin;
+        var needsOrg = request.Role is PlatformRole.OrgAdmin or PlatformRole.ResourceManager or PlatformRole.Member;
+        if (needsRegion != (request.RegionCode is not null) || (request.RegionCode is not null && !await db.Regions.AnyAsync(r => r.Code == request.RegionCode, ct)))
+        {
+            errors.Add("regionCode", needsRegion ? "地区管理员须指定有效的地区代码。" : "该角色不按地区授予。");
+        }
+        if (needsOrg != (request.OrganizationId is not null) || (request.OrganizationId is not null && !await db.Organizations.AnyAsync(o => o.Id == request.OrganizationId, ct)))
+        {
+            errors.Add("organizationId", needsOrg ? "单位角色须指定有效的单位。" : "该角色不按单位授予。");
+        }
+        if (request.UserId == me.Id)
+        {
+            errors.Add("userId", "不能给自己授予角色。");
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        if (await db.RoleGrants.AnyAsync(g => g.UserId == request.UserId && g.Role == request.Role && g.RegionCode == request.RegionCode && g.OrganizationId == request.OrganizationId, ct))
+        {
+            return TypedResults.Problem(statusCode: 409, title: "角色已存在", detail: "该用户已拥有此角色。");
+        }
+        var grant = new RoleGrant { Id = Guid.CreateVersion7(), UserId = request.UserId, Role = request.Role, RegionCode = request.RegionCode, OrganizationId = request.OrganizationId, GrantedBy = me.Id, GrantedAt = clock.GetUtcNow() };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.RoleGrants.Add(grant);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("role.grant", $"user:{request.UserId}", detail: $"{request.Role} {request.RegionCode}{request.OrganizationId}".Trim(), ct: ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/admin/role-grants/{grant.Id}", new RoleDto(grant.Role, grant.RegionCode, grant.OrganizationId));
+    }
+
+    private static async Task<IResult> RevokeRoleAsync(Guid id, AppDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var grant = await db.RoleGrants.FirstOrDefaultAsync(g => g.Id == id, ct);
+        if (grant is null)
+        {
+            return TypedResults.NotFound();
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.RoleGrants.Remove(grant);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("role.revoke", $"user:{grant.UserId}", detail: $"{grant.Role} {grant.RegionCode}{grant.OrganizationId}".Trim(), ct: ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<AuditVerification>> VerifyAuditAsync(AppDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await AuditLog.VerifyAsync(db, ct));
+
+    private static async Task<IResult> ListOutboxAsync(AppDbContext db, IHostEnvironment env, CancellationToken ct)
+    {
+        if (!env.IsDevelopment())
+        {
+            // Outside development the outbox holds real people's reset links: not for reading through the API.
+            return TypedResults.NotFound();
+        }
+        return TypedResults.Ok(await db.Outbox.AsNoTracking().OrderByDescending(m => m.CreatedAt).Take(100).ToListAsync(ct));
+    }
+
+    internal static OrganizationDto ToDto(Organization o) =>
+        new(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt);
+
+    private static ProblemHttpResult Forbidden() =>
+        TypedResults.Problem(statusCode: 403, title: "无权操作", detail: "您没有管理该单位的权限。");
+
+    private static IResult ToHttp(ServiceResult result, int okStatus = StatusCodes.Status204NoContent) => result switch
+    {
+        ServiceResult.Ok => TypedResults.StatusCode(okStatus),
+        ServiceResult.NotFound => TypedResults.NotFound(),
+        ServiceResult.Forbidden => Forbidden(),
+        ServiceResult.Invalid i => TypedResults.ValidationProblem(i.Errors),
+        ServiceResult.Conflict c => TypedResults.Problem(statusCode: 409, title: "操作冲突", detail: c.Reason),
+        _ => throw new InvalidOperationException(result.GetType().Name),
+    };
+}
+
+public static class OrganizationQueries
+{
+    /// <summary>Verified organisations for everyone; pending and rejected ones only within the caller's scope.</summary>
+    public static IQueryable<Organization> Visible(AppDbContext db, CurrentUser me)
+    {
+        if (me.IsPlatformAdmin)
+        {
+            return db.Organizations.AsNoTracking();
+        }
+        var regions = me.AdminRegions.ToList();
+        var adminOf = me.Grants.Where(g => g.Role == PlatformRole.OrgAdmin && g.OrganizationId is not null && me.Has(g.Role))
+            .Select(g => g.OrganizationId!.Value).ToList();
+        return db.Organizations.AsNoTracking().Where(o =>
+            o.Status == OrganizationStatus.Verified || regions.Contains(o.RegionCode) || adminOf.Contains(o.Id));
+    }
+}
+
+public static class Registration
+{
+    public static async Task<(AppUser? User, Dictionary<string, string[]> Errors)> CreateUserAsync(
+        UserManager<AppUser> users, string email, string password, string displayName, TimeProvider clock)
+    {
+        var user = new AppUser
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = email.Trim(),
+            Email = email.Trim(),
+            DisplayName = displayName.Trim(),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        var result = await users.CreateAsync(user, password);
+        if (result.Succeeded)
+        {
+            return (user, []);
+        }
+        var errors = new FieldErrors();
+        foreach (var e in result.Errors)
+        {
+            errors.Add(e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email", e.Description);
+        }
+        return (null, errors);
+    }
+}

@@ -1,0 +1,131 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+public static class Policies
+{
+    public const string SignedIn = nameof(SignedIn);
+    public const string PlatformAdmin = nameof(PlatformAdmin);
+    public const string AnyRegionAdmin = nameof(AnyRegionAdmin);
+    public const string AuditReader = nameof(AuditReader);
+}
+
+/// <summary>Met when the current user holds any of the roles (administrator roles only with the second factor).</summary>
+public sealed record PlatformRoleRequirement(params PlatformRole[] AnyOf) : IAuthorizationRequirement;
+
+internal sealed class PlatformRoleHandler(IHttpContextAccessor http) : AuthorizationHandler<PlatformRoleRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PlatformRoleRequirement requirement)
+    {
+        var user = http.HttpContext?.RequestServices.GetService<CurrentUser>();
+        if (user is { IsAuthenticated: true } && requirement.AnyOf.Any(user.Has))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+public static class AccountsSetup
+{
+    /// <summary>Cookie for people, bearer token for API clients; the first segment of the Authorization header picks.</summary>
+    public const string SmartScheme = "Chuanyu";
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<OrganizationService>();
+        services.AddScoped<AuditLog>();
+        services.AddTransient<IEmailSender<AppUser>, OutboxEmailSender>();
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = configuration.GetValue("Security:PasswordMinLength", 10);
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Security:MaxFailedAccessAttempts", 5);
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Security:LockoutMinutes", 15));
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<ChineseIdentityErrorDescriber>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, "Cookie or bearer", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o =>
+            {
+                o.BearerTokenExpiration = TimeSpan.FromMinutes(configuration.GetValue("Security:AccessTokenMinutes", 60));
+                o.RefreshTokenExpiration = TimeSpan.FromDays(1);
+            })
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "chuanyu.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/Accounts/Login";
+            o.LogoutPath = "/Accounts/Logout";
+            o.AccessDeniedPath = "/Accounts/AccessDenied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // API callers get status codes, not a redirect to an HTML sign-in page.
+            o.Events.OnRedirectToLogin = c => ApiAwareRedirect(c, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = c => ApiAwareRedirect(c, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddSingleton<IAuthorizationHandler, PlatformRoleHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.PlatformAdmin)))
+            .AddPolicy(Policies.AnyRegionAdmin, p => p.RequireAuthenticatedUser().AddRequirements(
+                new PlatformRoleRequirement(PlatformRole.PlatformAdmin, PlatformRole.RegionAdmin)))
+            .AddPolicy(Policies.AuditReader, p => p.RequireAuthenticatedUser().AddRequirements(
+                new PlatformRoleRequirement(PlatformRole.PlatformAdmin, PlatformRole.Auditor)));
+        return services;
+    }
+
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Identity's validation messages in Chinese, so registration errors read naturally.</summary>
+public sealed class ChineseIdentityErrorDescriber : IdentityErrorDescriber
+{
+    public override IdentityError DuplicateEmail(string email) => new() { Code = nameof(DuplicateEmail), Description = $"邮箱 {email} 已被注册。" };
+    public override IdentityError DuplicateUserName(string userName) => new() { Code = nameof(DuplicateUserName), Description = $"账号 {userName} 已被注册。" };
+    public override IdentityError InvalidEmail(string? email) => new() { Code = nameof(InvalidEmail), Description = "邮箱格式不正确。" };
+    public override IdentityError PasswordTooShort(int length) => new() { Code = nameof(PasswordTooShort), Description = $"密码至少需要 {length} 位。" };
+    public override IdentityError PasswordRequiresDigit() => new() { Code = nameof(PasswordRequiresDigit), Description = "密码须包含数字。" };
+    public override IdentityError PasswordRequiresLower() => new() { Code = nameof(PasswordRequiresLower), Description = "密码须包含小写字母。" };
+    public override IdentityError PasswordRequiresUpper() => new() { Code = nameof(PasswordRequiresUpper), Description = "密码须包含大写字母。" };
+    public override IdentityError PasswordRequiresUniqueChars(int uniqueChars) => new() { Code = nameof(PasswordRequiresUniqueChars), Description = $"密码至少需要 {uniqueChars} 个不同字符。" };
+    public override IdentityError InvalidToken() => new() { Code = nameof(InvalidToken), Description = "链接无效或已过期，请重新申请。" };
+    public override IdentityError PasswordMismatch() => new() { Code = nameof(PasswordMismatch), Description = "密码不正确。" };
+}

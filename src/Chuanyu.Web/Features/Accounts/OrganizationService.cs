@@ -1,0 +1,279 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+public sealed record OrganizationInput(string? Name, OrganizationKind? Kind, string? CreditCode, string? DistrictCode, string? Address);
+
+/// <summary>Field name (camelCase, as the API and the form use) → reasons in Chinese.</summary>
+public sealed class FieldErrors : Dictionary<string, string[]>
+{
+    public FieldErrors() : base(StringComparer.Ordinal) { }
+
+    public void Add(string field, string reason) => this[field] = TryGetValue(field, out var r) ? [.. r, reason] : [reason];
+}
+
+public abstract record ServiceResult
+{
+    public sealed record Ok : ServiceResult;
+    public sealed record NotFound : ServiceResult;
+    public sealed record Forbidden : ServiceResult;
+    public sealed record Invalid(FieldErrors Errors) : ServiceResult;
+    public sealed record Conflict(string Reason) : ServiceResult;
+}
+
+/// <summary>
+/// Organisations, their verification and their members; shared by the API and the pages so both enforce the
+/// same rules. Every decision checks the caller's scope here, not in the caller.
+/// </summary>
+public sealed class OrganizationService(AppDbContext db, CurrentUser user, AuditLog audit, TimeProvider clock)
+{
+    public bool CanVerify(Organization org) => user.IsPlatformAdmin || user.HasInRegion(PlatformRole.RegionAdmin, org.RegionCode);
+
+    public bool CanManageMembers(Organization org) => user.IsPlatformAdmin || user.HasInOrganization(PlatformRole.OrgAdmin, org.Id);
+
+    /// <summary>Pending or rejected organisations are private to their admins and the region's administrators.</summary>
+    public bool CanSee(Organization org) => org.Status == OrganizationStatus.Verified || CanVerify(org) || CanManageMembers(org);
+
+    public async Task<FieldErrors> ValidateAsync(OrganizationInput input, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var name = input.Name?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            errors.Add("name", "请填写单位名称。");
+        }
+        else if (name.Length > 200)
+        {
+            errors.Add("name", "单位名称不能超过 200 个字。");
+        }
+        if (input.Kind is null || !Enum.IsDefined(input.Kind.Value))
+        {
+            errors.Add("kind", "请选择单位类型。");
+        }
+        if (CreditCode.Validate(input.CreditCode) is { } creditError)
+        {
+            errors.Add("creditCode", creditError);
+        }
+        else
+        {
+            var code = CreditCode.Normalize(input.CreditCode);
+            if (await db.Organizations.AnyAsync(o => o.CreditCode == code, ct))
+            {
+                errors.Add("creditCode", "该统一社会信用代码的单位已在平台注册。");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(input.DistrictCode) || !await db.Districts.AnyAsync(d => d.Code == input.DistrictCode, ct))
+        {
+            errors.Add("districtCode", "请选择所在区县（须为有效的行政区划代码）。");
+        }
+        if (input.Address?.Length > 300)
+        {
+            errors.Add("address", "地址不能超过 300 个字。");
+        }
+        return errors;
+    }
+
+    /// <summary>Registers an organisation pending verification; its creator becomes its first administrator.</summary>
+    public async Task<(Organization? Organization, FieldErrors Errors)> CreateAsync(OrganizationInput input, CancellationToken ct)
+    {
+        var errors = await ValidateAsync(input, ct);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var now = clock.GetUtcNow();
+        var district = await db.Districts.AsNoTracking().FirstAsync(d => d.Code == input.DistrictCode, ct);
+        var org = new Organization
+        {
+            Id = Guid.CreateVersion7(),
+            Name = input.Name!.Trim(),
+            Kind = input.Kind!.Value,
+            CreditCode = CreditCode.Normalize(input.CreditCode),
+            RegionCode = district.RegionCode,
+            DistrictCode = district.Code,
+            Address = string.IsNullOrWhiteSpace(input.Address) ? null : input.Address.Trim(),
+            Status = OrganizationStatus.Pending,
+            CreatedBy = user.Id!.Value,
+            CreatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Organizations.Add(org);
+        db.RoleGrants.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = org.CreatedBy, Role = PlatformRole.OrgAdmin, OrganizationId = org.Id, GrantedBy = org.CreatedBy, GrantedAt = now });
+        db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), OrganizationId = org.Id, UserId = org.CreatedBy, Status = MembershipStatus.Approved, RequestedAt = now, DecidedAt = now, DecidedBy = org.CreatedBy });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two registrations of the same credit code raced past validation; the unique index decided.
+            db.ChangeTracker.Clear();
+            var e = new FieldErrors();
+            e.Add("creditCode", "该统一社会信用代码的单位已在平台注册。");
+            return (null, e);
+        }
+        await audit.RecordAsync("organization.register", $"organization:{org.Id}", detail: $"{org.Name} {org.CreditCode}", ct: ct);
+        await tx.CommitAsync(ct);
+        return (org, errors);
+    }
+
+    public async Task<ServiceResult> VerifyAsync(Guid id, bool approve, string? note, CancellationToken ct)
+    {
+        var org = await db.Organizations.FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (org is null || !CanSee(org))
+        {
+            return new ServiceResult.NotFound();
+        }
+        if (!CanVerify(org))
+        {
+            return new ServiceResult.Forbidden();
+        }
+        if (note?.Length > 500)
+        {
+            var e = new FieldErrors();
+            e.Add("note", "说明不能超过 500 个字。");
+            return new ServiceResult.Invalid(e);
+        }
+        if (!approve && string.IsNullOrWhiteSpace(note))
+        {
+            var e = new FieldErrors();
+            e.Add("note", "驳回时请说明原因，以便单位修改后重新提交。");
+            return new ServiceResult.Invalid(e);
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        org.Status = approve ? OrganizationStatus.Verified : OrganizationStatus.Rejected;
+        org.StatusNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        org.VerifiedBy = user.Id;
+        org.VerifiedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(approve ? "organization.verify" : "organization.reject", $"organization:{org.Id}", detail: $"{org.Name} {note}".Trim(), ct: ct);
+        await tx.CommitAsync(ct);
+        return new ServiceResult.Ok();
+    }
+
+    public async Task<ServiceResult> RequestMembershipAsync(Guid organizationId, CancellationToken ct)
+    {
+        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
+        if (org is null || org.Status != OrganizationStatus.Verified)
+        {
+            return new ServiceResult.NotFound();
+        }
+        var userId = user.Id!.Value;
+        var existing = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, ct);
+        if (existing is { Status: MembershipStatus.Pending or MembershipStatus.Approved })
+        {
+            return new ServiceResult.Conflict(existing.Status == MembershipStatus.Approved ? "您已是该单位成员。" : "您的申请正在等待单位管理员审核。");
+        }
+        if (existing is not null)
+        {
+            existing.Status = MembershipStatus.Pending;
+            existing.RequestedAt = clock.GetUtcNow();
+            existing.DecidedAt = null;
+            existing.DecidedBy = null;
+        }
+        else
+        {
+            db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), OrganizationId = organizationId, UserId = userId, Status = MembershipStatus.Pending, RequestedAt = clock.GetUtcNow() });
+        }
+        await db.SaveChangesAsync(ct);
+        return new ServiceResult.Ok();
+    }
+
+    public async Task<ServiceResult> DecideMembershipAsync(Guid organizationId, Guid membershipId, bool approve, CancellationToken ct)
+    {
+        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
+        if (org is null || !CanSee(org))
+        {
+            return new ServiceResult.NotFound();
+        }
+        if (!CanManageMembers(org))
+        {
+            return new ServiceResult.Forbidden();
+        }
+        // The membership must belong to this organisation: an id from another organisation is simply not found.
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == organizationId, ct);
+        if (membership is null)
+        {
+            return new ServiceResult.NotFound();
+        }
+        if (membership.Status != MembershipStatus.Pending)
+        {
+            return new ServiceResult.Conflict("该申请已处理。");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        membership.Status = approve ? MembershipStatus.Approved : MembershipStatus.Rejected;
+        membership.DecidedBy = user.Id;
+        membership.DecidedAt = clock.GetUtcNow();
+        if (approve)
+        {
+            db.RoleGrants.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = membership.UserId, Role = PlatformRole.Member, OrganizationId = organizationId, GrantedBy = user.Id, GrantedAt = clock.GetUtcNow() });
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(approve ? "membership.approve" : "membership.reject", $"organization:{organizationId}", detail: $"user:{membership.UserId}", ct: ct);
+        await tx.CommitAsync(ct);
+        return new ServiceResult.Ok();
+    }
+
+    /// <summary>An organisation admin grants or revokes organisation roles (OrgAdmin, ResourceManager) to its approved members.</summary>
+    public async Task<ServiceResult> SetOrganizationRoleAsync(Guid organizationId, Guid userId, PlatformRole role, bool grant, CancellationToken ct)
+    {
+        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
+        if (org is null || !CanSee(org))
+        {
+            return new ServiceResult.NotFound();
+        }
+        if (!CanManageMembers(org))
+        {
+            return new ServiceResult.Forbidden();
+        }
+        if (role is not (PlatformRole.OrgAdmin or PlatformRole.ResourceManager))
+        {
+            var e = new FieldErrors();
+            e.Add("role", "单位管理员只能授予“单位管理员”或“仪器管理员”角色。");
+            return new ServiceResult.Invalid(e);
+        }
+        if (!await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == userId && m.Status == MembershipStatus.Approved, ct))
+        {
+            return new ServiceResult.NotFound();
+        }
+        if (!grant && role == PlatformRole.OrgAdmin && userId == user.Id)
+        {
+            return new ServiceResult.Conflict("不能撤销自己的单位管理员角色，请由另一位管理员操作。");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var existing = await db.RoleGrants.FirstOrDefaultAsync(g => g.UserId == userId && g.Role == role && g.OrganizationId == organizationId, ct);
+        if (grant && existing is null)
+        {
+            db.RoleGrants.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = userId, Role = role, OrganizationId = organizationId, GrantedBy = user.Id, GrantedAt = clock.GetUtcNow() });
+        }
+        else if (!grant && existing is not null)
+        {
+            db.RoleGrants.Remove(existing);
+        }
+        else
+        {
+            return new ServiceResult.Ok();
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(grant ? "role.grant" : "role.revoke", $"user:{userId}", detail: $"{role} organization:{organizationId}", ct: ct);
+        await tx.CommitAsync(ct);
+        return new ServiceResult.Ok();
+    }
+
+    public sealed record MemberRow(Guid MembershipId, Guid UserId, string DisplayName, string MaskedEmail, MembershipStatus Status, DateTimeOffset RequestedAt, IReadOnlyList<PlatformRole> Roles);
+
+    public async Task<IReadOnlyList<MemberRow>> ListMembersAsync(Guid organizationId, CancellationToken ct)
+    {
+        var rows = await (from m in db.Memberships.AsNoTracking()
+                          join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+                          where m.OrganizationId == organizationId && m.Status != MembershipStatus.Rejected
+                          orderby m.Status, u.DisplayName
+                          select new { m.Id, m.UserId, u.DisplayName, u.Email, m.Status, m.RequestedAt }).ToListAsync(ct);
+        var grants = await db.RoleGrants.AsNoTracking().Where(g => g.OrganizationId == organizationId)
+            .Select(g => new { g.UserId, g.Role }).ToListAsync(ct);
+        return rows.Select(r => new MemberRow(r.Id, r.UserId, r.DisplayName, Masking.Email(r.Email), r.Status, r.RequestedAt,
+            grants.Where(g => g.UserId == r.UserId).Select(g => g.Role).OrderBy(x => x).ToList())).ToList();
+    }
+}

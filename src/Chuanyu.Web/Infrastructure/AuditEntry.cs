@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Chuanyu.Web.Infrastructure;
+
+public enum AuditOutcome
+{
+    Success,
+    Failure,
+}
+
+/// <summary>
+/// One row of the append-only audit chain. <see cref="Hash"/> covers every field and the previous row's hash,
+/// so a changed or deleted row breaks the chain from that point on.
+/// </summary>
+public sealed class AuditEntry
+{
+    /// <summary>Contiguous sequence number (1, 2, 3…); the primary key makes two writers unable to fork the chain.</summary>
+    public long Seq { get; set; }
+    public DateTimeOffset At { get; set; }
+    public Guid? ActorId { get; set; }
+    public string? ActorName { get; set; }
+    public string Action { get; set; } = "";
+    public string? Target { get; set; }
+    public AuditOutcome Outcome { get; set; }
+    public string? Detail { get; set; }
+    public string? IpAddress { get; set; }
+    public string PrevHash { get; set; } = "";
+    public string Hash { get; set; } = "";
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.HasKey(x => x.Seq);
+        b.Property(x => x.Seq).ValueGeneratedNever();
+        b.Property(x => x.ActorName).HasMaxLength(256);
+        b.Property(x => x.Action).HasMaxLength(100);
+        b.Property(x => x.Target).HasMaxLength(200);
+        b.Property(x => x.Outcome).HasMaxLength(20);
+        b.Property(x => x.Detail).HasMaxLength(2000);
+        b.Property(x => x.IpAddress).HasMaxLength(64);
+        b.Property(x => x.PrevHash).HasMaxLength(64);
+        b.Property(x => x.Hash).HasMaxLength(64);
+        b.HasIndex(x => x.At);
+        b.HasIndex(x => x.ActorId);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Chuanyu.Web.Infrastructure;
+
+/// <summary>Masks personal data for lists: enough to recognise, not enough to use.</summary>
+public static class Masking
+{
+    public static string Email(string? email)
+    {
+        if (string.IsNullOrEmpty(email))
+        {
+            return "";
+        }
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0)
+        {
+            return "***";
+        }
+        var local = email[..at];
+        var keep = local.Length <= 2 ? 1 : 2;
+        return string.Concat(local.AsSpan(0, keep), "***", email.AsSpan(at));
+    }
+
+    public static string Phone(string? phone) =>
+        string.IsNullOrEmpty(phone) || phone.Length < 7 ? "***" : string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4));
+}

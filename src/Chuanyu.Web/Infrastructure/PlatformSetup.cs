@@ -1,0 +1,104 @@
+using System.Globalization;
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Chuanyu.Web.Infrastructure;
+
+/// <summary>Marker for the shared UI string resources (Resources/SharedResource.resx is Chinese, .en.resx English).</summary>
+public sealed class SharedResource;
+
+public static class PlatformSetup
+{
+    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
+
+    public static IServiceCollection AddPlatformUi(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddSingleton(TimeProvider.System);
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("zh-CN");
+            o.SupportedCultures = Cultures;
+            o.SupportedUICultures = Cultures;
+            o.FallBackToParentUICultures = true;
+            // The cookie set by the language switch wins; then the browser's languages.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Features";
+                o.Conventions.AuthorizeFolder("/Me", Policies.SignedIn);
+                o.Conventions.AuthorizeFolder("/Admin", Policies.AnyRegionAdmin);
+                o.Conventions.AuthorizePage("/Admin/Audit", Policies.AuditReader);
+                o.Conventions.AuthorizePage("/Admin/Outbox", Policies.PlatformAdmin);
+                o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);
+                o.Conventions.AuthorizePage("/Organizations/Members", Policies.SignedIn);
+            })
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "川渝科技资源共享服务平台 API";
+            doc.Info.Description = "Sichuan–Chongqing S&T Resource Sharing Service Platform. Errors are RFC 9457 ProblemDetails.";
+            doc.Info.Version = "v1";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication MapPlatformEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        // The language switch: a plain link, so it works without JavaScript.
+        app.MapGet("/culture/{name}", (string name, string? returnUrl, HttpContext context) =>
+        {
+            var culture = Cultures.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? Cultures[0];
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            return Results.LocalRedirect(returnUrl is not null && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Migrates (when configured), loads reference data and, in development, the demo data.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        if (options.MigrateOnStartup)
+        {
+            await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
+        }
+        await ReferenceData.EnsureAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+        if (DemoData.ShouldSeed(app.Configuration, app.Environment))
+        {
+            await DemoData.SeedAsync(scope.ServiceProvider);
+        }
+    }
+}
+
+/// <summary>/readyz: the database answers and every migration script is applied.</summary>
+public sealed class DatabaseReadyCheck(MigrationRunner migrations) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await migrations.IsUpToDateAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("database schema is not migrated");
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddPlatformUi();
+builder.Services.AddProblemHandling();
+builder.Services.AddDatabase(builder.Configuration, builder.Environment);
+builder.Services.AddAccounts(builder.Configuration);
+
+var app = builder.Build();
+
+if (args.Length > 0 && Commands.Names.Contains(args[0]))
+{
+    return await Commands.RunAsync(app, args[0]);
+}
+
+await app.PrepareDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), page => page.UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
+app.UseStaticFiles();
+app.UseRequestLocalization();
+app.UseRouting();
+app.UseRequestSizeLimit();
+app.UseAuthentication();
+app.UseMiddleware<CurrentUserMiddleware>();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapPlatformEndpoints();
+app.MapAccountsApi();
+app.MapRazorPages();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
