@@ -7,9 +7,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Chuanyu.Web.Infrastructure;
 
-/// <summary>Marker for the shared UI string resources (Resources/SharedResource.resx is Chinese, .en.resx English).</summary>
-public sealed class SharedResource;
-
 public static class PlatformSetup
 {
     public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
@@ -17,6 +14,8 @@ public static class PlatformSetup
     public static IServiceCollection AddPlatformUi(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        // Enums travel as their names ("Verified", "RegionAdmin"): readable, and stable when members are added.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
@@ -25,8 +24,9 @@ public static class PlatformSetup
             o.SupportedCultures = Cultures;
             o.SupportedUICultures = Cultures;
             o.FallBackToParentUICultures = true;
-            // The cookie set by the language switch wins; then the browser's languages.
-            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            // Chinese unless the person chose English with the switch (a cookie); the browser's language is not
+            // consulted, because a government platform in China speaks Chinese first.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
         });
         services.AddRazorPages(o =>
             {

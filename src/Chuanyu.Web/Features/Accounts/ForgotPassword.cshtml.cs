@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+/// <summary>
+/// Sends a reset link through the outbox. The answer is the same whether or not the address has an account,
+/// so the page cannot be used to find out who is registered.
+/// </summary>
+public sealed class ForgotPasswordModel(UserManager<AppUser> users, IEmailSender<AppUser> email, AuditLog audit) : PageModel
+{
+    [BindProperty]
+    [Required(ErrorMessage = "Validation.Required")]
+    [EmailAddress(ErrorMessage = "Validation.Email")]
+    [Display(Name = "Field.Email")]
+    public string Email { get; set; } = "";
+
+    public bool Sent { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+        var user = await users.FindByEmailAsync(Email.Trim());
+        if (user is not null)
+        {
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
+            var link = $"{Request.Scheme}://{Request.Host}/Accounts/ResetPassword?email={Uri.EscapeDataString(user.Email!)}&code={code}";
+            await email.SendPasswordResetLinkAsync(user, user.Email!, link);
+            await audit.RecordAsync("auth.password-reset.request", $"user:{user.Id}", actorId: user.Id, actorName: user.Email);
+        }
+        Sent = true;
+        return Page();
+    }
+}

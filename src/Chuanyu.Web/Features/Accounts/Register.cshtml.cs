@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AuditLog audit,
+    TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Validation.Required")]
+        [StringLength(50, ErrorMessage = "Validation.MaxLength")]
+        [Display(Name = "Field.DisplayName")]
+        public string DisplayName { get; set; } = "";
+
+        [Required(ErrorMessage = "Validation.Required")]
+        [EmailAddress(ErrorMessage = "Validation.Email")]
+        [StringLength(256, ErrorMessage = "Validation.MaxLength")]
+        [Display(Name = "Field.Email")]
+        public string Email { get; set; } = "";
+
+        [Required(ErrorMessage = "Validation.Required")]
+        [DataType(DataType.Password)]
+        [StringLength(128, ErrorMessage = "Validation.MaxLength")]
+        [Display(Name = "Field.Password")]
+        public string Password { get; set; } = "";
+
+        [DataType(DataType.Password)]
+        [Compare(nameof(Password), ErrorMessage = "Validation.PasswordMismatch")]
+        [Display(Name = "Field.ConfirmPassword")]
+        public string ConfirmPassword { get; set; } = "";
+
+        public bool AcceptTerms { get; set; }
+    }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!Input.AcceptTerms)
+        {
+            ModelState.AddModelError("Input.AcceptTerms", l["Register.MustAccept"]);
+        }
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+        var (user, errors) = await Registration.CreateUserAsync(users, Input.Email, Input.Password, Input.DisplayName, clock);
+        if (user is null)
+        {
+            foreach (var (field, reasons) in errors)
+            {
+                foreach (var reason in reasons.Distinct())
+                {
+                    ModelState.AddModelError(field == "password" ? "Input.Password" : "Input.Email", reason);
+                }
+            }
+            return Page();
+        }
+        await audit.RecordAsync("account.register", $"user:{user.Id}", actorId: user.Id, actorName: user.Email, detail: "privacy notice accepted");
+        await signIn.SignInAsync(user, isPersistent: false);
+        TempData["Message"] = l["Register.Done"].Value;
+        return RedirectToPage("/Me/Index");
+    }
+}

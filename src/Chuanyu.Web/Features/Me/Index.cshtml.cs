@@ -1,0 +1,30 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.UserCentre;
+
+public sealed class MeIndexModel(AppDbContext db, CurrentUser me) : PageModel
+{
+    public IReadOnlyList<MyOrganizationDto> Organizations { get; private set; } = [];
+    private Dictionary<string, string> _regions = [];
+    private Dictionary<Guid, string> _orgNames = [];
+
+    public string RegionName(string code) => _regions.GetValueOrDefault(code, code);
+
+    public string OrganizationName(Guid id) => _orgNames.GetValueOrDefault(id, "—");
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Organizations = await (from m in db.Memberships.AsNoTracking()
+                               join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
+                               where m.UserId == me.Id
+                               orderby o.Name
+                               select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
+        _regions = await db.Regions.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Name, ct);
+        var orgIds = me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        _orgNames = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+    }
+}
