@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Debug")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+5c4b6f17cda5a5baf30eea0f7833352d0d3db365")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+a52167e3fb2399d6b0b6d3fcecd77e73d26f1b47")]
 [assembly: System.Reflection.AssemblyProductAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyTitleAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
