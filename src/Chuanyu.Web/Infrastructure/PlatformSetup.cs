@@ -18,6 +18,8 @@ public static class PlatformSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // Emit Chinese as characters, not &#x...; entities: a third of the bytes, and readable page source.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("zh-CN");
@@ -32,7 +34,8 @@ public static class PlatformSetup
             {
                 o.RootDirectory = "/Features";
                 o.Conventions.AuthorizeFolder("/Me", Policies.SignedIn);
-                o.Conventions.AuthorizeFolder("/Admin", Policies.AnyRegionAdmin);
+                // Policies on one page combine with AND, so each admin page names its own instead of one for the folder.
+                o.Conventions.AuthorizePage("/Admin/Organizations", Policies.AnyRegionAdmin);
                 o.Conventions.AuthorizePage("/Admin/Audit", Policies.AuditReader);
                 o.Conventions.AuthorizePage("/Admin/Outbox", Policies.PlatformAdmin);
                 o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);

@@ -67,6 +67,8 @@ public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<App
         {
             await users.ResetAuthenticatorKeyAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user);
+            // A new key changes the security stamp; re-issue this session's cookie so it stays valid.
+            await signIn.RefreshSignInAsync(user);
         }
         var sb = new StringBuilder();
         for (var i = 0; i < key!.Length; i += 4)

@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Debug")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+a52167e3fb2399d6b0b6d3fcecd77e73d26f1b47")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+f1eb073da099488443b56c106ec9977d5a964afb")]
 [assembly: System.Reflection.AssemblyProductAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyTitleAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
