@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPlatformUi();
 builder.Services.AddProblemHandling();
 builder.Services.AddDatabase(builder.Configuration, builder.Environment);
+builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
 
 var app = builder.Build();

@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Debug")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+f1eb073da099488443b56c106ec9977d5a964afb")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+ca8e0380e793585bfbe5f704f7e4bcdd92fff8e4")]
 [assembly: System.Reflection.AssemblyProductAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyTitleAttribute("Chuanyu.Web")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
