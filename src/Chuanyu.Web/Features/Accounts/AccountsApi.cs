@@ -348,7 +348,8 @@ public static class Registration
             return (user, []);
         }
         var errors = new FieldErrors();
-        foreach (var e in result.Errors)
+        // The user name is the e-mail, so Identity reports a duplicate twice; one message is enough.
+        foreach (var e in result.Errors.Where(e => e.Code != nameof(IdentityErrorDescriber.DuplicateUserName) || result.Errors.All(x => x.Code != nameof(IdentityErrorDescriber.DuplicateEmail))))
         {
             errors.Add(e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email", e.Description);
         }

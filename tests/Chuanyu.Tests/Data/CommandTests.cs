@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Chuanyu.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Tests.Data;
+
+/// <summary>The operator commands, run as an operator runs them: the built app as a separate process.</summary>
+public sealed class CommandTests
+{
+    private static async Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, string command)
+    {
+        var dll = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add(command);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = database.Provider;
+        start.Environment[$"ConnectionStrings__{database.Provider}"] = database.ConnectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task Migrate_ThenVerifyAudit_ReportsIntactThenTheTamperedRow()
+    {
+        using var factory = new ChuanyuFactory();
+        var database = factory.Database;
+
+        var (migrateExit, migrateOut) = await RunAsync(database, "migrate");
+        Assert.Equal(0, migrateExit);
+        Assert.Contains("Applied migrations: 1, 2", migrateOut, StringComparison.Ordinal);
+        var (againExit, againOut) = await RunAsync(database, "migrate");
+        Assert.Equal(0, againExit);
+        Assert.Contains("up to date", againOut, StringComparison.Ordinal);
+
+        // The host on the same database records sign-ins in the chain.
+        await factory.ApiClientAsync(Demo.Auditor);
+        await factory.ApiClientAsync(Demo.Engineer);
+        var (okExit, okOut) = await RunAsync(database, "verify-audit");
+        Assert.Equal(0, okExit);
+        Assert.Contains("Audit chain intact", okOut, StringComparison.Ordinal);
+
+        var victim = await factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == "auth.login").MinAsync(e => e.Seq));
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE audit_entries SET outcome = 'Failure' WHERE seq = {victim}"));
+        var (badExit, badOut) = await RunAsync(database, "verify-audit");
+        Assert.Equal(1, badExit);
+        Assert.Contains($"BROKEN at row {victim}", badOut, StringComparison.Ordinal);
+    }
+}
