@@ -19,9 +19,11 @@ if (args.Length > 0 && Commands.Names.Contains(args[0]))
 
 await app.PrepareDatabaseAsync();
 
-app.UseExceptionHandler();
-app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), page => page.UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
+// The API answers errors with ProblemDetails; pages with the HTML error page.
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), page => page
+    .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", StatusCodeSelector = ProblemExceptionHandler.StatusCodeFor })
+    .UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
 app.UseStaticFiles();
 app.UseRequestLocalization();
 app.UseRouting();

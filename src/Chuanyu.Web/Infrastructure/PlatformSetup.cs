@@ -38,6 +38,7 @@ public static class PlatformSetup
                 o.Conventions.AuthorizePage("/Admin/Organizations", Policies.AnyRegionAdmin);
                 o.Conventions.AuthorizePage("/Admin/Audit", Policies.AuditReader);
                 o.Conventions.AuthorizePage("/Admin/Outbox", Policies.PlatformAdmin);
+                o.Conventions.AuthorizePage("/Admin/Users", Policies.PlatformAdmin);
                 o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);
                 o.Conventions.AuthorizePage("/Organizations/Members", Policies.SignedIn);
             })

@@ -7,11 +7,24 @@ namespace Chuanyu.Web.Infrastructure;
 /// Turns exceptions into RFC 9457 ProblemDetails. Bad requests (malformed JSON, wrong types) keep their 4xx status
 /// and say what was wrong; anything else is a 500 that reveals no stack trace or version.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>Bad requests keep their 4xx status; everything else is a 500.</summary>
+    public static int StatusCodeFor(Exception exception) =>
+        exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var context = httpContext;
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            // Pages get the HTML error page (UseExceptionHandler re-executes /Error); only the API speaks ProblemDetails.
+            if (exception is not BadHttpRequestException)
+            {
+                logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+            }
+            return false;
+        }
         int status;
         string title;
         string? detail = null;
@@ -31,13 +44,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
                 break;
         }
-        context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        // Results.Problem goes through the ProblemDetails service (customisations, traceId) and falls back to plain
+        // JSON itself, so an API error is always application/problem+json.
+        await Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+        return true;
     }
 }
 

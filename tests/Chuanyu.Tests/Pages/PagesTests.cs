@@ -185,11 +185,42 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
 
         var researcher = new PageSession(factory);
         await researcher.SignInAsync(Demo.ScuResearcher);
-        foreach (var url in new[] { "/Admin/Organizations", "/Admin/Audit", "/Admin/Outbox" })
+        foreach (var url in new[] { "/Admin/Organizations", "/Admin/Audit", "/Admin/Outbox", "/Admin/Users" })
         {
             var response = await researcher.Client.GetAsync(url);
             Assert.StartsWith("/Accounts/AccessDenied", response.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task UsersPage_PlatformAdminGrantsAndRevokesARegionRole()
+    {
+        var email = await Accounts.AuthApiTests.RegisterAsync(factory, "Granted-Role1", "待授权用户");
+        var userId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        var admin = new PageSession(factory);
+        await admin.SignInAsync(Demo.PlatformAdmin);
+        var url = $"/Admin/Users?q={Uri.EscapeDataString(email)}";
+
+        var (_, list) = await admin.GetAsync(url);
+        Assert.Contains("待授权用户", list.QuerySelector("[data-testid=users]")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(email, list.QuerySelector("[data-testid=users]")!.TextContent, StringComparison.Ordinal);
+
+        var missingRegion = await admin.SubmitAsync(url, new Dictionary<string, string> { ["role"] = "RegionAdmin", ["regionCode"] = "" }, "form[action*=Grant]");
+        Assert.True(missingRegion.StatusCode == HttpStatusCode.Redirect, $"{missingRegion.StatusCode}: {await missingRegion.Content.ReadAsStringAsync()}");
+        Assert.Contains("地区", (await admin.FollowAsync(missingRegion)).QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+
+        var granted = await admin.SubmitAsync(url, new Dictionary<string, string> { ["role"] = "RegionAdmin", ["regionCode"] = "510000" }, "form[action*=Grant]");
+        Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
+        var grant = await factory.WithDbAsync(db => db.RoleGrants.SingleAsync(g => g.UserId == userId));
+        Assert.Equal(Chuanyu.Web.Features.Accounts.PlatformRole.RegionAdmin, grant.Role);
+        Assert.Equal("510000", grant.RegionCode);
+
+        var revoked = await admin.SubmitAsync(url, new Dictionary<string, string> { ["grantId"] = grant.Id.ToString() }, "form[action*=Revoke]");
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.False(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == userId)));
+        var actions = await factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Target == $"user:{userId}").Select(e => e.Action).ToListAsync());
+        Assert.Contains("role.grant", actions);
+        Assert.Contains("role.revoke", actions);
     }
 
     [Fact]

@@ -225,62 +225,15 @@ public static class AccountsApi
     private static async Task<IResult> SetOrganizationRoleAsync(Guid id, OrganizationRoleRequest request, OrganizationService service, CancellationToken ct) =>
         ToHttp(await service.SetOrganizationRoleAsync(id, request.UserId, request.Role, request.Grant, ct));
 
-    private static async Task<IResult> GrantRoleAsync(RoleGrantRequest request, AppDbContext db, CurrentUser me, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GrantRoleAsync(RoleGrantRequest request, RoleService roles, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        if (!Enum.IsDefined(request.Role))
-        {
-            errors.Add("role", "未知角色。");
-        }
-        if (!await db.Users.AnyAsync(u => u.Id == request.UserId, ct))
-        {
-            errors.Add("userId", "用户不存在。");
-        }
-        var needsRegion = request.Role == PlatformRole.RegionAdmin;
-        var needsOrg = request.Role is PlatformRole.OrgAdmin or PlatformRole.ResourceManager or PlatformRole.Member;
-        if (needsRegion != (request.RegionCode is not null) || (request.RegionCode is not null && !await db.Regions.AnyAsync(r => r.Code == request.RegionCode, ct)))
-        {
-            errors.Add("regionCode", needsRegion ? "地区管理员须指定有效的地区代码。" : "该角色不按地区授予。");
-        }
-        if (needsOrg != (request.OrganizationId is not null) || (request.OrganizationId is not null && !await db.Organizations.AnyAsync(o => o.Id == request.OrganizationId, ct)))
-        {
-            errors.Add("organizationId", needsOrg ? "单位角色须指定有效的单位。" : "该角色不按单位授予。");
-        }
-        if (request.UserId == me.Id)
-        {
-            errors.Add("userId", "不能给自己授予角色。");
-        }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-        if (await db.RoleGrants.AnyAsync(g => g.UserId == request.UserId && g.Role == request.Role && g.RegionCode == request.RegionCode && g.OrganizationId == request.OrganizationId, ct))
-        {
-            return TypedResults.Problem(statusCode: 409, title: "角色已存在", detail: "该用户已拥有此角色。");
-        }
-        var grant = new RoleGrant { Id = Guid.CreateVersion7(), UserId = request.UserId, Role = request.Role, RegionCode = request.RegionCode, OrganizationId = request.OrganizationId, GrantedBy = me.Id, GrantedAt = clock.GetUtcNow() };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.RoleGrants.Add(grant);
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("role.grant", $"user:{request.UserId}", detail: $"{request.Role} {request.RegionCode}{request.OrganizationId}".Trim(), ct: ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/admin/role-grants/{grant.Id}", new RoleDto(grant.Role, grant.RegionCode, grant.OrganizationId));
+        var (grant, result) = await roles.GrantAsync(request.UserId, request.Role, request.RegionCode, request.OrganizationId, ct);
+        return grant is null
+            ? ToHttp(result)
+            : TypedResults.Created($"/api/v1/admin/role-grants/{grant.Id}", new RoleDto(grant.Role, grant.RegionCode, grant.OrganizationId));
     }
 
-    private static async Task<IResult> RevokeRoleAsync(Guid id, AppDbContext db, AuditLog audit, CancellationToken ct)
-    {
-        var grant = await db.RoleGrants.FirstOrDefaultAsync(g => g.Id == id, ct);
-        if (grant is null)
-        {
-            return TypedResults.NotFound();
-        }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.RoleGrants.Remove(grant);
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("role.revoke", $"user:{grant.UserId}", detail: $"{grant.Role} {grant.RegionCode}{grant.OrganizationId}".Trim(), ct: ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static async Task<IResult> RevokeRoleAsync(Guid id, RoleService roles, CancellationToken ct) => ToHttp(await roles.RevokeAsync(id, ct));
 
     private static async Task<Ok<AuditVerification>> VerifyAuditAsync(AppDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await AuditLog.VerifyAsync(db, ct));
