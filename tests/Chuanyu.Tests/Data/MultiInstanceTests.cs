@@ -5,7 +5,6 @@ using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,23 +14,12 @@ namespace Chuanyu.Tests.Data;
 /// <summary>Two instances of the platform on one database, as behind a load balancer.</summary>
 public sealed class MultiInstanceTests
 {
-    private sealed class SecondInstance(TestDatabase database) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("Database:Provider", database.Provider);
-            builder.UseSetting($"ConnectionStrings:{database.Provider}", database.ConnectionString);
-            builder.UseSetting("Demo:Seed", "true");
-        }
-    }
-
     [Fact]
     public async Task TokenIssuedByOneInstance_IsAcceptedByAnother()
     {
         using var first = new ChuanyuFactory();
         _ = first.Services;
-        using var second = new SecondInstance(first.Database);
+        using var second = ChuanyuFactory.OnSameDatabase(first.Database);
 
         var login = await first.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = Demo.ScuResearcher, password = DemoData.Password });
         var token = (await login.ReadJsonAsync()).GetProperty("accessToken").GetString();
@@ -57,7 +45,7 @@ public sealed class MultiInstanceTests
     {
         using var first = new ChuanyuFactory();
         _ = first.Services;
-        using var second = new SecondInstance(first.Database);
+        using var second = ChuanyuFactory.OnSameDatabase(first.Database);
 
         // Sign in on the first instance, then present its auth cookie to the second.
         var signIn = await new PageSession(first).SubmitAsync("/Accounts/Login", new Dictionary<string, string> { ["Input.Email"] = Demo.CquOrgAdmin, ["Input.Password"] = DemoData.Password });

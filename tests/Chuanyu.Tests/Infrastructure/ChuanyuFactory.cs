@@ -15,7 +15,22 @@ namespace Chuanyu.Tests.Infrastructure;
 /// </summary>
 public class ChuanyuFactory : WebApplicationFactory<Program>
 {
-    public TestDatabase Database { get; } = new();
+    private readonly bool _ownsDatabase;
+
+    public ChuanyuFactory() : this(null)
+    {
+    }
+
+    /// <summary>A second instance of the platform on another factory's database, as behind a load balancer.</summary>
+    public static ChuanyuFactory OnSameDatabase(TestDatabase shared) => new(shared);
+
+    private ChuanyuFactory(TestDatabase? shared)
+    {
+        _ownsDatabase = shared is null;
+        Database = shared ?? new TestDatabase();
+    }
+
+    public TestDatabase Database { get; }
 
     protected virtual string EnvironmentName => "Development";
 
@@ -47,7 +62,7 @@ public class ChuanyuFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDatabase)
         {
             Database.Dispose();
         }

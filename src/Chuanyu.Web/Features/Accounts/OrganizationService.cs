@@ -16,6 +16,14 @@ public sealed class FieldErrors : Dictionary<string, string[]>
 
 public abstract record ServiceResult
 {
+    /// <summary>What a page says when the action did not happen (null when it did); 404/403 are the caller's to return.</summary>
+    public string? FailureMessage => this switch
+    {
+        Invalid i => string.Join(" ", i.Errors.SelectMany(e => e.Value)),
+        Conflict c => c.Reason,
+        _ => null,
+    };
+
     public sealed record Ok : ServiceResult;
     public sealed record NotFound : ServiceResult;
     public sealed record Forbidden : ServiceResult;

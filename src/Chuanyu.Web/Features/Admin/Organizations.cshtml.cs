@@ -40,11 +40,8 @@ public sealed class AdminOrganizationsModel(AppDbContext db, CurrentUser me, Org
                 return NotFound();
             case ServiceResult.Forbidden:
                 return Forbid();
-            case ServiceResult.Invalid i:
-                TempData["Message"] = string.Join(" ", i.Errors.SelectMany(e => e.Value));
-                break;
             default:
-                TempData["Message"] = l[approve ? "AdminOrgs.Verified" : "AdminOrgs.Rejected"].Value;
+                TempData["Message"] = result.FailureMessage ?? l[approve ? "AdminOrgs.Verified" : "AdminOrgs.Rejected"].Value;
                 break;
         }
         return RedirectToPage();

@@ -74,13 +74,8 @@ public sealed class UsersModel(AppDbContext db, RoleService roles, IStringLocali
         return RedirectToPage(new { Q });
     }
 
-    private string Describe(ServiceResult result, string okKey) => result switch
-    {
-        ServiceResult.Invalid i => string.Join(" ", i.Errors.SelectMany(e => e.Value)),
-        ServiceResult.Conflict c => c.Reason,
-        ServiceResult.NotFound => l["Error.NotFound"].Value,
-        _ => l[okKey].Value,
-    };
+    private string Describe(ServiceResult result, string okKey) =>
+        result.FailureMessage ?? (result is ServiceResult.NotFound ? l["Error.NotFound"].Value : l[okKey].Value);
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

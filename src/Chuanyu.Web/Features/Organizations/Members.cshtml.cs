@@ -43,14 +43,8 @@ public sealed class OrganizationMembersModel(AppDbContext db, OrganizationServic
                 return NotFound();
             case ServiceResult.Forbidden:
                 return Forbid();
-            case ServiceResult.Conflict c:
-                TempData["Message"] = c.Reason;
-                break;
-            case ServiceResult.Invalid i:
-                TempData["Message"] = string.Join(" ", i.Errors.SelectMany(e => e.Value));
-                break;
             default:
-                TempData["Message"] = l[messageKey].Value;
+                TempData["Message"] = result.FailureMessage ?? l[messageKey].Value;
                 break;
         }
         return RedirectToPage(new { id });
