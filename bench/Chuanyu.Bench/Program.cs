@@ -1,1 +1,50 @@
-namespace Chuanyu.Bench; public static class P { public static void Main() { } }
+using System.Globalization;
+
+namespace Chuanyu.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Chuanyu.Bench -- http --url http://127.0.0.1:5099/healthz --concurrency 16 --duration 15</c>
+/// <br/><c>dotnet run -c Release --project bench/Chuanyu.Bench -- micro [BenchmarkDotNet arguments, e.g. --filter *]</c>
+/// </summary>
+public static class BenchProgram
+{
+    public const string Usage = """
+        usage:
+          Chuanyu.Bench http --url <loopback url> [--token-email <email> --password <pw>]
+                             [--concurrency 16] [--duration 15] [--warmup 3] [--max-requests N] [--timeout 30]
+              Closed-loop load: N workers each send GET requests back to back for the duration, after a warm-up
+              that is not counted. With --token-email it first POSTs /api/v1/auth/login at the same base URL and
+              sends the bearer token. Prints requests, errors (non-2xx or failed), throughput and p50/p95/p99.
+          Chuanyu.Bench micro [BenchmarkDotNet arguments]
+              Runs the BenchmarkDotNet micro-benchmarks in this assembly (in-process toolchain).
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "http" => await HttpLoad.RunAsync(HttpLoadOptions.Parse(args.AsSpan(1))),
+                "micro" => Micro.Run(args[1..]),
+                _ => Fail($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail(ex.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: {message}"));
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}
