@@ -7,16 +7,37 @@ using Chuanyu.Web.Features.Accounts;
 
 namespace Chuanyu.Bench;
 
-/// <summary>BenchmarkDotNet entry: every [Benchmark] class in this assembly, run in-process (no generated project).</summary>
+/// <summary>
+/// BenchmarkDotNet entry: every [Benchmark] class in this assembly, run in-process (no generated project, which
+/// would not build under this repository's central package pinning). The job is ShortRun (3 warm-up and 3 measured
+/// iterations), which keeps a run to seconds per benchmark; <c>--long</c> uses BenchmarkDotNet's default job for more
+/// statistical weight. Other arguments go to BenchmarkSwitcher (e.g. <c>--filter *CreditCode*</c>). Artifacts go to
+/// bench/results (git-ignored).
+/// </summary>
 public static class Micro
 {
     public static int Run(string[] args)
     {
+        var longRun = args.Contains("--long", StringComparer.Ordinal);
+        args = args.Where(a => a != "--long").ToArray();
         var config = DefaultConfig.Instance
-            .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
+            .AddJob((longRun ? Job.Default : Job.ShortRun).WithToolchain(InProcessEmitToolchain.Instance))
+            .WithArtifactsPath(Path.Combine(RepositoryRoot(), "bench", "results", "BenchmarkDotNet.Artifacts"))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Micro).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Chuanyu.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
     }
 }
 

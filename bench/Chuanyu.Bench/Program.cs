@@ -15,8 +15,8 @@ public static class BenchProgram
               Closed-loop load: N workers each send GET requests back to back for the duration, after a warm-up
               that is not counted. With --token-email it first POSTs /api/v1/auth/login at the same base URL and
               sends the bearer token. Prints requests, errors (non-2xx or failed), throughput and p50/p95/p99.
-          Chuanyu.Bench micro [BenchmarkDotNet arguments]
-              Runs the BenchmarkDotNet micro-benchmarks in this assembly (in-process toolchain).
+          Chuanyu.Bench micro [--long] [BenchmarkDotNet arguments, e.g. --filter *CreditCode*]
+              Runs the BenchmarkDotNet micro-benchmarks in this assembly (in-process; ShortRun unless --long).
         """;
 
     public static async Task<int> Main(string[] args)
