@@ -53,6 +53,13 @@ public static class DatabaseSetup
         var configured = configuration.GetConnectionString("Sqlite");
         if (!string.IsNullOrWhiteSpace(configured))
         {
+            // SQLite creates the file but not its folder; create the folder so a configured path just works.
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(configured).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+            if (!string.IsNullOrEmpty(file) && file != ":memory:" && !string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
             return configured;
         }
         var dir = Path.IsPathRooted(options.DataDirectory)

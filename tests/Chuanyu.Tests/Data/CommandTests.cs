@@ -7,15 +7,18 @@ namespace Chuanyu.Tests.Data;
 /// <summary>The operator commands, run as an operator runs them: the built app as a separate process.</summary>
 public sealed class CommandTests
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, string command)
+    private static Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, string command) =>
+        RunAsync(database.Provider, database.ConnectionString, command);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string provider, string connectionString, string command)
     {
         var dll = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(command);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = database.Provider;
-        start.Environment[$"ConnectionStrings__{database.Provider}"] = database.ConnectionString;
+        start.Environment["Database__Provider"] = provider;
+        start.Environment[$"ConnectionStrings__{provider}"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -23,6 +26,25 @@ public sealed class CommandTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(cts.Token);
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task Migrate_SqlitePathInAFolderThatDoesNotExistYet_CreatesIt()
+    {
+        // SQLite only: the embedded engine is the one whose file location an operator configures.
+        var root = Path.Combine(Path.GetTempPath(), "chuanyu-tests", Guid.NewGuid().ToString("N"));
+        var file = Path.Combine(root, "not", "yet", "there.db");
+        try
+        {
+            var (exit, output) = await RunAsync("Sqlite", $"Data Source={file}", "migrate");
+            Assert.True(exit == 0, output);
+            Assert.True(File.Exists(file));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]
