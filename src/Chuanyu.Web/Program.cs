@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddPlatformUi();
 builder.Services.AddProblemHandling();
+builder.Services.AddWebHardening(builder.Configuration);
 builder.Services.AddDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
@@ -19,6 +20,12 @@ if (args.Length > 0 && Commands.Names.Contains(args[0]))
 
 await app.PrepareDatabaseAsync();
 
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
 // The API answers errors with ProblemDetails; pages with the HTML error page.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), page => page
@@ -28,6 +35,7 @@ app.UseStaticFiles();
 app.UseRequestLocalization();
 app.UseRouting();
 app.UseRequestSizeLimit();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseMiddleware<CurrentUserMiddleware>();
 app.UseAuthorization();

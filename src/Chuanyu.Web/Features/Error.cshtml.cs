@@ -21,6 +21,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
             404 => "NotFound",
             403 => "Forbidden",
             400 => "BadRequest",
+            429 => "TooMany",
             _ => "Server",
         };
         Heading = l[$"Error.{key}"];

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Accounts;
 
@@ -12,7 +13,8 @@ namespace Chuanyu.Web.Features.Accounts;
 /// Sends a reset link through the outbox. The answer is the same whether or not the address has an account,
 /// so the page cannot be used to find out who is registered.
 /// </summary>
-public sealed class ForgotPasswordModel(UserManager<AppUser> users, IEmailSender<AppUser> email, AuditLog audit) : PageModel
+public sealed class ForgotPasswordModel(UserManager<AppUser> users, IEmailSender<AppUser> email, AuditLog audit,
+    Chuanyu.Web.Data.AppDbContext db, TimeProvider clock, IConfiguration configuration) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "Validation.Required")]
@@ -33,7 +35,14 @@ public sealed class ForgotPasswordModel(UserManager<AppUser> users, IEmailSender
             return Page();
         }
         var user = await users.FindByEmailAsync(Email.Trim());
-        if (user is not null)
+        // Per account: at most a few reset e-mails an hour, so the form cannot be used to flood someone's mailbox.
+        var perHour = configuration.GetValue("Security:PasswordResetEmailsPerHour", 3);
+        var since = clock.GetUtcNow().AddHours(-1);
+        if (user is not null && await db.Outbox.CountAsync(m => m.Recipient == user.Email && m.Subject.Contains("重置密码") && m.CreatedAt > since) >= perHour)
+        {
+            await audit.RecordAsync("auth.password-reset.throttled", $"user:{user.Id}", AuditOutcome.Failure, actorId: user.Id, actorName: user.Email);
+        }
+        else if (user is not null)
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
