@@ -26,6 +26,9 @@ public sealed class AuditEntry
     public string? Detail { get; set; }
     public string? IpAddress { get; set; }
     public string PrevHash { get; set; } = "";
+
+    /// <summary>"sm3" or "sha256": the suite in force when the row was written, so switching suites keeps old rows verifiable.</summary>
+    public string HashAlgorithm { get; set; } = Crypto.Hashes.Sha256;
     public string Hash { get; set; } = "";
 }
 
@@ -43,6 +46,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(x => x.IpAddress).HasMaxLength(64);
         b.Property(x => x.PrevHash).HasMaxLength(64);
         b.Property(x => x.Hash).HasMaxLength(64);
+        b.Property(x => x.HashAlgorithm).HasMaxLength(10);
         b.HasIndex(x => x.At);
         b.HasIndex(x => x.ActorId);
     }

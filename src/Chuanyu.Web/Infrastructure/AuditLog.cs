@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Chuanyu.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -7,11 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Chuanyu.Web.Infrastructure;
 
 /// <summary>
-/// Appends rows to the audit chain. Each row's hash is SHA-256 over its fields and the previous row's hash; the
+/// Appends rows to the audit chain. Each row's hash is SM3 (or SHA-256 under the international suite) over its
+/// fields, its algorithm id and the previous row's hash; the
 /// sequence number is the primary key, so two writers (two instances) that read the same head cannot both append:
 /// the loser retries on the new head.
 /// </summary>
-public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, TimeProvider clock, ILogger<AuditLog> logger)
+public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, TimeProvider clock, ILogger<AuditLog> logger,
+    Microsoft.Extensions.Options.IOptions<Crypto.CryptoOptions> crypto)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -40,6 +41,7 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, TimePro
                 Detail = Truncate(detail, 2000),
                 IpAddress = ip,
                 PrevHash = head?.Hash ?? GenesisHash,
+                HashAlgorithm = Crypto.Hashes.IdFor(crypto.Value.Suite),
             };
             entry.Hash = ComputeHash(entry);
             db.AuditEntries.Add(entry);
@@ -70,8 +72,9 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, TimePro
             e.Outcome.ToString(),
             e.Detail ?? "",
             e.IpAddress ?? "",
-            e.PrevHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+            e.PrevHash,
+            e.HashAlgorithm);
+        return Convert.ToHexStringLower(Crypto.Hashes.Hash(e.HashAlgorithm, Encoding.UTF8.GetBytes(canonical)));
     }
 
     /// <summary>Walks the chain in order and reports the first row whose link or hash is wrong, or a gap in the sequence.</summary>

@@ -14,6 +14,8 @@ public static class PlatformSetup
     public static IServiceCollection AddPlatformUi(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        services.AddOptions<Crypto.CryptoOptions>().BindConfiguration("Crypto");
+        services.AddSingleton<Crypto.FieldProtector>();
         // Enums travel as their names ("Verified", "RegionAdmin"): readable, and stable when members are added.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);

@@ -16,17 +16,19 @@ namespace Chuanyu.Tests.Infrastructure;
 public class ChuanyuFactory : WebApplicationFactory<Program>
 {
     private readonly bool _ownsDatabase;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public ChuanyuFactory() : this(null)
+    public ChuanyuFactory() : this(null, null)
     {
     }
 
     /// <summary>A second instance of the platform on another factory's database, as behind a load balancer.</summary>
-    public static ChuanyuFactory OnSameDatabase(TestDatabase shared) => new(shared);
+    public static ChuanyuFactory OnSameDatabase(TestDatabase shared, IReadOnlyDictionary<string, string>? settings = null) => new(shared, settings);
 
-    private ChuanyuFactory(TestDatabase? shared)
+    private ChuanyuFactory(TestDatabase? shared, IReadOnlyDictionary<string, string>? settings)
     {
         _ownsDatabase = shared is null;
+        _settings = settings ?? new Dictionary<string, string>();
         Database = shared ?? new TestDatabase();
     }
 
@@ -44,6 +46,10 @@ public class ChuanyuFactory : WebApplicationFactory<Program>
         builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.ConnectionString);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Security:CredentialRequestsPerMinutePerIp", CredentialRequestsPerMinutePerIp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Macs;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace Chuanyu.Web.Infrastructure.Crypto;
+
+/// <summary>
+/// The algorithm suite a deployment writes with (<c>Crypto:Suite</c>). GB/T 39786-2021 asks a government system to
+/// use the commercial (国密) algorithms: SM3 (GB/T 32905) for hashes and HMAC, SM4 (GB/T 32907) for encryption, SM2
+/// (GB/T 32918) for signatures. International keeps SHA-256 / AES-256-GCM / ECDSA P-256 for partners that need them.
+/// Whatever a deployment writes carries its algorithm id, so switching suites never makes old data unreadable.
+/// </summary>
+public enum CryptoSuite
+{
+    International,
+    SM,
+}
+
+public sealed class CryptoOptions
+{
+    public CryptoSuite Suite { get; set; } = CryptoSuite.SM;
+
+    /// <summary>Data-encryption keys by id (base64; 32 bytes for AES-256, the first 16 used for SM4).</summary>
+    public Dictionary<string, string> DataKeys { get; set; } = [];
+
+    /// <summary>The key id new ciphertext is written with; older ids stay readable while their key is configured.</summary>
+    public string? CurrentDataKeyId { get; set; }
+}
+
+/// <summary>Hash and HMAC by algorithm id: "sha256" or "sm3".</summary>
+public static class Hashes
+{
+    public const string Sha256 = "sha256";
+    public const string Sm3 = "sm3";
+
+    public static string IdFor(CryptoSuite suite) => suite == CryptoSuite.SM ? Sm3 : Sha256;
+
+    public static byte[] Hash(string algorithm, ReadOnlySpan<byte> data)
+    {
+        switch (algorithm)
+        {
+            case Sha256:
+                return SHA256.HashData(data);
+            case Sm3:
+                var digest = new SM3Digest();
+                var input = data.ToArray();
+                digest.BlockUpdate(input, 0, input.Length);
+                var output = new byte[digest.GetDigestSize()];
+                digest.DoFinal(output, 0);
+                return output;
+            default:
+                throw new CryptographicException($"Unknown hash algorithm '{algorithm}'.");
+        }
+    }
+
+    public static byte[] Hmac(string algorithm, byte[] key, ReadOnlySpan<byte> data)
+    {
+        switch (algorithm)
+        {
+            case Sha256:
+                return HMACSHA256.HashData(key, data);
+            case Sm3:
+                var mac = new HMac(new SM3Digest());
+                mac.Init(new KeyParameter(key));
+                var input = data.ToArray();
+                mac.BlockUpdate(input, 0, input.Length);
+                var output = new byte[mac.GetMacSize()];
+                mac.DoFinal(output, 0);
+                return output;
+            default:
+                throw new CryptographicException($"Unknown HMAC algorithm '{algorithm}'.");
+        }
+    }
+}
