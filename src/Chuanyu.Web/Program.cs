@@ -2,7 +2,9 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
+var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
+// A command's own operands (a backup file path) are not configuration; only --key=value switches are.
+var builder = WebApplication.CreateBuilder(command is null ? args : [.. args.Where(a => a.StartsWith("--", StringComparison.Ordinal))]);
 
 builder.Services.AddPlatformUi();
 builder.Services.AddProblemHandling();
@@ -13,9 +15,9 @@ builder.Services.AddAccounts(builder.Configuration);
 
 var app = builder.Build();
 
-if (args.Length > 0 && Commands.Names.Contains(args[0]))
+if (command is not null)
 {
-    return await Commands.RunAsync(app, args[0]);
+    return await Commands.RunAsync(app, command, args);
 }
 
 await app.PrepareDatabaseAsync();

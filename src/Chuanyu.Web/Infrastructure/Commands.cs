@@ -4,13 +4,13 @@ namespace Chuanyu.Web.Infrastructure;
 
 /// <summary>
 /// Operator commands run with the same configuration as the host:
-/// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | schema-script</c>.
+/// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | schema-script | backup FILE</c>.
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Names = ["migrate", "verify-audit", "schema-script"];
+    public static readonly string[] Names = ["migrate", "verify-audit", "schema-script", "backup"];
 
-    public static async Task<int> RunAsync(WebApplication app, string command)
+    public static async Task<int> RunAsync(WebApplication app, string command, string[] args)
     {
         using var scope = app.Services.CreateScope();
         var services = scope.ServiceProvider;
@@ -32,8 +32,42 @@ public static class Commands
                 Console.WriteLine(Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GenerateCreateScript(
                     services.GetRequiredService<AppDbContext>().Database));
                 return 0;
+            case "backup":
+                return Backup(services.GetRequiredService<DatabaseConnection>(), args);
             default:
                 return 2;
         }
+    }
+
+    /// <summary>
+    /// An online, consistent copy of the SQLite database (SQLite's backup API: readers and writers may go on). For
+    /// PostgreSQL the engine's own tools are the right ones: pg_dump / pg_restore (docs/deployment.md).
+    /// </summary>
+    private static int Backup(DatabaseConnection database, string[] args)
+    {
+        if (database.Provider != DatabaseProvider.Sqlite)
+        {
+            Console.Error.WriteLine("On PostgreSQL use: pg_dump -Fc -d <database> -f chuanyu.dump (see docs/deployment.md).");
+            return 2;
+        }
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("usage: backup <target-file>");
+            return 2;
+        }
+        var target = Path.GetFullPath(args[1]);
+        if (File.Exists(target))
+        {
+            Console.Error.WriteLine($"{target} exists; refusing to overwrite a backup.");
+            return 2;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        using var source = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
+        using var destination = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={target};Pooling=False");
+        source.Open();
+        destination.Open();
+        source.BackupDatabase(destination);
+        Console.WriteLine($"Backed up to {target}.");
+        return 0;
     }
 }
