@@ -19,6 +19,7 @@ public sealed record PagedList<T>(int Total, int PageNumber, int PageSize, IRead
 public sealed record VerifyRequest(bool Approve, string? Note);
 public sealed record DecisionRequest(bool Approve);
 public sealed record OrganizationRoleRequest(Guid UserId, PlatformRole Role, bool Grant = true);
+public sealed record AccountDeletionRequest(string? ConfirmEmail);
 public sealed record RoleGrantRequest(Guid UserId, PlatformRole Role, string? RegionCode, Guid? OrganizationId);
 
 public static class AccountsApi
@@ -33,6 +34,11 @@ public static class AccountsApi
         auth.MapPost("/register", RegisterAsync).AllowAnonymous().WithSummary("Create an account.");
 
         api.MapGet("/me", GetMeAsync).RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in user with scoped roles.");
+        api.MapGet("/me/personal-data", async (PersonalDataService data, CancellationToken ct) => TypedResults.Ok(await data.ExportAsync(ct)))
+            .RequireAuthorization(Policies.SignedIn).WithSummary("A copy of the personal information held about the caller (PIPL Art. 45), watermarked.");
+        api.MapPost("/me/deletion", async (AccountDeletionRequest request, PersonalDataService data, CancellationToken ct) =>
+                ToHttp(await data.DeleteAccountAsync(request.ConfirmEmail, ct)))
+            .RequireAuthorization(Policies.SignedIn).WithSummary("Delete the caller's account (PIPL Art. 47); confirmEmail must repeat the account's e-mail.");
         api.MapGet("/regions", GetRegionsAsync).AllowAnonymous().WithSummary("Regions with their districts (GB/T 2260).");
 
         var orgs = api.MapGroup("/organizations").WithTags("Organizations");

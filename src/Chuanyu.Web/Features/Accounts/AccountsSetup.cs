@@ -39,6 +39,7 @@ public static class AccountsSetup
         services.AddScoped<CurrentUser>();
         services.AddScoped<OrganizationService>();
         services.AddScoped<RoleService>();
+        services.AddScoped<PersonalDataService>();
         services.AddScoped<AuditLog>();
         services.AddTransient<IEmailSender<AppUser>, OutboxEmailSender>();
 

@@ -1,0 +1,78 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+public sealed record PersonalDataExport(
+    ExportWatermark Watermark,
+    PersonalAccount Account,
+    IReadOnlyList<RoleDto> Roles,
+    IReadOnlyList<MyOrganizationDto> Organizations,
+    IReadOnlyList<PersonalAuditEvent> SignInsAndActions);
+
+public sealed record ExportWatermark(string ExportedBy, DateTimeOffset ExportedAt, string Notice);
+public sealed record PersonalAccount(Guid Id, string Email, string DisplayName, bool EmailConfirmed, bool TwoFactorEnabled, DateTimeOffset CreatedAt);
+public sealed record PersonalAuditEvent(DateTimeOffset At, string Action, string Outcome, string? IpAddress);
+
+/// <summary>
+/// 个人信息保护法 Art. 44–47: a person may see and copy the personal information the platform holds about them, and
+/// have it deleted. Exports carry a watermark (who exported, when) and are audited.
+/// </summary>
+public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserManager<AppUser> users, AuditLog audit, TimeProvider clock)
+{
+    public async Task<PersonalDataExport> ExportAsync(CancellationToken ct)
+    {
+        var id = me.Id!.Value;
+        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == id, ct);
+        var orgs = await (from m in db.Memberships.AsNoTracking()
+                          join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
+                          where m.UserId == id
+                          orderby o.Name
+                          select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
+        var events = await db.AuditEntries.AsNoTracking().Where(e => e.ActorId == id).OrderByDescending(e => e.Seq).Take(1000)
+            .Select(e => new PersonalAuditEvent(e.At, e.Action, e.Outcome.ToString(), e.IpAddress)).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        await audit.RecordAsync("privacy.export", $"user:{id}", ct: ct);
+        return new PersonalDataExport(
+            new ExportWatermark(user.Email!, now, $"本文件为 {user.Email} 于 {Display.DateTime(now)}（北京时间）从川渝科技资源共享服务平台导出的本人个人信息副本，仅供本人使用。"),
+            new PersonalAccount(user.Id, user.Email!, user.DisplayName, user.EmailConfirmed, user.TwoFactorEnabled, user.CreatedAt),
+            me.Grants.OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList(),
+            orgs,
+            events);
+    }
+
+    /// <summary>
+    /// Deletes the account and what hangs on it (roles, memberships). Refused while the person is the only
+    /// administrator of an organisation, which would otherwise be left without anyone to run it. Audit rows stay as
+    /// they are (account id and e-mail as the actor): the chain must stay verifiable, and 网络安全法 Art. 21 requires
+    /// keeping them at least six months.
+    /// </summary>
+    public async Task<ServiceResult> DeleteAccountAsync(string? confirmEmail, CancellationToken ct)
+    {
+        var id = me.Id!.Value;
+        var user = await users.FindByIdAsync(id.ToString());
+        if (user is null)
+        {
+            return new ServiceResult.NotFound();
+        }
+        if (!string.Equals(confirmEmail?.Trim(), user.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            var e = new FieldErrors();
+            e.Add("confirmEmail", "请输入本账号的邮箱以确认注销。");
+            return new ServiceResult.Invalid(e);
+        }
+        var adminOf = await db.RoleGrants.Where(g => g.UserId == id && g.Role == PlatformRole.OrgAdmin).Select(g => g.OrganizationId).ToListAsync(ct);
+        var soleAdminOf = await db.Organizations.Where(o => adminOf.Contains(o.Id) &&
+                !db.RoleGrants.Any(g => g.OrganizationId == o.Id && g.Role == PlatformRole.OrgAdmin && g.UserId != id))
+            .Select(o => o.Name).ToListAsync(ct);
+        if (soleAdminOf.Count > 0)
+        {
+            return new ServiceResult.Conflict($"您是“{string.Join("”、“", soleAdminOf)}”唯一的单位管理员，请先将管理员角色交给另一位成员再注销。");
+        }
+        await audit.RecordAsync("privacy.delete-account", $"user:{id}", ct: ct);
+        var result = await users.DeleteAsync(user);
+        return result.Succeeded ? new ServiceResult.Ok() : new ServiceResult.Conflict(string.Join(" ", result.Errors.Select(x => x.Description)));
+    }
+}
