@@ -16,6 +16,9 @@ public sealed class CurrentUser
     public string? Email { get; private set; }
     public string? DisplayName { get; private set; }
     public bool TwoFactorEnabled { get; private set; }
+
+    /// <summary>The password is older than the policy allows: until it is changed, only the change page and sign-out work.</summary>
+    public bool PasswordExpired { get; private set; }
     public bool SignedInWithSecondFactor { get; private set; }
     public IReadOnlyList<RoleGrant> Grants { get; private set; } = [];
 
@@ -46,14 +49,14 @@ public sealed class CurrentUser
     private bool AdminOk(PlatformRole role) => !IsAdminRole(role) || AdminFactorSatisfied;
 
     /// <summary>Returns false when the principal's account no longer exists or its security stamp has changed.</summary>
-    internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, CancellationToken ct)
+    internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, int passwordMaxAgeDays, DateTimeOffset now, CancellationToken ct)
     {
         if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
         {
             return false;
         }
         var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Email, u.DisplayName, u.SecurityStamp, u.TwoFactorEnabled, u.LockoutEnd })
+            .Select(u => new { u.Email, u.DisplayName, u.SecurityStamp, u.TwoFactorEnabled, u.PasswordChangedAt })
             .FirstOrDefaultAsync(ct);
         var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");
         if (user is null || stamp is null || !string.Equals(stamp, user.SecurityStamp, StringComparison.Ordinal))
@@ -64,6 +67,7 @@ public sealed class CurrentUser
         Email = user.Email;
         DisplayName = user.DisplayName;
         TwoFactorEnabled = user.TwoFactorEnabled;
+        PasswordExpired = passwordMaxAgeDays > 0 && user.PasswordChangedAt is { } changed && changed.AddDays(passwordMaxAgeDays) < now;
         SignedInWithSecondFactor = principal.HasClaim("amr", "mfa");
         AdminFactorSatisfied = development || (user.TwoFactorEnabled && SignedInWithSecondFactor);
         Grants = await db.RoleGrants.AsNoTracking().Where(g => g.UserId == id).ToListAsync(ct);

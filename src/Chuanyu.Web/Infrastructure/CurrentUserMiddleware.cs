@@ -10,10 +10,15 @@ namespace Chuanyu.Web.Infrastructure;
 /// </summary>
 public sealed class CurrentUserMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, CurrentUser currentUser, AppDbContext db, IHostEnvironment env)
+    // What a person whose password expired may still reach: the change itself, sign-out, the language switch, errors.
+    private static readonly string[] AllowedWithExpiredPassword =
+        ["/Me/ChangePassword", "/Accounts/Logout", "/culture", "/Error", "/api/v1/me/password", "/lib", "/css", "/js"];
+
+    public async Task InvokeAsync(HttpContext context, CurrentUser currentUser, AppDbContext db, IHostEnvironment env,
+        Microsoft.Extensions.Options.IOptions<Features.Accounts.PasswordPolicyOptions> policy, TimeProvider clock)
     {
         if (context.User.Identity?.IsAuthenticated == true &&
-            !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), context.RequestAborted))
+            !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), policy.Value.PasswordMaxAgeDays, clock.GetUtcNow(), context.RequestAborted))
         {
             if (context.Request.Path.StartsWithSegments("/api"))
             {
@@ -25,6 +30,17 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             }
             await context.SignOutAsync(IdentityConstants.ApplicationScheme);
             context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        }
+        if (currentUser.PasswordExpired && !AllowedWithExpiredPassword.Any(p => context.Request.Path.StartsWithSegments(p)))
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "密码已过期",
+                    detail: "密码已超过有效期，请先通过 POST /api/v1/me/password 修改密码。").ExecuteAsync(context);
+                return;
+            }
+            context.Response.Redirect("/Me/ChangePassword");
+            return;
         }
         await next(context);
     }

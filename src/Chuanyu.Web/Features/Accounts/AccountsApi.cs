@@ -20,6 +20,7 @@ public sealed record VerifyRequest(bool Approve, string? Note);
 public sealed record DecisionRequest(bool Approve);
 public sealed record OrganizationRoleRequest(Guid UserId, PlatformRole Role, bool Grant = true);
 public sealed record AccountDeletionRequest(string? ConfirmEmail);
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 public sealed record RoleGrantRequest(Guid UserId, PlatformRole Role, string? RegionCode, Guid? OrganizationId);
 
 public static class AccountsApi
@@ -36,6 +37,8 @@ public static class AccountsApi
         api.MapGet("/me", GetMeAsync).RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in user with scoped roles.");
         api.MapGet("/me/personal-data", async (PersonalDataService data, CancellationToken ct) => TypedResults.Ok(await data.ExportAsync(ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("A copy of the personal information held about the caller (PIPL Art. 45), watermarked.");
+        api.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization(Policies.SignedIn)
+            .WithSummary("Change the caller's password (also how an expired password is renewed).");
         api.MapPost("/me/deletion", async (AccountDeletionRequest request, PersonalDataService data, CancellationToken ct) =>
                 ToHttp(await data.DeleteAccountAsync(request.ConfirmEmail, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Delete the caller's account (PIPL Art. 47); confirmEmail must repeat the account's e-mail.");
@@ -134,6 +137,20 @@ public static class AccountsApi
         }
         await audit.RecordAsync("account.register", $"user:{user.Id}", actorId: user.Id, actorName: user.Email);
         return TypedResults.Created("/api/v1/me", new MeDto(user.Id, user.Email!, user.DisplayName, false, [], []));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem>> ChangePasswordAsync(
+        ChangePasswordRequest request, CurrentUser me, UserManager<AppUser> users, AuditLog audit)
+    {
+        var user = await users.FindByIdAsync(me.Id!.Value.ToString());
+        var (ok, errors) = await Registration.ChangePasswordAsync(users, user!, request.CurrentPassword, request.NewPassword);
+        if (!ok)
+        {
+            await audit.RecordAsync("auth.password-change", $"user:{me.Id}", AuditOutcome.Failure, string.Join(",", errors.Keys));
+            return TypedResults.ValidationProblem(errors);
+        }
+        await audit.RecordAsync("auth.password-change", $"user:{me.Id}");
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<MeDto>> GetMeAsync(CurrentUser me, AppDbContext db, CancellationToken ct)
@@ -290,6 +307,31 @@ public static class OrganizationQueries
 
 public static class Registration
 {
+    /// <summary>Changes a password after checking the current one; errors keyed by field (currentPassword, newPassword).</summary>
+    public static async Task<(bool Ok, FieldErrors Errors)> ChangePasswordAsync(UserManager<AppUser> users, AppUser user, string? current, string? next)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(current))
+        {
+            errors.Add("currentPassword", "请输入当前密码。");
+        }
+        if (string.IsNullOrEmpty(next))
+        {
+            errors.Add("newPassword", "请输入新密码。");
+        }
+        if (errors.Count > 0)
+        {
+            return (false, errors);
+        }
+        var result = await users.ChangePasswordAsync(user, current!, next!);
+        foreach (var e in result.Errors)
+        {
+            errors.Add(e.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? "currentPassword" : "newPassword",
+                e.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? "当前密码不正确。" : e.Description);
+        }
+        return (result.Succeeded, errors);
+    }
+
     public static async Task<(AppUser? User, Dictionary<string, string[]> Errors)> CreateUserAsync(
         UserManager<AppUser> users, string email, string password, string displayName, TimeProvider clock)
     {
@@ -300,6 +342,7 @@ public static class Registration
             Email = email.Trim(),
             DisplayName = displayName.Trim(),
             CreatedAt = clock.GetUtcNow(),
+            PasswordChangedAt = clock.GetUtcNow(),
         };
         var result = await users.CreateAsync(user, password);
         if (result.Succeeded)

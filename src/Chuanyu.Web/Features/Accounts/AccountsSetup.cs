@@ -37,6 +37,7 @@ public static class AccountsSetup
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<CurrentUser>();
+        services.AddOptions<PasswordPolicyOptions>().BindConfiguration("Security");
         services.AddScoped<OrganizationService>();
         services.AddScoped<RoleService>();
         services.AddScoped<PersonalDataService>();
@@ -58,6 +59,8 @@ public static class AccountsSetup
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<AppDbContext>()
+            .AddUserManager<AppUserManager>()
+            .AddPasswordValidator<PasswordHistoryValidator>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<ChineseIdentityErrorDescriber>();

@@ -7,6 +7,9 @@ public sealed class AppUser : IdentityUser<Guid>
 {
     public string DisplayName { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the password was last set; with <c>Security:PasswordMaxAgeDays</c> it decides expiry.</summary>
+    public DateTimeOffset? PasswordChangedAt { get; set; }
 }
 
 /// <summary>A province-level region that runs a base of the platform (GB/T 2260 code, e.g. 500000).</summary>

@@ -1,0 +1,85 @@
+using Chuanyu.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+/// <summary>A password hash a person used before; new passwords may not repeat the last few (等保 identity control).</summary>
+public sealed class PasswordHistoryEntry
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public string PasswordHash { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class PasswordHistoryEntryConfiguration : IEntityTypeConfiguration<PasswordHistoryEntry>
+{
+    public void Configure(EntityTypeBuilder<PasswordHistoryEntry> b)
+    {
+        b.ToTable("password_history");
+        b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.UserId, x.CreatedAt });
+    }
+}
+
+public sealed class PasswordPolicyOptions
+{
+    /// <summary>How many previous passwords (besides the current one) may not be reused.</summary>
+    public int PasswordHistory { get; set; } = 5;
+
+    /// <summary>Days a password stays valid; 0 turns expiry off.</summary>
+    public int PasswordMaxAgeDays { get; set; } = 90;
+}
+
+/// <summary>
+/// Records the outgoing hash and the change time whenever a password changes (change, reset): one place, whichever
+/// path changed it. The history row is saved by the same store update as the new hash. Registration sets the time.
+/// </summary>
+public sealed class AppUserManager(
+    IUserStore<AppUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<AppUser> passwordHasher,
+    IEnumerable<IUserValidator<AppUser>> userValidators, IEnumerable<IPasswordValidator<AppUser>> passwordValidators,
+    ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services, ILogger<UserManager<AppUser>> logger,
+    AppDbContext db, TimeProvider clock)
+    : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
+{
+    // Change and reset go through a private overload of UpdatePasswordHash, so the hook is the save: the tracked
+    // user still knows the hash it was loaded with.
+    protected override Task<IdentityResult> UpdateUserAsync(AppUser user)
+    {
+        var entry = db.Entry(user);
+        if (entry.State != EntityState.Detached)
+        {
+            var previous = entry.Property(u => u.PasswordHash).OriginalValue;
+            if (!string.Equals(previous, user.PasswordHash, StringComparison.Ordinal))
+            {
+                if (previous is not null)
+                {
+                    db.Set<PasswordHistoryEntry>().Add(new PasswordHistoryEntry { Id = Guid.CreateVersion7(), UserId = user.Id, PasswordHash = previous, CreatedAt = clock.GetUtcNow() });
+                }
+                user.PasswordChangedAt = clock.GetUtcNow();
+            }
+        }
+        return base.UpdateUserAsync(user);
+    }
+}
+
+public sealed class PasswordHistoryValidator(AppDbContext db, IPasswordHasher<AppUser> hasher, IOptions<PasswordPolicyOptions> policy) : IPasswordValidator<AppUser>
+{
+    public async Task<IdentityResult> ValidateAsync(UserManager<AppUser> manager, AppUser user, string? password)
+    {
+        if (password is null || user.PasswordHash is null)
+        {
+            return IdentityResult.Success;
+        }
+        var recent = await db.Set<PasswordHistoryEntry>().AsNoTracking().Where(h => h.UserId == user.Id)
+            .OrderByDescending(h => h.CreatedAt).Take(policy.Value.PasswordHistory).Select(h => h.PasswordHash).ToListAsync();
+        var used = recent.Prepend(user.PasswordHash)
+            .Any(hash => hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed);
+        return used
+            ? IdentityResult.Failed(new IdentityError { Code = "PasswordReused", Description = $"新密码不能与当前密码或最近 {policy.Value.PasswordHistory} 次使用过的密码相同。" })
+            : IdentityResult.Success;
+    }
+}
