@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
+using SessionOptions = Chuanyu.Web.Features.Accounts.SessionOptions;
 
 namespace Chuanyu.Web.Infrastructure;
 
@@ -16,6 +17,7 @@ public sealed class CurrentUser
     public string? Email { get; private set; }
     public string? DisplayName { get; private set; }
     public bool TwoFactorEnabled { get; private set; }
+    public Guid? SessionId { get; private set; }
 
     /// <summary>The password is older than the policy allows: until it is changed, only the change page and sign-out work.</summary>
     public bool PasswordExpired { get; private set; }
@@ -49,12 +51,29 @@ public sealed class CurrentUser
     private bool AdminOk(PlatformRole role) => !IsAdminRole(role) || AdminFactorSatisfied;
 
     /// <summary>Returns false when the principal's account no longer exists or its security stamp has changed.</summary>
-    internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, int passwordMaxAgeDays, DateTimeOffset now, CancellationToken ct)
+    internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, int passwordMaxAgeDays,
+        SessionOptions sessions, DateTimeOffset now, CancellationToken ct)
     {
-        if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
+        if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ||
+            !Guid.TryParse(principal.FindFirstValue(AppSignInManager.SessionClaim), out var sessionId))
         {
             return false;
         }
+        // The session must be live: not signed out (here or remotely), not idle too long, not past its lifetime.
+        var session = await db.Set<UserSession>().AsNoTracking().Where(s => s.Id == sessionId && s.UserId == id)
+            .Select(s => new { s.RevokedAt, s.LastSeenAt, s.CreatedAt }).FirstOrDefaultAsync(ct);
+        if (session is null || session.RevokedAt is not null ||
+            session.LastSeenAt.AddMinutes(sessions.IdleTimeoutMinutes) < now ||
+            session.CreatedAt.AddHours(sessions.AbsoluteSessionHours) < now)
+        {
+            return false;
+        }
+        if (now - session.LastSeenAt > TimeSpan.FromMinutes(1))
+        {
+            // Written at most once a minute per session: enough for a 30-minute idle limit, cheap under load.
+            await db.Set<UserSession>().Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+        }
+        SessionId = sessionId;
         var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
             .Select(u => new { u.Email, u.DisplayName, u.SecurityStamp, u.TwoFactorEnabled, u.PasswordChangedAt })
             .FirstOrDefaultAsync(ct);

@@ -15,17 +15,18 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
         ["/Me/ChangePassword", "/Accounts/Logout", "/culture", "/Error", "/api/v1/me/password", "/lib", "/css", "/js"];
 
     public async Task InvokeAsync(HttpContext context, CurrentUser currentUser, AppDbContext db, IHostEnvironment env,
-        Microsoft.Extensions.Options.IOptions<Features.Accounts.PasswordPolicyOptions> policy, TimeProvider clock)
+        Microsoft.Extensions.Options.IOptions<Features.Accounts.PasswordPolicyOptions> policy,
+        Microsoft.Extensions.Options.IOptions<Features.Accounts.SessionOptions> sessions, TimeProvider clock)
     {
         if (context.User.Identity?.IsAuthenticated == true &&
-            !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), policy.Value.PasswordMaxAgeDays, clock.GetUtcNow(), context.RequestAborted))
+            !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), policy.Value.PasswordMaxAgeDays, sessions.Value, clock.GetUtcNow(), context.RequestAborted))
         {
             if (context.Request.Path.StartsWithSegments("/api"))
             {
                 await Results.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "凭据已失效",
-                    detail: "该账号已不存在或凭据已被撤销，请重新登录。").ExecuteAsync(context);
+                    detail: "该账号已不存在、凭据已被撤销或会话已超时，请重新登录。").ExecuteAsync(context);
                 return;
             }
             await context.SignOutAsync(IdentityConstants.ApplicationScheme);

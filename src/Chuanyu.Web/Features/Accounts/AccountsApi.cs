@@ -37,6 +37,10 @@ public static class AccountsApi
         api.MapGet("/me", GetMeAsync).RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in user with scoped roles.");
         api.MapGet("/me/personal-data", async (PersonalDataService data, CancellationToken ct) => TypedResults.Ok(await data.ExportAsync(ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("A copy of the personal information held about the caller (PIPL Art. 45), watermarked.");
+        api.MapGet("/me/sessions", async (SessionService sessions, CancellationToken ct) => TypedResults.Ok(await sessions.ListAsync(ct)))
+            .RequireAuthorization(Policies.SignedIn).WithSummary("The caller's live sessions (browsers and API tokens).");
+        api.MapDelete("/me/sessions/{id:guid}", async (Guid id, SessionService sessions, CancellationToken ct) => ToHttp(await sessions.RevokeAsync(id, ct)))
+            .RequireAuthorization(Policies.SignedIn).WithSummary("Sign out one of the caller's sessions, wherever it is.");
         api.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("Change the caller's password (also how an expired password is renewed).");
         api.MapPost("/me/deletion", async (AccountDeletionRequest request, PersonalDataService data, CancellationToken ct) =>

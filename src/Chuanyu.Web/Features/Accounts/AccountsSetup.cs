@@ -38,9 +38,14 @@ public static class AccountsSetup
     {
         services.AddScoped<CurrentUser>();
         services.AddOptions<PasswordPolicyOptions>().BindConfiguration("Security");
+        services.AddOptions<SessionOptions>().BindConfiguration("Security");
+        // CurrentUserMiddleware checks the security stamp and the session on every request; Identity's own periodic
+        // check would re-create the principal (and so a new session) behind the person's back.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromDays(3650));
         services.AddScoped<OrganizationService>();
         services.AddScoped<RoleService>();
         services.AddScoped<PersonalDataService>();
+        services.AddScoped<SessionService>();
         services.AddScoped<AuditLog>();
         services.AddTransient<IEmailSender<AppUser>, OutboxEmailSender>();
 
@@ -61,7 +66,7 @@ public static class AccountsSetup
             .AddEntityFrameworkStores<AppDbContext>()
             .AddUserManager<AppUserManager>()
             .AddPasswordValidator<PasswordHistoryValidator>()
-            .AddSignInManager()
+            .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<ChineseIdentityErrorDescriber>();
 
@@ -90,7 +95,7 @@ public static class AccountsSetup
             o.LoginPath = "/Accounts/Login";
             o.LogoutPath = "/Accounts/Logout";
             o.AccessDeniedPath = "/Accounts/AccessDenied";
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Security:AbsoluteSessionHours", 12));
             o.SlidingExpiration = true;
             // API callers get status codes, not a redirect to an HTML sign-in page.
             o.Events.OnRedirectToLogin = c => ApiAwareRedirect(c, StatusCodes.Status401Unauthorized);
