@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
@@ -32,11 +31,9 @@ public sealed class BackupRestoreTests
             if (source.Provider == "Sqlite")
             {
                 var file = Path.Combine(scratch, "backup.db");
-                var (exit, output) = await RunAsync("dotnet", [typeof(Program).Assembly.Location, "backup", file],
-                    new() { ["Database__Provider"] = "Sqlite", ["ConnectionStrings__Sqlite"] = source.ConnectionString, ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+                var (exit, output) = await ProcessRunner.RunPlatformAsync("Sqlite", source.ConnectionString, "backup", file);
                 Assert.True(exit == 0, output);
-                var (again, againOut) = await RunAsync("dotnet", [typeof(Program).Assembly.Location, "backup", file],
-                    new() { ["Database__Provider"] = "Sqlite", ["ConnectionStrings__Sqlite"] = source.ConnectionString, ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+                var (again, againOut) = await ProcessRunner.RunPlatformAsync("Sqlite", source.ConnectionString, "backup", file);
                 Assert.Equal(2, again); // never overwrites an existing backup
                 Assert.Contains("refusing", againOut, StringComparison.Ordinal);
                 restoredConnection = $"Data Source={file};Pooling=False";
@@ -46,7 +43,7 @@ public sealed class BackupRestoreTests
                 var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
                 var dump = Path.Combine(scratch, "chuanyu.dump");
                 var env = new Dictionary<string, string> { ["PGHOST"] = builder.Host!, ["PGPORT"] = builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["PGUSER"] = builder.Username! };
-                var (dumpExit, dumpOut) = await RunAsync("pg_dump", ["-Fc", "-d", builder.Database!, "-f", dump], env);
+                var (dumpExit, dumpOut) = await ProcessRunner.RunAsync("pg_dump", ["-Fc", "-d", builder.Database!, "-f", dump], env);
                 Assert.True(dumpExit == 0, dumpOut);
                 restoredPg = "chuanyu_restore_" + Guid.NewGuid().ToString("N")[..12];
                 await using (var admin = new NpgsqlConnection(source.ConnectionString))
@@ -55,7 +52,7 @@ public sealed class BackupRestoreTests
                     await using var create = new NpgsqlCommand($"CREATE DATABASE {restoredPg} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'", admin);
                     await create.ExecuteNonQueryAsync();
                 }
-                var (restoreExit, restoreOut) = await RunAsync("pg_restore", ["--no-owner", "-d", restoredPg, dump], env);
+                var (restoreExit, restoreOut) = await ProcessRunner.RunAsync("pg_restore", ["--no-owner", "-d", restoredPg, dump], env);
                 Assert.True(restoreExit == 0, restoreOut);
                 restoredConnection = new NpgsqlConnectionStringBuilder(source.ConnectionString) { Database = restoredPg, Pooling = false }.ConnectionString;
             }
@@ -118,25 +115,5 @@ public sealed class BackupRestoreTests
             counts[table] = Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         }
         return counts;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in environment)
-        {
-            start.Environment[k] = v;
-        }
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Chuanyu.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,25 +7,10 @@ namespace Chuanyu.Tests.Data;
 public sealed class CommandTests
 {
     private static Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, string command) =>
-        RunAsync(database.Provider, database.ConnectionString, command);
+        ProcessRunner.RunPlatformAsync(database.Provider, database.ConnectionString, command);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string provider, string connectionString, string command)
-    {
-        var dll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add(command);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Database__Provider"] = provider;
-        start.Environment[$"ConnectionStrings__{provider}"] = connectionString;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string provider, string connectionString, string command) =>
+        ProcessRunner.RunPlatformAsync(provider, connectionString, command);
 
     [Fact]
     public async Task Migrate_SqlitePathInAFolderThatDoesNotExistYet_CreatesIt()
