@@ -50,7 +50,7 @@ public sealed class CurrentUser
 
     private bool AdminOk(PlatformRole role) => !IsAdminRole(role) || AdminFactorSatisfied;
 
-    /// <summary>Returns false when the principal's account no longer exists or its security stamp has changed.</summary>
+    /// <summary>Returns false when the account no longer exists, its security stamp changed, or the session is no longer live.</summary>
     internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, int passwordMaxAgeDays,
         SessionOptions sessions, DateTimeOffset now, CancellationToken ct)
     {
@@ -59,36 +59,43 @@ public sealed class CurrentUser
         {
             return false;
         }
-        // The session must be live: not signed out (here or remotely), not idle too long, not past its lifetime.
-        var session = await db.Set<UserSession>().AsNoTracking().Where(s => s.Id == sessionId && s.UserId == id)
-            .Select(s => new { s.RevokedAt, s.LastSeenAt, s.CreatedAt }).FirstOrDefaultAsync(ct);
-        if (session is null || session.RevokedAt is not null ||
-            session.LastSeenAt.AddMinutes(sessions.IdleTimeoutMinutes) < now ||
-            session.CreatedAt.AddHours(sessions.AbsoluteSessionHours) < now)
+        // One read for the session and its account. The session must be live (not signed out here or remotely, not
+        // idle too long, not past its lifetime) and the account's security stamp unchanged.
+        var row = await (from session in db.Set<UserSession>().AsNoTracking()
+                         join u in db.Users.AsNoTracking() on session.UserId equals u.Id
+                         where session.Id == sessionId && session.UserId == id
+                         select new
+                         {
+                             session.RevokedAt,
+                             session.LastSeenAt,
+                             session.CreatedAt,
+                             u.Email,
+                             u.DisplayName,
+                             u.SecurityStamp,
+                             u.TwoFactorEnabled,
+                             u.PasswordChangedAt,
+                         }).FirstOrDefaultAsync(ct);
+        var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");
+        if (row is null || row.RevokedAt is not null ||
+            row.LastSeenAt.AddMinutes(sessions.IdleTimeoutMinutes) < now ||
+            row.CreatedAt.AddHours(sessions.AbsoluteSessionHours) < now ||
+            stamp is null || !string.Equals(stamp, row.SecurityStamp, StringComparison.Ordinal))
         {
             return false;
         }
-        if (now - session.LastSeenAt > TimeSpan.FromMinutes(1))
+        if (now - row.LastSeenAt > TimeSpan.FromMinutes(1))
         {
             // Written at most once a minute per session: enough for a 30-minute idle limit, cheap under load.
-            await db.Set<UserSession>().Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+            await db.Set<UserSession>().Where(x => x.Id == sessionId).ExecuteUpdateAsync(x => x.SetProperty(v => v.LastSeenAt, now), ct);
         }
         SessionId = sessionId;
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Email, u.DisplayName, u.SecurityStamp, u.TwoFactorEnabled, u.PasswordChangedAt })
-            .FirstOrDefaultAsync(ct);
-        var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");
-        if (user is null || stamp is null || !string.Equals(stamp, user.SecurityStamp, StringComparison.Ordinal))
-        {
-            return false;
-        }
         Id = id;
-        Email = user.Email;
-        DisplayName = user.DisplayName;
-        TwoFactorEnabled = user.TwoFactorEnabled;
-        PasswordExpired = passwordMaxAgeDays > 0 && user.PasswordChangedAt is { } changed && changed.AddDays(passwordMaxAgeDays) < now;
+        Email = row.Email;
+        DisplayName = row.DisplayName;
+        TwoFactorEnabled = row.TwoFactorEnabled;
+        PasswordExpired = passwordMaxAgeDays > 0 && row.PasswordChangedAt is { } changed && changed.AddDays(passwordMaxAgeDays) < now;
         SignedInWithSecondFactor = principal.HasClaim("amr", "mfa");
-        AdminFactorSatisfied = development || (user.TwoFactorEnabled && SignedInWithSecondFactor);
+        AdminFactorSatisfied = development || (row.TwoFactorEnabled && SignedInWithSecondFactor);
         Grants = await db.RoleGrants.AsNoTracking().Where(g => g.UserId == id).ToListAsync(ct);
         return true;
     }

@@ -157,13 +157,9 @@ public static class AccountsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<MeDto>> GetMeAsync(CurrentUser me, AppDbContext db, CancellationToken ct)
+    private static async Task<Ok<MeDto>> GetMeAsync(CurrentUser me, OrganizationService organizations, CancellationToken ct)
     {
-        var orgs = await (from m in db.Memberships.AsNoTracking()
-                          join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
-                          where m.UserId == me.Id
-                          orderby o.Name
-                          select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
+        var orgs = await organizations.ListForUserAsync(me.Id!.Value, ct);
         return TypedResults.Ok(new MeDto(me.Id!.Value, me.Email ?? "", me.DisplayName ?? "", me.TwoFactorEnabled,
             me.Grants.OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList(), orgs));
     }

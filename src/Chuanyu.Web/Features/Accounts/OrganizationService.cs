@@ -12,6 +12,12 @@ public sealed class FieldErrors : Dictionary<string, string[]>
     public FieldErrors() : base(StringComparer.Ordinal) { }
 
     public void Add(string field, string reason) => this[field] = TryGetValue(field, out var r) ? [.. r, reason] : [reason];
+
+    /// <summary>The reasons for one field as the form shows them, or null.</summary>
+    public string? Message(string field) => TryGetValue(field, out var reasons) ? string.Join(" ", reasons) : null;
+
+    /// <summary>Bootstrap's invalid marker for one field's input.</summary>
+    public string CssFor(string field) => ContainsKey(field) ? "is-invalid" : "";
 }
 
 public abstract record ServiceResult
@@ -269,6 +275,14 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
         await tx.CommitAsync(ct);
         return new ServiceResult.Ok();
     }
+
+    /// <summary>The organisations a person belongs to or asked to join (user centre, /me, personal-data export).</summary>
+    public Task<List<MyOrganizationDto>> ListForUserAsync(Guid userId, CancellationToken ct) =>
+        (from m in db.Memberships.AsNoTracking()
+         join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
+         where m.UserId == userId
+         orderby o.Name
+         select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
 
     public sealed record MemberRow(Guid MembershipId, Guid UserId, string DisplayName, string MaskedEmail, MembershipStatus Status, DateTimeOffset RequestedAt, IReadOnlyList<PlatformRole> Roles);
 

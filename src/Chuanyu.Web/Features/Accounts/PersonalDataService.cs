@@ -20,17 +20,14 @@ public sealed record PersonalAuditEvent(DateTimeOffset At, string Action, string
 /// 个人信息保护法 Art. 44–47: a person may see and copy the personal information the platform holds about them, and
 /// have it deleted. Exports carry a watermark (who exported, when) and are audited.
 /// </summary>
-public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserManager<AppUser> users, AuditLog audit, TimeProvider clock)
+public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserManager<AppUser> users, AuditLog audit, TimeProvider clock,
+    OrganizationService organizations)
 {
     public async Task<PersonalDataExport> ExportAsync(CancellationToken ct)
     {
         var id = me.Id!.Value;
         var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == id, ct);
-        var orgs = await (from m in db.Memberships.AsNoTracking()
-                          join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
-                          where m.UserId == id
-                          orderby o.Name
-                          select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
+        var orgs = await organizations.ListForUserAsync(id, ct);
         var events = await db.AuditEntries.AsNoTracking().Where(e => e.ActorId == id).OrderByDescending(e => e.Seq).Take(1000)
             .Select(e => new PersonalAuditEvent(e.At, e.Action, e.Outcome.ToString(), e.IpAddress)).ToListAsync(ct);
         var now = clock.GetUtcNow();

@@ -12,9 +12,9 @@ public sealed class ChangePasswordModel(UserManager<AppUser> users, SignInManage
 {
     private FieldErrors _errors = new();
 
-    public string? Error(string field) => _errors.TryGetValue(field, out var reasons) ? string.Join(" ", reasons) : null;
+    public string? Error(string field) => _errors.Message(field);
 
-    public string Invalid(string field) => _errors.ContainsKey(field) ? "is-invalid" : "";
+    public string Invalid(string field) => _errors.CssFor(field);
 
     public void OnGet()
     {

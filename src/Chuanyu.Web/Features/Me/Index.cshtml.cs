@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.UserCentre;
 
-public sealed class MeIndexModel(AppDbContext db, CurrentUser me) : PageModel
+public sealed class MeIndexModel(AppDbContext db, CurrentUser me, OrganizationService organizations) : PageModel
 {
     public IReadOnlyList<MyOrganizationDto> Organizations { get; private set; } = [];
     private Dictionary<string, string> _regions = [];
@@ -18,11 +18,7 @@ public sealed class MeIndexModel(AppDbContext db, CurrentUser me) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Organizations = await (from m in db.Memberships.AsNoTracking()
-                               join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
-                               where m.UserId == me.Id
-                               orderby o.Name
-                               select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
+        Organizations = await organizations.ListForUserAsync(me.Id!.Value, ct);
         _regions = await db.Regions.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Name, ct);
         var orgIds = me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();
         _orgNames = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);

@@ -26,9 +26,9 @@ public sealed class RegisterOrganizationModel(AppDbContext db, OrganizationServi
     public IReadOnlyList<DistrictGroup> DistrictGroups { get; private set; } = [];
     private FieldErrors _errors = new();
 
-    public string? Error(string field) => _errors.TryGetValue(field, out var reasons) ? string.Join(" ", reasons) : null;
+    public string? Error(string field) => _errors.Message(field);
 
-    public string Invalid(string field) => _errors.ContainsKey(field) ? "is-invalid" : "";
+    public string Invalid(string field) => _errors.CssFor(field);
 
     public Task OnGetAsync(CancellationToken ct) => LoadDistrictsAsync(ct);
 
