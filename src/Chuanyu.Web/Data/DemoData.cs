@@ -35,7 +35,9 @@ public static class DemoData
 
     public static readonly DemoAccount[] Accounts =
     [
-        new("admin@chuanyu.demo", "平台管理员", PlatformRole.PlatformAdmin),
+        new("sysadmin@chuanyu.demo", "系统管理员 何平", PlatformRole.SystemAdmin),
+        new("secadmin@chuanyu.demo", "安全管理员 邓琳", PlatformRole.SecurityAdmin),
+        new("auditadmin@chuanyu.demo", "审计管理员 郑洁", PlatformRole.AuditAdmin),
         new("cq.admin@chuanyu.demo", "重庆市科技局 刘敏", PlatformRole.RegionAdmin, Region: "500000", Org: "cqst"),
         new("sc.admin@chuanyu.demo", "四川省科技厅 王强", PlatformRole.RegionAdmin, Region: "510000", Org: "scst"),
         new("cqu.admin@chuanyu.demo", "重庆大学 陈静（单位管理员）", PlatformRole.OrgAdmin, Org: "cqu"),
@@ -45,7 +47,6 @@ public static class DemoData
         new("expert1@chuanyu.demo", "电子科技大学 周建国（专家）", PlatformRole.Expert, Org: "uestc"),
         new("expert2@chuanyu.demo", "西南大学 吴晓梅（专家）", PlatformRole.Expert, Org: "swu"),
         new("techmanager@chuanyu.demo", "技术经理人 孙浩", PlatformRole.TechManager),
-        new("auditor@chuanyu.demo", "审计员 郑洁", PlatformRole.Auditor),
     ];
 
     public static bool ShouldSeed(IConfiguration configuration, IHostEnvironment env) =>
@@ -54,7 +55,8 @@ public static class DemoData
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct = default)
     {
         var db = services.GetRequiredService<AppDbContext>();
-        if (await db.Users.AnyAsync(u => u.Email == Accounts[0].Email, ct))
+        // Seeded once: a database that already holds the demo organisations is left as it is.
+        if (await db.Organizations.AnyAsync(o => o.Name == Organizations[0].Name, ct))
         {
             return;
         }

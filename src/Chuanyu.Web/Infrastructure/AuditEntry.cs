@@ -49,5 +49,31 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(x => x.HashAlgorithm).HasMaxLength(10);
         b.HasIndex(x => x.At);
         b.HasIndex(x => x.ActorId);
+        b.HasIndex(x => new { x.Action, x.At });
+    }
+}
+
+/// <summary>
+/// Where the retention job cut the chain: every row up to <see cref="ThroughSeq"/> (all older than
+/// <see cref="Cutoff"/>) was deleted, and the next row links to <see cref="ThroughHash"/>. The purge itself is an
+/// audit row, so a forged checkpoint that hides deleted young rows does not verify.
+/// </summary>
+public sealed class AuditCheckpoint
+{
+    public long ThroughSeq { get; set; }
+    public string ThroughHash { get; set; } = "";
+    public DateTimeOffset Cutoff { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public long RowsPurged { get; set; }
+}
+
+internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<AuditCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<AuditCheckpoint> b)
+    {
+        b.ToTable("audit_checkpoints");
+        b.HasKey(x => x.ThroughSeq);
+        b.Property(x => x.ThroughSeq).ValueGeneratedNever();
+        b.Property(x => x.ThroughHash).HasMaxLength(64);
     }
 }

@@ -29,7 +29,8 @@ public sealed class CurrentUser
 
     public bool IsAuthenticated => Id is not null;
 
-    public bool IsPlatformAdmin => Has(PlatformRole.PlatformAdmin);
+    /// <summary>The system administrator operates across both regions (business scope); the other two 三员 do not.</summary>
+    public bool IsSystemAdmin => Has(PlatformRole.SystemAdmin);
 
     public bool Has(PlatformRole role) => AdminOk(role) && Grants.Any(g => g.Role == role);
 
@@ -43,12 +44,9 @@ public sealed class CurrentUser
         .Select(g => g.RegionCode!).Distinct();
 
     /// <summary>Holds an administrator role but has not satisfied the second factor, so it is withheld.</summary>
-    public bool AdminRoleWithheld => Grants.Any(g => IsAdminRole(g.Role)) && !AdminFactorSatisfied;
+    public bool AdminRoleWithheld => Grants.Any(g => PlatformRoles.IsAdmin(g.Role)) && !AdminFactorSatisfied;
 
-    public static bool IsAdminRole(PlatformRole role) =>
-        role is PlatformRole.PlatformAdmin or PlatformRole.RegionAdmin or PlatformRole.OrgAdmin or PlatformRole.Auditor;
-
-    private bool AdminOk(PlatformRole role) => !IsAdminRole(role) || AdminFactorSatisfied;
+    private bool AdminOk(PlatformRole role) => !PlatformRoles.IsAdmin(role) || AdminFactorSatisfied;
 
     /// <summary>Returns false when the account no longer exists, its security stamp changed, or the session is no longer live.</summary>
     internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, int passwordMaxAgeDays,

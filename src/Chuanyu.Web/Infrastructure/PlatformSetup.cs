@@ -38,9 +38,9 @@ public static class PlatformSetup
                 o.Conventions.AuthorizeFolder("/Me", Policies.SignedIn);
                 // Policies on one page combine with AND, so each admin page names its own instead of one for the folder.
                 o.Conventions.AuthorizePage("/Admin/Organizations", Policies.AnyRegionAdmin);
-                o.Conventions.AuthorizePage("/Admin/Audit", Policies.AuditReader);
-                o.Conventions.AuthorizePage("/Admin/Outbox", Policies.PlatformAdmin);
-                o.Conventions.AuthorizePage("/Admin/Users", Policies.PlatformAdmin);
+                o.Conventions.AuthorizePage("/Admin/Audit", Policies.AuditAdmin);
+                o.Conventions.AuthorizePage("/Admin/Outbox", Policies.SystemAdmin);
+                o.Conventions.AuthorizePage("/Admin/Users", Policies.SecurityAdmin);
                 o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);
                 o.Conventions.AuthorizePage("/Organizations/Members", Policies.SignedIn);
             })

@@ -21,12 +21,12 @@ public sealed class AdminTwoFactorTests(ProductionFactory factory) : IClassFixtu
     public async Task Production_NoDemoAccountsAreSeeded()
     {
         Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email!.EndsWith("@chuanyu.demo"))));
-        var login = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = "admin@chuanyu.demo", password = DemoData.Password });
+        var login = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = "sysadmin@chuanyu.demo", password = DemoData.Password });
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
     }
 
     [Fact]
-    public async Task PlatformAdmin_WithoutSecondFactor_IsRefusedAdminWork_AndAllowedWithIt()
+    public async Task AuditAdmin_WithoutSecondFactor_IsRefusedAdminWork_AndAllowedWithIt()
     {
         const string password = "Prod-Admin-Pw1";
         var email = $"prod-admin-{Guid.NewGuid():N}@example.cn";
@@ -36,7 +36,7 @@ public sealed class AdminTwoFactorTests(ProductionFactory factory) : IClassFixtu
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             var (user, _) = await Registration.CreateUserAsync(users, email, password, "生产环境管理员", TimeProvider.System);
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            db.RoleGrants.Add(new RoleGrant { Id = Guid.NewGuid(), UserId = user!.Id, Role = PlatformRole.PlatformAdmin, GrantedAt = DateTimeOffset.UtcNow });
+            db.RoleGrants.Add(new RoleGrant { Id = Guid.NewGuid(), UserId = user!.Id, Role = PlatformRole.AuditAdmin, GrantedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
 
             var client = await factory.ApiClientAsync(email, password);

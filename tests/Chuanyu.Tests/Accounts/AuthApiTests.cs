@@ -27,7 +27,7 @@ public sealed class AuthApiTests(ChuanyuFactory factory) : IClassFixture<Chuanyu
         Assert.Equal(Demo.ChongqingAdmin, me.GetProperty("email").GetString());
         var roles = me.GetProperty("roles").EnumerateArray().ToList();
         Assert.Contains(roles, r => r.GetProperty("role").GetString() == "RegionAdmin" && r.GetProperty("regionCode").GetString() == "500000");
-        Assert.DoesNotContain(roles, r => r.GetProperty("role").GetString() == "PlatformAdmin");
+        Assert.DoesNotContain(roles, r => r.GetProperty("role").GetString() == "SystemAdmin");
     }
 
     [Fact]

@@ -186,8 +186,8 @@ public sealed class OrganizationApiTests(ChuanyuFactory factory) : IClassFixture
         var cquAdmin = await factory.ApiClientAsync(Demo.CquOrgAdmin);
         var outsider = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == Demo.Engineer).Select(u => u.Id).FirstAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await cquAdmin.PostAsJsonAsync($"/api/v1/organizations/{cquId}/roles", new { userId = outsider, role = "ResourceManager" })).StatusCode);
-        var toPlatformAdmin = await cquAdmin.PostAsJsonAsync($"/api/v1/organizations/{cquId}/roles", new { userId = outsider, role = "PlatformAdmin" });
-        await toPlatformAdmin.AssertFieldErrorAsync("role");
+        var toSystemAdmin = await cquAdmin.PostAsJsonAsync($"/api/v1/organizations/{cquId}/roles", new { userId = outsider, role = "SystemAdmin" });
+        await toSystemAdmin.AssertFieldErrorAsync("role");
     }
 
     [Fact]
@@ -195,25 +195,25 @@ public sealed class OrganizationApiTests(ChuanyuFactory factory) : IClassFixture
     {
         var researcher = await factory.ApiClientAsync(Demo.ScuResearcher);
         var me = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == Demo.ScuResearcher).Select(u => u.Id).FirstAsync());
-        var grant = await researcher.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = me, role = "PlatformAdmin" });
+        var grant = await researcher.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = me, role = "SecurityAdmin" });
         await grant.AssertProblemAsync(403);
         Assert.Equal(HttpStatusCode.Forbidden, (await researcher.GetAsync("/api/v1/admin/audit/verification")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await factory.ApiClientAsync(Demo.ChongqingAdmin)).PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = me, role = "Expert" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = me, role = "Expert" })).StatusCode);
-        Assert.False(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == me && (g.Role == PlatformRole.PlatformAdmin || g.Role == PlatformRole.Expert))));
+        Assert.False(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == me && (g.Role == PlatformRole.SecurityAdmin || g.Role == PlatformRole.Expert))));
     }
 
     [Fact]
-    public async Task PlatformAdmin_GrantsRegionAdmin_WithScopeValidatedAndAudited()
+    public async Task SecurityAdmin_GrantsRegionAdmin_WithScopeValidatedAndAudited()
     {
-        var admin = await factory.ApiClientAsync(Demo.PlatformAdmin);
+        var admin = await factory.ApiClientAsync(Demo.SecurityAdmin);
         var email = await AuthApiTests.RegisterAsync(factory, "Future-Admin1");
         var userId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
 
         await (await admin.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId, role = "RegionAdmin" })).AssertFieldErrorAsync("regionCode");
         await (await admin.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId, role = "RegionAdmin", regionCode = "990000" })).AssertFieldErrorAsync("regionCode");
-        var adminId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == Demo.PlatformAdmin).Select(u => u.Id).FirstAsync());
-        await (await admin.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = adminId, role = "Auditor" })).AssertFieldErrorAsync("userId");
+        var adminId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == Demo.SecurityAdmin).Select(u => u.Id).FirstAsync());
+        await (await admin.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = adminId, role = "Expert" })).AssertFieldErrorAsync("userId");
 
         var ok = await admin.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId, role = "RegionAdmin", regionCode = "510000" });
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);

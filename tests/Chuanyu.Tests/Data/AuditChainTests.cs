@@ -90,9 +90,9 @@ public sealed class AuditChainTests : IDisposable
     public async Task SignIn_WritesSuccessAndFailureRows()
     {
         var client = _factory.CreateClient();
-        await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(client, "/api/v1/auth/login", new { email = Demo.Auditor, password = "wrong-Passw0rd" });
-        await _factory.ApiClientAsync(Demo.Auditor);
-        var rows = await _factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == "auth.login" && e.ActorName == Demo.Auditor)
+        await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(client, "/api/v1/auth/login", new { email = Demo.AuditAdmin, password = "wrong-Passw0rd" });
+        await _factory.ApiClientAsync(Demo.AuditAdmin);
+        var rows = await _factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == "auth.login" && e.ActorName == Demo.AuditAdmin)
             .Select(e => e.Outcome).ToListAsync());
         Assert.Contains(AuditOutcome.Failure, rows);
         Assert.Contains(AuditOutcome.Success, rows);

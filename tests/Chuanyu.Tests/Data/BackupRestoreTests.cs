@@ -18,7 +18,7 @@ public sealed class BackupRestoreTests
     public async Task Backup_RestoredIntoAnEmptyDatabase_HasEveryRowAndAnIntactAuditChain()
     {
         using var factory = new ChuanyuFactory();
-        await factory.ApiClientAsync(Demo.Auditor); // demo data plus audit rows
+        await factory.ApiClientAsync(Demo.AuditAdmin); // demo data plus audit rows
         await factory.ApiClientAsync(Demo.ChongqingAdmin);
 
         var source = factory.Database;

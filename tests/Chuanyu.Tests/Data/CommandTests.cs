@@ -39,13 +39,13 @@ public sealed class CommandTests
 
         var (migrateExit, migrateOut) = await RunAsync(database, "migrate");
         Assert.Equal(0, migrateExit);
-        Assert.Contains("Applied migrations: 1, 2, 3, 4, 5", migrateOut, StringComparison.Ordinal);
+        Assert.Contains("Applied migrations: 1, 2, 3, 4, 5, 6", migrateOut, StringComparison.Ordinal);
         var (againExit, againOut) = await RunAsync(database, "migrate");
         Assert.Equal(0, againExit);
         Assert.Contains("up to date", againOut, StringComparison.Ordinal);
 
         // The host on the same database records sign-ins in the chain.
-        await factory.ApiClientAsync(Demo.Auditor);
+        await factory.ApiClientAsync(Demo.AuditAdmin);
         await factory.ApiClientAsync(Demo.Engineer);
         var (okExit, okOut) = await RunAsync(database, "verify-audit");
         Assert.Equal(0, okExit);

@@ -81,12 +81,13 @@ public class ChuanyuFactory : WebApplicationFactory<Program>
 
 public static class Demo
 {
-    public const string PlatformAdmin = "admin@chuanyu.demo";
+    public const string SystemAdmin = "sysadmin@chuanyu.demo";
+    public const string SecurityAdmin = "secadmin@chuanyu.demo";
+    public const string AuditAdmin = "auditadmin@chuanyu.demo";
     public const string ChongqingAdmin = "cq.admin@chuanyu.demo";
     public const string SichuanAdmin = "sc.admin@chuanyu.demo";
     public const string CquOrgAdmin = "cqu.admin@chuanyu.demo";
     public const string CquInstrumentManager = "cqu.instrument@chuanyu.demo";
     public const string ScuResearcher = "scu.researcher@chuanyu.demo";
     public const string Engineer = "engineer@chuanyu.demo";
-    public const string Auditor = "auditor@chuanyu.demo";
 }

@@ -193,12 +193,12 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task UsersPage_PlatformAdminGrantsAndRevokesARegionRole()
+    public async Task UsersPage_SecurityAdminGrantsAndRevokesARegionRole()
     {
         var email = await Accounts.AuthApiTests.RegisterAsync(factory, "Granted-Role1", "待授权用户");
         var userId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
         var admin = new PageSession(factory);
-        await admin.SignInAsync(Demo.PlatformAdmin);
+        await admin.SignInAsync(Demo.SecurityAdmin);
         var url = $"/Admin/Users?q={Uri.EscapeDataString(email)}";
 
         var (_, list) = await admin.GetAsync(url);
@@ -224,10 +224,10 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task AuditPage_ForAuditor_ShowsTheVerifiedChain()
+    public async Task AuditPage_ForAuditAdmin_ShowsTheVerifiedChain()
     {
         var session = new PageSession(factory);
-        await session.SignInAsync(Demo.Auditor);
+        await session.SignInAsync(Demo.AuditAdmin);
         var (response, doc) = await session.GetAsync("/Admin/Audit");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("哈希链完整", doc.QuerySelector("[data-testid=audit-verification]")!.TextContent, StringComparison.Ordinal);
@@ -244,8 +244,8 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
         var sent = await session.SubmitAsync("/Accounts/ForgotPassword", new Dictionary<string, string> { ["Email"] = email });
         Assert.Contains("重置链接已发送", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // A platform admin reads the outbox in development, through the API.
-        var admin = await factory.ApiClientAsync(Demo.PlatformAdmin);
+        // The system administrator reads the outbox in development, through the API.
+        var admin = await factory.ApiClientAsync(Demo.SystemAdmin);
         var outbox = await (await admin.GetAsync("/api/v1/admin/outbox")).ReadJsonAsync();
         var message = outbox.EnumerateArray().First(m => m.GetProperty("recipient").GetString() == email);
         var link = Regex.Match(message.GetProperty("body").GetString()!, @"https?://\S+").Value;

@@ -140,7 +140,7 @@ public sealed class AuditSuiteTests : IDisposable
     [Fact]
     public async Task AuditChain_WrittenUnderSm3_StaysVerifiableAfterSwitchingToSha256()
     {
-        await _sm.ApiClientAsync(Demo.Auditor); // sign-in rows under the default 国密 suite
+        await _sm.ApiClientAsync(Demo.AuditAdmin); // sign-in rows under the default 国密 suite
         var smRows = await _sm.WithDbAsync(db => db.AuditEntries.Where(e => e.HashAlgorithm == Hashes.Sm3).CountAsync());
         Assert.True(smRows > 0);
 

@@ -59,10 +59,10 @@ public static class AccountsApi
         orgs.MapPost("/{id:guid}/roles", SetOrganizationRoleAsync).RequireAuthorization(Policies.SignedIn);
 
         var admin = api.MapGroup("/admin").WithTags("Administration");
-        admin.MapPost("/role-grants", GrantRoleAsync).RequireAuthorization(Policies.PlatformAdmin);
-        admin.MapDelete("/role-grants/{id:guid}", RevokeRoleAsync).RequireAuthorization(Policies.PlatformAdmin);
-        admin.MapGet("/audit/verification", VerifyAuditAsync).RequireAuthorization(Policies.AuditReader);
-        admin.MapGet("/outbox", ListOutboxAsync).RequireAuthorization(Policies.PlatformAdmin);
+        admin.MapPost("/role-grants", GrantRoleAsync).RequireAuthorization(Policies.SecurityAdmin);
+        admin.MapDelete("/role-grants/{id:guid}", RevokeRoleAsync).RequireAuthorization(Policies.SecurityAdmin);
+        admin.MapGet("/audit/verification", VerifyAuditAsync).RequireAuthorization(Policies.AuditAdmin);
+        admin.MapGet("/outbox", ListOutboxAsync).RequireAuthorization(Policies.SystemAdmin);
         return app;
     }
 
@@ -293,7 +293,7 @@ public static class OrganizationQueries
     /// <summary>Verified organisations for everyone; pending and rejected ones only within the caller's scope.</summary>
     public static IQueryable<Organization> Visible(AppDbContext db, CurrentUser me)
     {
-        if (me.IsPlatformAdmin)
+        if (me.IsSystemAdmin)
         {
             return db.Organizations.AsNoTracking();
         }

@@ -59,6 +59,10 @@ internal sealed class RoleGrantConfiguration : IEntityTypeConfiguration<RoleGran
         b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.UserId, x.Role, x.RegionCode, x.OrganizationId }).IsUnique();
         b.HasIndex(x => x.OrganizationId);
+        // 三员互斥 in the database: at most one of the three separated administrator roles per account, even when two
+        // grants race. (Both engines support partial indexes; the SQL is the same.)
+        b.HasIndex(x => x.UserId, "ux_role_grants_separated_admin").IsUnique()
+            .HasFilter("\"role\" IN ('SystemAdmin', 'SecurityAdmin', 'AuditAdmin')");
     }
 }
 
@@ -79,5 +83,6 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
     public void Configure(EntityTypeBuilder<AppUser> b)
     {
         b.Property(x => x.DisplayName).HasMaxLength(100);
+        b.Property(x => x.MobileProtected).HasMaxLength(300);
     }
 }

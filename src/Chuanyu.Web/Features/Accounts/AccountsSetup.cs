@@ -8,9 +8,12 @@ namespace Chuanyu.Web.Features.Accounts;
 public static class Policies
 {
     public const string SignedIn = nameof(SignedIn);
-    public const string PlatformAdmin = nameof(PlatformAdmin);
+    public const string SystemAdmin = nameof(SystemAdmin);
+    public const string SecurityAdmin = nameof(SecurityAdmin);
+    public const string AuditAdmin = nameof(AuditAdmin);
+
+    /// <summary>Verification of organisations: the region's administrator, or the system administrator for both regions.</summary>
     public const string AnyRegionAdmin = nameof(AnyRegionAdmin);
-    public const string AuditReader = nameof(AuditReader);
 }
 
 /// <summary>Met when the current user holds any of the roles (administrator roles only with the second factor).</summary>
@@ -105,11 +108,11 @@ public static class AccountsSetup
         services.AddSingleton<IAuthorizationHandler, PlatformRoleHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
-            .AddPolicy(Policies.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.PlatformAdmin)))
+            .AddPolicy(Policies.SystemAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.SystemAdmin)))
+            .AddPolicy(Policies.SecurityAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.SecurityAdmin)))
+            .AddPolicy(Policies.AuditAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.AuditAdmin)))
             .AddPolicy(Policies.AnyRegionAdmin, p => p.RequireAuthenticatedUser().AddRequirements(
-                new PlatformRoleRequirement(PlatformRole.PlatformAdmin, PlatformRole.RegionAdmin)))
-            .AddPolicy(Policies.AuditReader, p => p.RequireAuthenticatedUser().AddRequirements(
-                new PlatformRoleRequirement(PlatformRole.PlatformAdmin, PlatformRole.Auditor)));
+                new PlatformRoleRequirement(PlatformRole.SystemAdmin, PlatformRole.RegionAdmin)));
         return services;
     }
 

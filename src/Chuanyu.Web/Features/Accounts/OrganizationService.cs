@@ -43,9 +43,9 @@ public abstract record ServiceResult
 /// </summary>
 public sealed class OrganizationService(AppDbContext db, CurrentUser user, AuditLog audit, TimeProvider clock)
 {
-    public bool CanVerify(Organization org) => user.IsPlatformAdmin || user.HasInRegion(PlatformRole.RegionAdmin, org.RegionCode);
+    public bool CanVerify(Organization org) => user.IsSystemAdmin || user.HasInRegion(PlatformRole.RegionAdmin, org.RegionCode);
 
-    public bool CanManageMembers(Organization org) => user.IsPlatformAdmin || user.HasInOrganization(PlatformRole.OrgAdmin, org.Id);
+    public bool CanManageMembers(Organization org) => user.IsSystemAdmin || user.HasInOrganization(PlatformRole.OrgAdmin, org.Id);
 
     /// <summary>Pending or rejected organisations are private to their admins and the region's administrators.</summary>
     public bool CanSee(Organization org) => org.Status == OrganizationStatus.Verified || CanVerify(org) || CanManageMembers(org);

@@ -4,7 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Accounts;
 
-/// <summary>Platform-wide role grants and revocations (the API and the /Admin/Users page share these rules).</summary>
+/// <summary>
+/// Platform-wide role grants and revocations by the security administrator (the API and the /Admin/Users page share
+/// these rules): nobody grants or revokes their own roles, and the three separated administrator roles exclude each
+/// other (checked here for the message, and by a partial unique index for two grants racing).
+/// </summary>
 public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit, TimeProvider clock)
 {
     public async Task<(RoleGrant? Grant, ServiceResult Result)> GrantAsync(Guid userId, PlatformRole role, string? regionCode, Guid? organizationId, CancellationToken ct)
@@ -40,10 +44,26 @@ public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit,
         {
             return (null, new ServiceResult.Conflict("该用户已拥有此角色。"));
         }
+        if (PlatformRoles.IsSeparated(role) &&
+            await db.RoleGrants.Where(g => g.UserId == userId && PlatformRoles.Separated.Contains(g.Role)).Select(g => (PlatformRole?)g.Role).FirstOrDefaultAsync(ct) is { } held)
+        {
+            await audit.RecordAsync("role.grant", $"user:{userId}", AuditOutcome.Failure, $"{role} refused: holds {held} (三员互斥)", ct: ct);
+            return (null, SeparationConflict(held, role));
+        }
         var grant = new RoleGrant { Id = Guid.CreateVersion7(), UserId = userId, Role = role, RegionCode = regionCode, OrganizationId = organizationId, GrantedBy = me.Id, GrantedAt = clock.GetUtcNow() };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.RoleGrants.Add(grant);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (PlatformRoles.IsSeparated(role))
+        {
+            // Another grant of a separated role to the same account committed first: the partial unique index refused this one.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return (null, SeparationConflict(null, role));
+        }
         await audit.RecordAsync("role.grant", $"user:{userId}", detail: $"{role} {regionCode}{organizationId}".Trim(), ct: ct);
         await tx.CommitAsync(ct);
         return (grant, new ServiceResult.Ok());
@@ -56,9 +76,9 @@ public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit,
         {
             return new ServiceResult.NotFound();
         }
-        if (grant.UserId == me.Id && grant.Role == PlatformRole.PlatformAdmin)
+        if (grant.UserId == me.Id)
         {
-            return new ServiceResult.Conflict("不能撤销自己的平台管理员角色，请由另一位平台管理员操作。");
+            return new ServiceResult.Conflict("不能撤销自己的角色，请由另一位安全管理员操作。");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.RoleGrants.Remove(grant);
@@ -67,4 +87,15 @@ public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit,
         await tx.CommitAsync(ct);
         return new ServiceResult.Ok();
     }
+
+    private static ServiceResult.Conflict SeparationConflict(PlatformRole? held, PlatformRole wanted) =>
+        new($"三员互斥：该用户{(held is null ? "已是另一类管理员" : "已是" + RoleName(held.Value))}，不能再兼任{RoleName(wanted)}。请先撤销原角色或另选人员。");
+
+    public static string RoleName(PlatformRole role) => role switch
+    {
+        PlatformRole.SystemAdmin => "系统管理员",
+        PlatformRole.SecurityAdmin => "安全管理员",
+        PlatformRole.AuditAdmin => "审计管理员",
+        _ => role.ToString(),
+    };
 }

@@ -23,7 +23,7 @@ public sealed class AdminOrganizationsModel(AppDbContext db, CurrentUser me, Org
     {
         var regions = me.AdminRegions.ToList();
         var query = db.Organizations.AsNoTracking().Where(o => o.Status == Status);
-        if (!me.IsPlatformAdmin)
+        if (!me.IsSystemAdmin)
         {
             query = query.Where(o => regions.Contains(o.RegionCode));
         }

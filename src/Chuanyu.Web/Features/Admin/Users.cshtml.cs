@@ -9,15 +9,15 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Admin;
 
 /// <summary>
-/// The platform administrator grants platform-wide and region roles. Organisation roles are granted by each
-/// organisation's own administrator on its members page.
+/// The security administrator grants platform-wide and region roles (and the three separated administrator roles).
+/// Organisation roles are granted by each organisation's own administrator on its members page.
 /// </summary>
 public sealed class UsersModel(AppDbContext db, RoleService roles, IStringLocalizer<SharedResource> l) : PageModel
 {
     private const int PageSize = 30;
 
     public static readonly PlatformRole[] GrantableRoles =
-        [PlatformRole.RegionAdmin, PlatformRole.Expert, PlatformRole.TechManager, PlatformRole.Auditor, PlatformRole.PlatformAdmin];
+        [PlatformRole.RegionAdmin, PlatformRole.Expert, PlatformRole.TechManager, PlatformRole.SystemAdmin, PlatformRole.SecurityAdmin, PlatformRole.AuditAdmin];
 
     public sealed record UserRow(Guid Id, string DisplayName, string? Email);
 
