@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Infrastructure;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
@@ -45,6 +46,7 @@ app.UseAntiforgery();
 
 app.MapPlatformEndpoints();
 app.MapAccountsApi();
+app.MapAdminApi();
 app.MapRazorPages();
 
 await app.RunAsync();

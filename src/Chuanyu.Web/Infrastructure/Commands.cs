@@ -4,11 +4,11 @@ namespace Chuanyu.Web.Infrastructure;
 
 /// <summary>
 /// Operator commands run with the same configuration as the host:
-/// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | schema-script | backup FILE</c>.
+/// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | schema-script | backup FILE | create-admin EMAIL ROLE NAME</c>.
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Names = ["migrate", "verify-audit", "schema-script", "backup"];
+    public static readonly string[] Names = ["migrate", "verify-audit", "schema-script", "backup", "create-admin"];
 
     public static async Task<int> RunAsync(WebApplication app, string command, string[] args)
     {
@@ -34,9 +34,46 @@ public static class Commands
                 return 0;
             case "backup":
                 return Backup(services.GetRequiredService<DatabaseConnection>(), args);
+            case "create-admin":
+                return await CreateAdminAsync(services, args);
             default:
                 return 2;
         }
+    }
+
+    /// <summary>
+    /// The first administrators of a new deployment (no demo accounts exist outside development): an account with a
+    /// random initial password, printed once, that must be changed at the first sign-in, holding one of the three
+    /// separated administrator roles. Later accounts are created by the security administrator on /Admin/Users.
+    /// </summary>
+    private static async Task<int> CreateAdminAsync(IServiceProvider services, string[] args)
+    {
+        var positional = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        if (positional.Length < 3 || !Enum.TryParse<Features.Accounts.PlatformRole>(positional[1], out var role) || !Features.Accounts.PlatformRoles.IsSeparated(role))
+        {
+            Console.Error.WriteLine("usage: create-admin <email> <SystemAdmin|SecurityAdmin|AuditAdmin> <display name>");
+            return 2;
+        }
+        var (account, errors) = await services.GetRequiredService<Features.Accounts.AccountAdministration>()
+            .CreateAsync(new Features.Accounts.NewAccountRequest(positional[0], string.Join(' ', positional[2..]), null), actorName: "console");
+        if (account is null)
+        {
+            Console.Error.WriteLine(string.Join(Environment.NewLine, errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}"))));
+            return 1;
+        }
+        var db = services.GetRequiredService<AppDbContext>();
+        db.RoleGrants.Add(new Features.Accounts.RoleGrant
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = account.Id,
+            Role = role,
+            GrantedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+        });
+        await db.SaveChangesAsync();
+        await services.GetRequiredService<AuditLog>().RecordAsync("role.grant", $"user:{account.Id}", detail: $"{role} (create-admin command)", actorName: "console");
+        Console.WriteLine($"Created {account.Email} as {role}.");
+        Console.WriteLine($"Initial password (shown once; must be changed at first sign-in, then enrol TOTP): {account.InitialPassword}");
+        return 0;
     }
 
     /// <summary>

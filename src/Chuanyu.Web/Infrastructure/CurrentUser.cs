@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
-using SessionOptions = Chuanyu.Web.Features.Accounts.SessionOptions;
 
 namespace Chuanyu.Web.Infrastructure;
 
@@ -21,6 +20,11 @@ public sealed class CurrentUser
 
     /// <summary>The password is older than the policy allows: until it is changed, only the change page and sign-out work.</summary>
     public bool PasswordExpired { get; private set; }
+
+    /// <summary>An administrator created the account with an initial password, which must be changed first.</summary>
+    public bool MustChangePassword { get; private set; }
+
+    public bool PasswordChangeRequired => PasswordExpired || MustChangePassword;
     public bool SignedInWithSecondFactor { get; private set; }
     public IReadOnlyList<RoleGrant> Grants { get; private set; } = [];
 
@@ -49,8 +53,8 @@ public sealed class CurrentUser
     private bool AdminOk(PlatformRole role) => !PlatformRoles.IsAdmin(role) || AdminFactorSatisfied;
 
     /// <summary>Returns false when the account no longer exists, its security stamp changed, or the session is no longer live.</summary>
-    internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, int passwordMaxAgeDays,
-        SessionOptions sessions, DateTimeOffset now, CancellationToken ct)
+    internal async Task<bool> LoadAsync(ClaimsPrincipal principal, AppDbContext db, bool development, SecurityPolicy policy,
+        DateTimeOffset now, CancellationToken ct)
     {
         if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ||
             !Guid.TryParse(principal.FindFirstValue(AppSignInManager.SessionClaim), out var sessionId))
@@ -72,11 +76,12 @@ public sealed class CurrentUser
                              u.SecurityStamp,
                              u.TwoFactorEnabled,
                              u.PasswordChangedAt,
+                             u.MustChangePassword,
                          }).FirstOrDefaultAsync(ct);
         var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");
         if (row is null || row.RevokedAt is not null ||
-            row.LastSeenAt.AddMinutes(sessions.IdleTimeoutMinutes) < now ||
-            row.CreatedAt.AddHours(sessions.AbsoluteSessionHours) < now ||
+            row.LastSeenAt.AddMinutes(policy.IdleTimeoutMinutes) < now ||
+            row.CreatedAt.AddHours(policy.AbsoluteSessionHours) < now ||
             stamp is null || !string.Equals(stamp, row.SecurityStamp, StringComparison.Ordinal))
         {
             return false;
@@ -91,7 +96,8 @@ public sealed class CurrentUser
         Email = row.Email;
         DisplayName = row.DisplayName;
         TwoFactorEnabled = row.TwoFactorEnabled;
-        PasswordExpired = passwordMaxAgeDays > 0 && row.PasswordChangedAt is { } changed && changed.AddDays(passwordMaxAgeDays) < now;
+        PasswordExpired = policy.PasswordMaxAgeDays > 0 && row.PasswordChangedAt is { } changed && changed.AddDays(policy.PasswordMaxAgeDays) < now;
+        MustChangePassword = row.MustChangePassword;
         SignedInWithSecondFactor = principal.HasClaim("amr", "mfa");
         AdminFactorSatisfied = development || (row.TwoFactorEnabled && SignedInWithSecondFactor);
         Grants = await db.RoleGrants.AsNoTracking().Where(g => g.UserId == id).ToListAsync(ct);

@@ -15,11 +15,12 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
         ["/Me/ChangePassword", "/Accounts/Logout", "/culture", "/Error", "/api/v1/me/password", "/lib", "/css", "/js"];
 
     public async Task InvokeAsync(HttpContext context, CurrentUser currentUser, AppDbContext db, IHostEnvironment env,
-        Microsoft.Extensions.Options.IOptions<Features.Accounts.PasswordPolicyOptions> policy,
-        Microsoft.Extensions.Options.IOptions<Features.Accounts.SessionOptions> sessions, TimeProvider clock)
+        Features.Accounts.SecurityPolicyStore policy, SystemSettingsStore system, TimeProvider clock)
     {
+        await policy.RefreshIfStaleAsync(context.RequestAborted);
+        await system.RefreshIfStaleAsync(context.RequestAborted);
         if (context.User.Identity?.IsAuthenticated == true &&
-            !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), policy.Value.PasswordMaxAgeDays, sessions.Value, clock.GetUtcNow(), context.RequestAborted))
+            !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), policy.Current, clock.GetUtcNow(), context.RequestAborted))
         {
             if (context.Request.Path.StartsWithSegments("/api"))
             {
@@ -32,12 +33,15 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
             await context.SignOutAsync(IdentityConstants.ApplicationScheme);
             context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         }
-        if (currentUser.PasswordExpired && !AllowedWithExpiredPassword.Any(p => context.Request.Path.StartsWithSegments(p)))
+        if (currentUser.PasswordChangeRequired && !AllowedWithExpiredPassword.Any(p => context.Request.Path.StartsWithSegments(p)))
         {
             if (context.Request.Path.StartsWithSegments("/api"))
             {
-                await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "密码已过期",
-                    detail: "密码已超过有效期，请先通过 POST /api/v1/me/password 修改密码。").ExecuteAsync(context);
+                await Results.Problem(statusCode: StatusCodes.Status403Forbidden,
+                    title: currentUser.MustChangePassword ? "请先修改初始密码" : "密码已过期",
+                    detail: currentUser.MustChangePassword
+                        ? "该账号使用管理员设置的初始密码，请先通过 POST /api/v1/me/password 修改密码。"
+                        : "密码已超过有效期，请先通过 POST /api/v1/me/password 修改密码。").ExecuteAsync(context);
                 return;
             }
             context.Response.Redirect("/Me/ChangePassword");

@@ -57,4 +57,26 @@ public sealed class CommandTests
         Assert.Equal(1, badExit);
         Assert.Contains($"BROKEN at row {victim}", badOut, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CreateAdmin_MakesASeparatedAdministratorWithAnInitialPassword_AndRefusesOtherRoles()
+    {
+        using var factory = new ChuanyuFactory();
+        _ = factory.Services; // migrated and seeded
+        var email = $"first-sec-{Guid.NewGuid():N}@example.cn";
+        var (exit, output) = await ProcessRunner.RunPlatformAsync(factory.Database.Provider, factory.Database.ConnectionString, "create-admin", email, "SecurityAdmin", "首任", "安全管理员");
+        Assert.True(exit == 0, output);
+        var password = System.Text.RegularExpressions.Regex.Match(output, @"first sign-in, then enrol TOTP\): (\S+)").Groups[1].Value;
+        Assert.True(password.Length >= 16, output);
+
+        var user = await factory.WithDbAsync(db => db.Users.FirstAsync(u => u.Email == email));
+        Assert.True(user.MustChangePassword);
+        Assert.Equal("首任 安全管理员", user.DisplayName);
+        Assert.True(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == user.Id && g.Role == Web.Features.Accounts.PlatformRole.SecurityAdmin)));
+        await factory.ApiClientAsync(email, password); // the printed password signs in (and must then be changed)
+
+        var (badExit, badOutput) = await ProcessRunner.RunPlatformAsync(factory.Database.Provider, factory.Database.ConnectionString, "create-admin", $"x-{Guid.NewGuid():N}@example.cn", "RegionAdmin", "某人");
+        Assert.Equal(2, badExit);
+        Assert.Contains("usage", badOutput, StringComparison.Ordinal);
+    }
 }

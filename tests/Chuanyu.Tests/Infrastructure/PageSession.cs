@@ -19,18 +19,40 @@ public sealed class PageSession(ChuanyuFactory factory)
         return (response, new HtmlParser().ParseDocument(html));
     }
 
-    /// <summary>Posts the page's first form (or the one matching <paramref name="formSelector"/>) with its hidden fields plus <paramref name="fields"/>.</summary>
+    /// <summary>
+    /// Posts the page's first form (or the one matching <paramref name="formSelector"/>) as a browser would — every
+    /// named input with its value, ticked boxes only, selected options, text areas — with <paramref name="fields"/>
+    /// replacing the values of those names.
+    /// </summary>
     public async Task<HttpResponseMessage> SubmitAsync(string url, IDictionary<string, string> fields, string formSelector = "main form")
     {
         var (_, doc) = await GetAsync(url);
         var form = doc.QuerySelector(formSelector) as IHtmlFormElement ?? throw new InvalidOperationException($"no form '{formSelector}' on {url}");
-        var values = form.QuerySelectorAll("input[type=hidden]").Cast<IHtmlInputElement>()
-            .Where(i => !string.IsNullOrEmpty(i.Name))
-            .GroupBy(i => i.Name!).ToDictionary(g => g.Key, g => g.First().Value);
-        foreach (var (k, v) in fields)
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (var element in form.QuerySelectorAll("input, select, textarea"))
         {
-            values[k] = v;
+            switch (element)
+            {
+                case IHtmlInputElement input when !string.IsNullOrEmpty(input.Name) && input.Type is not ("submit" or "button" or "file"):
+                    if (input.Type is not ("checkbox" or "radio") || input.IsChecked)
+                    {
+                        values.Add(new(input.Name!, input.Value));
+                    }
+                    break;
+                case IHtmlSelectElement select when !string.IsNullOrEmpty(select.Name):
+                    var option = select.Options.FirstOrDefault(o => o.IsSelected) ?? (select.Options.Length > 0 ? select.Options[0] : null);
+                    if (option is not null)
+                    {
+                        values.Add(new(select.Name!, option.Value));
+                    }
+                    break;
+                case IHtmlTextAreaElement area when !string.IsNullOrEmpty(area.Name):
+                    values.Add(new(area.Name!, area.Value));
+                    break;
+            }
         }
+        values.RemoveAll(v => fields.ContainsKey(v.Key));
+        values.AddRange(fields);
         var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? url : form.GetAttribute("action")!;
         using var content = new FormUrlEncodedContent(values);
         return await Client.PostAsync(action, content);

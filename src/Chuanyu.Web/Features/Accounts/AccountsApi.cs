@@ -20,6 +20,7 @@ public sealed record VerifyRequest(bool Approve, string? Note);
 public sealed record DecisionRequest(bool Approve);
 public sealed record OrganizationRoleRequest(Guid UserId, PlatformRole Role, bool Grant = true);
 public sealed record AccountDeletionRequest(string? ConfirmEmail);
+public sealed record MobileRequest(string? Mobile);
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 public sealed record RoleGrantRequest(Guid UserId, PlatformRole Role, string? RegionCode, Guid? OrganizationId);
 
@@ -43,6 +44,8 @@ public static class AccountsApi
             .RequireAuthorization(Policies.SignedIn).WithSummary("Sign out one of the caller's sessions, wherever it is.");
         api.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("Change the caller's password (also how an expired password is renewed).");
+        api.MapPut("/me/mobile", async (MobileRequest request, PersonalDataService data, CancellationToken ct) => ToHttp(await data.SetMobileAsync(request.Mobile, ct)))
+            .RequireAuthorization(Policies.SignedIn).WithSummary("Set or remove (empty) the caller's mobile number; stored encrypted (SM4 under the 国密 suite).");
         api.MapPost("/me/deletion", async (AccountDeletionRequest request, PersonalDataService data, CancellationToken ct) =>
                 ToHttp(await data.DeleteAccountAsync(request.ConfirmEmail, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Delete the caller's account (PIPL Art. 47); confirmEmail must repeat the account's e-mail.");
@@ -110,9 +113,13 @@ public static class AccountsApi
             TypedResults.Problem(statusCode: 401, title: "邮箱或密码不正确", detail: "请检查后重试；连续多次失败后账号将被临时锁定。");
     }
 
-    private static async Task<Results<Created<MeDto>, ValidationProblem>> RegisterAsync(
-        RegisterRequest request, UserManager<AppUser> users, AuditLog audit, TimeProvider clock)
+    private static async Task<Results<Created<MeDto>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, UserManager<AppUser> users, AuditLog audit, TimeProvider clock, SystemSettingsStore system)
     {
+        if (!system.Current.RegistrationOpen)
+        {
+            return RegistrationClosed();
+        }
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Trim().Length > 50)
         {
@@ -270,6 +277,9 @@ public static class AccountsApi
         }
         return TypedResults.Ok(await db.Outbox.AsNoTracking().OrderByDescending(m => m.CreatedAt).Take(100).ToListAsync(ct));
     }
+
+    internal static ProblemHttpResult RegistrationClosed() =>
+        TypedResults.Problem(statusCode: 403, title: "暂停开放注册", detail: "平台当前暂停开放自助注册，请联系所在单位或平台安全管理员开通账号。");
 
     internal static OrganizationDto ToDto(Organization o) =>
         new(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt);

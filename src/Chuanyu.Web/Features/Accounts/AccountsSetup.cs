@@ -40,8 +40,9 @@ public static class AccountsSetup
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<CurrentUser>();
-        services.AddOptions<PasswordPolicyOptions>().BindConfiguration("Security");
-        services.AddOptions<SessionOptions>().BindConfiguration("Security");
+        services.AddSingleton<SecurityPolicyStore>();
+        services.AddSingleton<SystemSettingsStore>();
+        services.AddScoped<AccountAdministration>();
         // CurrentUserMiddleware checks the security stamp and the session on every request; Identity's own periodic
         // check would re-create the principal (and so a new session) behind the person's back.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromDays(3650));

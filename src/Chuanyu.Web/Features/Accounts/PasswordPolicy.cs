@@ -25,26 +25,28 @@ internal sealed class PasswordHistoryEntryConfiguration : IEntityTypeConfigurati
     }
 }
 
-public sealed class PasswordPolicyOptions
-{
-    /// <summary>How many previous passwords (besides the current one) may not be reused.</summary>
-    public int PasswordHistory { get; set; } = 5;
-
-    /// <summary>Days a password stays valid; 0 turns expiry off.</summary>
-    public int PasswordMaxAgeDays { get; set; } = 90;
-}
-
 /// <summary>
 /// Records the outgoing hash and the change time whenever a password changes (change, reset): one place, whichever
 /// path changed it. The history row is saved by the same store update as the new hash. Registration sets the time.
+/// Its password and lockout options are the security administrator's current policy.
 /// </summary>
-public sealed class AppUserManager(
-    IUserStore<AppUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<AppUser> passwordHasher,
-    IEnumerable<IUserValidator<AppUser>> userValidators, IEnumerable<IPasswordValidator<AppUser>> passwordValidators,
-    ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services, ILogger<UserManager<AppUser>> logger,
-    AppDbContext db, TimeProvider clock)
-    : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
+public sealed class AppUserManager : UserManager<AppUser>
 {
+    private readonly AppDbContext db;
+    private readonly TimeProvider clock;
+
+    public AppUserManager(
+        IUserStore<AppUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<AppUser> passwordHasher,
+        IEnumerable<IUserValidator<AppUser>> userValidators, IEnumerable<IPasswordValidator<AppUser>> passwordValidators,
+        ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services, ILogger<UserManager<AppUser>> logger,
+        AppDbContext db, TimeProvider clock, SecurityPolicyStore policy)
+        : base(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
+    {
+        this.db = db;
+        this.clock = clock;
+        Options = policy.Current.Apply(optionsAccessor.Value);
+    }
+
     // Change and reset go through a private overload of UpdatePasswordHash, so the hook is the save: the tracked
     // user still knows the hash it was loaded with.
     protected override Task<IdentityResult> UpdateUserAsync(AppUser user)
@@ -60,13 +62,15 @@ public sealed class AppUserManager(
                     db.Set<PasswordHistoryEntry>().Add(new PasswordHistoryEntry { Id = Guid.CreateVersion7(), UserId = user.Id, PasswordHash = previous, CreatedAt = clock.GetUtcNow() });
                 }
                 user.PasswordChangedAt = clock.GetUtcNow();
+                // A password the person chose (change or reset) replaces the administrator's initial one.
+                user.MustChangePassword = false;
             }
         }
         return base.UpdateUserAsync(user);
     }
 }
 
-public sealed class PasswordHistoryValidator(AppDbContext db, IPasswordHasher<AppUser> hasher, IOptions<PasswordPolicyOptions> policy) : IPasswordValidator<AppUser>
+public sealed class PasswordHistoryValidator(AppDbContext db, IPasswordHasher<AppUser> hasher, SecurityPolicyStore policy) : IPasswordValidator<AppUser>
 {
     public async Task<IdentityResult> ValidateAsync(UserManager<AppUser> manager, AppUser user, string? password)
     {
@@ -74,12 +78,13 @@ public sealed class PasswordHistoryValidator(AppDbContext db, IPasswordHasher<Ap
         {
             return IdentityResult.Success;
         }
+        var keep = policy.Current.PasswordHistory;
         var recent = await db.Set<PasswordHistoryEntry>().AsNoTracking().Where(h => h.UserId == user.Id)
-            .OrderByDescending(h => h.CreatedAt).Take(policy.Value.PasswordHistory).Select(h => h.PasswordHash).ToListAsync();
+            .OrderByDescending(h => h.CreatedAt).Take(keep).Select(h => h.PasswordHash).ToListAsync();
         var used = recent.Prepend(user.PasswordHash)
             .Any(hash => hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed);
         return used
-            ? IdentityResult.Failed(new IdentityError { Code = "PasswordReused", Description = $"新密码不能与当前密码或最近 {policy.Value.PasswordHistory} 次使用过的密码相同。" })
+            ? IdentityResult.Failed(new IdentityError { Code = "PasswordReused", Description = $"新密码不能与当前密码或最近 {keep} 次使用过的密码相同。" })
             : IdentityResult.Success;
     }
 }

@@ -13,7 +13,7 @@ public sealed record PersonalDataExport(
     IReadOnlyList<PersonalAuditEvent> SignInsAndActions);
 
 public sealed record ExportWatermark(string ExportedBy, DateTimeOffset ExportedAt, string Notice);
-public sealed record PersonalAccount(Guid Id, string Email, string DisplayName, bool EmailConfirmed, bool TwoFactorEnabled, DateTimeOffset CreatedAt);
+public sealed record PersonalAccount(Guid Id, string Email, string DisplayName, string? Mobile, bool EmailConfirmed, bool TwoFactorEnabled, DateTimeOffset CreatedAt);
 public sealed record PersonalAuditEvent(DateTimeOffset At, string Action, string Outcome, string? IpAddress);
 
 /// <summary>
@@ -21,7 +21,7 @@ public sealed record PersonalAuditEvent(DateTimeOffset At, string Action, string
 /// have it deleted. Exports carry a watermark (who exported, when) and are audited.
 /// </summary>
 public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserManager<AppUser> users, AuditLog audit, TimeProvider clock,
-    OrganizationService organizations)
+    OrganizationService organizations, Infrastructure.Crypto.FieldProtector protector)
 {
     public async Task<PersonalDataExport> ExportAsync(CancellationToken ct)
     {
@@ -34,10 +34,35 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
         await audit.RecordAsync("privacy.export", $"user:{id}", ct: ct);
         return new PersonalDataExport(
             new ExportWatermark(user.Email!, now, $"本文件为 {user.Email} 于 {Display.DateTime(now)}（北京时间）从川渝科技资源共享服务平台导出的本人个人信息副本，仅供本人使用。"),
-            new PersonalAccount(user.Id, user.Email!, user.DisplayName, user.EmailConfirmed, user.TwoFactorEnabled, user.CreatedAt),
+            new PersonalAccount(user.Id, user.Email!, user.DisplayName, user.MobileProtected is null ? null : protector.Unprotect(user.MobileProtected), user.EmailConfirmed, user.TwoFactorEnabled, user.CreatedAt),
             me.Grants.OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList(),
             orgs,
             events);
+    }
+
+    /// <summary>The caller's own mobile number (optional; minimum necessary data), stored encrypted; empty removes it.</summary>
+    public async Task<ServiceResult> SetMobileAsync(string? mobile, CancellationToken ct)
+    {
+        var (value, ok) = PersonalInfo.NormalizeMobile(mobile);
+        if (!ok)
+        {
+            var e = new FieldErrors();
+            e.Add("mobile", "手机号须为 11 位中国大陆手机号码。");
+            return new ServiceResult.Invalid(e);
+        }
+        var id = me.Id!.Value;
+        var stored = value is null ? null : protector.Protect(value);
+        await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.MobileProtected, stored), ct);
+        await audit.RecordAsync("privacy.update-mobile", $"user:{id}", detail: value is null ? "removed" : "set", ct: ct);
+        return new ServiceResult.Ok();
+    }
+
+    /// <summary>The caller's mobile, masked for display.</summary>
+    public async Task<string?> MaskedMobileAsync(CancellationToken ct)
+    {
+        var id = me.Id!.Value;
+        var stored = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.MobileProtected).FirstOrDefaultAsync(ct);
+        return stored is null ? null : Masking.Phone(protector.Unprotect(stored));
     }
 
     /// <summary>

@@ -8,8 +8,10 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Accounts;
 
 public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AuditLog audit,
-    TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
+    TimeProvider clock, IStringLocalizer<SharedResource> l, SystemSettingsStore system) : PageModel
 {
+    public bool Closed => !system.Current.RegistrationOpen;
+
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Validation.Required")]
@@ -46,6 +48,10 @@ public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppU
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (Closed)
+        {
+            return Page();
+        }
         if (!Input.AcceptTerms)
         {
             ModelState.AddModelError("Input.AcceptTerms", l["Register.MustAccept"]);

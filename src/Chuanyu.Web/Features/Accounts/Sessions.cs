@@ -37,15 +37,6 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
     }
 }
 
-public sealed class SessionOptions
-{
-    /// <summary>Minutes without a request after which a session ends (等保: idle session timeout).</summary>
-    public int IdleTimeoutMinutes { get; set; } = 30;
-
-    /// <summary>Hours after sign-in after which a session ends however active it is.</summary>
-    public int AbsoluteSessionHours { get; set; } = 12;
-}
-
 /// <summary>Adds the session id (<c>sid</c>) to every principal it signs in, creating the server-side session.</summary>
 public sealed class AppSignInManager(
     UserManager<AppUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<AppUser> claimsFactory,

@@ -12,19 +12,30 @@ namespace Chuanyu.Web.Features.Admin;
 /// The security administrator grants platform-wide and region roles (and the three separated administrator roles).
 /// Organisation roles are granted by each organisation's own administrator on its members page.
 /// </summary>
-public sealed class UsersModel(AppDbContext db, RoleService roles, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class UsersModel(AppDbContext db, RoleService roles, AccountAdministration accounts, Infrastructure.Crypto.FieldProtector protector,
+    AuditLog audit, IStringLocalizer<SharedResource> l) : PageModel
 {
     private const int PageSize = 30;
 
     public static readonly PlatformRole[] GrantableRoles =
         [PlatformRole.RegionAdmin, PlatformRole.Expert, PlatformRole.TechManager, PlatformRole.SystemAdmin, PlatformRole.SecurityAdmin, PlatformRole.AuditAdmin];
 
-    public sealed record UserRow(Guid Id, string DisplayName, string? Email);
+    public sealed record UserRow(Guid Id, string DisplayName, string? Email, string? MobileMasked, bool MustChangePassword);
 
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
 
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
+
+    /// <summary>The account just created, with its initial password: shown in this one response only.</summary>
+    public NewAccountDto? Created { get; private set; }
+
+    /// <summary>One account's unmasked contact details, after an audited request to see them.</summary>
+    public UserPersonalDataDto? Revealed { get; private set; }
+
+    [BindProperty] public NewAccountRequest NewAccount { get; set; } = new(null, null, null);
+
+    public FieldErrors CreateErrors { get; private set; } = new();
     public IReadOnlyList<Region> Regions { get; private set; } = [];
     public int Total { get; private set; }
     public Pager Pager => new(PageNumber, PageSize, Total, Request);
@@ -41,16 +52,9 @@ public sealed class UsersModel(AppDbContext db, RoleService roles, IStringLocali
     public async Task OnGetAsync(CancellationToken ct)
     {
         PageNumber = Math.Max(1, PageNumber);
-        var query = db.Users.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(Q))
-        {
-            var term = Q.Trim();
-            var normalized = term.ToUpperInvariant();
-            query = query.Where(u => u.DisplayName.Contains(term) || u.NormalizedEmail == normalized);
-        }
-        Total = await query.CountAsync(ct);
-        Users = await query.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize)
-            .Select(u => new UserRow(u.Id, u.DisplayName, u.Email)).ToListAsync(ct);
+        var (total, users) = await UserDirectory.SearchAsync(db, Q, PageNumber, PageSize, ct);
+        Total = total;
+        Users = users.Select(u => new UserRow(u.Id, u.DisplayName, u.Email, UserDirectory.MaskedMobile(protector, u.MobileProtected), u.MustChangePassword)).ToList();
         var ids = Users.Select(u => u.Id).ToList();
         _grants = await db.RoleGrants.AsNoTracking().Where(g => ids.Contains(g.UserId)).ToListAsync(ct);
         var orgIds = _grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();
@@ -65,6 +69,33 @@ public sealed class UsersModel(AppDbContext db, RoleService roles, IStringLocali
         TempData["Message"] = Describe(result, "Members.Granted");
         // "page" is Razor Pages' own route value (the page name), so the page number cannot travel in RedirectToPage.
         return RedirectToPage(new { Q });
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        var (account, errors) = await accounts.CreateAsync(NewAccount, ct: ct);
+        CreateErrors = errors;
+        Created = account;
+        if (account is not null)
+        {
+            // Show the new account in the list below its password.
+            Q = account.Email;
+            NewAccount = new(null, null, null);
+            ModelState.Clear();
+        }
+        await OnGetAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevealAsync(Guid userId, CancellationToken ct)
+    {
+        Revealed = await UserDirectory.RevealAsync(db, protector, audit, userId, "page", ct);
+        if (Revealed is null)
+        {
+            return NotFound();
+        }
+        await OnGetAsync(ct);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid grantId, CancellationToken ct)
