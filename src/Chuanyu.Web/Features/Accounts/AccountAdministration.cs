@@ -34,6 +34,10 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AuditLog a
         {
             errors.Add("mobile", "手机号须为 11 位中国大陆手机号码。");
         }
+        else if (mobile is not null && !protector.CanProtect)
+        {
+            errors.Add("mobile", "平台尚未配置数据加密密钥，暂不能保存手机号。");
+        }
         if (errors.Count > 0)
         {
             return (null, errors);

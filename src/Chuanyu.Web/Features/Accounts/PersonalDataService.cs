@@ -50,6 +50,10 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
             e.Add("mobile", "手机号须为 11 位中国大陆手机号码。");
             return new ServiceResult.Invalid(e);
         }
+        if (value is not null && !protector.CanProtect)
+        {
+            return new ServiceResult.Conflict("平台尚未配置数据加密密钥（Crypto:CurrentDataKeyId），暂不能保存手机号，请联系平台系统管理员。");
+        }
         var id = me.Id!.Value;
         var stored = value is null ? null : protector.Protect(value);
         await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.MobileProtected, stored), ct);

@@ -20,6 +20,9 @@ public sealed class FieldProtector(IOptions<CryptoOptions> options)
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
+    /// <summary>True when a current data key is configured, so new personal data can be written.</summary>
+    public bool CanProtect => options.Value.CurrentDataKeyId is { } id && options.Value.DataKeys.ContainsKey(id);
+
     public string Protect(string plaintext)
     {
         var o = options.Value;

@@ -1,0 +1,122 @@
+using System.IO.Compression;
+
+namespace Chuanyu.Web.Infrastructure;
+
+/// <summary>What a feature accepts as an upload.</summary>
+public enum UploadKind
+{
+    /// <summary>.xlsx (Office Open XML) or .csv: catalogue and other bulk imports.</summary>
+    Spreadsheet,
+
+    /// <summary>.jpg/.jpeg or .png: instrument photos.</summary>
+    Image,
+
+    /// <summary>.pdf: test reports, certificates.</summary>
+    Document,
+}
+
+/// <summary>An upload that passed: its safe display name and its extension (lower case, with the dot).</summary>
+public sealed record CheckedUpload(string FileName, string Extension, long Length);
+
+/// <summary>
+/// Upload type and size checks (等保 intrusion prevention): the size is capped, the name is reduced to a plain file
+/// name, the extension must be one the feature accepts, and the content must really be of that type — the first
+/// bytes (and for .xlsx the package's own parts) are checked, so a renamed executable or archive is refused whatever
+/// its name says. Every feature that takes a file goes through <see cref="CheckAsync"/> before reading it.
+/// </summary>
+public static class Uploads
+{
+    public const int MaxFileNameLength = 200;
+
+    private static readonly Dictionary<UploadKind, string[]> Extensions = new()
+    {
+        [UploadKind.Spreadsheet] = [".xlsx", ".csv"],
+        [UploadKind.Image] = [".jpg", ".jpeg", ".png"],
+        [UploadKind.Document] = [".pdf"],
+    };
+
+    /// <summary>Checks a file; returns the checked upload, or the reason in Chinese for the form field. The stream is rewound.</summary>
+    public static async Task<(CheckedUpload? Upload, string? Error)> CheckAsync(string? fileName, Stream content, long length, UploadKind kind, long maxBytes,
+        CancellationToken ct = default)
+    {
+        if (length <= 0)
+        {
+            return (null, "请选择要上传的文件（文件不能为空）。");
+        }
+        if (length > maxBytes)
+        {
+            return (null, $"文件大小 {Megabytes(length)} 超过上限 {Megabytes(maxBytes)}。");
+        }
+        var name = SafeFileName(fileName);
+        if (name is null)
+        {
+            return (null, "文件名无效。");
+        }
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        var allowed = Extensions[kind];
+        if (!allowed.Contains(extension))
+        {
+            return (null, $"不支持的文件类型“{extension}”，请上传 {string.Join("、", allowed)} 文件。");
+        }
+        var head = new byte[8];
+        var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        content.Position = 0;
+        var matches = extension switch
+        {
+            ".xlsx" => IsXlsx(head.AsSpan(0, read), content),
+            ".csv" => await IsTextAsync(content, ct),
+            ".png" => head.AsSpan(0, read).StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }),
+            ".jpg" or ".jpeg" => head.AsSpan(0, read).StartsWith(new byte[] { 0xFF, 0xD8, 0xFF }),
+            ".pdf" => head.AsSpan(0, read).StartsWith("%PDF-"u8),
+            _ => false,
+        };
+        content.Position = 0;
+        return matches
+            ? (new CheckedUpload(name, extension, length), null)
+            : (null, $"文件内容与扩展名“{extension}”不符，请上传真实的 {extension} 文件（例如用 Excel 或 WPS 另存为）。");
+    }
+
+    /// <summary>The last path segment of a client-supplied name, without control characters; null when nothing usable is left.</summary>
+    public static string? SafeFileName(string? fileName)
+    {
+        if (string.IsNullOrWhiteSpace(fileName))
+        {
+            return null;
+        }
+        var last = fileName.Replace('\\', '/').Split('/')[^1].Trim();
+        if (last.Length == 0 || last.Length > MaxFileNameLength || last.Any(char.IsControl) || last is "." or ".." || last.StartsWith('.'))
+        {
+            return null;
+        }
+        return last;
+    }
+
+    // An Office Open XML workbook is a ZIP package with [Content_Types].xml and xl/workbook.xml. Only the central
+    // directory is read (nothing is inflated), so a ZIP bomb costs nothing here.
+    private static bool IsXlsx(ReadOnlySpan<byte> head, Stream content)
+    {
+        if (!head.StartsWith("PK\u0003\u0004"u8))
+        {
+            return false;
+        }
+        try
+        {
+            using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
+            return zip.GetEntry("[Content_Types].xml") is not null && zip.GetEntry("xl/workbook.xml") is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    // Text: no NUL byte in the first 64 KB (UTF-8 and GB18030, which Excel uses for Chinese CSV, never contain one).
+    private static async Task<bool> IsTextAsync(Stream content, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+        return read > 0 && !buffer.AsSpan(0, read).Contains((byte)0);
+    }
+
+    private static string Megabytes(long bytes) => $"{bytes / 1024d / 1024d:0.#} MB";
+}
