@@ -41,6 +41,9 @@ public sealed class PolicySettingsTests
         var reasons = await register.AssertFieldErrorAsync("password");
         Assert.Contains(reasons, r => r.Contains("14", StringComparison.Ordinal));
 
+        var (_, registerPage) = await new PageSession(factory).GetAsync("/Accounts/Register");
+        Assert.Contains("至少 14 位", registerPage.QuerySelector("[data-testid=password-rules]")!.TextContent, StringComparison.Ordinal);
+
         var email = await Accounts.AuthApiTests.RegisterAsync(factory, "Long-Enough-Pw1");
         var anonymous = factory.CreateClient();
         for (var i = 0; i < 3; i++)
