@@ -13,6 +13,7 @@ builder.Services.AddWebHardening(builder.Configuration);
 builder.Services.AddDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddAuditRetention(runInBackground: command is null);
 
 var app = builder.Build();
 

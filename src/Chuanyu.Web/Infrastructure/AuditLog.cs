@@ -28,7 +28,11 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, TimePro
         for (var attempt = 0; ; attempt++)
         {
             var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Seq)
-                .Select(e => new { e.Seq, e.Hash }).FirstOrDefaultAsync(ct);
+                .Select(e => new { e.Seq, e.Hash }).FirstOrDefaultAsync(ct)
+                // An empty table after a retention checkpoint goes on from the checkpoint, never back to row 1: a
+                // chain restarted from genesis would hide that every row was deleted.
+                ?? await db.Set<AuditCheckpoint>().AsNoTracking().OrderByDescending(c => c.ThroughSeq)
+                    .Select(c => new { Seq = c.ThroughSeq, Hash = c.ThroughHash }).FirstOrDefaultAsync(ct);
             var entry = new AuditEntry
             {
                 Seq = (head?.Seq ?? 0) + 1,
@@ -77,32 +81,133 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, TimePro
         return Convert.ToHexStringLower(Crypto.Hashes.Hash(e.HashAlgorithm, Encoding.UTF8.GetBytes(canonical)));
     }
 
-    /// <summary>Walks the chain in order and reports the first row whose link or hash is wrong, or a gap in the sequence.</summary>
-    public static async Task<AuditVerification> VerifyAsync(AppDbContext db, CancellationToken ct = default)
+    /// <summary>
+    /// Walks the chain in order and reports the first row whose link or hash is wrong, or a gap in the sequence.
+    /// After a retention purge the chain starts at the latest checkpoint (<see cref="AuditCheckpoint"/>): the first
+    /// row must link to its hash, and the cut is only trusted if a later row of the chain itself, an
+    /// <c>audit.retention</c> row, names exactly that sequence number and hash.
+    /// </summary>
+    public static Task<AuditVerification> VerifyAsync(AppDbContext db, CancellationToken ct = default) => VerifyAsync(db, null, ct);
+
+    /// <summary>As <see cref="VerifyAsync(AppDbContext, CancellationToken)"/>, stopping after row <paramref name="throughSeq"/>.</summary>
+    internal static async Task<AuditVerification> VerifyAsync(AppDbContext db, long? throughSeq, CancellationToken ct)
     {
-        var expectedPrev = GenesisHash;
-        long expectedSeq = 1;
+        for (var attempt = 0; ; attempt++)
+        {
+            var checkpoints = await LatestCheckpointsAsync(db, ct);
+            var (result, atStart) = await VerifyOnceAsync(db, checkpoints, throughSeq, ct);
+            // A problem where the chain starts may only be a purge that committed between reading the checkpoint and
+            // reading the rows: if the checkpoint moved meanwhile, look again.
+            if (result.Intact || !atStart || attempt >= 2 || (await LatestCheckpointsAsync(db, ct)).FirstOrDefault()?.ThroughSeq == checkpoints.FirstOrDefault()?.ThroughSeq)
+            {
+                return result;
+            }
+        }
+    }
+
+    private static Task<List<AuditCheckpoint>> LatestCheckpointsAsync(AppDbContext db, CancellationToken ct) =>
+        db.Set<AuditCheckpoint>().AsNoTracking().OrderByDescending(c => c.ThroughSeq).Take(2).ToListAsync(ct);
+
+    private static async Task<(AuditVerification Result, bool AtStart)> VerifyOnceAsync(AppDbContext db, List<AuditCheckpoint> checkpoints,
+        long? throughSeq, CancellationToken ct)
+    {
+        var checkpoint = checkpoints.FirstOrDefault();
+        var startsAfter = checkpoint?.ThroughSeq ?? 0;
+        var expectedSeq = startsAfter + 1;
+        var expectedPrev = checkpoint?.ThroughHash ?? GenesisHash;
+        var first = await db.AuditEntries.MinAsync(e => (long?)e.Seq, ct);
+
+        AuditVerification Broken(long seq, string problem, long count = 0) => new(false, count, seq, problem, startsAfter);
+
+        if (checkpoint is null)
+        {
+            if (first > 1)
+            {
+                return (Broken(1, $"{Rows(1, first.Value - 1)} missing and no audit.retention row accounts for it"), true);
+            }
+        }
+        else
+        {
+            if (first <= checkpoint.ThroughSeq)
+            {
+                return (Broken(first.Value, $"row {first} is present although checkpoint {checkpoint.ThroughSeq} says every row up to it was purged"), true);
+            }
+            if (!await AccountsForAsync(db, checkpoint, ct))
+            {
+                // Everything up to the previous (already accounted for) cut was gone before; this cut is the unexplained part.
+                var from = checkpoints.Count > 1 ? checkpoints[1].ThroughSeq + 1 : 1;
+                return (Broken(from, $"{Rows(from, checkpoint.ThroughSeq)} missing and no audit.retention row accounts for it"), true);
+            }
+        }
+
         long count = 0;
-        await foreach (var e in db.AuditEntries.AsNoTracking().OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(ct))
+        var rows = db.AuditEntries.AsNoTracking();
+        if (throughSeq is { } last)
+        {
+            rows = rows.Where(e => e.Seq <= last);
+        }
+        await foreach (var e in rows.OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(ct))
         {
             if (e.Seq != expectedSeq)
             {
-                return new AuditVerification(false, count, expectedSeq, $"row {expectedSeq} is missing (next row is {e.Seq})");
+                return (Broken(expectedSeq, $"row {expectedSeq} is missing (next row is {e.Seq})", count), count == 0);
             }
             if (!string.Equals(e.PrevHash, expectedPrev, StringComparison.Ordinal))
             {
-                return new AuditVerification(false, count, e.Seq, $"row {e.Seq} does not link to the hash of row {e.Seq - 1}");
+                return (Broken(e.Seq, count == 0 && checkpoint is not null
+                    ? $"row {e.Seq} does not link to the hash of checkpoint {checkpoint.ThroughSeq}"
+                    : $"row {e.Seq} does not link to the hash of row {e.Seq - 1}", count), count == 0);
             }
             if (!string.Equals(ComputeHash(e), e.Hash, StringComparison.Ordinal))
             {
-                return new AuditVerification(false, count, e.Seq, $"row {e.Seq} was changed after it was written (hash mismatch)");
+                return (Broken(e.Seq, $"row {e.Seq} was changed after it was written (hash mismatch)", count), false);
             }
             expectedPrev = e.Hash;
             expectedSeq++;
             count++;
         }
-        return new AuditVerification(true, count, null, null);
+        return (new AuditVerification(true, count, null, null, startsAfter), false);
     }
+
+    /// <summary>True if a successful audit.retention row after the cut names exactly the checkpoint's sequence number and hash.</summary>
+    private static async Task<bool> AccountsForAsync(AppDbContext db, AuditCheckpoint checkpoint, CancellationToken ct)
+    {
+        var details = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Seq > checkpoint.ThroughSeq && e.Action == RetentionAction && e.Outcome == AuditOutcome.Success)
+            .Select(e => e.Detail).ToListAsync(ct);
+        return details.Any(d => NamesCheckpoint(d, checkpoint.ThroughSeq, checkpoint.ThroughHash));
+    }
+
+    /// <summary>The action of the row the retention job appends for each purge.</summary>
+    public const string RetentionAction = "audit.retention";
+
+    /// <summary>The detail of an audit.retention row: <c>through:N hash:H cutoff:… rows:K</c>.</summary>
+    public static string RetentionDetail(long throughSeq, string throughHash, DateTimeOffset cutoff, long rows) =>
+        string.Create(CultureInfo.InvariantCulture, $"through:{throughSeq} hash:{throughHash} cutoff:{cutoff.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffffffZ} rows:{rows}");
+
+    internal static bool NamesCheckpoint(string? detail, long throughSeq, string throughHash)
+    {
+        if (detail is null)
+        {
+            return false;
+        }
+        string? through = null, hash = null;
+        foreach (var part in detail.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith("through:", StringComparison.Ordinal))
+            {
+                through = part["through:".Length..];
+            }
+            else if (part.StartsWith("hash:", StringComparison.Ordinal))
+            {
+                hash = part["hash:".Length..];
+            }
+        }
+        return long.TryParse(through, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq == throughSeq
+            && string.Equals(hash, throughHash, StringComparison.Ordinal);
+    }
+
+    private static string Rows(long from, long to) => from == to ? $"row {from} is" : $"rows {from}–{to} are";
 
     // PostgreSQL keeps microseconds; hashing a value the database cannot store would make every row look tampered.
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % 10), TimeSpan.Zero);
@@ -110,4 +215,8 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http, TimePro
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }
 
-public sealed record AuditVerification(bool Intact, long RowsChecked, long? FirstBrokenSeq, string? Problem);
+/// <summary>
+/// The outcome of <see cref="AuditLog.VerifyAsync(AppDbContext, CancellationToken)"/>. <c>StartsAfterSeq</c> is the
+/// retention checkpoint the chain starts after (0: it starts at row 1).
+/// </summary>
+public sealed record AuditVerification(bool Intact, long RowsChecked, long? FirstBrokenSeq, string? Problem, long StartsAfterSeq = 0);

@@ -4,11 +4,11 @@ namespace Chuanyu.Web.Infrastructure;
 
 /// <summary>
 /// Operator commands run with the same configuration as the host:
-/// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | schema-script | backup FILE | create-admin EMAIL ROLE NAME</c>.
+/// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | purge-audit | schema-script | backup FILE | create-admin EMAIL ROLE NAME</c>.
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Names = ["migrate", "verify-audit", "schema-script", "backup", "create-admin"];
+    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin"];
 
     public static async Task<int> RunAsync(WebApplication app, string command, string[] args)
     {
@@ -24,9 +24,13 @@ public static class Commands
             case "verify-audit":
                 var result = await AuditLog.VerifyAsync(services.GetRequiredService<AppDbContext>());
                 Console.WriteLine(result.Intact
-                    ? $"Audit chain intact: {result.RowsChecked} rows verified."
+                    ? $"Audit chain intact: {result.RowsChecked} rows verified" + (result.StartsAfterSeq > 0
+                        ? $" (rows up to {result.StartsAfterSeq} were purged by the retention job; the chain starts from its checkpoint)."
+                        : ".")
                     : $"Audit chain BROKEN at row {result.FirstBrokenSeq}: {result.Problem} ({result.RowsChecked} rows verified before it).");
                 return result.Intact ? 0 : 1;
+            case "purge-audit":
+                return await PurgeAuditAsync(services);
             case "schema-script":
                 // The DDL that EF would create for the current model: the starting point of a new migration script.
                 Console.WriteLine(Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GenerateCreateScript(
@@ -39,6 +43,30 @@ public static class Commands
             default:
                 return 2;
         }
+    }
+
+    /// <summary>The audit retention job, once: exit 0 when done (or nothing to do), 1 when refused, 3 when another instance holds it.</summary>
+    private static async Task<int> PurgeAuditAsync(IServiceProvider services)
+    {
+        AuditRetention retention;
+        try
+        {
+            retention = services.GetRequiredService<AuditRetention>();
+            _ = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditRetentionOptions>>().Value;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+        var result = await retention.RunOnceAsync(services.GetRequiredService<TimeProvider>().GetUtcNow());
+        Console.WriteLine($"{result.Message} {result.NoncesPurged} expired API nonces removed.");
+        return result.Status switch
+        {
+            AuditRetentionStatus.Purged or AuditRetentionStatus.NothingToPurge => 0,
+            AuditRetentionStatus.Refused => 1,
+            _ => 3,
+        };
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public class ChuanyuFactory : WebApplicationFactory<Program>
         builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.ConnectionString);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Security:CredentialRequestsPerMinutePerIp", CredentialRequestsPerMinutePerIp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // No background purge in tests; the retention tests run the job themselves.
+        builder.UseSetting("Audit:RetentionIntervalHours", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
