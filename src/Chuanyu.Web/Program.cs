@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Infrastructure;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
@@ -12,6 +13,7 @@ builder.Services.AddWebHardening(builder.Configuration);
 builder.Services.AddDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddApiClients();
 
 var app = builder.Build();
 
@@ -45,6 +47,7 @@ app.UseAntiforgery();
 
 app.MapPlatformEndpoints();
 app.MapAccountsApi();
+app.MapApiClientsApi();
 app.MapRazorPages();
 
 await app.RunAsync();

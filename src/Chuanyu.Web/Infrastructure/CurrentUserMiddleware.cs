@@ -18,7 +18,8 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
         Microsoft.Extensions.Options.IOptions<Features.Accounts.PasswordPolicyOptions> policy,
         Microsoft.Extensions.Options.IOptions<Features.Accounts.SessionOptions> sessions, TimeProvider clock)
     {
-        if (context.User.Identity?.IsAuthenticated == true &&
+        // A signed API client is no person: CurrentUser stays empty, and the client's own claims say who called.
+        if (context.User.Identity?.IsAuthenticated == true && !Features.ApiClients.ApiClientClaims.IsClient(context.User) &&
             !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), policy.Value.PasswordMaxAgeDays, sessions.Value, clock.GetUtcNow(), context.RequestAborted))
         {
             if (context.Request.Path.StartsWithSegments("/api"))

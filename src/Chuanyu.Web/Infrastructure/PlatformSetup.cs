@@ -41,6 +41,7 @@ public static class PlatformSetup
                 o.Conventions.AuthorizePage("/Admin/Audit", Policies.AuditAdmin);
                 o.Conventions.AuthorizePage("/Admin/Outbox", Policies.SystemAdmin);
                 o.Conventions.AuthorizePage("/Admin/Users", Policies.SecurityAdmin);
+                o.Conventions.AuthorizePage("/Admin/ApiClients", Policies.SecurityAdmin);
                 o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);
                 o.Conventions.AuthorizePage("/Organizations/Members", Policies.SignedIn);
             })
