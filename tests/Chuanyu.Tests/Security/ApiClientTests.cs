@@ -7,7 +7,10 @@ using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chuanyu.Tests.Security;
 
@@ -509,5 +512,54 @@ public sealed class ApiClientTests(ChuanyuFactory factory) : IClassFixture<Chuan
         var audit = await AuditForAsync(keyId);
         Assert.Single(audit, r => r.Action == "api-client.create");
         Assert.Single(audit, r => r.Action == "api-client.revoke");
+    }
+}
+
+/// <summary>
+/// Over real sockets (Kestrel, not the in-memory test server) the platform signs the raw request target it received,
+/// which is what a client behind no proxy, or behind one that passes the target unchanged, signs too.
+/// </summary>
+public sealed class SignedRequestsOnKestrelTests : IDisposable
+{
+    private readonly ChuanyuFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task SignedRequest_OverKestrel_VerifiesTheRawRequestTarget()
+    {
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var address = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => a.StartsWith("http://", StringComparison.Ordinal)));
+
+        using var admin = new HttpClient { BaseAddress = address };
+        var login = await (await admin.PostAsJsonAsync("/api/v1/auth/login", new { email = Demo.SecurityAdmin, password = Chuanyu.Web.Data.DemoData.Password })).ReadJsonAsync();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
+        var created = await (await admin.PostAsJsonAsync("/api/v1/admin/api-clients", new { name = "Kestrel 上的客户端", scopes = new List<string> { ApiScopes.OrganizationsRead } })).ReadJsonAsync();
+        var keyId = created.GetProperty("client").GetProperty("keyId").GetString()!;
+        var secret = created.GetProperty("secret").GetString()!;
+
+        var signer = new SignedRequests(keyId, secret) { InnerHandler = new SocketsHttpHandler() };
+        using var http = new HttpClient(signer) { BaseAddress = address };
+        const string target = "/api/v1/exchange/organizations?page=1&pageSize=2&tag=%E6%89%AB%E6%8F%8F%20x~";
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(target)).StatusCode);
+        using var withBody = new HttpRequestMessage(HttpMethod.Get, "/api/v1/clients/me") { Content = JsonContent.Create(new { note = "Kestrel" }) };
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(withBody)).StatusCode);
+        // Kestrel decodes "%3b" to ";" in the path; the signature still holds because the target is checked as sent
+        // (the request is authenticated and audited as a call, then finds no endpoint).
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/clients/x%3by")).StatusCode);
+
+        signer.AfterSigning = r => r.RequestUri = new Uri(address, target.Replace("pageSize=2", "pageSize=3", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(target)).StatusCode);
+
+        using var scope = _factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Chuanyu.Web.Data.AppDbContext>();
+        var details = await db.AuditEntries.Where(e => e.Target == keyId && e.Action.StartsWith("api-client.")).OrderBy(e => e.Seq).Select(e => e.Detail).ToListAsync();
+        Assert.Equal($"GET {target}", details[1]);
+        Assert.Equal("GET /api/v1/clients/me", details[2]);
+        Assert.Equal("GET /api/v1/clients/x%3by", details[3]);
+        Assert.Equal(3, await db.AuditEntries.CountAsync(e => e.Target == keyId && e.Action == "api-client.call"));
+        Assert.StartsWith("bad-signature: GET /api/v1/exchange/organizations?page=1&pageSize=3", details[^1], StringComparison.Ordinal);
     }
 }
