@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
+using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Infrastructure;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
@@ -14,6 +15,7 @@ builder.Services.AddDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);
+builder.Services.AddApiClients();
 
 var app = builder.Build();
 
@@ -48,6 +50,7 @@ app.UseAntiforgery();
 app.MapPlatformEndpoints();
 app.MapAccountsApi();
 app.MapAdminApi();
+app.MapApiClientsApi();
 app.MapRazorPages();
 
 await app.RunAsync();

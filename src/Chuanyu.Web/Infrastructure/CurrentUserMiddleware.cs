@@ -19,7 +19,8 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
     {
         await policy.RefreshIfStaleAsync(context.RequestAborted);
         await system.RefreshIfStaleAsync(context.RequestAborted);
-        if (context.User.Identity?.IsAuthenticated == true &&
+        // A signed API client is no person: CurrentUser stays empty, and the client's own claims say who called.
+        if (context.User.Identity?.IsAuthenticated == true && !Features.ApiClients.ApiClientClaims.IsClient(context.User) &&
             !await currentUser.LoadAsync(context.User, db, env.IsDevelopment(), policy.Current, clock.GetUtcNow(), context.RequestAborted))
         {
             if (context.Request.Path.StartsWithSegments("/api"))

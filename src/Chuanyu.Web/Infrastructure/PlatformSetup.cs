@@ -43,6 +43,7 @@ public static class PlatformSetup
                 o.Conventions.AuthorizePage("/Admin/Users", Policies.SecurityAdmin);
                 o.Conventions.AuthorizePage("/Admin/SecurityPolicy", Policies.SecurityAdmin);
                 o.Conventions.AuthorizePage("/Admin/System", Policies.SystemAdmin);
+                o.Conventions.AuthorizePage("/Admin/ApiClients", Policies.SecurityAdmin);
                 o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);
                 o.Conventions.AuthorizePage("/Organizations/Members", Policies.SignedIn);
             })

@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -14,10 +15,28 @@ public static class Policies
 
     /// <summary>Verification of organisations: the region's administrator, or the system administrator for both regions.</summary>
     public const string AnyRegionAdmin = nameof(AnyRegionAdmin);
+
+    /// <summary>Another system calling with a signed request (never a person's cookie or token); add scopes with RequireScope.</summary>
+    public const string ApiClient = nameof(ApiClient);
 }
 
 /// <summary>Met when the current user holds any of the roles (administrator roles only with the second factor).</summary>
 public sealed record PlatformRoleRequirement(params PlatformRole[] AnyOf) : IAuthorizationRequirement;
+
+/// <summary>Met by a signed-in person only: a signed API client is authenticated but is not a person.</summary>
+public sealed class PersonRequirement : IAuthorizationRequirement;
+
+internal sealed class PersonHandler(IHttpContextAccessor http) : AuthorizationHandler<PersonRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PersonRequirement requirement)
+    {
+        if (http.HttpContext?.RequestServices.GetService<CurrentUser>() is { IsAuthenticated: true })
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
 
 internal sealed class PlatformRoleHandler(IHttpContextAccessor http) : AuthorizationHandler<PlatformRoleRequirement>
 {
@@ -34,7 +53,7 @@ internal sealed class PlatformRoleHandler(IHttpContextAccessor http) : Authoriza
 
 public static class AccountsSetup
 {
-    /// <summary>Cookie for people, bearer token for API clients; the first segment of the Authorization header picks.</summary>
+    /// <summary>Cookie for people, bearer token for API clients, request signature for other systems; the first segment of the Authorization header picks.</summary>
     public const string SmartScheme = "Chuanyu";
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -79,10 +98,12 @@ public static class AccountsSetup
                 o.DefaultScheme = SmartScheme;
                 o.DefaultChallengeScheme = SmartScheme;
             })
-            .AddPolicyScheme(SmartScheme, "Cookie or bearer", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            .AddPolicyScheme(SmartScheme, "Cookie, bearer or signature", o => o.ForwardDefaultSelector = context =>
+                ApiClients.RequestSignature.IsSignedRequest(context.Request) ? ApiClients.RequestSignature.Scheme
+                : context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiClients.RequestSignatureHandler>(ApiClients.RequestSignature.Scheme, null)
             .AddBearerToken(IdentityConstants.BearerScheme, o =>
             {
                 o.BearerTokenExpiration = TimeSpan.FromMinutes(configuration.GetValue("Security:AccessTokenMinutes", 60));
@@ -107,13 +128,16 @@ public static class AccountsSetup
         });
 
         services.AddSingleton<IAuthorizationHandler, PlatformRoleHandler>();
+        services.AddSingleton<IAuthorizationHandler, PersonHandler>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser().AddRequirements(new PersonRequirement()))
             .AddPolicy(Policies.SystemAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.SystemAdmin)))
             .AddPolicy(Policies.SecurityAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.SecurityAdmin)))
             .AddPolicy(Policies.AuditAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.AuditAdmin)))
             .AddPolicy(Policies.AnyRegionAdmin, p => p.RequireAuthenticatedUser().AddRequirements(
-                new PlatformRoleRequirement(PlatformRole.SystemAdmin, PlatformRole.RegionAdmin)));
+                new PlatformRoleRequirement(PlatformRole.SystemAdmin, PlatformRole.RegionAdmin)))
+            .AddPolicy(Policies.ApiClient, p => p.AddAuthenticationSchemes(ApiClients.RequestSignature.Scheme).RequireAuthenticatedUser()
+                .RequireClaim(ApiClients.ApiClientClaims.ClientId));
         return services;
     }
 
