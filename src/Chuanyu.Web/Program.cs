@@ -1,5 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Admin;
+using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Infrastructure;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
@@ -12,6 +14,8 @@ builder.Services.AddWebHardening(builder.Configuration);
 builder.Services.AddDatabase(builder.Configuration, builder.Environment);
 builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddAuditAdministration();
+builder.Services.AddSignatures(builder.Configuration);
 
 var app = builder.Build();
 
@@ -45,6 +49,8 @@ app.UseAntiforgery();
 
 app.MapPlatformEndpoints();
 app.MapAccountsApi();
+app.MapAuditApi();
+app.MapSignaturesApi();
 app.MapRazorPages();
 
 await app.RunAsync();
