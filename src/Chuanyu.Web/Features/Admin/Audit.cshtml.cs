@@ -12,12 +12,11 @@ namespace Chuanyu.Web.Features.Admin;
 /// The audit chain for the audit administrator: verified from the first row on every visit, searchable by time,
 /// person, action, object, outcome and address (each search is itself audited), and exported signed.
 /// </summary>
-public sealed class AuditModel(AppDbContext db, AuditSearch search, DocumentSigner signer) : PageModel
+public sealed class AuditModel(AppDbContext db, AuditSearch search, AuditExporter exporter, DocumentSigner signer) : PageModel
 {
     private const int PageSize = AuditSearch.DefaultPageSize;
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
 
     [BindProperty(SupportsGet = true, Name = "from")]
     public string? From { get; set; }
@@ -49,7 +48,8 @@ public sealed class AuditModel(AppDbContext db, AuditSearch search, DocumentSign
 
     public bool CanSign => signer.CanSign;
     public string? UnsignedReason => signer.UnavailableReason;
-    public bool TooManyToExport => Total > AuditExporter.MaxRows;
+    public int MaxExportRows => exporter.MaxRows;
+    public bool TooManyToExport => Total > exporter.MaxRows;
 
     private AuditQuery Query => new(From, To, Actor, ActionFilter, Target, Outcome, Ip);
 
@@ -69,9 +69,11 @@ public sealed class AuditModel(AppDbContext db, AuditSearch search, DocumentSign
         return "/api/v1/admin/audit/export" + query.ToQueryString();
     }
 
-    public async Task OnGetAsync(CancellationToken ct)
+    // "page" is also the Razor Pages route value (the page's path), which model binding prefers over the query
+    // string; [FromQuery] reads the pager's ?page=.
+    public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken ct)
     {
-        PageNumber = Math.Clamp(PageNumber, 1, AuditSearch.MaxPage);
+        PageNumber = Math.Clamp(page ?? 1, 1, AuditSearch.MaxPage);
         Verification = await AuditLog.VerifyAsync(db, ct);
         Actions = await search.ActionsAsync(ct);
         Errors = AuditSearch.Validate(Query, out var filter);

@@ -68,11 +68,11 @@ public static class AuditApi
             return TypedResults.ValidationProblem(errors);
         }
         var (through, count) = await exporter.SnapshotAsync(filter!, ct);
-        if (count > AuditExporter.MaxRows)
+        if (count > exporter.MaxRows)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "导出记录过多",
-                detail: $"符合条件的审计记录有 {count:N0} 条，超过单次导出上限 {AuditExporter.MaxRows:N0} 条。请缩小时间范围或增加筛选条件后分批导出。",
-                extensions: new Dictionary<string, object?> { ["total"] = count, ["maxRows"] = AuditExporter.MaxRows });
+                detail: $"符合条件的审计记录有 {count:N0} 条，超过单次导出上限 {exporter.MaxRows:N0} 条。请缩小时间范围或增加筛选条件后分批导出。",
+                extensions: new Dictionary<string, object?> { ["total"] = count, ["maxRows"] = exporter.MaxRows });
         }
         var file = await exporter.ExportAsync(filter!, chosen!.Value, zip == "zip", through, count, ct);
         context.Response.RegisterForDispose(file);

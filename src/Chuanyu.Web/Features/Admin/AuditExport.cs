@@ -42,9 +42,13 @@ public sealed class AuditExportFile(Stream content, string fileName, string cont
 /// suite) so anyone can later check the file was not changed. Rows stream from the database into a temporary file;
 /// the signature needs the finished bytes before the response starts, so the file is complete before it is sent.
 /// </summary>
-public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog audit, CurrentUser me, TimeProvider clock, DocumentSigner signer)
+public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog audit, CurrentUser me, TimeProvider clock, DocumentSigner signer,
+    IConfiguration configuration)
 {
-    public const int MaxRows = 100_000;
+    public const int DefaultMaxRows = 100_000;
+
+    /// <summary>Most rows one export may hold (<c>Audit:MaxExportRows</c>); more asks the person to narrow the filter.</summary>
+    public int MaxRows { get; } = Math.Clamp(configuration.GetValue("Audit:MaxExportRows", DefaultMaxRows), 1, 1_000_000);
 
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string CsvContentType = "text/csv; charset=utf-8";

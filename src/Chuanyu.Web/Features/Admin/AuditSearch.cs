@@ -93,7 +93,7 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
             return errors;
         }
         Guid? actorId = Guid.TryParse(actor, out var id) ? id : null;
-        filter = new AuditFilter(from, to, actorId, actorId is null ? actor?.ToLowerInvariant() : null, action?.ToLowerInvariant(),
+        filter = new AuditFilter(from, to, actorId, actor?.ToLowerInvariant(), action?.ToLowerInvariant(),
             target?.ToLowerInvariant(), outcome, ip, q);
         return errors;
     }
@@ -114,6 +114,8 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
         return errors;
     }
 
+    // ToLower() here is SQL lower() on both engines (EF cannot translate ToLowerInvariant); no .NET culture applies.
+#pragma warning disable CA1304, CA1311
     public IQueryable<AuditEntry> Query(AuditFilter f)
     {
         var q = db.AuditEntries.AsNoTracking();
@@ -125,14 +127,12 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
         {
             q = q.Where(e => e.At < to);
         }
-        if (f.ActorId is { } actorId)
-        {
-            q = q.Where(e => e.ActorId == actorId);
-        }
         if (f.Actor is { } actor)
         {
-            // Lower-cased on both sides so SQLite and PostgreSQL agree (e-mail addresses are ASCII in practice).
-            q = q.Where(e => e.ActorName != null && e.ActorName.ToLowerInvariant().Contains(actor));
+            // Part of the name (e-mail), lower-cased on both sides so SQLite and PostgreSQL agree; an account id
+            // finds that account's rows too.
+            var actorId = f.ActorId;
+            q = q.Where(e => (e.ActorName != null && e.ActorName.ToLower().Contains(actor)) || (actorId != null && e.ActorId == actorId));
         }
         if (f.Action is { } action)
         {
@@ -141,7 +141,7 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
         }
         if (f.Target is { } target)
         {
-            q = q.Where(e => e.Target != null && e.Target.ToLowerInvariant().Contains(target));
+            q = q.Where(e => e.Target != null && e.Target.ToLower().Contains(target));
         }
         if (f.Outcome is { } outcome)
         {
@@ -153,6 +153,7 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
         }
         return q;
     }
+#pragma warning restore CA1304, CA1311
 
     /// <summary>Newest first; paging by sequence number, so rows written meanwhile never shift a row onto two pages' ends unseen.</summary>
     public async Task<AuditSearchPage> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken ct)
