@@ -427,6 +427,17 @@ public sealed class AuditSearchExportTests(ChuanyuFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task VerifyPage_TakesFilesAboveThePlatformsOneMegabyteLimit()
+    {
+        // 3 MB: without the page's own limit the platform's 1 MB body limit would refuse it with 413.
+        var file = new byte[3 * 1024 * 1024];
+        Random.Shared.NextBytes(file);
+        var signature = factory.Services.GetRequiredService<DocumentSigner>().Sign(file);
+        Assert.Contains("验签通过", await AuditProbe.VerifyOnPageAsync(factory, file, "large.csv", signature: signature), StringComparison.Ordinal);
+        Assert.True((await AuditProbe.VerifyViaApiAsync(factory, file, signature)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task AuditPage_BadFilter_ShowsTheFieldAndSearchesNothing()
     {
         var session = new PageSession(factory);
@@ -604,5 +615,7 @@ public sealed class AuditExportSettingsTests(RestrictedAuditFactory factory) : I
         }
         var problem = await last!.AssertProblemAsync(429);
         Assert.Contains("验签", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The page shares the limit with the API.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/Signatures/Verify")).StatusCode);
     }
 }

@@ -1,8 +1,8 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Signatures;
@@ -10,10 +10,9 @@ namespace Chuanyu.Web.Features.Signatures;
 /// <summary>
 /// Anyone checks a downloaded document against its signature: choose the file, paste the signature value or choose
 /// the .sig file, and the page says 验签通过 or 验签失败. Nothing uploaded is kept or logged.
+/// The upload limit and the rate limit are endpoint metadata, so they sit on the page (Verify.cshtml), not here.
 /// </summary>
-[RequestSizeLimit(SignaturesApi.MaxRequestBytes)]
-[RequestFormLimits(MultipartBodyLengthLimit = SignaturesApi.MaxRequestBytes)]
-[EnableRateLimiting(SignaturesApi.RateLimitPolicy)]
+[RejectOversizedUpload(SignaturesApi.MaxRequestBytes)]
 public sealed class VerifyModel(DocumentSigner signer, IStringLocalizer<SharedResource> l) : PageModel
 {
     private const int MaxSignatureFileBytes = 4096;
@@ -80,5 +79,24 @@ public sealed class VerifyModel(DocumentSigner signer, IStringLocalizer<SharedRe
         Result = signer.Check(content, signature);
         CheckedFileName = Path.GetFileName(Document.FileName);
         return Page();
+    }
+}
+
+/// <summary>
+/// Answers 413 (the error page then explains the limit) before the antiforgery check reads a body that the server
+/// would cut off at the page's limit, which would otherwise surface as a puzzling "invalid request".
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class RejectOversizedUploadAttribute(long maxBytes) : Attribute, IAuthorizationFilter, IOrderedFilter
+{
+    // Before the antiforgery filter (order 1000).
+    public int Order => 0;
+
+    public void OnAuthorization(AuthorizationFilterContext context)
+    {
+        if (context.HttpContext.Request.ContentLength > maxBytes)
+        {
+            context.Result = new StatusCodeResult(StatusCodes.Status413PayloadTooLarge);
+        }
     }
 }
