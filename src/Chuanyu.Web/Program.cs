@@ -2,6 +2,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.ApiClients;
+using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Infrastructure;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
@@ -16,6 +17,8 @@ builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);
 builder.Services.AddApiClients();
+builder.Services.AddAuditAdministration();
+builder.Services.AddSignatures(builder.Configuration);
 
 var app = builder.Build();
 
@@ -51,6 +54,8 @@ app.MapPlatformEndpoints();
 app.MapAccountsApi();
 app.MapAdminApi();
 app.MapApiClientsApi();
+app.MapAuditApi();
+app.MapSignaturesApi();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -16,8 +16,11 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 
     private void Describe(int? code)
     {
+        // After an exception the status is already set (413 for a body over the limit) but no ?code= is given.
+        code ??= Response.StatusCode >= 400 ? Response.StatusCode : null;
         var key = code switch
         {
+            413 => "TooLarge",
             404 => "NotFound",
             403 => "Forbidden",
             400 => "BadRequest",

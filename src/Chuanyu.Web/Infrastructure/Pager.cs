@@ -8,6 +8,15 @@ public sealed record Pager(int PageNumber, int PageSize, int Total, HttpRequest 
 {
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
+    /// <summary>
+    /// The page number in <c>?page=</c>. Read from the query itself: in Razor Pages "page" is also the route value
+    /// naming the page, which model binding would find first.
+    /// </summary>
+    public static int RequestedPage(HttpRequest request) =>
+        int.TryParse(request.Query["page"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page)
+            ? Math.Clamp(page, 1, 100_000)
+            : 1;
+
     public string Url(int page)
     {
         var query = QueryHelpers.ParseQuery(Request.QueryString.Value)

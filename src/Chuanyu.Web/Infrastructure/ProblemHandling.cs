@@ -80,7 +80,10 @@ public static class ProblemHandlingExtensions
     public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? DefaultMaxBodyBytes;
-        if (context.Request.ContentLength > Math.Min(limit, DefaultMaxBodyBytes) &&
+        // Not on the error page re-executed for a request that already failed (a too-large upload to a page with a
+        // higher limit): that page should explain, not answer JSON about the default limit.
+        var reExecuted = context.Features.Get<IExceptionHandlerFeature>() is not null || context.Features.Get<IStatusCodeReExecuteFeature>() is not null;
+        if (!reExecuted && context.Request.ContentLength > Math.Min(limit, DefaultMaxBodyBytes) &&
             context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>() is null)
         {
             await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "请求体过大",

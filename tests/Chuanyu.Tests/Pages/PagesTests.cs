@@ -224,6 +224,24 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task UsersPage_SecondPage_ShowsTheRest()
+    {
+        var tag = "分页" + Guid.NewGuid().ToString("N")[..6];
+        for (var i = 0; i < 32; i++)
+        {
+            await Accounts.AuthApiTests.RegisterAsync(factory, "Paging-Passw0rd", $"{tag}-{i:D2}");
+        }
+        var admin = new PageSession(factory);
+        await admin.SignInAsync(Demo.SecurityAdmin);
+        var (_, first) = await admin.GetAsync($"/Admin/Users?q={Uri.EscapeDataString(tag)}");
+        var (_, second) = await admin.GetAsync($"/Admin/Users?q={Uri.EscapeDataString(tag)}&page=2");
+        Assert.Equal(30, first.QuerySelectorAll("[data-testid=users] tbody tr").Length);
+        var rest = second.QuerySelectorAll("[data-testid=users] tbody tr");
+        Assert.Equal(2, rest.Length);
+        Assert.Contains($"{tag}-31", rest[1].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditPage_ForAuditAdmin_ShowsTheVerifiedChain()
     {
         var session = new PageSession(factory);

@@ -23,7 +23,7 @@ public sealed class UsersModel(AppDbContext db, RoleService roles, AccountAdmini
     public sealed record UserRow(Guid Id, string DisplayName, string? Email, string? MobileMasked, bool MustChangePassword);
 
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
 
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
 
@@ -51,7 +51,7 @@ public sealed class UsersModel(AppDbContext db, RoleService roles, AccountAdmini
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        PageNumber = Math.Max(1, PageNumber);
+        PageNumber = Pager.RequestedPage(Request);
         var (total, users) = await UserDirectory.SearchAsync(db, Q, PageNumber, PageSize, ct);
         Total = total;
         Users = users.Select(u => new UserRow(u.Id, u.DisplayName, u.Email, UserDirectory.MaskedMobile(protector, u.MobileProtected), u.MustChangePassword)).ToList();

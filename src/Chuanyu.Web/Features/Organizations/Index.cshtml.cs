@@ -14,7 +14,7 @@ public sealed class OrganizationsIndexModel(AppDbContext db, CurrentUser me) : P
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? Region { get; set; }
     [BindProperty(SupportsGet = true)] public OrganizationKind? Kind { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
 
     public IReadOnlyList<Region> Regions { get; private set; } = [];
     public IReadOnlyList<OrganizationDto> Items { get; private set; } = [];
@@ -29,7 +29,7 @@ public sealed class OrganizationsIndexModel(AppDbContext db, CurrentUser me) : P
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        PageNumber = Math.Max(1, PageNumber);
+        PageNumber = Pager.RequestedPage(Request);
         Regions = await db.Regions.AsNoTracking().OrderBy(r => r.SortOrder).ToListAsync(ct);
         _districts = await db.Districts.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);
         // The public directory lists verified organisations only, whoever is looking.

@@ -26,6 +26,21 @@ public sealed class CryptoOptions
 
     /// <summary>The key id new ciphertext is written with; older ids stay readable while their key is configured.</summary>
     public string? CurrentDataKeyId { get; set; }
+
+    /// <summary>
+    /// Document-signing private keys by id: an SM2 key as 64 hex digits, or a PKCS#8 private key (base64 DER or PEM)
+    /// on the SM2 curve or on P-256 (ECDSA). See <see cref="DocumentSigner"/>.
+    /// </summary>
+    public Dictionary<string, string> SigningKeys { get; set; } = [];
+
+    /// <summary>The signing key new documents are signed with; it must fit <see cref="Suite"/> (SM2 under SM, P-256 under International).</summary>
+    public string? CurrentSigningKeyId { get; set; }
+
+    /// <summary>
+    /// Public keys of retired signing keys whose private key is gone: an SM2 key as an uncompressed point in hex
+    /// (04…), or an SPKI public key (base64 DER or PEM). Documents they signed keep verifying.
+    /// </summary>
+    public Dictionary<string, string> VerificationKeys { get; set; } = [];
 }
 
 /// <summary>Hash and HMAC by algorithm id: "sha256" or "sm3".</summary>

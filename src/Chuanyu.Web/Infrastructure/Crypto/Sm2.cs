@@ -60,4 +60,49 @@ public static class Sm2
             return false;
         }
     }
+
+    /// <summary>Signs a stream read to its end (exported files can be tens of megabytes; no need to hold them in memory).</summary>
+    public static byte[] Sign(string privateKeyHex, Stream message)
+    {
+        var signer = new SM2Signer();
+        ICipherParameters key = new ECPrivateKeyParameters(new BigInteger(privateKeyHex, 16), Domain);
+        signer.Init(true, new ParametersWithID(new ParametersWithRandom(key, new SecureRandom()), DefaultUserId));
+        Feed(signer, message);
+        return signer.GenerateSignature();
+    }
+
+    public static bool Verify(string publicKeyHex, Stream message, byte[] signature)
+    {
+        Org.BouncyCastle.Math.EC.ECPoint point;
+        try
+        {
+            point = Curve.Curve.DecodePoint(Convert.FromHexString(publicKeyHex));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return false;
+        }
+        var signer = new SM2Signer();
+        signer.Init(false, new ParametersWithID(new ECPublicKeyParameters(point, Domain), DefaultUserId));
+        // Reading the message may fail for its own reasons (a dropped upload); only a malformed signature means "not valid".
+        Feed(signer, message);
+        try
+        {
+            return signer.VerifySignature(signature);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static void Feed(SM2Signer signer, Stream message)
+    {
+        var buffer = new byte[81920];
+        int n;
+        while ((n = message.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            signer.BlockUpdate(buffer, 0, n);
+        }
+    }
 }
