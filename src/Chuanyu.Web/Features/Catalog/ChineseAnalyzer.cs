@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Text;
+
+namespace Chuanyu.Web.Features.Catalog;
+
+/// <summary>
+/// Chinese text analysis for search, done in C# so both engines index the same tokens (SQLite FTS5 and PostgreSQL
+/// <c>tsvector</c> with the <c>simple</c> configuration only split on spaces and fold case):
+/// <list type="bullet">
+/// <item>normalisation: NFKC (full-width letters, digits and punctuation become half-width) and lower case;</item>
+/// <item>CJK runs: every character and every overlapping pair (the dictionary-free approach of Elasticsearch's cjk
+/// analyzer), so one- and two-character queries match and longer ones match as overlapping pairs;</item>
+/// <item>Latin letters and digits: whole words ("d8", "advance"), and a model number written with hyphens, dots or
+/// slashes ("JEM-2100F") also as one joined token ("jem2100f"), so "JEM2100F" and "JEM-2100F" find each other;</item>
+/// <item>queries: the pairs of a CJK run must all occur (so "扫描电镜" does not match every "扫描"), and abbreviations
+/// from the synonym table add alternatives ("电镜" → "电子显微镜").</item>
+/// </list>
+/// </summary>
+public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<string>> synonyms)
+{
+    /// <summary>Longest query the search accepts, in characters after trimming.</summary>
+    public const int MaxQueryLength = 100;
+
+    /// <summary>At most this many alternatives from synonyms, so a query never explodes into a huge OR.</summary>
+    public const int MaxAlternatives = 8;
+
+    public static readonly ChineseAnalyzer WithoutSynonyms = new(new Dictionary<string, IReadOnlyList<string>>());
+
+    /// <summary>Full-width to half-width and compatibility forms to their plain form, then lower case.</summary>
+    public static string Normalize(string text) =>
+        text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+
+    /// <summary>The tokens to index for a text, space-separated, in order of appearance (duplicates kept: they weigh).</summary>
+    public static string IndexText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "";
+        }
+        var sb = new StringBuilder(text.Length * 3);
+        foreach (var segment in Segment(Normalize(text)))
+        {
+            foreach (var token in segment.IsCjk ? CjkIndexTokens(segment.Text) : LatinTokens(segment))
+            {
+                if (sb.Length > 0)
+                {
+                    sb.Append(' ');
+                }
+                sb.Append(token);
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// A query as alternatives, each a set of tokens that must all match; empty when nothing searchable is left (only
+    /// punctuation). The first alternative is the query as typed; the others replace a known abbreviation.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> Query(string query)
+    {
+        var normalized = Normalize(query.Trim());
+        var variants = new List<string> { normalized };
+        foreach (var (term, expansions) in synonyms)
+        {
+            if (!normalized.Contains(term, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            foreach (var expansion in expansions)
+            {
+                if (variants.Count >= MaxAlternatives)
+                {
+                    break;
+                }
+                // Spaces keep the expansion its own run: "xrd衍射" → "x射线衍射仪 衍射", not one run with a pair "仪衍".
+                var variant = normalized.Replace(term, " " + expansion + " ", StringComparison.Ordinal);
+                if (!variants.Contains(variant))
+                {
+                    variants.Add(variant);
+                }
+            }
+        }
+        var alternatives = new List<IReadOnlyList<string>>();
+        foreach (var variant in variants)
+        {
+            var tokens = new List<string>();
+            foreach (var segment in Segment(variant))
+            {
+                tokens.AddRange(segment.IsCjk ? CjkQueryTokens(segment.Text) : LatinQueryTokens(segment));
+            }
+            var distinct = tokens.Distinct(StringComparer.Ordinal).ToList();
+            if (distinct.Count > 0 && !alternatives.Any(a => a.SequenceEqual(distinct)))
+            {
+                alternatives.Add(distinct);
+            }
+        }
+        return alternatives;
+    }
+
+    /// <summary>The query for SQLite FTS5 MATCH: quoted tokens (nothing of the user's syntax survives), AND within, OR between alternatives.</summary>
+    public static string ToFts5(IReadOnlyList<IReadOnlyList<string>> alternatives) =>
+        string.Join(" OR ", alternatives.Select(a => "(" + string.Join(" AND ", a.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")) + ")"));
+
+    /// <summary>The query for PostgreSQL <c>to_tsquery('simple', …)</c>: quoted lexemes, &amp; within, | between alternatives.</summary>
+    public static string ToTsQuery(IReadOnlyList<IReadOnlyList<string>> alternatives) =>
+        string.Join(" | ", alternatives.Select(a => "(" + string.Join(" & ", a.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'")) + ")"));
+
+    /// <summary>Parses the synonym table (<c>term,expansion</c> per line, header first); terms are normalised like queries.</summary>
+    public static Dictionary<string, IReadOnlyList<string>> LoadSynonyms(TextReader reader)
+    {
+        var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var first = true;
+        while (reader.ReadLine() is { } line)
+        {
+            if (first)
+            {
+                first = false;
+                continue;
+            }
+            var comma = line.IndexOf(',', StringComparison.Ordinal);
+            if (comma <= 0)
+            {
+                continue;
+            }
+            var term = Normalize(line[..comma].Trim().Trim('"'));
+            var expansion = Normalize(line[(comma + 1)..].Trim().Trim('"'));
+            if (term.Length == 0 || expansion.Length == 0 || term == expansion)
+            {
+                continue;
+            }
+            if (!map.TryGetValue(term, out var list))
+            {
+                map[term] = list = [];
+            }
+            if (!list.Contains(expansion))
+            {
+                list.Add(expansion);
+            }
+        }
+        // Longer terms first, so "扫描电镜" is expanded before the "电镜" inside it.
+        return map.OrderByDescending(kv => kv.Key.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal);
+    }
+
+    private readonly record struct TextRun(string Text, bool IsCjk, bool Joined);
+
+    /// <summary>
+    /// Splits normalised text into CJK runs and Latin/digit words. Letters and digits joined by '-', '.', '/' or '_'
+    /// ("jem-2100f", "icp-ms") form one word whose parts are also tokens; anything else separates.
+    /// </summary>
+    private static IEnumerable<TextRun> Segment(string text)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (IsCjk(text, i))
+            {
+                var start = i;
+                while (i < text.Length && IsCjk(text, i))
+                {
+                    i += char.IsSurrogatePair(text, i) ? 2 : 1;
+                }
+                yield return new TextRun(text[start..i], true, false);
+            }
+            else if (char.IsLetterOrDigit(c))
+            {
+                var start = i;
+                var joined = false;
+                while (i < text.Length)
+                {
+                    if (char.IsLetterOrDigit(text[i]) && !IsCjk(text, i))
+                    {
+                        i++;
+                    }
+                    else if (text[i] is '-' or '.' or '/' or '_' && i + 1 < text.Length && char.IsLetterOrDigit(text[i + 1]) && !IsCjk(text, i + 1))
+                    {
+                        joined = true;
+                        i++;
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+                yield return new TextRun(text[start..i], false, joined);
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    private static bool IsCjk(string text, int i)
+    {
+        var rune = Rune.GetRuneAt(text, i);
+        return Rune.GetUnicodeCategory(rune) == UnicodeCategory.OtherLetter &&
+            rune.Value is (>= 0x3400 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF) or (>= 0x20000 and <= 0x3FFFF);
+    }
+
+    private static IEnumerable<string> Chars(string run)
+    {
+        var e = StringInfo.GetTextElementEnumerator(run);
+        while (e.MoveNext())
+        {
+            yield return e.GetTextElement();
+        }
+    }
+
+    private static IEnumerable<string> CjkIndexTokens(string run)
+    {
+        var chars = Chars(run).ToList();
+        for (var i = 0; i < chars.Count; i++)
+        {
+            yield return chars[i];
+            if (i + 1 < chars.Count)
+            {
+                yield return chars[i] + chars[i + 1];
+            }
+        }
+    }
+
+    // One character: itself. Two or more: the overlapping pairs, all required.
+    private static IEnumerable<string> CjkQueryTokens(string run)
+    {
+        var chars = Chars(run).ToList();
+        if (chars.Count == 1)
+        {
+            yield return chars[0];
+            yield break;
+        }
+        for (var i = 0; i + 1 < chars.Count; i++)
+        {
+            yield return chars[i] + chars[i + 1];
+        }
+    }
+
+    private static IEnumerable<string> LatinTokens(TextRun segment)
+    {
+        if (!segment.Joined)
+        {
+            yield return segment.Text;
+            yield break;
+        }
+        foreach (var part in segment.Text.Split(['-', '.', '/', '_'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            yield return part;
+        }
+        yield return Join(segment.Text);
+    }
+
+    // A joined query word must match as a whole ("jem-2100f" → "jem2100f"), which the index holds for joined words.
+    private static IEnumerable<string> LatinQueryTokens(TextRun segment)
+    {
+        yield return segment.Joined ? Join(segment.Text) : segment.Text;
+    }
+
+    private static string Join(string word) =>
+        string.Concat(word.Where(char.IsLetterOrDigit));
+}

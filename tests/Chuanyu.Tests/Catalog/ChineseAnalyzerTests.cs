@@ -1,0 +1,86 @@
+using Chuanyu.Web.Features.Catalog;
+
+namespace Chuanyu.Tests.Catalog;
+
+/// <summary>The analysis both engines index: what a person types must find the records a person would expect, and nothing of their syntax survives.</summary>
+public sealed class ChineseAnalyzerTests
+{
+    private static readonly ChineseAnalyzer Analyzer = new(ChineseAnalyzer.LoadSynonyms(new StringReader("""
+        term,expansion
+        电镜,电子显微镜
+        扫描电镜,扫描电子显微镜
+        核磁,核磁共振
+        XRD,X射线衍射仪
+        色质,色谱-质谱联用
+        """)));
+
+    /// <summary>What the engines do with the indexed tokens: a record matches when every token of one alternative is among its tokens.</summary>
+    private static bool Matches(string query, string record)
+    {
+        var tokens = ChineseAnalyzer.IndexText(record).Split(' ').ToHashSet(StringComparer.Ordinal);
+        return Analyzer.Query(query).Any(alternative => alternative.All(tokens.Contains));
+    }
+
+    [Theory]
+    [InlineData("扫描电镜", "场发射扫描电子显微镜 Gemini 300")]
+    [InlineData("电镜", "透射电子显微镜 JEM-2100F")]
+    [InlineData("XRD 衍射", "X射线衍射仪 D8 ADVANCE")]
+    [InlineData("XRD衍射", "X射线衍射仪 D8 ADVANCE")]
+    [InlineData("ｘｒｄ", "X射线衍射仪 D8 ADVANCE")]
+    [InlineData("Ｄ８", "X射线衍射仪 D8 ADVANCE")]
+    [InlineData("d8 advance", "X射线衍射仪 D8 ADVANCE")]
+    [InlineData("JEM2100F", "透射电子显微镜 JEM-2100F")]
+    [InlineData("jem-2100f", "透射电子显微镜 JEM-2100F")]
+    [InlineData("2100F", "透射电子显微镜 JEM-2100F")]
+    [InlineData("核磁", "600MHz 核磁共振波谱仪 AVANCE NEO")]
+    [InlineData("镜", "激光共聚焦显微镜")]
+    [InlineData("显微", "激光共聚焦显微镜")]
+    [InlineData("色质", "气相色谱-质谱联用仪")]
+    [InlineData("ICP-MS", "电感耦合等离子体质谱仪 Agilent 8900 ICP-MS")]
+    [InlineData("icpms", "电感耦合等离子体质谱仪 Agilent 8900 ICP-MS")]
+    public void TypedQuery_FindsTheRecord(string query, string record) => Assert.True(Matches(query, record), $"'{query}' should find '{record}'");
+
+    [Theory]
+    [InlineData("扫描电镜", "扫描探针显微镜")]
+    [InlineData("电镜", "X射线衍射仪 D8 ADVANCE")]
+    [InlineData("核磁", "电感耦合等离子体质谱仪")]
+    [InlineData("d8", "D80 分析天平")]
+    [InlineData("显微镜", "显微成像系统")]
+    public void TypedQuery_DoesNotFindAnUnrelatedRecord(string query, string record) => Assert.False(Matches(query, record), $"'{query}' should not find '{record}'");
+
+    [Fact]
+    public void IndexText_HasCharactersPairsAndWholeAndJoinedWords()
+    {
+        Assert.Equal("扫 扫描 描 描电 电 电镜 镜", ChineseAnalyzer.IndexText("扫描电镜"));
+        Assert.Equal("jem 2100f jem2100f", ChineseAnalyzer.IndexText("JEM-2100F"));
+        Assert.Equal("x 射 射线 线", ChineseAnalyzer.IndexText("Ｘ射线"));
+        Assert.Equal("", ChineseAnalyzer.IndexText("——（）！"));
+    }
+
+    [Fact]
+    public void Query_WithSynonyms_KeepsTheTypedFormFirst()
+    {
+        var alternatives = Analyzer.Query("扫描电镜");
+        Assert.Equal(["扫描", "描电", "电镜"], alternatives[0]);
+        Assert.Contains(alternatives, a => a.SequenceEqual(["扫描", "电子", "子显", "显微", "微镜"]));
+        Assert.True(alternatives.Count <= ChineseAnalyzer.MaxAlternatives);
+        Assert.Empty(Analyzer.Query("（）——！？"));
+    }
+
+    [Theory]
+    [InlineData("\" OR 1=1 --")]
+    [InlineData("电镜\" OR \"")]
+    [InlineData("*) NEAR(a b")]
+    [InlineData("'; DROP TABLE resources; --")]
+    [InlineData("a & b | !c:*")]
+    public void HostileQueries_BecomePlainQuotedTokens(string query)
+    {
+        var alternatives = Analyzer.Query(query);
+        Assert.All(alternatives.SelectMany(a => a), token => Assert.True(token.All(char.IsLetterOrDigit), token));
+        var fts = ChineseAnalyzer.ToFts5(alternatives);
+        var ts = ChineseAnalyzer.ToTsQuery(alternatives);
+        // Outside the quotes only the analyzer's own operators remain.
+        Assert.Matches(@"^(\(""[\p{L}\p{N}]+""( AND ""[\p{L}\p{N}]+"")*\)( OR )?)*$", fts);
+        Assert.Matches(@"^(\('[\p{L}\p{N}]+'( & '[\p{L}\p{N}]+')*\)( \| )?)*$", ts);
+    }
+}
