@@ -2,6 +2,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.ApiClients;
+using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Infrastructure;
 
@@ -17,6 +18,7 @@ builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);
 builder.Services.AddApiClients();
+builder.Services.AddCatalog();
 builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
 
@@ -53,6 +55,7 @@ app.UseAntiforgery();
 app.MapPlatformEndpoints();
 app.MapAccountsApi();
 app.MapAdminApi();
+app.MapCatalogApi();
 app.MapApiClientsApi();
 app.MapAuditApi();
 app.MapSignaturesApi();

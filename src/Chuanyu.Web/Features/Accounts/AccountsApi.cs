@@ -287,7 +287,7 @@ public static class AccountsApi
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(statusCode: 403, title: "无权操作", detail: "您没有管理该单位的权限。");
 
-    private static IResult ToHttp(ServiceResult result, int okStatus = StatusCodes.Status204NoContent) => result switch
+    internal static IResult ToHttp(ServiceResult result, int okStatus = StatusCodes.Status204NoContent) => result switch
     {
         ServiceResult.Ok => TypedResults.StatusCode(okStatus),
         ServiceResult.NotFound => TypedResults.NotFound(),

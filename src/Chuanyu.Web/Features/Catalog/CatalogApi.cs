@@ -1,0 +1,66 @@
+using System.ComponentModel;
+using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Catalog;
+
+public sealed record TransferRequest(Guid OrganizationId);
+public sealed record ResourceListItem(Guid Id, ResourceKind Kind, string Name, string? Model, ResourceStatus Status, SharingStatus SharingStatus, string RegionCode, DateTimeOffset UpdatedAt);
+
+/// <summary>Catalogue records: read by anyone within the visibility rules, written by their organisation's managers.</summary>
+public static class CatalogApi
+{
+    public static IServiceCollection AddCatalog(this IServiceCollection services) => services.AddScoped<CatalogService>();
+
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var resources = app.MapGroup("/api/v1/resources").WithTags("Catalog");
+        resources.MapGet("/{id:guid}", async (Guid id, CatalogService catalog, CancellationToken ct) =>
+                await catalog.GetAsync(id, ct) is { } r ? Results.Ok(r) : Results.NotFound())
+            .AllowAnonymous().WithSummary("One resource; 404 when it does not exist or is not visible to the caller.");
+        resources.MapPost("/", async (ResourceInput input, CatalogService catalog, CancellationToken ct) =>
+            {
+                var (r, result) = await catalog.CreateAsync(input, ct);
+                return r is null ? AccountsApi.ToHttp(result) : Results.Created($"/api/v1/resources/{r.Id}", r);
+            })
+            .RequireAuthorization(Policies.SignedIn).WithSummary("Create a draft resource for an organisation the caller manages.");
+        resources.MapPut("/{id:guid}", async (Guid id, ResourceInput input, CatalogService catalog, CancellationToken ct) =>
+                Respond(await catalog.UpdateAsync(id, input, ct)))
+            .RequireAuthorization(Policies.SignedIn).WithSummary("Replace a resource's fields; 409 when `version` is not the current one.");
+        resources.MapPost("/{id:guid}/publish", async (Guid id, CatalogService catalog, CancellationToken ct) =>
+                Respond(await catalog.SetStatusAsync(id, ResourceStatus.Published, ct)))
+            .RequireAuthorization(Policies.SignedIn);
+        resources.MapPost("/{id:guid}/retire", async (Guid id, CatalogService catalog, CancellationToken ct) =>
+                Respond(await catalog.SetStatusAsync(id, ResourceStatus.Retired, ct)))
+            .RequireAuthorization(Policies.SignedIn);
+        resources.MapPost("/{id:guid}/transfer", async (Guid id, TransferRequest request, CatalogService catalog, CancellationToken ct) =>
+                Respond(await catalog.TransferAsync(id, request.OrganizationId, ct)))
+            .RequireAuthorization(Policies.SignedIn).WithSummary("Hand the resource to another verified organisation (organisation admin only).");
+
+        app.MapGet("/api/v1/organizations/{id:guid}/resources", ListForOrganizationAsync).AllowAnonymous().WithTags("Catalog")
+            .WithSummary("An organisation's resources that the caller may see (managers also see drafts and retired ones).");
+        return app;
+    }
+
+    private static IResult Respond((ResourceDto? Resource, ServiceResult Result) outcome) =>
+        outcome.Resource is { } r ? Results.Ok(r) : AccountsApi.ToHttp(outcome.Result);
+
+    private static async Task<Results<Ok<PagedList<ResourceListItem>>, ValidationProblem>> ListForOrganizationAsync(
+        Guid id, CatalogService catalog, ResourceStatus? status, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
+    {
+        if (page < 1 || page > 10_000 || pageSize is < 1 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 || page > 10_000 ? "page" : "pageSize"] = ["页码为 1–10000，每页 1–100 条。"] });
+        }
+        var query = catalog.Visible().Where(r => r.OrganizationId == id);
+        if (status is not null)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(r => new ResourceListItem(r.Id, r.Kind, r.Name, r.Model, r.Status, r.SharingStatus, r.RegionCode, r.UpdatedAt)).ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<ResourceListItem>(total, page, pageSize, items));
+    }
+}

@@ -1,0 +1,360 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Catalog;
+
+public sealed record FeeInput(FeeUserType? UserType, decimal? Price, string? Unit, string? Note);
+public sealed record CertificationInput(CertificationType? Type, string? Number, DateOnly? ExpiresOn);
+
+/// <summary>A resource as a manager writes it; <c>version</c> must repeat the version read when updating.</summary>
+public sealed record ResourceInput(
+    ResourceKind? Kind, string? Name, string? EnglishName, Guid? OrganizationId, string? DistrictCode, string? Address,
+    SharingStatus? SharingStatus, string? CategoryCode, string? Model, string? Manufacturer, string? CountryOfOrigin,
+    decimal? OriginalValue, DateOnly? PurchaseDate, string? TechnicalIndicators, string? MainFunctions, string? ApplicationFields,
+    string? Keywords, string? ContactName, string? ContactPhone, string? ContactEmail,
+    IReadOnlyList<FeeInput>? Fees, IReadOnlyList<CertificationInput>? Certifications, int? Version = null);
+
+public sealed record FeeDto(FeeUserType UserType, decimal Price, string Unit, string? Note);
+public sealed record CertificationDto(CertificationType Type, string Number, DateOnly? ExpiresOn);
+
+public sealed record ResourceDto(
+    Guid Id, ResourceKind Kind, string Name, string? EnglishName, Guid OrganizationId, string OrganizationName, string RegionCode,
+    string DistrictCode, string? Address, ResourceStatus Status, SharingStatus SharingStatus, string? CategoryCode, string? Model,
+    string? Manufacturer, string? CountryOfOrigin, decimal? OriginalValue, bool IsLargeInstrument, DateOnly? PurchaseDate,
+    string? TechnicalIndicators, string? MainFunctions, string? ApplicationFields, string? Keywords, string? ContactName,
+    string? ContactPhone, string? ContactEmail, IReadOnlyList<FeeDto> Fees, IReadOnlyList<CertificationDto> Certifications,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, int Version);
+
+/// <summary>
+/// The catalogue's rules, shared by the API and the pages: managers (instrument managers and organisation admins)
+/// write the records of their own organisation only; region administrators and the system administrator see every
+/// record in their scope; everyone sees published records that are not internal-only. A record outside the caller's
+/// sight is 404, never 403, so ids reveal nothing.
+/// </summary>
+public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog audit, TimeProvider clock)
+{
+    public bool CanManage(Guid organizationId) =>
+        me.HasInOrganization(PlatformRole.ResourceManager, organizationId) || me.HasInOrganization(PlatformRole.OrgAdmin, organizationId);
+
+    public bool CanSee(Resource r) =>
+        (r.Status == ResourceStatus.Published && r.SharingStatus != SharingStatus.InternalOnly) ||
+        CanManage(r.OrganizationId) ||
+        (r.Status == ResourceStatus.Published && me.HasInOrganization(PlatformRole.Member, r.OrganizationId)) ||
+        me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, r.RegionCode);
+
+    /// <summary>Only the rows the caller may see, for lists; the same rule as <see cref="CanSee"/> in SQL.</summary>
+    public IQueryable<Resource> Visible()
+    {
+        if (me.IsSystemAdmin)
+        {
+            return db.Set<Resource>().AsNoTracking();
+        }
+        var managed = me.Grants.Where(g => g.OrganizationId is not null && (g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin) && me.Has(g.Role))
+            .Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        var memberOf = me.Grants.Where(g => g.OrganizationId is not null && g.Role == PlatformRole.Member).Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        var regions = me.AdminRegions.ToList();
+        return db.Set<Resource>().AsNoTracking().Where(r =>
+            (r.Status == ResourceStatus.Published && r.SharingStatus != SharingStatus.InternalOnly) ||
+            managed.Contains(r.OrganizationId) ||
+            (r.Status == ResourceStatus.Published && memberOf.Contains(r.OrganizationId)) ||
+            regions.Contains(r.RegionCode));
+    }
+
+    public async Task<ResourceDto?> GetAsync(Guid id, CancellationToken ct)
+    {
+        var r = await db.Set<Resource>().AsNoTracking().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery()
+            .FirstOrDefaultAsync(x => x.Id == id, ct);
+        return r is null || !CanSee(r) ? null : await ToDtoAsync(r, ct);
+    }
+
+    public async Task<(ResourceDto? Resource, ServiceResult Result)> CreateAsync(ResourceInput input, CancellationToken ct)
+    {
+        var errors = await ValidateAsync(input, null, ct);
+        if (errors.Count > 0)
+        {
+            return (null, new ServiceResult.Invalid(errors));
+        }
+        if (!CanManage(input.OrganizationId!.Value))
+        {
+            // Naming an organisation one does not manage is refused as a field error: the id is the caller's input.
+            var e = new FieldErrors();
+            e.Add("organizationId", "您不是该单位的仪器管理员或单位管理员，不能为其发布资源。");
+            return (null, new ServiceResult.Invalid(e));
+        }
+        var now = clock.GetUtcNow();
+        var resource = new Resource { Id = Guid.CreateVersion7(), OrganizationId = input.OrganizationId!.Value, Status = ResourceStatus.Draft, CreatedBy = me.Id!.Value, CreatedAt = now };
+        await ApplyAsync(resource, input, now, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(resource);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("resource.create", $"resource:{resource.Id}", detail: $"{resource.Kind} {resource.Name}", ct: ct);
+        await tx.CommitAsync(ct);
+        return (await ToDtoAsync(resource, ct), new ServiceResult.Ok());
+    }
+
+    public async Task<(ResourceDto? Resource, ServiceResult Result)> UpdateAsync(Guid id, ResourceInput input, CancellationToken ct)
+    {
+        var resource = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (resource is null || !CanSee(resource))
+        {
+            return (null, new ServiceResult.NotFound());
+        }
+        if (!CanManage(resource.OrganizationId))
+        {
+            return (null, new ServiceResult.Forbidden());
+        }
+        var errors = await ValidateAsync(input, resource, ct);
+        if (errors.Count > 0)
+        {
+            return (null, new ServiceResult.Invalid(errors));
+        }
+        if (input.Version != resource.Version)
+        {
+            return (null, new ServiceResult.Conflict("该资源已被他人修改，请刷新后重新编辑。"));
+        }
+        await ApplyAsync(resource, input, clock.GetUtcNow(), ct);
+        return await SaveAsync(resource, "resource.update", null, ct);
+    }
+
+    public async Task<(ResourceDto? Resource, ServiceResult Result)> SetStatusAsync(Guid id, ResourceStatus status, CancellationToken ct)
+    {
+        var resource = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (resource is null || !CanSee(resource))
+        {
+            return (null, new ServiceResult.NotFound());
+        }
+        if (!CanManage(resource.OrganizationId))
+        {
+            return (null, new ServiceResult.Forbidden());
+        }
+        if (status == ResourceStatus.Published &&
+            !await db.Organizations.AnyAsync(o => o.Id == resource.OrganizationId && o.Status == OrganizationStatus.Verified, ct))
+        {
+            return (null, new ServiceResult.Conflict("所属单位尚未通过审核，资源暂不能发布。"));
+        }
+        var now = clock.GetUtcNow();
+        resource.Status = status;
+        resource.PublishedAt = status == ResourceStatus.Published ? now : resource.PublishedAt;
+        Touch(resource, now);
+        return await SaveAsync(resource, status == ResourceStatus.Published ? "resource.publish" : status == ResourceStatus.Retired ? "resource.retire" : "resource.unpublish", null, ct);
+    }
+
+    /// <summary>Hands a record to another verified organisation (e.g. a lab moving to a new institute); the receiving side's managers take over.</summary>
+    public async Task<(ResourceDto? Resource, ServiceResult Result)> TransferAsync(Guid id, Guid toOrganizationId, CancellationToken ct)
+    {
+        var resource = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (resource is null || !CanSee(resource))
+        {
+            return (null, new ServiceResult.NotFound());
+        }
+        if (!me.HasInOrganization(PlatformRole.OrgAdmin, resource.OrganizationId))
+        {
+            return (null, new ServiceResult.Forbidden());
+        }
+        var target = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == toOrganizationId && o.Status == OrganizationStatus.Verified, ct);
+        if (target is null || target.Id == resource.OrganizationId)
+        {
+            var e = new FieldErrors();
+            e.Add("organizationId", "请选择另一家已通过审核的单位。");
+            return (null, new ServiceResult.Invalid(e));
+        }
+        var from = resource.OrganizationId;
+        resource.OrganizationId = target.Id;
+        Touch(resource, clock.GetUtcNow());
+        return await SaveAsync(resource, "resource.transfer", $"from organization:{from} to organization:{target.Id}", ct);
+    }
+
+    private async Task<(ResourceDto?, ServiceResult)> SaveAsync(Resource resource, string action, string? detail, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return (null, new ServiceResult.Conflict("该资源已被他人修改，请刷新后重新编辑。"));
+        }
+        await audit.RecordAsync(action, $"resource:{resource.Id}", detail: detail ?? resource.Name, ct: ct);
+        await tx.CommitAsync(ct);
+        return (await ToDtoAsync(resource, ct), new ServiceResult.Ok());
+    }
+
+    private void Touch(Resource resource, DateTimeOffset now)
+    {
+        resource.UpdatedAt = now;
+        resource.UpdatedBy = me.Id!.Value;
+        resource.Version++;
+    }
+
+    private async Task ApplyAsync(Resource r, ResourceInput input, DateTimeOffset now, CancellationToken ct)
+    {
+        r.Kind = input.Kind!.Value;
+        r.Name = input.Name!.Trim();
+        r.EnglishName = Clean(input.EnglishName);
+        r.DistrictCode = input.DistrictCode!;
+        r.RegionCode = (await db.Districts.AsNoTracking().Where(d => d.Code == input.DistrictCode).Select(d => d.RegionCode).FirstAsync(ct));
+        r.Address = Clean(input.Address);
+        r.SharingStatus = input.SharingStatus ?? SharingStatus.OpenToAll;
+        r.CategoryCode = Clean(input.CategoryCode);
+        r.Model = Clean(input.Model);
+        r.Manufacturer = Clean(input.Manufacturer);
+        r.CountryOfOrigin = Clean(input.CountryOfOrigin);
+        r.OriginalValueFen = input.OriginalValue is { } v ? (long)decimal.Round(v * 100m, MidpointRounding.AwayFromZero) : null;
+        r.PurchaseDate = input.PurchaseDate;
+        r.TechnicalIndicators = Clean(input.TechnicalIndicators);
+        r.MainFunctions = Clean(input.MainFunctions);
+        r.ApplicationFields = Clean(input.ApplicationFields);
+        r.Keywords = Clean(input.Keywords);
+        r.ContactName = Clean(input.ContactName);
+        r.ContactPhone = Clean(input.ContactPhone);
+        r.ContactEmail = Clean(input.ContactEmail);
+        r.Fees.Clear();
+        // No ids here: EF gives new rows theirs, and a row with an id already set would be taken for an existing one.
+        r.Fees.AddRange((input.Fees ?? []).Select(f => new ResourceFee
+        {
+            ResourceId = r.Id,
+            UserType = f.UserType!.Value,
+            PriceFen = (long)decimal.Round(f.Price!.Value * 100m, MidpointRounding.AwayFromZero),
+            Unit = f.Unit!.Trim(),
+            Note = Clean(f.Note),
+        }));
+        r.Certifications.Clear();
+        r.Certifications.AddRange((input.Certifications ?? []).Select(c => new ResourceCertification
+        {
+            ResourceId = r.Id,
+            Type = c.Type!.Value,
+            Number = c.Number!.Trim(),
+            ExpiresOn = c.ExpiresOn,
+        }));
+        if (r.CreatedAt == default)
+        {
+            r.CreatedAt = now;
+        }
+        r.UpdatedAt = now;
+        r.UpdatedBy = me.Id!.Value;
+        if (db.Entry(r).State != EntityState.Detached)
+        {
+            r.Version++;
+        }
+    }
+
+    private async Task<FieldErrors> ValidateAsync(ResourceInput input, Resource? existing, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (input.Kind is null || !Enum.IsDefined(input.Kind.Value))
+        {
+            errors.Add("kind", "请选择资源类型。");
+        }
+        Text(errors, "name", input.Name, 200, required: true, "资源名称");
+        Text(errors, "englishName", input.EnglishName, 200, required: false, "英文名称");
+        Text(errors, "address", input.Address, 300, required: false, "安放地址");
+        Text(errors, "categoryCode", input.CategoryCode, 20, required: false, "分类代码");
+        Text(errors, "model", input.Model, 100, required: false, "规格型号");
+        Text(errors, "manufacturer", input.Manufacturer, 200, required: false, "生产制造商");
+        Text(errors, "countryOfOrigin", input.CountryOfOrigin, 50, required: false, "产地国别");
+        Text(errors, "technicalIndicators", input.TechnicalIndicators, 4000, required: false, "技术指标");
+        Text(errors, "mainFunctions", input.MainFunctions, 4000, required: false, "主要功能");
+        Text(errors, "applicationFields", input.ApplicationFields, 1000, required: false, "应用领域");
+        Text(errors, "keywords", input.Keywords, 500, required: false, "关键词");
+        Text(errors, "contactName", input.ContactName, 50, required: false, "联系人");
+        Text(errors, "contactPhone", input.ContactPhone, 30, required: false, "联系电话");
+        Text(errors, "contactEmail", input.ContactEmail, 256, required: false, "联系邮箱");
+        if (input.SharingStatus is { } sharing && !Enum.IsDefined(sharing))
+        {
+            errors.Add("sharingStatus", "共享方式无效。");
+        }
+        if (existing is null && (input.OrganizationId is null || !await db.Organizations.AnyAsync(o => o.Id == input.OrganizationId, ct)))
+        {
+            errors.Add("organizationId", "请选择所属单位。");
+        }
+        if (input.DistrictCode is null || !await db.Districts.AnyAsync(d => d.Code == input.DistrictCode, ct))
+        {
+            errors.Add("districtCode", "请选择安放地点所在的区县（GB/T 2260 代码）。");
+        }
+        if (input.OriginalValue is { } value && (value < 0 || value > 100_000_000_000m || decimal.Round(value, 2) != value))
+        {
+            errors.Add("originalValue", "原值须为 0 至 1000 亿元之间、最多两位小数的金额（单位：元）。");
+        }
+        if (input.PurchaseDate is { } bought && (bought.Year < 1950 || bought > DateOnly.FromDateTime(clock.GetUtcNow().AddHours(8).DateTime)))
+        {
+            errors.Add("purchaseDate", "购置日期须在 1950 年之后，且不能晚于今天。");
+        }
+        var fees = input.Fees ?? [];
+        if (fees.Count > 10)
+        {
+            errors.Add("fees", "收费标准最多 10 条。");
+        }
+        for (var i = 0; i < Math.Min(fees.Count, 10); i++)
+        {
+            var f = fees[i];
+            if (f.UserType is null || !Enum.IsDefined(f.UserType.Value))
+            {
+                errors.Add($"fees[{i}].userType", "请选择收费对象。");
+            }
+            if (f.Price is not { } price || price < 0 || price > 10_000_000m || decimal.Round(price, 2) != price)
+            {
+                errors.Add($"fees[{i}].price", "价格须为 0 至 1000 万元之间、最多两位小数的金额。");
+            }
+            if (string.IsNullOrWhiteSpace(f.Unit) || f.Unit.Trim().Length > 20)
+            {
+                errors.Add($"fees[{i}].unit", "请填写计价单位（如 小时、样品），不超过 20 个字。");
+            }
+            if (f.Note?.Length > 200)
+            {
+                errors.Add($"fees[{i}].note", "备注不能超过 200 个字。");
+            }
+        }
+        if (fees.Where(f => f.UserType is not null).GroupBy(f => f.UserType).Any(g => g.Count() > 1))
+        {
+            errors.Add("fees", "同一收费对象只能有一条收费标准。");
+        }
+        var certs = input.Certifications ?? [];
+        if (certs.Count > 2 || certs.Where(c => c.Type is not null).GroupBy(c => c.Type).Any(g => g.Count() > 1))
+        {
+            errors.Add("certifications", "CMA、CNAS 资质各最多一条。");
+        }
+        for (var i = 0; i < Math.Min(certs.Count, 2); i++)
+        {
+            var c = certs[i];
+            if (c.Type is null || !Enum.IsDefined(c.Type.Value))
+            {
+                errors.Add($"certifications[{i}].type", "请选择资质类型（CMA 或 CNAS）。");
+            }
+            if (string.IsNullOrWhiteSpace(c.Number) || c.Number.Trim().Length > 50)
+            {
+                errors.Add($"certifications[{i}].number", "请填写证书编号，不超过 50 个字符。");
+            }
+        }
+        return errors;
+    }
+
+    private static void Text(FieldErrors errors, string field, string? value, int max, bool required, string label)
+    {
+        if (required && string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, $"请填写{label}。");
+        }
+        else if (value?.Trim().Length > max)
+        {
+            errors.Add(field, $"{label}不能超过 {max} 个字。");
+        }
+    }
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private async Task<ResourceDto> ToDtoAsync(Resource r, CancellationToken ct)
+    {
+        var orgName = await db.Organizations.AsNoTracking().Where(o => o.Id == r.OrganizationId).Select(o => o.Name).FirstAsync(ct);
+        return new ResourceDto(r.Id, r.Kind, r.Name, r.EnglishName, r.OrganizationId, orgName, r.RegionCode, r.DistrictCode, r.Address,
+            r.Status, r.SharingStatus, r.CategoryCode, r.Model, r.Manufacturer, r.CountryOfOrigin,
+            r.OriginalValueFen is { } fen ? fen / 100m : null,
+            r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen,
+            r.PurchaseDate, r.TechnicalIndicators, r.MainFunctions, r.ApplicationFields, r.Keywords, r.ContactName, r.ContactPhone, r.ContactEmail,
+            r.Fees.OrderBy(f => f.UserType).Select(f => new FeeDto(f.UserType, f.PriceFen / 100m, f.Unit, f.Note)).ToList(),
+            r.Certifications.OrderBy(c => c.Type).Select(c => new CertificationDto(c.Type, c.Number, c.ExpiresOn)).ToList(),
+            r.CreatedAt, r.UpdatedAt, r.PublishedAt, r.Version);
+    }
+}
