@@ -83,4 +83,15 @@ public sealed class ChineseAnalyzerTests
         Assert.Matches(@"^(\(""[\p{L}\p{N}]+""( AND ""[\p{L}\p{N}]+"")*\)( OR )?)*$", fts);
         Assert.Matches(@"^(\('[\p{L}\p{N}]+'( & '[\p{L}\p{N}]+')*\)( \| )?)*$", ts);
     }
+
+    [Theory]
+    [InlineData("扫描电镜", "场发射扫描电子显微镜 Gemini 300")]
+    [InlineData("电镜", "透射电子显微镜 Talos F200X")]
+    [InlineData("XRD 衍射", "X射线衍射仪 D8 ADVANCE")]
+    [InlineData("核磁", "核磁共振波谱仪 AVANCE NEO 600")]
+    public void PlatformSynonymTable_ExpandsTheAbbreviationsPeopleType(string query, string record)
+    {
+        var tokens = ChineseAnalyzer.IndexText(record).Split(' ').ToHashSet(StringComparer.Ordinal);
+        Assert.Contains(ChineseAnalyzer.Default.Query(query), alternative => alternative.All(tokens.Contains));
+    }
 }

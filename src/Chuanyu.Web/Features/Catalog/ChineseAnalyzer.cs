@@ -26,6 +26,17 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
 
     public static readonly ChineseAnalyzer WithoutSynonyms = new(new Dictionary<string, IReadOnlyList<string>>());
 
+    /// <summary>The analyzer with the platform's synonym table (<c>Data/Reference/search-synonyms.csv</c>, embedded).</summary>
+    public static ChineseAnalyzer Default { get; } = LoadDefault();
+
+    private static ChineseAnalyzer LoadDefault()
+    {
+        using var stream = typeof(ChineseAnalyzer).Assembly.GetManifestResourceStream("Chuanyu.Web.Data.Reference.search-synonyms.csv")
+            ?? throw new InvalidOperationException("search-synonyms.csv is not embedded.");
+        using var reader = new StreamReader(stream);
+        return new ChineseAnalyzer(LoadSynonyms(reader));
+    }
+
     /// <summary>Full-width to half-width and compatibility forms to their plain form, then lower case.</summary>
     public static string Normalize(string text) =>
         text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();

@@ -23,7 +23,7 @@ public enum ResourceKind
     Literature,
 
     /// <summary>生物种质资源</summary>
-    Germplasm,
+    GermplasmResource,
 
     /// <summary>实验材料</summary>
     Material,
