@@ -17,6 +17,11 @@ public static class BenchProgram
               sends the bearer token. Prints requests, errors (non-2xx or failed), throughput and p50/p95/p99.
           Chuanyu.Bench micro [--long] [BenchmarkDotNet arguments, e.g. --filter *CreditCode*]
               Runs the BenchmarkDotNet micro-benchmarks in this assembly (in-process; ShortRun unless --long).
+          Chuanyu.Bench search-spike [--rows 1000000] [--seed 42] [--engines sqlite,postgres] [--sqlite-path /tmp/chuanyu-spike/search.db]
+                             [--fts external|contentless] [--detail full|column|none] [--reps-like 5] [--reps-ranked 10] [--reps 30]
+                             [--reuse] [--keep] [--out report.md] [--pg-db chuanyu_spike]
+              Loads N synthetic resources into SQLite (FTS5) and PostgreSQL (CHUANYU_TEST_PG, own database) and measures
+              LIKE, default ranking and top-k search strategies single client in process (see docs/search-design.md).
         """;
 
     public static async Task<int> Main(string[] args)
@@ -32,6 +37,7 @@ public static class BenchProgram
             {
                 "http" => await HttpLoad.RunAsync(HttpLoadOptions.Parse(args.AsSpan(1))),
                 "micro" => Micro.Run(args[1..]),
+                "search-spike" => await SearchSpike.RunAsync(SearchSpikeOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
