@@ -29,43 +29,28 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AuditLog a
         {
             errors.Add("email", "请填写有效的邮箱地址。");
         }
-        var (mobile, mobileOk) = PersonalInfo.NormalizeMobile(request.Mobile);
-        if (!mobileOk)
+        var (mobile, mobileError) = PersonalInfo.CheckMobile(request.Mobile, protector);
+        if (mobileError is not null)
         {
-            errors.Add("mobile", "手机号须为 11 位中国大陆手机号码。");
-        }
-        else if (mobile is not null && !protector.CanProtect)
-        {
-            errors.Add("mobile", "平台尚未配置数据加密密钥，暂不能保存手机号。");
+            errors.Add("mobile", mobileError);
         }
         if (errors.Count > 0)
         {
             return (null, errors);
         }
         var password = GenerateInitialPassword(Math.Max(16, users.Options.Password.RequiredLength));
-        var user = new AppUser
+        var (user, createErrors) = await Registration.CreateUserAsync(users, request.Email!, password, request.DisplayName!, clock, u =>
         {
-            Id = Guid.CreateVersion7(),
-            UserName = request.Email!.Trim(),
-            Email = request.Email.Trim(),
-            EmailConfirmed = true,
-            DisplayName = request.DisplayName!.Trim(),
-            CreatedAt = clock.GetUtcNow(),
-            PasswordChangedAt = clock.GetUtcNow(),
-            MustChangePassword = true,
-            MobileProtected = mobile is null ? null : protector.Protect(mobile),
-        };
-        var result = await users.CreateAsync(user, password);
-        if (!result.Succeeded)
+            u.EmailConfirmed = true;
+            u.MustChangePassword = true;
+            u.MobileProtected = mobile is null ? null : protector.Protect(mobile);
+        });
+        if (user is null)
         {
-            foreach (var e in result.Errors.Where(e => e.Code != nameof(IdentityErrorDescriber.DuplicateUserName)))
-            {
-                errors.Add(e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email", e.Description);
-            }
-            return (null, errors);
+            return (null, createErrors);
         }
         await audit.RecordAsync("account.create", $"user:{user.Id}", detail: "initial password; must change at first sign-in", actorName: actorName, ct: ct);
-        return (new NewAccountDto(user.Id, user.Email, user.DisplayName, password, true), errors);
+        return (new NewAccountDto(user.Id, user.Email!, user.DisplayName, password, true), errors);
     }
 
     /// <summary>Random, with every character class the policy may ask for, and long enough to be safe to hand over.</summary>
@@ -92,6 +77,9 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AuditLog a
 /// <summary>Personal information the platform collects beyond the e-mail: only the mobile number, optional.</summary>
 public static partial class PersonalInfo
 {
+    public const string MobileFormatError = "手机号须为 11 位中国大陆手机号码。";
+    public const string NoDataKeyError = "平台尚未配置数据加密密钥（Crypto:CurrentDataKeyId），暂不能保存手机号，请联系平台系统管理员。";
+
     /// <summary>A mainland mobile number (11 digits starting 13–19), spaces and dashes removed; empty means none.</summary>
     public static (string? Value, bool Ok) NormalizeMobile(string? input)
     {
@@ -105,6 +93,32 @@ public static partial class PersonalInfo
             digits = digits[3..];
         }
         return MobilePattern().IsMatch(digits) ? (digits, true) : (null, false);
+    }
+
+    /// <summary>The normalised number to store, or the reason in Chinese (bad format, or no data key to encrypt it with).</summary>
+    public static (string? Value, string? Error) CheckMobile(string? input, FieldProtector protector)
+    {
+        var (value, ok) = NormalizeMobile(input);
+        return !ok ? (null, MobileFormatError)
+            : value is not null && !protector.CanProtect ? (null, NoDataKeyError)
+            : (value, null);
+    }
+
+    /// <summary>A stored (encrypted) mobile, decrypted only to be masked at once; one the configured keys cannot open shows as unavailable.</summary>
+    public static string? MaskedMobile(FieldProtector protector, string? stored)
+    {
+        if (stored is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Masking.Phone(protector.Unprotect(stored));
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return "（无法解密）";
+        }
     }
 
     [GeneratedRegex("^1[3-9][0-9]{9}$")]

@@ -342,8 +342,8 @@ public static class Registration
         return (result.Succeeded, errors);
     }
 
-    public static async Task<(AppUser? User, Dictionary<string, string[]> Errors)> CreateUserAsync(
-        UserManager<AppUser> users, string email, string password, string displayName, TimeProvider clock)
+    public static async Task<(AppUser? User, FieldErrors Errors)> CreateUserAsync(
+        UserManager<AppUser> users, string email, string password, string displayName, TimeProvider clock, Action<AppUser>? configure = null)
     {
         var user = new AppUser
         {
@@ -354,10 +354,11 @@ public static class Registration
             CreatedAt = clock.GetUtcNow(),
             PasswordChangedAt = clock.GetUtcNow(),
         };
+        configure?.Invoke(user);
         var result = await users.CreateAsync(user, password);
         if (result.Succeeded)
         {
-            return (user, []);
+            return (user, new FieldErrors());
         }
         var errors = new FieldErrors();
         // The user name is the e-mail, so Identity reports a duplicate twice; one message is enough.

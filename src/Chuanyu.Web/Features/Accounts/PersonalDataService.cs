@@ -47,12 +47,12 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
         if (!ok)
         {
             var e = new FieldErrors();
-            e.Add("mobile", "手机号须为 11 位中国大陆手机号码。");
+            e.Add("mobile", PersonalInfo.MobileFormatError);
             return new ServiceResult.Invalid(e);
         }
         if (value is not null && !protector.CanProtect)
         {
-            return new ServiceResult.Conflict("平台尚未配置数据加密密钥（Crypto:CurrentDataKeyId），暂不能保存手机号，请联系平台系统管理员。");
+            return new ServiceResult.Conflict(PersonalInfo.NoDataKeyError);
         }
         var id = me.Id!.Value;
         var stored = value is null ? null : protector.Protect(value);
@@ -66,7 +66,7 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
     {
         var id = me.Id!.Value;
         var stored = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.MobileProtected).FirstOrDefaultAsync(ct);
-        return stored is null ? null : Masking.Phone(protector.Unprotect(stored));
+        return PersonalInfo.MaskedMobile(protector, stored);
     }
 
     /// <summary>

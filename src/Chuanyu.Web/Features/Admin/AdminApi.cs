@@ -67,7 +67,7 @@ public static class AdminApi
         var ids = users.Select(u => u.Id).ToList();
         var grants = await db.RoleGrants.AsNoTracking().Where(g => ids.Contains(g.UserId)).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        var items = users.Select(u => new AdminUserDto(u.Id, u.DisplayName, Masking.Email(u.Email), UserDirectory.MaskedMobile(protector, u.MobileProtected),
+        var items = users.Select(u => new AdminUserDto(u.Id, u.DisplayName, Masking.Email(u.Email), PersonalInfo.MaskedMobile(protector, u.MobileProtected),
             u.MustChangePassword, u.TwoFactorEnabled, u.LockoutEnd > now,
             grants.Where(g => g.UserId == u.Id).OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList())).ToList();
         return TypedResults.Ok(new PagedList<AdminUserDto>(total, page, pageSize, items));
@@ -116,22 +116,5 @@ public static class UserDirectory
         await audit.RecordAsync("privacy.view", $"user:{id}", detail: $"email, mobile ({channel})", ct: ct);
         return new UserPersonalDataDto(user.Id, user.DisplayName, user.Email!,
             user.MobileProtected is null ? null : protector.Unprotect(user.MobileProtected), user.CreatedAt);
-    }
-
-    /// <summary>Decrypted only to be masked at once; a value the configured keys cannot open shows as unavailable.</summary>
-    public static string? MaskedMobile(FieldProtector protector, string? stored)
-    {
-        if (stored is null)
-        {
-            return null;
-        }
-        try
-        {
-            return Masking.Phone(protector.Unprotect(stored));
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return "（无法解密）";
-        }
     }
 }

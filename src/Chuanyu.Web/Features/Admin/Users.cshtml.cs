@@ -54,7 +54,7 @@ public sealed class UsersModel(AppDbContext db, RoleService roles, AccountAdmini
         PageNumber = Pager.RequestedPage(Request);
         var (total, users) = await UserDirectory.SearchAsync(db, Q, PageNumber, PageSize, ct);
         Total = total;
-        Users = users.Select(u => new UserRow(u.Id, u.DisplayName, u.Email, UserDirectory.MaskedMobile(protector, u.MobileProtected), u.MustChangePassword)).ToList();
+        Users = users.Select(u => new UserRow(u.Id, u.DisplayName, u.Email, PersonalInfo.MaskedMobile(protector, u.MobileProtected), u.MustChangePassword)).ToList();
         var ids = Users.Select(u => u.Id).ToList();
         _grants = await db.RoleGrants.AsNoTracking().Where(g => ids.Contains(g.UserId)).ToListAsync(ct);
         var orgIds = _grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();

@@ -84,8 +84,17 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
             return (null, new ServiceResult.Invalid(e));
         }
         var now = clock.GetUtcNow();
-        var resource = new Resource { Id = Guid.CreateVersion7(), OrganizationId = input.OrganizationId!.Value, Status = ResourceStatus.Draft, CreatedBy = me.Id!.Value, CreatedAt = now };
-        await ApplyAsync(resource, input, now, ct);
+        var resource = new Resource
+        {
+            Id = Guid.CreateVersion7(),
+            OrganizationId = input.OrganizationId!.Value,
+            Status = ResourceStatus.Draft,
+            CreatedBy = me.Id!.Value,
+            CreatedAt = now,
+            UpdatedBy = me.Id!.Value,
+            UpdatedAt = now,
+        };
+        await ApplyAsync(resource, input, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Add(resource);
         await db.SaveChangesAsync(ct);
@@ -96,14 +105,10 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
 
     public async Task<(ResourceDto? Resource, ServiceResult Result)> UpdateAsync(Guid id, ResourceInput input, CancellationToken ct)
     {
-        var resource = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (resource is null || !CanSee(resource))
+        var (resource, refused) = await LoadForChangeAsync(id, CanManage, ct);
+        if (resource is null)
         {
-            return (null, new ServiceResult.NotFound());
-        }
-        if (!CanManage(resource.OrganizationId))
-        {
-            return (null, new ServiceResult.Forbidden());
+            return (null, refused!);
         }
         var errors = await ValidateAsync(input, resource, ct);
         if (errors.Count > 0)
@@ -114,20 +119,17 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         {
             return (null, new ServiceResult.Conflict("该资源已被他人修改，请刷新后重新编辑。"));
         }
-        await ApplyAsync(resource, input, clock.GetUtcNow(), ct);
+        await ApplyAsync(resource, input, ct);
+        Touch(resource, clock.GetUtcNow());
         return await SaveAsync(resource, "resource.update", null, ct);
     }
 
     public async Task<(ResourceDto? Resource, ServiceResult Result)> SetStatusAsync(Guid id, ResourceStatus status, CancellationToken ct)
     {
-        var resource = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (resource is null || !CanSee(resource))
+        var (resource, refused) = await LoadForChangeAsync(id, CanManage, ct);
+        if (resource is null)
         {
-            return (null, new ServiceResult.NotFound());
-        }
-        if (!CanManage(resource.OrganizationId))
-        {
-            return (null, new ServiceResult.Forbidden());
+            return (null, refused!);
         }
         if (status == ResourceStatus.Published &&
             !await db.Organizations.AnyAsync(o => o.Id == resource.OrganizationId && o.Status == OrganizationStatus.Verified, ct))
@@ -144,14 +146,10 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
     /// <summary>Hands a record to another verified organisation (e.g. a lab moving to a new institute); the receiving side's managers take over.</summary>
     public async Task<(ResourceDto? Resource, ServiceResult Result)> TransferAsync(Guid id, Guid toOrganizationId, CancellationToken ct)
     {
-        var resource = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (resource is null || !CanSee(resource))
+        var (resource, refused) = await LoadForChangeAsync(id, org => me.HasInOrganization(PlatformRole.OrgAdmin, org), ct);
+        if (resource is null)
         {
-            return (null, new ServiceResult.NotFound());
-        }
-        if (!me.HasInOrganization(PlatformRole.OrgAdmin, resource.OrganizationId))
-        {
-            return (null, new ServiceResult.Forbidden());
+            return (null, refused!);
         }
         var target = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == toOrganizationId && o.Status == OrganizationStatus.Verified, ct);
         if (target is null || target.Id == resource.OrganizationId)
@@ -164,6 +162,15 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         resource.OrganizationId = target.Id;
         Touch(resource, clock.GetUtcNow());
         return await SaveAsync(resource, "resource.transfer", $"from organization:{from} to organization:{target.Id}", ct);
+    }
+
+    /// <summary>The tracked record for a change: 404 when the caller may not see it, 403 when they see it but may not do this.</summary>
+    private async Task<(Resource? Resource, ServiceResult? Refused)> LoadForChangeAsync(Guid id, Func<Guid, bool> mayChange, CancellationToken ct)
+    {
+        var resource = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
+        return resource is null || !CanSee(resource) ? (null, new ServiceResult.NotFound())
+            : !mayChange(resource.OrganizationId) ? (null, new ServiceResult.Forbidden())
+            : (resource, null);
     }
 
     private async Task<(ResourceDto?, ServiceResult)> SaveAsync(Resource resource, string action, string? detail, CancellationToken ct)
@@ -189,13 +196,14 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         resource.Version++;
     }
 
-    private async Task ApplyAsync(Resource r, ResourceInput input, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Copies the validated input onto the record (fees and certifications replaced as a whole).</summary>
+    private async Task ApplyAsync(Resource r, ResourceInput input, CancellationToken ct)
     {
         r.Kind = input.Kind!.Value;
         r.Name = input.Name!.Trim();
         r.EnglishName = Clean(input.EnglishName);
         r.DistrictCode = input.DistrictCode!;
-        r.RegionCode = (await db.Districts.AsNoTracking().Where(d => d.Code == input.DistrictCode).Select(d => d.RegionCode).FirstAsync(ct));
+        r.RegionCode = await db.Districts.AsNoTracking().Where(d => d.Code == input.DistrictCode).Select(d => d.RegionCode).FirstAsync(ct);
         r.Address = Clean(input.Address);
         r.SharingStatus = input.SharingStatus ?? SharingStatus.OpenToAll;
         r.CategoryCode = Clean(input.CategoryCode);
@@ -229,16 +237,6 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
             Number = c.Number!.Trim(),
             ExpiresOn = c.ExpiresOn,
         }));
-        if (r.CreatedAt == default)
-        {
-            r.CreatedAt = now;
-        }
-        r.UpdatedAt = now;
-        r.UpdatedBy = me.Id!.Value;
-        if (db.Entry(r).State != EntityState.Detached)
-        {
-            r.Version++;
-        }
     }
 
     private async Task<FieldErrors> ValidateAsync(ResourceInput input, Resource? existing, CancellationToken ct)

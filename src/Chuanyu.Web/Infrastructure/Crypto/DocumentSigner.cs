@@ -204,13 +204,7 @@ public sealed partial class DocumentSigner
             {
                 using var ecdsa = ECDsa.Create();
                 ecdsa.ImportPkcs8PrivateKey(der, out _);
-                return new Key
-                {
-                    Id = id,
-                    Algorithm = EcdsaP256Sha256,
-                    PublicKeyText = Convert.ToBase64String(ecdsa.ExportSubjectPublicKeyInfo()),
-                    Ecdsa = ecdsa.ExportParameters(includePrivateParameters: true),
-                };
+                return EcdsaKey(id, ecdsa, includePrivate: true);
             }
             throw new InvalidOperationException($"Crypto:SigningKeys:{id} is on curve {curve}; only sm2p256v1 and P-256 are supported.");
         }
@@ -219,6 +213,14 @@ public sealed partial class DocumentSigner
             throw new InvalidOperationException($"Crypto:SigningKeys:{id} is neither 64 hex digits (SM2) nor a PKCS#8 EC private key (base64 or PEM).", e);
         }
     }
+
+    private static Key EcdsaKey(string id, ECDsa ecdsa, bool includePrivate) => new()
+    {
+        Id = id,
+        Algorithm = EcdsaP256Sha256,
+        PublicKeyText = Convert.ToBase64String(ecdsa.ExportSubjectPublicKeyInfo()),
+        Ecdsa = ecdsa.ExportParameters(includePrivate),
+    };
 
     private static Key Sm2Private(string id, Org.BouncyCastle.Math.BigInteger d)
     {
@@ -251,13 +253,7 @@ public sealed partial class DocumentSigner
             {
                 using var ecdsa = ECDsa.Create();
                 ecdsa.ImportSubjectPublicKeyInfo(der, out _);
-                return new Key
-                {
-                    Id = id,
-                    Algorithm = EcdsaP256Sha256,
-                    PublicKeyText = Convert.ToBase64String(ecdsa.ExportSubjectPublicKeyInfo()),
-                    Ecdsa = ecdsa.ExportParameters(includePrivateParameters: false),
-                };
+                return EcdsaKey(id, ecdsa, includePrivate: false);
             }
             throw new InvalidOperationException($"Crypto:VerificationKeys:{id} is on curve {curve}; only sm2p256v1 and P-256 are supported.");
         }
