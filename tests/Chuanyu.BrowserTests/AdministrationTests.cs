@@ -47,6 +47,7 @@ public sealed class AdministrationTests(BrowserFixture browser)
         await page.GetByLabel("邮箱", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("密码", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        // Wait for the redirect away from the login page rather than a load event, which can race the click's navigation.
+        await page.WaitForURLAsync(url => !url.Contains("/Accounts/Login", StringComparison.Ordinal));
     }
 }

@@ -32,6 +32,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         UseSystemNodeIfNoBundledDriverNode();
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("PLAYWRIGHT_CHROMIUM_PATH") ?? "/usr/bin/chromium",
@@ -49,7 +50,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             Locale = "zh-CN",
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI runs both test projects at once on two cores, and password hashing is deliberately slow.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
