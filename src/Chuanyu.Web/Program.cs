@@ -3,6 +3,7 @@ using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Infrastructure;
 
@@ -19,6 +20,7 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);
 builder.Services.AddApiClients();
 builder.Services.AddCatalog();
+builder.Services.AddSearch();
 builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
 
@@ -56,6 +58,7 @@ app.MapPlatformEndpoints();
 app.MapAccountsApi();
 app.MapAdminApi();
 app.MapCatalogApi();
+app.MapSearchApi();
 app.MapApiClientsApi();
 app.MapAuditApi();
 app.MapSignaturesApi();

@@ -32,6 +32,19 @@ public sealed class MigrationTests
             ? await ReadPostgresSchemaAsync(factory.Database.ConnectionString)
             : await ReadSqliteSchemaAsync(factory.Database.ConnectionString);
 
+        // The full-text index over resource_search is the engine's own object, not part of the EF model: it must be
+        // there, and is then left out of the comparison.
+        if (factory.Database.Provider == "Postgres")
+        {
+            Assert.True(actualColumns.Remove(new Column("resource_search", "search_vector", true)));
+            Assert.True(actualIndexes.Remove(("resource_search", "ix_resource_search_vector", false, "search_vector")));
+        }
+        else
+        {
+            Assert.Contains(new Column("resource_fts", "filters", true), actualColumns);
+            actualColumns.RemoveWhere(c => c.Table.StartsWith("resource_fts", StringComparison.Ordinal));
+            actualIndexes.RemoveWhere(i => i.Item1.StartsWith("resource_fts", StringComparison.Ordinal));
+        }
         Assert.Empty(expectedColumns.Except(actualColumns));
         Assert.Empty(actualColumns.Except(expectedColumns));
         Assert.Empty(expectedIndexes.Except(actualIndexes));

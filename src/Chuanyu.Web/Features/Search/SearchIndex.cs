@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Text;
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Catalog;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Chuanyu.Web.Features.Search;
+
+/// <summary>
+/// One searchable record in the narrow search table (<c>resource_search</c>): the facet values as integers, the
+/// analysed text, and the filter tokens. The full-text index (SQLite FTS5 / PostgreSQL GIN) is built over it by the
+/// database itself (triggers / a generated column), so the index changes in the transaction that changes this row.
+/// </summary>
+public sealed class SearchEntry
+{
+    /// <summary>((1000 − quality) &lt;&lt; 32) | doc id: ascending key order is best-first, and the key is unique.</summary>
+    public long SearchKey { get; set; }
+    public int Kind { get; set; }
+    public int Region { get; set; }
+    public int District { get; set; }
+
+    /// <summary>The level-1 instrument class as a number (010000 → 10000); 0 when none.</summary>
+    public int Category { get; set; }
+    public int Flags { get; set; }
+    public int PriceBucket { get; set; }
+    public int DocId { get; set; }
+    public int Quality { get; set; }
+    public Guid ResourceId { get; set; }
+    public Guid OrganizationId { get; set; }
+
+    /// <summary>Analysed name, English name and model (weighted higher by the ranking).</summary>
+    public string Title { get; set; } = "";
+
+    /// <summary>Analysed manufacturer, organisation, class names, keywords, functions, fields, indicators.</summary>
+    public string Body { get; set; } = "";
+
+    /// <summary>The filter values as tokens no text can produce (区500000, 类0, …), so the index applies filters itself.</summary>
+    public string Filters { get; set; } = "";
+
+    public static long KeyOf(int quality, int docId) => ((long)(SearchIndexer.MaxQuality - quality) << 32) | (uint)docId;
+}
+
+[Flags]
+public enum SearchMarks
+{
+    None = 0,
+    Cma = 1,
+    Cnas = 2,
+    LargeInstrument = 4,
+
+    /// <summary>Published but shared internally only: found only by the owner's members and the region's administrators.</summary>
+    InternalOnly = 64,
+}
+
+/// <summary>A named counter incremented atomically in the database (one UPDATE … RETURNING), e.g. search doc ids.</summary>
+public sealed class PlatformCounter
+{
+    public string Name { get; set; } = "";
+    public long Value { get; set; }
+}
+
+internal sealed class SearchEntryConfiguration : IEntityTypeConfiguration<SearchEntry>
+{
+    public void Configure(EntityTypeBuilder<SearchEntry> b)
+    {
+        b.ToTable("resource_search");
+        b.HasKey(x => x.SearchKey);
+        b.Property(x => x.SearchKey).ValueGeneratedNever();
+        b.HasIndex(x => x.ResourceId).IsUnique();
+        b.HasIndex(x => x.DocId).IsUnique();
+        b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PlatformCounterConfiguration : IEntityTypeConfiguration<PlatformCounter>
+{
+    public void Configure(EntityTypeBuilder<PlatformCounter> b)
+    {
+        b.ToTable("platform_counters");
+        b.HasKey(x => x.Name);
+        b.Property(x => x.Name).HasMaxLength(50);
+    }
+}
+
+/// <summary>
+/// Keeps <c>resource_search</c> in step with the catalogue: called by <see cref="AppDbContext"/> before every save, it
+/// looks at the resources, fees and certifications about to change and adds, updates or removes their search rows in
+/// the same save (so in the same transaction). Only published records are searchable.
+/// </summary>
+public static class SearchIndexer
+{
+    public const int MaxQuality = 1000;
+
+    /// <summary>Source text beyond this many characters per field is not indexed: keeps rows narrow; names are short anyway.</summary>
+    public const int MaxIndexedFieldLength = 300;
+
+    public const string DocCounter = "resource_search_doc";
+
+    public static async Task StageAsync(AppDbContext db, CancellationToken ct)
+    {
+        var affected = new HashSet<Guid>();
+        var deleted = new HashSet<Guid>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            switch (entry.Entity)
+            {
+                case Resource r when entry.State is EntityState.Added or EntityState.Modified:
+                    affected.Add(r.Id);
+                    break;
+                case Resource r when entry.State == EntityState.Deleted:
+                    deleted.Add(r.Id);
+                    break;
+                case ResourceFee f when entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted:
+                    affected.Add(f.ResourceId);
+                    break;
+                case ResourceCertification c when entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted:
+                    affected.Add(c.ResourceId);
+                    break;
+                default:
+                    break;
+            }
+        }
+        affected.ExceptWith(deleted);
+        if (affected.Count == 0 && deleted.Count == 0)
+        {
+            return;
+        }
+
+        var tracked = db.ChangeTracker.Entries<Resource>().Where(e => affected.Contains(e.Entity.Id)).ToDictionary(e => e.Entity.Id);
+        var added = tracked.Values.Where(e => e.State == EntityState.Added).Select(e => e.Entity.Id).ToHashSet();
+        // Existing search rows, for resources that may have one (a resource being added has none).
+        var existing = db.ChangeTracker.Entries<SearchEntry>().Where(e => e.State != EntityState.Deleted).Select(e => e.Entity)
+            .ToDictionary(e => e.ResourceId);
+        var toLoad = affected.Concat(deleted).Where(id => !added.Contains(id) && !existing.ContainsKey(id)).ToList();
+        foreach (var chunk in toLoad.Chunk(500))
+        {
+            foreach (var e in await db.Set<SearchEntry>().Where(e => chunk.Contains(e.ResourceId)).ToListAsync(ct))
+            {
+                existing[e.ResourceId] = e;
+            }
+        }
+        foreach (var id in deleted)
+        {
+            if (existing.TryGetValue(id, out var gone))
+            {
+                db.Remove(gone);
+            }
+        }
+
+        // Resources changed only through a fee or certification are loaded with their children.
+        var resources = tracked.Values.Select(e => e.Entity).ToList();
+        var missing = affected.Where(id => !tracked.ContainsKey(id)).ToList();
+        foreach (var chunk in missing.Chunk(500))
+        {
+            resources.AddRange(await db.Set<Resource>().Include(r => r.Fees).Include(r => r.Certifications).AsSplitQuery()
+                .Where(r => chunk.Contains(r.Id)).ToListAsync(ct));
+        }
+
+        var searchable = resources.Where(r => r.Status == ResourceStatus.Published).ToList();
+        foreach (var r in resources.Where(r => r.Status != ResourceStatus.Published))
+        {
+            if (existing.TryGetValue(r.Id, out var stale))
+            {
+                db.Remove(stale);
+            }
+        }
+        if (searchable.Count == 0)
+        {
+            return;
+        }
+
+        var orgIds = searchable.Select(r => r.OrganizationId).Distinct().ToList();
+        var orgNames = new Dictionary<Guid, string>();
+        foreach (var chunk in orgIds.Chunk(500))
+        {
+            foreach (var o in await db.Organizations.AsNoTracking().Where(o => chunk.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
+            {
+                orgNames[o.Id] = o.Name;
+            }
+        }
+        var needIds = searchable.Count(r => !existing.ContainsKey(r.Id));
+        var nextDoc = needIds == 0 ? 0 : await ReserveDocIdsAsync(db, needIds, ct);
+        foreach (var r in searchable)
+        {
+            var fresh = Build(r, orgNames.GetValueOrDefault(r.OrganizationId, ""), existing.TryGetValue(r.Id, out var old) ? old.DocId : nextDoc++);
+            if (old is null)
+            {
+                db.Add(fresh);
+            }
+            else if (old.SearchKey == fresh.SearchKey)
+            {
+                db.Entry(old).CurrentValues.SetValues(fresh);
+            }
+            else
+            {
+                // The key is the primary key (and the FTS rowid): a new quality means a new row.
+                db.Remove(old);
+                db.Add(fresh);
+            }
+        }
+    }
+
+    /// <summary>Reserves <paramref name="count"/> consecutive doc ids; returns the first. One atomic statement on both engines.</summary>
+    public static async Task<int> ReserveDocIdsAsync(AppDbContext db, int count, CancellationToken ct)
+    {
+        var last = await db.Database.SqlQuery<long>($"UPDATE platform_counters SET value = value + {count} WHERE name = {DocCounter} RETURNING value AS \"Value\"")
+            .ToListAsync(ct);
+        if (last.Count != 1 || last[0] > int.MaxValue)
+        {
+            throw new InvalidOperationException("The search document counter is missing or exhausted.");
+        }
+        return (int)(last[0] - count + 1);
+    }
+
+    /// <summary>The search row of a published resource (pure: the same record always gives the same row).</summary>
+    public static SearchEntry Build(Resource r, string organizationName, int docId)
+    {
+        var quality = QualityOf(r);
+        var category = InstrumentClasses.Find(r.CategoryCode);
+        var top = category is null ? null : InstrumentClasses.Find(category.TopCode);
+        var flags = FlagsOf(r);
+        var priceBucket = PriceBuckets.Of(r.Fees.Count == 0 ? null : r.Fees.Min(f => f.PriceFen));
+        var categoryNumber = top is null ? 0 : int.Parse(top.Code, CultureInfo.InvariantCulture);
+        var filters = new StringBuilder();
+        filters.Append(FilterTokens.Kind((int)r.Kind)).Append(' ')
+            .Append(FilterTokens.Region(r.RegionCode)).Append(' ')
+            .Append(FilterTokens.District(r.DistrictCode)).Append(' ')
+            .Append(FilterTokens.Price(priceBucket)).Append(' ')
+            .Append(FilterTokens.Organization(r.OrganizationId));
+        if (categoryNumber != 0)
+        {
+            filters.Append(' ').Append(FilterTokens.Category(categoryNumber));
+        }
+        if ((flags & SearchMarks.Cma) != 0)
+        {
+            filters.Append(' ').Append(FilterTokens.Certification(CertificationType.Cma));
+        }
+        if ((flags & SearchMarks.Cnas) != 0)
+        {
+            filters.Append(' ').Append(FilterTokens.Certification(CertificationType.Cnas));
+        }
+        return new SearchEntry
+        {
+            SearchKey = SearchEntry.KeyOf(quality, docId),
+            Kind = (int)r.Kind,
+            Region = int.Parse(r.RegionCode, CultureInfo.InvariantCulture),
+            District = int.Parse(r.DistrictCode, CultureInfo.InvariantCulture),
+            Category = categoryNumber,
+            Flags = (int)flags,
+            PriceBucket = priceBucket,
+            DocId = docId,
+            Quality = quality,
+            ResourceId = r.Id,
+            OrganizationId = r.OrganizationId,
+            Title = ChineseAnalyzer.IndexText(string.Join(' ', new[] { r.Name, r.EnglishName, r.Model }.Where(s => !string.IsNullOrEmpty(s)))),
+            Body = ChineseAnalyzer.IndexText(string.Join(' ', new[]
+            {
+                r.Manufacturer, organizationName, top?.Name, category is not null && category != top ? category.Name : null,
+                r.Keywords, Cut(r.MainFunctions), Cut(r.ApplicationFields), Cut(r.TechnicalIndicators),
+            }.Where(s => !string.IsNullOrEmpty(s)))),
+            Filters = filters.ToString(),
+        };
+    }
+
+    public static SearchMarks FlagsOf(Resource r)
+    {
+        var flags = SearchMarks.None;
+        if (r.Certifications.Any(c => c.Type == CertificationType.Cma))
+        {
+            flags |= SearchMarks.Cma;
+        }
+        if (r.Certifications.Any(c => c.Type == CertificationType.Cnas))
+        {
+            flags |= SearchMarks.Cnas;
+        }
+        if (r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen)
+        {
+            flags |= SearchMarks.LargeInstrument;
+        }
+        if (r.SharingStatus == SharingStatus.InternalOnly)
+        {
+            flags |= SearchMarks.InternalOnly;
+        }
+        return flags;
+    }
+
+    /// <summary>
+    /// Static quality 0–1000, the order in which matches leave the index (re-ranking then puts title hits first):
+    /// how completely the record is described (up to 500), certifications (100 each), a large instrument (100), how
+    /// openly it is shared (open 100, within the region 50, under maintenance −300). Ratings join with bookings.
+    /// </summary>
+    public static int QualityOf(Resource r)
+    {
+        var q = 0;
+        q += Filled(r.Model, 60) + Filled(r.Manufacturer, 50) + Filled(r.TechnicalIndicators, 80) + Filled(r.MainFunctions, 80)
+            + Filled(r.ApplicationFields, 50) + Filled(r.Address, 30) + Filled(r.ContactPhone ?? r.ContactEmail, 50)
+            + Filled(r.CategoryCode, 50) + (r.Fees.Count > 0 ? 50 : 0);
+        q += r.Certifications.Select(c => c.Type).Distinct().Count() * 100;
+        q += r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen ? 100 : 0;
+        q += r.SharingStatus switch
+        {
+            SharingStatus.OpenToAll => 100,
+            SharingStatus.WithinRegion => 50,
+            SharingStatus.UnderMaintenance => -300,
+            _ => 0,
+        };
+        return Math.Clamp(q, 0, MaxQuality);
+    }
+
+    private static int Filled(string? s, int points) => string.IsNullOrWhiteSpace(s) ? 0 : points;
+
+    private static string? Cut(string? s) => s is null || s.Length <= MaxIndexedFieldLength ? s : s[..MaxIndexedFieldLength];
+}
+
+/// <summary>
+/// Filter values as index tokens. Each starts with a CJK character followed by Latin letters or digits, which the
+/// analyser never emits (it splits CJK from Latin), so no text can match a filter token.
+/// </summary>
+public static class FilterTokens
+{
+    public static string Kind(int kind) => "类" + kind.ToString(CultureInfo.InvariantCulture);
+    public static string Region(string code) => "区" + code;
+    public static string District(string code) => "县" + code;
+    public static string Category(int category) => "别" + category.ToString("D6", CultureInfo.InvariantCulture);
+    public static string Price(int bucket) => "价" + bucket.ToString(CultureInfo.InvariantCulture);
+    public static string Organization(Guid id) => "机" + id.ToString("N");
+    public static string Certification(CertificationType type) => "证" + type.ToString().ToLowerInvariant();
+}
+
+/// <summary>Price ranges of the cheapest fee, as the search facet shows them.</summary>
+public static class PriceBuckets
+{
+    public const int None = 0;
+    public const int Free = 1;
+    public const int UpTo100 = 2;
+    public const int UpTo500 = 3;
+    public const int UpTo2000 = 4;
+    public const int Above2000 = 5;
+
+    /// <summary>The API names, in bucket order.</summary>
+    public static readonly string[] Names = ["none", "free", "0-100", "100-500", "500-2000", "2000+"];
+
+    public static int Of(long? minFen) => minFen switch
+    {
+        null => None,
+        0 => Free,
+        <= 100_00 => UpTo100,
+        <= 500_00 => UpTo500,
+        <= 2000_00 => UpTo2000,
+        _ => Above2000,
+    };
+
+    public static int? Parse(string? name)
+    {
+        var i = Array.IndexOf(Names, name);
+        return i < 0 ? null : i;
+    }
+}

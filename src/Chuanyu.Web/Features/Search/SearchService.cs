@@ -1,0 +1,516 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Search;
+
+/// <summary>What a search asks for, as typed (strings, so every bad value becomes a field error rather than a binding failure).</summary>
+public sealed record SearchQuery(
+    string? Q, string? Kind = null, string? Region = null, string? District = null, string? Category = null,
+    string? OrganizationId = null, string? Certification = null, string? Price = null, int Page = 1, int PageSize = 20);
+
+public sealed record SearchHighlights(string Title, string? Summary);
+
+public sealed record SearchHit(
+    Guid Id, ResourceKind Kind, string Title, string? Summary, string RegionCode, string DistrictCode, string OrganizationName,
+    Guid OrganizationId, string? Model, bool IsLargeInstrument, double Score, SearchHighlights Highlights);
+
+public sealed record FacetValue(string Value, string Label, int Count);
+
+public sealed record SearchFacets(
+    IReadOnlyList<FacetValue> Kind, IReadOnlyList<FacetValue> Region, IReadOnlyList<FacetValue> District,
+    IReadOnlyList<FacetValue> Category, IReadOnlyList<FacetValue> Certification, IReadOnlyList<FacetValue> Price);
+
+/// <summary>
+/// <c>total</c> is exact up to <see cref="SearchService.Cap"/>; beyond it <c>totalCapped</c> is true and the facets are
+/// counted over the best <see cref="SearchService.Cap"/> matches (<c>facetsApproximate</c>).
+/// </summary>
+public sealed record SearchResult(
+    string Q, int Total, bool TotalCapped, int Page, int PageSize, IReadOnlyList<SearchHit> Items, SearchFacets Facets,
+    bool FacetsApproximate, double TookMs);
+
+/// <summary>
+/// One Chinese search over the catalogue, the same on SQLite (FTS5) and PostgreSQL (tsvector + GIN):
+/// <list type="number">
+/// <item>analyse the text (<see cref="ChineseAnalyzer"/>, synonyms) and add the filters as index tokens;</item>
+/// <item>read matching rows in search-key order (best static quality first) straight from the index, up to
+/// <see cref="Cap"/> + 1: the count, the facets and the candidates come from that one pass;</item>
+/// <item>re-rank the first <see cref="Window"/> candidates: a title holding a whole query alternative first, then the
+/// engine's relevance (bm25 / ts_rank), then the key; deeper pages continue in key order (stable paging);</item>
+/// <item>read the page's records and mark the matched words.</item>
+/// </list>
+/// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
+/// </summary>
+public sealed class SearchService(AppDbContext db, CurrentUser me)
+{
+    public const int Cap = 10_000;
+    public const int Window = 200;
+    public const int MaxPageSize = 50;
+
+    private static readonly Dictionary<string, string> RegionCodes = new(StringComparer.Ordinal) { ["500000"] = "重庆市", ["510000"] = "四川省" };
+
+    private readonly record struct Match(long Key, int Kind, int Region, int District, int Category, int Flags, int Price);
+
+    private sealed record Ranked(long Key, Guid ResourceId, double Score, bool TitleHit);
+
+    /// <summary>Checks the query; the field errors name the parameter and say why in Chinese.</summary>
+    public static FieldErrors Validate(SearchQuery query, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives)
+    {
+        var errors = new FieldErrors();
+        filter = new SearchFilter();
+        alternatives = [];
+        var q = query.Q?.Trim() ?? "";
+        if (q.Length == 0)
+        {
+            errors.Add("q", "请输入检索词。");
+        }
+        else if (q.Length > ChineseAnalyzer.MaxQueryLength)
+        {
+            errors.Add("q", $"检索词不能超过 {ChineseAnalyzer.MaxQueryLength} 个字。");
+        }
+        else
+        {
+            alternatives = ChineseAnalyzer.Default.Query(q);
+            if (alternatives.Count == 0)
+            {
+                errors.Add("q", "检索词中没有可检索的文字（汉字、字母或数字）。");
+            }
+        }
+        if (!string.IsNullOrEmpty(query.Kind))
+        {
+            if (Enum.TryParse<ResourceKind>(query.Kind, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(query.Kind, out _))
+            {
+                filter = filter with { Kind = kind };
+            }
+            else
+            {
+                errors.Add("kind", "资源类型无效，可选值：" + string.Join("、", Enum.GetNames<ResourceKind>()) + "。");
+            }
+        }
+        if (!string.IsNullOrEmpty(query.Region))
+        {
+            if (RegionCodes.ContainsKey(query.Region))
+            {
+                filter = filter with { Region = query.Region };
+            }
+            else
+            {
+                errors.Add("region", "地区无效：重庆为 500000，四川为 510000。");
+            }
+        }
+        if (!string.IsNullOrEmpty(query.District))
+        {
+            if (query.District.Length == 6 && query.District.All(char.IsAsciiDigit) && query.District[..2] is "50" or "51")
+            {
+                filter = filter with { District = query.District };
+            }
+            else
+            {
+                errors.Add("district", "区县须为川渝两地的 6 位行政区划代码（GB/T 2260）。");
+            }
+        }
+        if (!string.IsNullOrEmpty(query.Category))
+        {
+            if (InstrumentClasses.TopCodeOf(query.Category) is { } top)
+            {
+                filter = filter with { Category = top };
+            }
+            else
+            {
+                errors.Add("category", "仪器分类须为 6 位分类代码（如 010000 分析仪器）。");
+            }
+        }
+        if (!string.IsNullOrEmpty(query.OrganizationId))
+        {
+            if (Guid.TryParse(query.OrganizationId, out var org))
+            {
+                filter = filter with { OrganizationId = org };
+            }
+            else
+            {
+                errors.Add("organizationId", "单位编号格式无效。");
+            }
+        }
+        if (!string.IsNullOrEmpty(query.Certification))
+        {
+            if (Enum.TryParse<CertificationType>(query.Certification, ignoreCase: true, out var cert) && Enum.IsDefined(cert) && !int.TryParse(query.Certification, out _))
+            {
+                filter = filter with { Certification = cert };
+            }
+            else
+            {
+                errors.Add("certification", "资质须为 cma 或 cnas。");
+            }
+        }
+        if (!string.IsNullOrEmpty(query.Price))
+        {
+            if (PriceBuckets.Parse(query.Price) is { } bucket)
+            {
+                filter = filter with { Price = bucket };
+            }
+            else
+            {
+                errors.Add("price", "价格区间可选值：" + string.Join("、", PriceBuckets.Names) + "。");
+            }
+        }
+        if (query.PageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"每页条数须为 1–{MaxPageSize}。");
+        }
+        else if (query.Page < 1 || (long)query.Page * query.PageSize > Cap)
+        {
+            errors.Add("page", $"页码须从 1 开始，且只能翻阅前 {Cap:N0} 条结果；请增加筛选条件缩小范围。");
+        }
+        return errors;
+    }
+
+    public async Task<(SearchResult? Result, FieldErrors Errors)> SearchAsync(SearchQuery query, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var errors = Validate(query, out var filter, out var alternatives);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var postgres = !db.Database.IsSqlite();
+        var filterTokens = filter.Tokens();
+        var text = postgres ? ToTsQuery(alternatives, filterTokens) : ToFts5(alternatives, filterTokens);
+        var visibility = Visibility();
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            var matches = await ReadMatchesAsync(connection, postgres, text, visibility, ct);
+            var capped = matches.Count > Cap;
+            if (capped)
+            {
+                matches.RemoveRange(Cap, matches.Count - Cap);
+            }
+
+            // Order: the re-ranked window, then the rest in key order.
+            var window = matches.Take(Window).Select(m => m.Key).ToList();
+            var ranked = await RankAsync(connection, postgres, text, window, alternatives, ct);
+            var order = ranked.OrderByDescending(r => r.TitleHit).ThenByDescending(r => r.Score).ThenBy(r => r.Key).ToList();
+            var skip = (query.Page - 1) * query.PageSize;
+            List<Ranked> page;
+            if (skip + query.PageSize <= order.Count || matches.Count <= Window)
+            {
+                page = order.Skip(skip).Take(query.PageSize).ToList();
+            }
+            else
+            {
+                var keys = matches.Skip(Window).Select(m => m.Key).ToList();
+                var fromWindow = order.Skip(skip).ToList();
+                var deepKeys = keys.Skip(Math.Max(0, skip - order.Count)).Take(query.PageSize - fromWindow.Count).ToList();
+                var deep = await RankAsync(connection, postgres, text, deepKeys, alternatives, ct);
+                page = fromWindow.Concat(deep.OrderBy(r => r.Key)).ToList();
+            }
+
+            var items = await LoadHitsAsync(page, alternatives, ct);
+            var facets = await FacetsAsync(matches, ct);
+            var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            return (new SearchResult(query.Q!.Trim(), matches.Count, capped, query.Page, query.PageSize, items, facets, capped, Math.Round(took, 1)), errors);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The ids of every match (up to <paramref name="limit"/>) in search-key order, for exports of a search result.</summary>
+    public async Task<(IReadOnlyList<Guid>? Ids, FieldErrors Errors)> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken ct)
+    {
+        var errors = Validate(query with { Page = 1, PageSize = 1 }, out var filter, out var alternatives);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var postgres = !db.Database.IsSqlite();
+        var text = postgres ? ToTsQuery(alternatives, filter.Tokens()) : ToFts5(alternatives, filter.Tokens());
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            var matches = await ReadMatchesAsync(connection, postgres, text, Visibility(), ct, limit);
+            var ranked = await RankAsync(connection, postgres, text, matches.Select(m => m.Key).ToList(), alternatives, ct);
+            return (ranked.OrderBy(r => r.Key).Select(r => r.ResourceId).ToList(), errors);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private sealed record VisibilityRule(bool All, IReadOnlyList<Guid> Organizations, IReadOnlyList<string> Regions);
+
+    // Internal-only records are found by the owner's members and managers and by the region's administrators;
+    // everything else in the index is published and visible to everyone (drafts and retired records are not indexed).
+    private VisibilityRule Visibility()
+    {
+        if (me.IsSystemAdmin)
+        {
+            return new VisibilityRule(true, [], []);
+        }
+        var orgs = me.Grants.Where(g => g.OrganizationId is not null && g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin or PlatformRole.Member && me.Has(g.Role))
+            .Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        return new VisibilityRule(false, orgs, me.AdminRegions.ToList());
+    }
+
+    private static string ToFts5(IReadOnlyList<IReadOnlyList<string>> alternatives, IReadOnlyList<string> filters)
+    {
+        var words = ChineseAnalyzer.ToFts5(alternatives);
+        return filters.Count == 0 ? words : "(" + words + ") AND " + string.Join(" AND ", filters.Select(f => "\"" + f + "\""));
+    }
+
+    private static string ToTsQuery(IReadOnlyList<IReadOnlyList<string>> alternatives, IReadOnlyList<string> filters)
+    {
+        var words = ChineseAnalyzer.ToTsQuery(alternatives);
+        return filters.Count == 0 ? words : "(" + words + ") & " + string.Join(" & ", filters.Select(f => "'" + f + "'"));
+    }
+
+    private static async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct, int limit = Cap + 1)
+    {
+        await using var cmd = connection.CreateCommand();
+        var visible = "";
+        if (!visibility.All)
+        {
+            var orgs = postgres
+                ? string.Join(",", visibility.Organizations.Select(o => "'" + o.ToString("D") + "'::uuid"))
+                : string.Join(",", visibility.Organizations.Select(o => "'" + o.ToString("D").ToUpperInvariant() + "'"));
+            var regions = string.Join(",", visibility.Regions.Where(r => r.All(char.IsAsciiDigit)).Select(r => r));
+            visible = $" AND ((s.flags & {(int)SearchMarks.InternalOnly}) = 0"
+                + (orgs.Length > 0 ? $" OR s.organization_id IN ({orgs})" : "")
+                + (regions.Length > 0 ? $" OR s.region IN ({regions})" : "")
+                + ")";
+        }
+        // Ids and region codes above are formatted by us (Guid "D", digits only): no user text reaches the SQL.
+        cmd.CommandText = postgres
+            ? $"SELECT s.search_key, s.kind, s.region, s.district, s.category, s.flags, s.price_bucket FROM resource_search s WHERE s.search_vector @@ @q::tsquery{visible} ORDER BY s.search_key LIMIT {limit}"
+            : $"SELECT s.search_key, s.kind, s.region, s.district, s.category, s.flags, s.price_bucket FROM resource_fts JOIN resource_search s ON s.search_key = resource_fts.rowid WHERE resource_fts MATCH @q{visible} ORDER BY resource_fts.rowid LIMIT {limit}";
+        var p = cmd.CreateParameter();
+        p.ParameterName = "@q";
+        p.Value = text;
+        cmd.Parameters.Add(p);
+        var list = new List<Match>(256);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new Match(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+        }
+        return list;
+    }
+
+    /// <summary>The engine's relevance and whether the title holds a whole alternative, for the given keys.</summary>
+    private static async Task<List<Ranked>> RankAsync(DbConnection connection, bool postgres, string text, List<long> keys, IReadOnlyList<IReadOnlyList<string>> alternatives, CancellationToken ct)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+        await using var cmd = connection.CreateCommand();
+        var wanted = keys.ToHashSet();
+        // bm25 is "lower is better" and weights title 4, body 1, filters 0; ts_rank weighs the title (A) above the body.
+        cmd.CommandText = postgres
+            ? "SELECT s.search_key, s.resource_id, ts_rank(s.search_vector, @q::tsquery), s.title FROM resource_search s WHERE s.search_key = ANY(@keys)"
+            : "SELECT s.search_key, s.resource_id, -bm25(resource_fts, 4.0, 1.0, 0.0), s.title FROM resource_fts JOIN resource_search s ON s.search_key = resource_fts.rowid WHERE resource_fts MATCH @q AND resource_fts.rowid BETWEEN @lo AND @hi";
+        var p = cmd.CreateParameter();
+        p.ParameterName = "@q";
+        p.Value = text;
+        cmd.Parameters.Add(p);
+        if (postgres)
+        {
+            var k = cmd.CreateParameter();
+            k.ParameterName = "@keys";
+            k.Value = keys.ToArray();
+            cmd.Parameters.Add(k);
+        }
+        else
+        {
+            var lo = cmd.CreateParameter();
+            lo.ParameterName = "@lo";
+            lo.Value = keys.Min();
+            cmd.Parameters.Add(lo);
+            var hi = cmd.CreateParameter();
+            hi.ParameterName = "@hi";
+            hi.Value = keys.Max();
+            cmd.Parameters.Add(hi);
+        }
+        var list = new List<Ranked>(keys.Count);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var key = reader.GetInt64(0);
+            if (!wanted.Contains(key))
+            {
+                continue;
+            }
+            var id = postgres ? reader.GetGuid(1) : Guid.Parse(reader.GetString(1));
+            var title = reader.GetString(3).Split(' ').ToHashSet(StringComparer.Ordinal);
+            var hit = alternatives.Any(a => a.All(title.Contains));
+            list.Add(new Ranked(key, id, Math.Round(Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture), 4), hit));
+        }
+        return list;
+    }
+
+    private async Task<List<SearchHit>> LoadHitsAsync(List<Ranked> page, IReadOnlyList<IReadOnlyList<string>> alternatives, CancellationToken ct)
+    {
+        var ids = page.Select(r => r.ResourceId).ToList();
+        var rows = await db.Set<Resource>().AsNoTracking().Where(r => ids.Contains(r.Id))
+            .Join(db.Organizations, r => r.OrganizationId, o => o.Id, (r, o) => new
+            {
+                r.Id,
+                r.Kind,
+                r.Name,
+                r.Model,
+                r.Manufacturer,
+                r.MainFunctions,
+                r.ApplicationFields,
+                r.RegionCode,
+                r.DistrictCode,
+                r.OrganizationId,
+                OrganizationName = o.Name,
+                r.OriginalValueFen,
+            })
+            .ToListAsync(ct);
+        var byId = rows.ToDictionary(r => r.Id);
+        var marker = new Highlighter(alternatives);
+        var hits = new List<SearchHit>(page.Count);
+        foreach (var rank in page)
+        {
+            if (!byId.TryGetValue(rank.ResourceId, out var r))
+            {
+                continue;
+            }
+            var title = string.IsNullOrEmpty(r.Model) ? r.Name : r.Name + " " + r.Model;
+            var summary = Summary(r.Manufacturer, r.MainFunctions ?? r.ApplicationFields);
+            hits.Add(new SearchHit(r.Id, r.Kind, r.Name, summary, r.RegionCode, r.DistrictCode, r.OrganizationName, r.OrganizationId, r.Model,
+                r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen,
+                rank.Score + (rank.TitleHit ? 1 : 0),
+                new SearchHighlights(marker.Mark(title), summary is null ? null : marker.Mark(summary))));
+        }
+        return hits;
+    }
+
+    private static string? Summary(string? manufacturer, string? text)
+    {
+        var body = text is { Length: > 120 } ? text[..120] + "…" : text;
+        return manufacturer is null ? body : body is null ? manufacturer : manufacturer + "｜" + body;
+    }
+
+    private async Task<SearchFacets> FacetsAsync(List<Match> matches, CancellationToken ct)
+    {
+        var districtCounts = Count(matches, m => m.District);
+        var codes = districtCounts.Keys.Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList();
+        var districtNames = await db.Districts.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        var certification = new List<FacetValue>();
+        var cma = matches.Count(m => (m.Flags & (int)SearchMarks.Cma) != 0);
+        var cnas = matches.Count(m => (m.Flags & (int)SearchMarks.Cnas) != 0);
+        if (cma > 0)
+        {
+            certification.Add(new FacetValue("cma", "CMA 资质认定", cma));
+        }
+        if (cnas > 0)
+        {
+            certification.Add(new FacetValue("cnas", "CNAS 认可", cnas));
+        }
+        return new SearchFacets(
+            Count(matches, m => m.Kind).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+                .Select(kv => new FacetValue(((ResourceKind)kv.Key).ToString(), CatalogLabels.Kind((ResourceKind)kv.Key), kv.Value)).ToList(),
+            Count(matches, m => m.Region).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+                .Select(kv => Code(kv.Key, RegionCodes.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), kv.Value)).ToList(),
+            districtCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+                .Select(kv => Code(kv.Key, districtNames.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), kv.Value)).ToList(),
+            Count(matches.Where(m => m.Category != 0), m => m.Category).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+                .Select(kv => Code(kv.Key, InstrumentClasses.Find(kv.Key.ToString("D6", CultureInfo.InvariantCulture))?.Name ?? "", kv.Value)).ToList(),
+            certification,
+            Count(matches, m => m.Price).OrderBy(kv => kv.Key).Select(kv => new FacetValue(PriceBuckets.Names[kv.Key], CatalogLabels.Price(kv.Key), kv.Value)).ToList());
+    }
+
+    private static FacetValue Code(int code, string label, int count) => new(code.ToString("D6", CultureInfo.InvariantCulture), label, count);
+
+    private static Dictionary<int, int> Count(IEnumerable<Match> matches, Func<Match, int> by)
+    {
+        var counts = new Dictionary<int, int>();
+        foreach (var m in matches)
+        {
+            var k = by(m);
+            counts[k] = counts.GetValueOrDefault(k) + 1;
+        }
+        return counts;
+    }
+}
+
+/// <summary>The filters of a search, each an index token.</summary>
+public sealed record SearchFilter(
+    ResourceKind? Kind = null, string? Region = null, string? District = null, string? Category = null, Guid? OrganizationId = null,
+    CertificationType? Certification = null, int? Price = null)
+{
+    public IReadOnlyList<string> Tokens()
+    {
+        var tokens = new List<string>();
+        if (Kind is { } kind)
+        {
+            tokens.Add(FilterTokens.Kind((int)kind));
+        }
+        if (Region is not null)
+        {
+            tokens.Add(FilterTokens.Region(Region));
+        }
+        if (District is not null)
+        {
+            tokens.Add(FilterTokens.District(District));
+        }
+        if (Category is not null)
+        {
+            tokens.Add(FilterTokens.Category(int.Parse(Category, CultureInfo.InvariantCulture)));
+        }
+        if (OrganizationId is { } org)
+        {
+            tokens.Add(FilterTokens.Organization(org));
+        }
+        if (Certification is { } cert)
+        {
+            tokens.Add(FilterTokens.Certification(cert));
+        }
+        if (Price is { } price)
+        {
+            tokens.Add(FilterTokens.Price(price));
+        }
+        return tokens;
+    }
+}
+
+/// <summary>Chinese names of catalogue values for API labels (pages use the resx strings).</summary>
+public static class CatalogLabels
+{
+    public static string Kind(ResourceKind kind) => kind switch
+    {
+        ResourceKind.Instrument => "大型科研仪器",
+        ResourceKind.Facility => "科研设施",
+        ResourceKind.TestingService => "检验检测服务",
+        ResourceKind.DataSet => "科学数据",
+        ResourceKind.Literature => "科技文献",
+        ResourceKind.GermplasmResource => "生物种质资源",
+        ResourceKind.Material => "实验材料",
+        ResourceKind.InnovationPlatform => "创新平台",
+        ResourceKind.Incubator => "孵化载体",
+        ResourceKind.PopularScience => "科普资源",
+        _ => kind.ToString(),
+    };
+
+    public static string Price(int bucket) => bucket switch
+    {
+        PriceBuckets.Free => "免费",
+        PriceBuckets.UpTo100 => "100 元以内",
+        PriceBuckets.UpTo500 => "100–500 元",
+        PriceBuckets.UpTo2000 => "500–2000 元",
+        PriceBuckets.Above2000 => "2000 元以上",
+        _ => "未标价",
+    };
+}
