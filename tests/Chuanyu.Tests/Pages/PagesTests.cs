@@ -7,7 +7,7 @@ namespace Chuanyu.Tests.Pages;
 
 public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFactory>
 {
-    [GeneratedRegex(@"\b(Home|Nav|Login|Field|Validation|Orgs|Me|Layout|Common|Role)\.[A-Z][A-Za-z]+")]
+    [GeneratedRegex(@"\b(Home|Nav|Login|Field|Validation|Orgs|Me|Layout|Common|Role|Search|ResourceKind)\.[A-Z][A-Za-z]+")]
     private static partial Regex RawResourceKey();
 
     [Theory]
@@ -16,6 +16,7 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
     [InlineData("/Accounts/Register")]
     [InlineData("/Accounts/ForgotPassword")]
     [InlineData("/Organizations")]
+    [InlineData("/Search")]
     public async Task PublicPages_RenderInChineseWithoutRawKeys(string url)
     {
         var (response, doc) = await new PageSession(factory).GetAsync(url);

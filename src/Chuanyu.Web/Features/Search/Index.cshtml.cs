@@ -1,0 +1,82 @@
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Chuanyu.Web.Features.Search;
+
+/// <summary>The search page: the same search as <c>GET /api/v1/search</c>, with the facets as links that add or remove a filter.</summary>
+public sealed class SearchIndexModel(SearchService search) : PageModel
+{
+    public const int PageSize = 20;
+
+    /// <summary>What people type most, offered when the box is empty.</summary>
+    public static readonly string[] Suggestions = ["扫描电镜", "XRD 衍射", "核磁共振", "液相色谱", "质谱", "万能试验机", "流式细胞仪", "CNAS 检测"];
+
+    /// <summary>The filter parameters, in the order the page shows them.</summary>
+    public static readonly string[] FilterNames = ["kind", "region", "district", "category", "certification", "price", "organizationId"];
+
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Kind { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Region { get; set; }
+    [BindProperty(SupportsGet = true)] public string? District { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Category { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Certification { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Price { get; set; }
+    [BindProperty(SupportsGet = true)] public string? OrganizationId { get; set; }
+
+    public SearchResult? Result { get; private set; }
+    public Dictionary<string, string[]> Errors { get; private set; } = [];
+    public Pager? Pager { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(Q) && FilterNames.All(f => string.IsNullOrEmpty(Value(f))))
+        {
+            return;
+        }
+        var page = Pager.RequestedPage(Request);
+        var (result, errors) = await search.SearchAsync(new SearchQuery(Q, Kind, Region, District, Category, OrganizationId, Certification, Price, page, PageSize), ct);
+        Result = result;
+        Errors = errors.ToDictionary();
+        if (result is not null)
+        {
+            Pager = new Pager(result.Page, PageSize, result.Total, Request);
+        }
+    }
+
+    public string? Value(string filter) => filter switch
+    {
+        "kind" => Kind,
+        "region" => Region,
+        "district" => District,
+        "category" => Category,
+        "certification" => Certification,
+        "price" => Price,
+        "organizationId" => OrganizationId,
+        _ => null,
+    };
+
+    /// <summary>This search with one filter set (or removed when <paramref name="value"/> is null), back on page 1.</summary>
+    public string With(string filter, string? value)
+    {
+        var query = QueryHelpers.ParseQuery(Request.QueryString.Value)
+            .Where(kv => !kv.Key.Equals("page", StringComparison.OrdinalIgnoreCase) && !kv.Key.Equals(filter, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        if (value is not null)
+        {
+            query[filter] = value;
+        }
+        return Request.Path + new QueryBuilder(query).ToQueryString();
+    }
+
+    /// <summary>The current search as an API query string (for the Excel export link).</summary>
+    public string ApiQuery()
+    {
+        var query = QueryHelpers.ParseQuery(Request.QueryString.Value)
+            .Where(kv => !kv.Key.Equals("page", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        return new QueryBuilder(query).ToQueryString().Value ?? "";
+    }
+}
