@@ -22,6 +22,10 @@ public static class BenchProgram
                              [--reuse] [--keep] [--out report.md] [--pg-db chuanyu_spike]
               Loads N synthetic resources into SQLite (FTS5) and PostgreSQL (CHUANYU_TEST_PG, own database) and measures
               LIKE, default ranking and top-k search strategies single client in process (see docs/search-design.md).
+          Chuanyu.Bench search-load --url http://127.0.0.1:5099 [--reps 30] [--concurrency 16] [--duration 20]
+                             [--sqlite /path/to/chuanyu.db | --pg "<connection string>"] [--like-reps 3] [--out report.md]
+              GET /api/v1/search for 22 typical queries (each with one filter) single client, then round-robin from N
+              clients; with --sqlite/--pg the same queries as a naive LIKE '%q%' scan on that database, side by side.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -38,6 +42,7 @@ public static class BenchProgram
                 "http" => await HttpLoad.RunAsync(HttpLoadOptions.Parse(args.AsSpan(1))),
                 "micro" => Micro.Run(args[1..]),
                 "search-spike" => await SearchSpike.RunAsync(SearchSpikeOptions.Parse(args.AsSpan(1))),
+                "search-load" => await SearchLoad.RunAsync(SearchLoadOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
