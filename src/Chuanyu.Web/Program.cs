@@ -20,7 +20,11 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);
 builder.Services.AddApiClients();
 builder.Services.AddCatalog();
+<<<<<<< HEAD
 builder.Services.AddSearch();
+=======
+builder.Services.AddResourcePhotos();
+>>>>>>> feature/catpages
 builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
 
@@ -58,7 +62,11 @@ app.MapPlatformEndpoints();
 app.MapAccountsApi();
 app.MapAdminApi();
 app.MapCatalogApi();
+<<<<<<< HEAD
 app.MapSearchApi();
+=======
+app.MapPhotoApi();
+>>>>>>> feature/catpages
 app.MapApiClientsApi();
 app.MapAuditApi();
 app.MapSignaturesApi();

@@ -31,6 +31,11 @@ public static class DemoData
         new("cqmetro", "重庆市计量质量检测研究院", OrganizationKind.ServiceProvider, "500112", "重庆市渝北区", "12"),
         new("rongxin", "成都蓉芯微纳检测技术有限公司", OrganizationKind.Enterprise, "510116", "四川省成都市双流区（示例企业）", "91"),
         new("yuxin", "重庆渝新智能装备有限公司", OrganizationKind.Enterprise, "500112", "重庆市渝北区（示例企业，待审核）", "91", Verified: false),
+        new("cqmu", "重庆医科大学", OrganizationKind.University, "500103", "重庆市渝中区医学院路1号", "12"),
+        new("swjtu", "西南交通大学", OrganizationKind.University, "510117", "四川省成都市郫都区犀安路999号", "12"),
+        new("swpu", "西南石油大学", OrganizationKind.University, "510114", "四川省成都市新都区新都大道8号", "12"),
+        new("cigit", "中国科学院重庆绿色智能技术研究院", OrganizationKind.ResearchInstitute, "500109", "重庆市北碚区方正大道266号", "12"),
+        new("saas", "四川省农业科学院", OrganizationKind.ResearchInstitute, "510104", "四川省成都市锦江区静居寺路20号", "12"),
     ];
 
     public static readonly DemoAccount[] Accounts =
@@ -58,6 +63,7 @@ public static class DemoData
         // Seeded once: a database that already holds the demo organisations is left as it is.
         if (await db.Organizations.AnyAsync(o => o.Name == Organizations[0].Name, ct))
         {
+            await DemoCatalog.SeedAsync(services, ct);
             return;
         }
         var users = services.GetRequiredService<UserManager<AppUser>>();
@@ -69,21 +75,9 @@ public static class DemoData
         var serial = 0;
         foreach (var o in Organizations)
         {
-            var id = Guid.CreateVersion7();
-            orgIds[o.Key] = id;
-            db.Organizations.Add(new Organization
-            {
-                Id = id,
-                Name = o.Name,
-                Kind = o.Kind,
-                CreditCode = MakeCreditCode(o.CreditPrefix, o.DistrictCode, ++serial),
-                RegionCode = o.DistrictCode.StartsWith("50", StringComparison.Ordinal) ? "500000" : "510000",
-                DistrictCode = o.DistrictCode,
-                Address = o.Address,
-                Status = o.Verified ? OrganizationStatus.Verified : OrganizationStatus.Pending,
-                CreatedAt = now,
-                VerifiedAt = o.Verified ? now : null,
-            });
+            var org = NewOrganization(o, ++serial, now);
+            orgIds[o.Key] = org.Id;
+            db.Organizations.Add(org);
         }
 
         var userIds = new Dictionary<string, Guid>();
@@ -120,7 +114,23 @@ public static class DemoData
         db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), OrganizationId = orgIds["cqu"], UserId = userIds["techmanager@chuanyu.demo"], Status = MembershipStatus.Pending, RequestedAt = now });
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("demo.seed", null, detail: $"{Organizations.Length} organisations, {Accounts.Length} accounts", ct: ct);
+        await DemoCatalog.SeedAsync(services, ct);
     }
+
+    /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>
+    internal static Organization NewOrganization(DemoOrganization o, int serial, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Name = o.Name,
+        Kind = o.Kind,
+        CreditCode = MakeCreditCode(o.CreditPrefix, o.DistrictCode, serial),
+        RegionCode = o.DistrictCode.StartsWith("50", StringComparison.Ordinal) ? "500000" : "510000",
+        DistrictCode = o.DistrictCode,
+        Address = o.Address,
+        Status = o.Verified ? OrganizationStatus.Verified : OrganizationStatus.Pending,
+        CreatedAt = now,
+        VerifiedAt = o.Verified ? now : null,
+    };
 
     /// <summary>A structurally valid credit code: authority+type, division, a GB 11714 organisation code with its check digit, then the GB 32100 check.</summary>
     internal static string MakeCreditCode(string prefix, string divisionCode, int serial)
