@@ -19,6 +19,7 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);
 builder.Services.AddApiClients();
 builder.Services.AddCatalog();
+builder.Services.AddResourceImport();
 builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
 
@@ -56,6 +57,7 @@ app.MapPlatformEndpoints();
 app.MapAccountsApi();
 app.MapAdminApi();
 app.MapCatalogApi();
+app.MapResourceImportApi();
 app.MapApiClientsApi();
 app.MapAuditApi();
 app.MapSignaturesApi();
