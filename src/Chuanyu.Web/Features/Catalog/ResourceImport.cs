@@ -354,10 +354,15 @@ internal sealed class RowChecker(ImportRules rules)
         regionCode = null;
         var before = ErrorCount;
         var failed = new HashSet<string>(StringComparer.Ordinal);
+        var reported = new HashSet<(string, string)>();
         void Fail(string header, string reason)
         {
             failed.Add(header);
-            Add(new ImportError(row.Number, header, reason));
+            // Two fees without a unit give the service's message twice; the person needs it once.
+            if (reported.Add((header, reason)))
+            {
+                Add(new ImportError(row.Number, header, reason));
+            }
         }
 
         // Cells the header does not name, and cells without a usable value.

@@ -5,9 +5,9 @@ using Chuanyu.Web.Features.Admin;
 using CsvHelper;
 using NPOI.SS.UserModel;
 using NPOI.SS.Util;
-using Region = Chuanyu.Web.Features.Accounts.Region;
 using NPOI.XSSF.Streaming;
 using NPOI.XSSF.UserModel;
+using Region = Chuanyu.Web.Features.Accounts.Region;
 
 namespace Chuanyu.Web.Features.Catalog;
 
@@ -316,6 +316,8 @@ public static class ResourceSheet
             switch (values[i])
             {
                 case null:
+                    // A blank cell, not a gap: NPOI 2.4.1's streaming row stops writing at the first missing cell.
+                    row.CreateCell(i, CellType.Blank);
                     break;
                 case decimal d:
                     var money = row.CreateCell(i, CellType.Numeric);
@@ -324,7 +326,8 @@ public static class ResourceSheet
                     break;
                 case DateOnly d:
                     var date = row.CreateCell(i, CellType.Numeric);
-                    date.SetCellValue(d.ToDateTime(TimeOnly.MinValue));
+                    // As an Excel serial number: NPOI 2.4.1's streaming cell does not implement SetCellValue(DateTime).
+                    date.SetCellValue(DateUtil.GetExcelDate(d.ToDateTime(TimeOnly.MinValue)));
                     date.CellStyle = styles.Date;
                     break;
                 default:
