@@ -20,11 +20,9 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);
 builder.Services.AddApiClients();
 builder.Services.AddCatalog();
-<<<<<<< HEAD
 builder.Services.AddSearch();
-=======
 builder.Services.AddResourcePhotos();
->>>>>>> feature/catpages
+builder.Services.AddResourceImport();
 builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
 
@@ -62,11 +60,9 @@ app.MapPlatformEndpoints();
 app.MapAccountsApi();
 app.MapAdminApi();
 app.MapCatalogApi();
-<<<<<<< HEAD
 app.MapSearchApi();
-=======
 app.MapPhotoApi();
->>>>>>> feature/catpages
+app.MapResourceImportApi();
 app.MapApiClientsApi();
 app.MapAuditApi();
 app.MapSignaturesApi();

@@ -191,7 +191,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
     /// so the last step is done with System.IO.Compression: NPOI's template workbook (styles, properties, header and
     /// footer) is copied part by part and the streamed rows are put into the sheet's empty &lt;sheetData&gt;.
     /// </summary>
-    private static void WriteStreamedWorkbook(SXSSFWorkbook workbook, SXSSFSheet sheet, Stream output, DateTimeOffset now)
+    internal static void WriteStreamedWorkbook(SXSSFWorkbook workbook, SXSSFSheet sheet, Stream output, DateTimeOffset now)
     {
         using var template = new MemoryStream();
         workbook.XssfWorkbook.Write(template);

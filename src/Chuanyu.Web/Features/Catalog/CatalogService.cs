@@ -197,13 +197,20 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
     }
 
     /// <summary>Copies the validated input onto the record (fees and certifications replaced as a whole).</summary>
-    private async Task ApplyAsync(Resource r, ResourceInput input, CancellationToken ct)
+    private async Task ApplyAsync(Resource r, ResourceInput input, CancellationToken ct) =>
+        Apply(r, input, await db.Districts.AsNoTracking().Where(d => d.Code == input.DistrictCode).Select(d => d.RegionCode).FirstAsync(ct));
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/> without the database: the caller gives the district's region. The bulk import uses it
+    /// with the districts it loaded once for the whole file.
+    /// </summary>
+    internal static void Apply(Resource r, ResourceInput input, string regionCode)
     {
         r.Kind = input.Kind!.Value;
         r.Name = input.Name!.Trim();
         r.EnglishName = Clean(input.EnglishName);
         r.DistrictCode = input.DistrictCode!;
-        r.RegionCode = await db.Districts.AsNoTracking().Where(d => d.Code == input.DistrictCode).Select(d => d.RegionCode).FirstAsync(ct);
+        r.RegionCode = regionCode;
         r.Address = Clean(input.Address);
         r.SharingStatus = input.SharingStatus ?? SharingStatus.OpenToAll;
         r.CategoryCode = Clean(input.CategoryCode);
@@ -241,6 +248,20 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
 
     private async Task<FieldErrors> ValidateAsync(ResourceInput input, Resource? existing, CancellationToken ct)
     {
+        var organizationKnown = existing is not null || (input.OrganizationId is not null && await db.Organizations.AnyAsync(o => o.Id == input.OrganizationId, ct));
+        var districtKnown = input.DistrictCode is not null && await db.Districts.AnyAsync(d => d.Code == input.DistrictCode, ct);
+        return Validate(input, organizationKnown, districtKnown, Today(clock));
+    }
+
+    /// <summary>Today in China (UTC+8), the latest purchase date a record may have.</summary>
+    internal static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().AddHours(8).DateTime);
+
+    /// <summary>
+    /// The field rules without the database: the caller says whether the organisation and the district exist. The
+    /// bulk import checks every row of a file with it after loading the districts and the organisation once.
+    /// </summary>
+    internal static FieldErrors Validate(ResourceInput input, bool organizationKnown, bool districtKnown, DateOnly today)
+    {
         var errors = new FieldErrors();
         if (input.Kind is null || !Enum.IsDefined(input.Kind.Value))
         {
@@ -264,11 +285,11 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         {
             errors.Add("sharingStatus", "共享方式无效。");
         }
-        if (existing is null && (input.OrganizationId is null || !await db.Organizations.AnyAsync(o => o.Id == input.OrganizationId, ct)))
+        if (!organizationKnown)
         {
             errors.Add("organizationId", "请选择所属单位。");
         }
-        if (input.DistrictCode is null || !await db.Districts.AnyAsync(d => d.Code == input.DistrictCode, ct))
+        if (!districtKnown)
         {
             errors.Add("districtCode", "请选择安放地点所在的区县（GB/T 2260 代码）。");
         }
@@ -276,7 +297,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         {
             errors.Add("originalValue", "原值须为 0 至 1000 亿元之间、最多两位小数的金额（单位：元）。");
         }
-        if (input.PurchaseDate is { } bought && (bought.Year < 1950 || bought > DateOnly.FromDateTime(clock.GetUtcNow().AddHours(8).DateTime)))
+        if (input.PurchaseDate is { } bought && (bought.Year < 1950 || bought > today))
         {
             errors.Add("purchaseDate", "购置日期须在 1950 年之后，且不能晚于今天。");
         }

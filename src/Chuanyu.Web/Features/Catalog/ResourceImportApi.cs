@@ -1,0 +1,180 @@
+using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Chuanyu.Web.Features.Catalog;
+
+public sealed record ImportResponse(bool Applied, int Rows, int Created);
+
+/// <summary>Bulk import and export of catalogue records, the import template, and one record in the core-metadata form.</summary>
+public static class ResourceImportApi
+{
+    public static IServiceCollection AddResourceImport(this IServiceCollection services) =>
+        services.AddScoped<ResourceImporter>().AddScoped<ResourceImportService>();
+
+    public static IEndpointRouteBuilder MapResourceImportApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Catalog");
+        api.MapGet("/resources/import-template", TemplateAsync).AllowAnonymous()
+            .WithSummary("The import template: ?format=xlsx (header, example row, sheet 填写说明 with the allowed values) or csv (UTF-8 with BOM).");
+        api.MapPost("/organizations/{id:guid}/resources/import", ImportAsync)
+            .RequireAuthorization(Policies.SignedIn)
+            // Multipart, read by hand so a too-large body answers 413 ProblemDetails; cookies are SameSite=Lax, so
+            // another site cannot post here with a person's session.
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(ResourceImporter.MaxRequestBytes))
+            .Accepts<IFormFile>("multipart/form-data")
+            .WithSummary("Import .xlsx/.csv (multipart 'file', 'dryRun', 'publish') into an organisation the caller manages: all rows or none; 422 lists every bad row.");
+        api.MapGet("/organizations/{id:guid}/resources/export", ExportAsync).RequireAuthorization(Policies.SignedIn)
+            .WithSummary("The organisation's records the caller may see, ?format=xlsx|csv, in the import layout (at most 100,000).");
+        api.MapGet("/resources/{id:guid}/core-metadata", CoreMetadataAsync).AllowAnonymous()
+            .WithSummary("One record in the core-metadata form (元数据项 / 标识 / 值), ?format=json|xlsx; 404 when not visible.");
+        return app;
+    }
+
+    private static bool TryFormat(string? format, string fallback, out SheetFormat parsed)
+    {
+        parsed = SheetFormat.Xlsx;
+        switch ((format ?? fallback).Trim().ToLowerInvariant())
+        {
+            case "xlsx":
+                return true;
+            case "csv":
+                parsed = SheetFormat.Csv;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static ValidationProblem BadFormat(string allowed) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"format 只能是 {allowed}。"] });
+
+    private static async Task<IResult> TemplateAsync(string? format, ResourceImportService service, CancellationToken ct)
+    {
+        if (!TryFormat(format, "xlsx", out var f))
+        {
+            return BadFormat("xlsx 或 csv");
+        }
+        var file = await service.TemplateAsync(f, ct);
+        return TypedResults.File(file.Content, file.ContentType, file.FileName);
+    }
+
+    private static async Task<IResult> ExportAsync(Guid id, string? format, ResourceImportService service, CancellationToken ct)
+    {
+        if (!TryFormat(format, "xlsx", out var f))
+        {
+            return BadFormat("xlsx 或 csv");
+        }
+        var file = await service.ExportAsync(id, f, ct);
+        return file is null ? TypedResults.NotFound() : TypedResults.File(file.Content, file.ContentType, file.FileName);
+    }
+
+    private static async Task<IResult> CoreMetadataAsync(Guid id, string? format, ResourceImportService service, CancellationToken ct)
+    {
+        var f = (format ?? "json").Trim().ToLowerInvariant();
+        if (f is not ("json" or "xlsx"))
+        {
+            return BadFormat("json 或 xlsx");
+        }
+        var metadata = await service.CoreMetadataAsync(id, ct);
+        if (metadata is null)
+        {
+            return TypedResults.NotFound();
+        }
+        return f == "json"
+            ? TypedResults.Ok(metadata)
+            : TypedResults.File(ResourceImportService.CoreMetadataXlsx(metadata), ResourceSheet.XlsxContentType, $"chuanyu-core-metadata-{id}.xlsx");
+    }
+
+    private static async Task<IResult> ImportAsync(Guid id, HttpRequest request, ResourceImportService service, CancellationToken ct)
+    {
+        // Who may import is decided before the body is read.
+        if (await service.AuthorizeImportAsync(id, ct) is { } refused)
+        {
+            return AccountsApi.ToHttp(refused);
+        }
+        if (request.ContentLength > ResourceImporter.MaxRequestBytes)
+        {
+            return TooLarge();
+        }
+        if (!request.HasFormContentType)
+        {
+            return FieldError("file", "请以 multipart/form-data 上传：file 为 .xlsx 或 .csv 文件，可选 dryRun、publish（true/false）。");
+        }
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+        catch (InvalidDataException)
+        {
+            return FieldError("file", "上传内容不是有效的 multipart/form-data。");
+        }
+        var file = form.Files.GetFile("file");
+        if (file is null)
+        {
+            return FieldError("file", "请选择要导入的文件（字段名 file）。");
+        }
+        if (file.Length > ResourceImporter.MaxFileBytes)
+        {
+            return TooLarge();
+        }
+        if (!TryFlag(form["dryRun"], out var dryRun))
+        {
+            return FieldError("dryRun", "dryRun 只能是 true 或 false。");
+        }
+        if (!TryFlag(form["publish"], out var publish))
+        {
+            return FieldError("publish", "publish 只能是 true 或 false。");
+        }
+        await using var content = file.OpenReadStream();
+        var (result, denied) = await service.ImportAsync(id, content, file.Length, file.FileName, new ImportOptions(dryRun, publish), ct);
+        if (result is null)
+        {
+            return AccountsApi.ToHttp(denied!);
+        }
+        return result.Failure switch
+        {
+            ImportFailure.None => TypedResults.Ok(new ImportResponse(result.Applied, result.Rows, result.Created)),
+            ImportFailure.TooLarge => TooLarge(),
+            ImportFailure.File => FieldError("file", result.Message!),
+            ImportFailure.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "操作冲突", detail: result.Message),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "导入文件有错误，未导入任何记录", detail: result.Message,
+                extensions: new Dictionary<string, object?>
+                {
+                    ["errors"] = result.Errors.Select(e => new { row = e.Row, column = e.Column, reason = e.Reason }).ToList(),
+                    ["errorCount"] = result.ErrorCount,
+                    ["truncated"] = result.Truncated,
+                    ["rows"] = result.Rows,
+                }),
+        };
+    }
+
+    /// <summary>true/false/1/0/on (a checkbox); empty is false.</summary>
+    internal static bool TryFlag(string? value, out bool flag)
+    {
+        flag = false;
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "false" or "0" or "off":
+                return true;
+            case "true" or "1" or "on":
+                flag = true;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static ValidationProblem FieldError(string field, string reason) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "文件过大",
+            detail: $"导入文件不能超过 {ResourceImporter.MaxFileBytes / 1024 / 1024} MB；请拆分为多个文件分别导入。");
+}
