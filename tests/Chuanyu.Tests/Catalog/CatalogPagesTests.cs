@@ -40,6 +40,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("场发射扫描电子显微镜", doc.QuerySelector("[data-testid=resource-name]")!.TextContent.Trim());
         Assert.Equal("Field emission scanning electron microscope", doc.QuerySelector("[data-testid=english-name]")!.TextContent.Trim());
+        Assert.Equal("科研仪器", doc.QuerySelector("[data-testid=kind]")!.TextContent.Trim());
         Assert.Equal("大型科研仪器", doc.QuerySelector("[data-testid=large-instrument]")!.TextContent.Trim());
         Assert.Equal("GeminiSEM 300", doc.QuerySelector("[data-testid=model]")!.TextContent.Trim());
         Assert.Contains("Carl Zeiss", doc.QuerySelector("[data-testid=manufacturer]")!.TextContent, StringComparison.Ordinal);
@@ -65,6 +66,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         var small = await DemoResourceAsync("西南大学", "AFS-8520");
         var (_, smallDoc) = await new PageSession(factory).GetAsync($"/Resources/{small}");
         Assert.Null(smallDoc.QuerySelector("[data-testid=large-instrument]"));
+        Assert.DoesNotContain("大型科研仪器", smallDoc.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("9.8 万元", smallDoc.QuerySelector("[data-testid=original-value]")!.TextContent, StringComparison.Ordinal);
     }
 
