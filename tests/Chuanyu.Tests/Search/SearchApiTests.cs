@@ -254,6 +254,30 @@ public sealed class SearchApiTests(ChuanyuFactory factory) : IClassFixture<Chuan
     }
 
     [Fact]
+    public async Task Export_WritesEveryMatchToXlsx_ForSignedInPeopleOnly()
+    {
+        var cqu = await OrgAsync("重庆大学");
+        var manager = await factory.ApiClientAsync(Demo.CquInstrumentManager);
+        var names = new[] { "狻猊电化学工作站 一", "狻猊电化学工作站 二", "狻猊电化学工作站 三" };
+        foreach (var name in names)
+        {
+            await PublishAsync(manager, Record(cqu, name, "SN-" + name.Length));
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync($"/api/v1/search/export?q={Q("狻猊")}")).StatusCode);
+        await (await manager.GetAsync("/api/v1/search/export?q=")).AssertFieldErrorAsync("q");
+
+        var response = await (await factory.ApiClientAsync(Demo.ScuResearcher)).GetAsync($"/api/v1/search/export?q={Q("狻猊")}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType!.MediaType);
+        var workbook = new NPOI.XSSF.UserModel.XSSFWorkbook(await response.Content.ReadAsStreamAsync());
+        var sheet = workbook.GetSheetAt(0);
+        var header = sheet.GetRow(0);
+        var nameColumn = Enumerable.Range(0, header.LastCellNum).First(i => header.GetCell(i)?.StringCellValue == "资源名称");
+        var exported = Enumerable.Range(1, sheet.LastRowNum).Select(i => sheet.GetRow(i)?.GetCell(nameColumn)?.StringCellValue).Where(v => v is not null).ToList();
+        Assert.Equal(names.Order(), exported.Order());
+    }
+
+    [Fact]
     public void Highlighter_EncodesHtml_AndMarksPairsWordsAndModelNumbers()
     {
         var h = new Highlighter(ChineseAnalyzer.WithoutSynonyms.Query("扫描电镜 jem-2100f"));

@@ -89,6 +89,6 @@ public sealed class SearchPageTests(ChuanyuFactory factory) : IClassFixture<Chua
         var (_, page) = await session.GetAsync("/Search?q=" + Uri.EscapeDataString("琳琅"));
         Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
         Assert.Contains(" results", page.QuerySelector("[data-testid=result-count]")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("Large research instrument", page.QuerySelector("[data-facet=kind]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Research instrument", page.QuerySelector("[data-facet=kind]")!.TextContent, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,8 @@
 using System.ComponentModel;
+using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Catalog;
+using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Search;
 
@@ -13,7 +16,36 @@ public static class SearchApi
         app.MapGet("/api/v1/search", SearchAsync).AllowAnonymous().WithTags("Search")
             .WithSummary("Chinese full-text search over published resources with filters, facets and highlights.")
             .WithDescription("`total` is exact up to 10,000 (`totalCapped` beyond); pages reach the first 10,000 results. Empty or over-long `q`, or a bad filter value, is a 400 naming the parameter.");
+        app.MapGet("/api/v1/search/export", ExportAsync).RequireAuthorization(Policies.SignedIn).WithTags("Search")
+            .WithSummary("The matches of a search (same parameters, at most 10,000, best first) as .xlsx in the catalogue sheet layout.");
         return app;
+    }
+
+    private static async Task<IResult> ExportAsync(
+        SearchService search, AppDbContext db, TimeProvider clock, string? q, string? kind, string? region, string? district, string? category,
+        string? organizationId, string? certification, string? price, CancellationToken ct = default)
+    {
+        var query = new SearchQuery(q, kind, region, district, category, organizationId, certification, price);
+        var (ids, errors) = await search.MatchingIdsAsync(query, SearchService.Cap, ct);
+        if (ids is null)
+        {
+            return AccountsApi.ToHttp(new ServiceResult.Invalid(errors));
+        }
+        var orgIds = new HashSet<Guid>();
+        var resources = new List<Resource>(ids.Count);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var batch = await db.Set<Resource>().AsNoTracking().Include(r => r.Fees).Include(r => r.Certifications).AsSplitQuery()
+                .Where(r => chunk.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+            resources.AddRange(chunk.Where(batch.ContainsKey).Select(id => batch[id]));
+        }
+        orgIds.UnionWith(resources.Select(r => r.OrganizationId));
+        var names = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var output = new MemoryStream();
+        await ResourceSheet.WriteXlsxAsync(output, resources, names, ct);
+        output.Position = 0;
+        var stamp = clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMdd-HHmm", System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.File(output, ResourceSheet.XlsxContentType, $"chuanyu-search-{stamp}.xlsx");
     }
 
     private static async Task<IResult> SearchAsync(

@@ -491,7 +491,7 @@ public static class CatalogLabels
 {
     public static string Kind(ResourceKind kind) => kind switch
     {
-        ResourceKind.Instrument => "大型科研仪器",
+        ResourceKind.Instrument => "科研仪器",
         ResourceKind.Facility => "科研设施",
         ResourceKind.TestingService => "检验检测服务",
         ResourceKind.DataSet => "科学数据",
