@@ -103,7 +103,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         await session.Client.GetAsync("/culture/en?returnUrl=/");
         var (_, english) = await session.GetAsync($"/Resources/{id}");
         Assert.Equal("Expired", english.QuerySelector("[data-testid=expired]")!.TextContent.Trim());
-        Assert.Equal("Testing service", english.QuerySelector("[data-testid=kind]")!.TextContent.Trim());
+        Assert.Equal("Testing and inspection service", english.QuerySelector("[data-testid=kind]")!.TextContent.Trim());
     }
 
     [Fact]
