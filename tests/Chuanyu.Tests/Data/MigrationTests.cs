@@ -36,8 +36,8 @@ public sealed class MigrationTests
         // there, and is then left out of the comparison.
         if (factory.Database.Provider == "Postgres")
         {
-            Assert.True(actualColumns.Remove(new Column("resource_search", "search_vector", true)));
-            Assert.True(actualIndexes.Remove(("resource_search", "ix_resource_search_vector", false, "search_vector")));
+            Assert.True(actualColumns.Remove(new Column("resource_search_text", "search_vector", true)));
+            Assert.True(actualIndexes.Remove(("resource_search_text", "ix_resource_search_text_vector", false, "search_vector")));
         }
         else
         {

@@ -29,6 +29,17 @@ public sealed class SearchEntry
     public Guid ResourceId { get; set; }
     public Guid OrganizationId { get; set; }
 
+    /// <summary>The indexed text, in its own table so that reading facet values never reads text.</summary>
+    public SearchText Text { get; set; } = null!;
+
+    public static long KeyOf(int quality, int docId) => ((long)(SearchIndexer.MaxQuality - quality) << 32) | (uint)docId;
+}
+
+/// <summary>The analysed text of a search row: the full-text index (FTS5 external content / GIN) is built over this table.</summary>
+public sealed class SearchText
+{
+    public long SearchKey { get; set; }
+
     /// <summary>Analysed name, English name and model (weighted higher by the ranking).</summary>
     public string Title { get; set; } = "";
 
@@ -37,8 +48,6 @@ public sealed class SearchEntry
 
     /// <summary>The filter values as tokens no text can produce (区500000, 类0, …), so the index applies filters itself.</summary>
     public string Filters { get; set; } = "";
-
-    public static long KeyOf(int quality, int docId) => ((long)(SearchIndexer.MaxQuality - quality) << 32) | (uint)docId;
 }
 
 [Flags]
@@ -70,6 +79,17 @@ internal sealed class SearchEntryConfiguration : IEntityTypeConfiguration<Search
         b.HasIndex(x => x.ResourceId).IsUnique();
         b.HasIndex(x => x.DocId).IsUnique();
         b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(x => x.Text).WithOne().HasForeignKey<SearchText>(t => t.SearchKey).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SearchTextConfiguration : IEntityTypeConfiguration<SearchText>
+{
+    public void Configure(EntityTypeBuilder<SearchText> b)
+    {
+        b.ToTable("resource_search_text");
+        b.HasKey(x => x.SearchKey);
+        b.Property(x => x.SearchKey).ValueGeneratedNever();
     }
 }
 
@@ -135,7 +155,7 @@ public static class SearchIndexer
         var toLoad = affected.Concat(deleted).Where(id => !added.Contains(id) && !existing.ContainsKey(id)).ToList();
         foreach (var chunk in toLoad.Chunk(500))
         {
-            foreach (var e in await db.Set<SearchEntry>().Where(e => chunk.Contains(e.ResourceId)).ToListAsync(ct))
+            foreach (var e in await db.Set<SearchEntry>().Include(e => e.Text).Where(e => chunk.Contains(e.ResourceId)).ToListAsync(ct))
             {
                 existing[e.ResourceId] = e;
             }
@@ -190,7 +210,12 @@ public static class SearchIndexer
             }
             else if (old.SearchKey == fresh.SearchKey)
             {
+                if (old.Text is null)
+                {
+                    await db.Entry(old).Reference(e => e.Text).LoadAsync(ct);
+                }
                 db.Entry(old).CurrentValues.SetValues(fresh);
+                db.Entry(old.Text!).CurrentValues.SetValues(fresh.Text);
             }
             else
             {
@@ -253,13 +278,17 @@ public static class SearchIndexer
             Quality = quality,
             ResourceId = r.Id,
             OrganizationId = r.OrganizationId,
-            Title = ChineseAnalyzer.IndexText(string.Join(' ', new[] { r.Name, r.EnglishName, r.Model }.Where(s => !string.IsNullOrEmpty(s)))),
-            Body = ChineseAnalyzer.IndexText(string.Join(' ', new[]
+            Text = new SearchText
             {
-                r.Manufacturer, organizationName, top?.Name, category is not null && category != top ? category.Name : null,
-                r.Keywords, Cut(r.MainFunctions), Cut(r.ApplicationFields), Cut(r.TechnicalIndicators),
-            }.Where(s => !string.IsNullOrEmpty(s)))),
-            Filters = filters.ToString(),
+                SearchKey = SearchEntry.KeyOf(quality, docId),
+                Title = ChineseAnalyzer.IndexText(string.Join(' ', new[] { r.Name, r.EnglishName, r.Model }.Where(s => !string.IsNullOrEmpty(s)))),
+                Body = ChineseAnalyzer.IndexText(string.Join(' ', new[]
+                {
+                    r.Manufacturer, organizationName, top?.Name, category is not null && category != top ? category.Name : null,
+                    r.Keywords, Cut(r.MainFunctions), Cut(r.ApplicationFields), Cut(r.TechnicalIndicators),
+                }.Where(s => !string.IsNullOrEmpty(s)))),
+                Filters = filters.ToString(),
+            },
         };
     }
 

@@ -1,5 +1,6 @@
 -- 0009 The search index (检索索引). One narrow row per published resource in resource_search, written by the
--- application in the same transaction as the resource (AppDbContext.SaveChanges → SearchIndexer). The tsvector is a
+-- application in the same transaction as the resource (AppDbContext.SaveChanges → SearchIndexer), its text in
+-- resource_search_text. The tsvector is a
 -- generated column: the analysed title with weight A, the analysed body, and the filter tokens taken verbatim
 -- (array_to_tsvector, no parser), so one GIN index answers the words and the filters together. The search key is
 -- ((1000 - quality) << 32 | doc_id): its btree gives best-first order.
@@ -24,6 +25,12 @@ CREATE TABLE resource_search (
     quality integer NOT NULL,
     resource_id uuid NOT NULL,
     organization_id uuid NOT NULL,
+    CONSTRAINT pk_resource_search PRIMARY KEY (search_key),
+    CONSTRAINT fk_resource_search_resources_resource_id FOREIGN KEY (resource_id) REFERENCES resources (id) ON DELETE CASCADE
+);
+
+CREATE TABLE resource_search_text (
+    search_key bigint NOT NULL,
     title text NOT NULL,
     body text NOT NULL,
     filters text NOT NULL,
@@ -31,16 +38,16 @@ CREATE TABLE resource_search (
         setweight(to_tsvector('simple'::regconfig, title), 'A')
         || to_tsvector('simple'::regconfig, body)
         || array_to_tsvector(string_to_array(filters, ' '))) STORED,
-    CONSTRAINT pk_resource_search PRIMARY KEY (search_key),
-    CONSTRAINT fk_resource_search_resources_resource_id FOREIGN KEY (resource_id) REFERENCES resources (id) ON DELETE CASCADE
+    CONSTRAINT pk_resource_search_text PRIMARY KEY (search_key),
+    CONSTRAINT fk_resource_search_text_resource_search_search_key FOREIGN KEY (search_key) REFERENCES resource_search (search_key) ON DELETE CASCADE
 );
 
--- The long analysed text is never read by a query: keep it out of line so the rows a search visits stay narrow.
-ALTER TABLE resource_search ALTER COLUMN title SET STORAGE EXTERNAL;
-ALTER TABLE resource_search ALTER COLUMN body SET STORAGE EXTERNAL;
+-- The analysed text is never read by a search: keep it out of line so the rows a search visits stay narrow.
+ALTER TABLE resource_search_text ALTER COLUMN title SET STORAGE EXTERNAL;
+ALTER TABLE resource_search_text ALTER COLUMN body SET STORAGE EXTERNAL;
 
 CREATE UNIQUE INDEX ix_resource_search_resource_id ON resource_search (resource_id);
 
 CREATE UNIQUE INDEX ix_resource_search_doc_id ON resource_search (doc_id);
 
-CREATE INDEX ix_resource_search_vector ON resource_search USING gin (search_vector);
+CREATE INDEX ix_resource_search_text_vector ON resource_search_text USING gin (search_vector);
