@@ -8,8 +8,8 @@ using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Infrastructure;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
-// A command's own operands (a backup file path) are not configuration; only --key=value switches are.
-var builder = WebApplication.CreateBuilder(command is null ? args : [.. args.Where(a => a.StartsWith("--", StringComparison.Ordinal))]);
+// A command's own operands (a backup file path, seed's "--resources 1000") are not configuration; only --key=value switches are.
+var builder = WebApplication.CreateBuilder(command is null ? args : [.. args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))]);
 
 builder.Services.AddPlatformUi();
 builder.Services.AddProblemHandling();
