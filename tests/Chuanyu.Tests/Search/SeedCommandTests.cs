@@ -59,8 +59,8 @@ public sealed class SeedCommandTests
 
     /// <summary>SQLite: the three FTS triggers; PostgreSQL: the GIN index over the generated tsvector.</summary>
     private static Task<int> IndexMachineryAsync(ChuanyuFactory factory) => factory.WithDbAsync(db => db.Database.IsSqlite()
-        ? db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'resource_search' AND name IN ('resource_fts_ai', 'resource_fts_ad', 'resource_fts_au')").SingleAsync()
-        : db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM pg_indexes WHERE indexname = 'ix_resource_search_vector'").SingleAsync());
+        ? db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'resource_search_text' AND name IN ('resource_fts_ai', 'resource_fts_ad', 'resource_fts_au')").SingleAsync()
+        : db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM pg_indexes WHERE indexname = 'ix_resource_search_text_vector'").SingleAsync());
 
     [Fact]
     public async Task Seed2000_WritesWhatTheGeneratorMakes_IndexedAsTheNormalPathIndexes_AndSearchFindsExactlyTheMatches()
@@ -92,7 +92,7 @@ public sealed class SeedCommandTests
         // The records are the generator's, field by field, read back through EF (so every column's encoding round-trips).
         var stored = await factory.WithDbAsync(db => db.Set<Resource>().AsNoTracking().Include(r => r.Fees).Include(r => r.Certifications).AsSplitQuery()
             .Where(r => r.Keywords == SyntheticCatalog.Marker).ToListAsync());
-        var entries = await factory.WithDbAsync(db => db.Set<SearchEntry>().AsNoTracking().ToDictionaryAsync(e => e.ResourceId));
+        var entries = await factory.WithDbAsync(db => db.Set<SearchEntry>().AsNoTracking().Include(e => e.Text).ToDictionaryAsync(e => e.ResourceId));
         var firstDoc = stored.Min(r => entries[r.Id].DocId);
         var catalog = new SyntheticCatalog(4242, SyntheticCatalog.OwnersFrom(organizations));
         var expected = Enumerable.Range(0, 2000).Select(k => catalog.Create(firstDoc + k, DateTimeOffset.UtcNow)).ToList();
@@ -110,8 +110,8 @@ public sealed class SeedCommandTests
         {
             var row = entries[r.Id];
             var normal = SearchIndexer.Build(r, names[r.OrganizationId], row.DocId);
-            Assert.Equal((normal.SearchKey, normal.Kind, normal.Region, normal.District, normal.Category, normal.Flags, normal.PriceBucket, normal.Quality, normal.OrganizationId, normal.Title, normal.Body, normal.Filters),
-                (row.SearchKey, row.Kind, row.Region, row.District, row.Category, row.Flags, row.PriceBucket, row.Quality, row.OrganizationId, row.Title, row.Body, row.Filters));
+            Assert.Equal((normal.SearchKey, normal.Kind, normal.Region, normal.District, normal.Category, normal.Flags, normal.PriceBucket, normal.Quality, normal.OrganizationId, normal.Text.Title, normal.Text.Body, normal.Text.Filters),
+                (row.SearchKey, row.Kind, row.Region, row.District, row.Category, row.Flags, row.PriceBucket, row.Quality, row.OrganizationId, row.Text.Title, row.Text.Body, row.Text.Filters));
         }
 
         // (b) through the API, each query's total grows by exactly the generated records that match it (visible to anyone).

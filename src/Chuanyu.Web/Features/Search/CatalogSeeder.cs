@@ -24,7 +24,7 @@ public sealed record SeedReport(
 /// million rows. One transaction on one connection, so a failure leaves nothing behind:
 /// <list type="bullet">
 /// <item>SQLite: prepared INSERTs; the three FTS triggers are dropped (their SQL read from <c>sqlite_master</c> first),
-/// the FTS index is rebuilt from <c>resource_search</c> once at the end, the triggers are recreated from the saved SQL,
+/// the FTS index is rebuilt from <c>resource_search_text</c> once at the end, the triggers are recreated from the saved SQL,
 /// the index is optimised and the statistics refreshed; DDL is transactional, so a rollback brings the triggers back.</item>
 /// <item>PostgreSQL: binary COPY; the GIN index on the generated <c>search_vector</c> is dropped and recreated from its
 /// saved definition (a bulk build is much faster than a million insertions); ANALYZE, then VACUUM ANALYZE after commit.</item>
@@ -38,7 +38,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
     public const int ProgressEvery = 100_000;
 
     private static readonly string[] FtsTriggers = ["resource_fts_ai", "resource_fts_ad", "resource_fts_au"];
-    private const string GinIndex = "ix_resource_search_vector";
+    private const string GinIndex = "ix_resource_search_text_vector";
 
     private sealed record Batch(Resource[] Resources, SearchEntry[] Entries);
 
@@ -71,6 +71,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
             var fees = Columns<ResourceFee>();
             var certifications = Columns<ResourceCertification>();
             var entries = Columns<SearchEntry>();
+            var texts = Columns<SearchText>();
 
             // The synthetic owners: the same 300 every run, added when missing.
             var synthetic = SyntheticCatalog.Organizations(now);
@@ -121,6 +122,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
                 await sink.WriteAsync(fees, batchFees, ct);
                 await sink.WriteAsync(certifications, batchCertifications, ct);
                 await sink.WriteAsync(entries, batch.Entries, ct);
+                await sink.WriteAsync(texts, batch.Entries.Select(e => e.Text).ToList(), ct);
                 feeCount += batchFees.Count;
                 certificationCount += batchCertifications.Count;
                 if (after / ProgressEvery > written / ProgressEvery)
@@ -226,7 +228,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
 
         public override async Task BeforeAsync(CancellationToken ct)
         {
-            await using (var read = Command("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'resource_search' ORDER BY name"))
+            await using (var read = Command("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'resource_search_text' ORDER BY name"))
             await using (var reader = await read.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -374,14 +376,14 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
             await ExecuteAsync("SET LOCAL maintenance_work_mem = '1GB'", ct);
             await ExecuteAsync(_ginDefinition!, ct);
             log($"  built in {sw.Elapsed.TotalSeconds:F1} s; analysing …");
-            await ExecuteAsync("ANALYZE organizations, resources, resource_fees, resource_certifications, resource_search", ct);
+            await ExecuteAsync("ANALYZE organizations, resources, resource_fees, resource_certifications, resource_search, resource_search_text", ct);
         }
 
         public override async Task AfterCommitAsync(CancellationToken ct)
         {
             var sw = Stopwatch.StartNew();
             // Outside the transaction (VACUUM cannot run in one): sets the visibility map for index-only scans.
-            await ExecuteAsync("VACUUM (ANALYZE) resources, resource_fees, resource_certifications, resource_search", ct);
+            await ExecuteAsync("VACUUM (ANALYZE) resources, resource_fees, resource_certifications, resource_search, resource_search_text", ct);
             log($"  VACUUM ANALYZE in {sw.Elapsed.TotalSeconds:F1} s");
         }
 
