@@ -85,6 +85,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
             var catalog = new SyntheticCatalog(options.Seed, owners);
 
             var firstDoc = await SearchIndexer.ReserveDocIdsAsync(db, options.Resources, ct);
+            var version = await SearchIndexer.NextVersionAsync(db, ct);
             log($"Seeding {options.Resources:N0} synthetic resources (seed {options.Seed}, doc ids {firstDoc:N0}–{(long)firstDoc + options.Resources - 1:N0}) "
                 + $"owned by {owners.Count} organisations ({added.Count} synthetic ones added).");
             await sink.BeforeAsync(ct);
@@ -98,6 +99,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
                     var r = catalog.Create(docId, now);
                     batch.Resources[i] = r;
                     batch.Entries[i] = SearchIndexer.Build(r, names[r.OrganizationId], docId);
+                    batch.Entries[i].Version = version;
                 });
                 return batch;
             }

@@ -9,7 +9,7 @@ namespace Chuanyu.Web.Features.Search;
 /// <summary>One search across the catalogue of both regions; anyone may search, results follow the visibility rules.</summary>
 public static class SearchApi
 {
-    public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddScoped<SearchService>();
+    public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddScoped<SearchService>().AddSingleton<FacetCache>();
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
@@ -49,10 +49,14 @@ public static class SearchApi
     }
 
     private static async Task<IResult> SearchAsync(
-        SearchService search, string? q, string? kind, string? region, string? district, string? category, string? organizationId,
+        HttpContext http, SearchService search, string? q, string? kind, string? region, string? district, string? category, string? organizationId,
         string? certification, string? price, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
     {
         var (result, errors) = await search.SearchAsync(new SearchQuery(q, kind, region, district, category, organizationId, certification, price, page, pageSize), ct);
+        if (search.Timings is { } timings)
+        {
+            http.Response.Headers["Server-Timing"] = timings;
+        }
         return result is null ? AccountsApi.ToHttp(new ServiceResult.Invalid(errors)) : Results.Ok(result);
     }
 }

@@ -26,6 +26,9 @@ public sealed class SearchEntry
     public int PriceBucket { get; set; }
     public int DocId { get; set; }
     public int Quality { get; set; }
+
+    /// <summary>The index version of the save that last wrote this row (instances refresh their facet cache from it).</summary>
+    public long Version { get; set; }
     public Guid ResourceId { get; set; }
     public Guid OrganizationId { get; set; }
 
@@ -78,6 +81,7 @@ internal sealed class SearchEntryConfiguration : IEntityTypeConfiguration<Search
         b.Property(x => x.SearchKey).ValueGeneratedNever();
         b.HasIndex(x => x.ResourceId).IsUnique();
         b.HasIndex(x => x.DocId).IsUnique();
+        b.HasIndex(x => x.Version);
         b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(x => x.Text).WithOne().HasForeignKey<SearchText>(t => t.SearchKey).OnDelete(DeleteBehavior.Cascade);
     }
@@ -116,6 +120,9 @@ public static class SearchIndexer
     public const int MaxIndexedFieldLength = 300;
 
     public const string DocCounter = "resource_search_doc";
+
+    /// <summary>Bumped once by every save that changes the index; writers queue on this row, so versions commit in order.</summary>
+    public const string VersionCounter = "resource_search_version";
 
     public static async Task StageAsync(AppDbContext db, CancellationToken ct)
     {
@@ -201,9 +208,11 @@ public static class SearchIndexer
         }
         var needIds = searchable.Count(r => !existing.ContainsKey(r.Id));
         var nextDoc = needIds == 0 ? 0 : await ReserveDocIdsAsync(db, needIds, ct);
+        var version = await NextVersionAsync(db, ct);
         foreach (var r in searchable)
         {
             var fresh = Build(r, orgNames.GetValueOrDefault(r.OrganizationId, ""), existing.TryGetValue(r.Id, out var old) ? old.DocId : nextDoc++);
+            fresh.Version = version;
             if (old is null)
             {
                 db.Add(fresh);
@@ -236,6 +245,14 @@ public static class SearchIndexer
             throw new InvalidOperationException("The search document counter is missing or exhausted.");
         }
         return (int)(last[0] - count + 1);
+    }
+
+    /// <summary>The next index version (one atomic UPDATE … RETURNING; the row stays locked until the save commits).</summary>
+    public static async Task<long> NextVersionAsync(AppDbContext db, CancellationToken ct)
+    {
+        var next = await db.Database.SqlQuery<long>($"UPDATE platform_counters SET value = value + 1 WHERE name = {VersionCounter} RETURNING value AS \"Value\"")
+            .ToListAsync(ct);
+        return next.Count == 1 ? next[0] : throw new InvalidOperationException("The search version counter is missing.");
     }
 
     /// <summary>The search row of a published resource (pure: the same record always gives the same row).</summary>

@@ -46,7 +46,7 @@ public sealed record SearchResult(
 /// </list>
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
-public sealed class SearchService(AppDbContext db, CurrentUser me)
+public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache cache)
 {
     public const int Cap = 10_000;
     public const int Window = 200;
@@ -169,6 +169,11 @@ public sealed class SearchService(AppDbContext db, CurrentUser me)
         return errors;
     }
 
+    /// <summary>The phases of the last search, as a <c>Server-Timing</c> header value (for operators and the benchmark).</summary>
+    public string? Timings { get; private set; }
+
+    private static string Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+
     public async Task<(SearchResult? Result, FieldErrors Errors)> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
@@ -186,7 +191,9 @@ public sealed class SearchService(AppDbContext db, CurrentUser me)
         try
         {
             var connection = db.Database.GetDbConnection();
+            var opened = Stopwatch.GetTimestamp();
             var matches = await ReadMatchesAsync(connection, postgres, text, visibility, ct);
+            var matched = Stopwatch.GetTimestamp();
             var capped = matches.Count > Cap;
             if (capped)
             {
@@ -196,6 +203,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me)
             // Order: the re-ranked window, then the rest in key order.
             var window = matches.Take(Window).Select(m => m.Key).ToList();
             var ranked = await RankAsync(connection, postgres, window, alternatives, ct);
+            var rankedAt = Stopwatch.GetTimestamp();
             var order = ranked.OrderByDescending(r => r.TitleHit).ThenByDescending(r => r.Score).ThenBy(r => r.Key).ToList();
             var skip = (query.Page - 1) * query.PageSize;
             List<Ranked> page;
@@ -212,9 +220,12 @@ public sealed class SearchService(AppDbContext db, CurrentUser me)
                 page = fromWindow.Concat(deep.OrderBy(r => r.Key)).ToList();
             }
 
+            var paged = Stopwatch.GetTimestamp();
             var items = await LoadHitsAsync(page, alternatives, ct);
+            var loaded = Stopwatch.GetTimestamp();
             var facets = await FacetsAsync(matches, ct);
             var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Timings = $"open;dur={Ms(started, opened)}, match;dur={Ms(opened, matched)}, rank;dur={Ms(matched, rankedAt)}, page;dur={Ms(rankedAt, paged)}, load;dur={Ms(paged, loaded)}, facets;dur={Ms(loaded, Stopwatch.GetTimestamp())}";
             return (new SearchResult(query.Q!.Trim(), matches.Count, capped, query.Page, query.PageSize, items, facets, capped, Math.Round(took, 1)), errors);
         }
         finally
@@ -274,36 +285,88 @@ public sealed class SearchService(AppDbContext db, CurrentUser me)
         return filters.Count == 0 ? words : "(" + words + ") & " + string.Join(" & ", filters.Select(f => "'" + f + "'"));
     }
 
-    private static async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct, int limit = Cap + 1)
+    /// <summary>
+    /// Matching rows in search-key order (best first), visible to the caller, up to <paramref name="limit"/>: only keys
+    /// come out of the full-text index; the facet values and the visibility come from <see cref="FacetCache"/>.
+    /// </summary>
+    private async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct, int limit = Cap + 1)
     {
-        await using var cmd = connection.CreateCommand();
-        var visible = "";
-        if (!visibility.All)
+        await cache.SyncAsync(connection, postgres, ct);
+        var fetch = limit + 64;
+        while (true)
         {
-            var orgs = postgres
-                ? string.Join(",", visibility.Organizations.Select(o => "'" + o.ToString("D") + "'::uuid"))
-                : string.Join(",", visibility.Organizations.Select(o => "'" + o.ToString("D").ToUpperInvariant() + "'"));
-            var regions = string.Join(",", visibility.Regions.Where(r => r.All(char.IsAsciiDigit)).Select(r => r));
-            visible = $" AND ((s.flags & {(int)SearchMarks.InternalOnly}) = 0"
-                + (orgs.Length > 0 ? $" OR s.organization_id IN ({orgs})" : "")
-                + (regions.Length > 0 ? $" OR s.region IN ({regions})" : "")
-                + ")";
+            var list = new List<Match>(Math.Min(limit, 1024));
+            var unknown = new List<long>();
+            var read = 0;
+            await using (var cmd = connection.CreateCommand())
+            {
+                // PostgreSQL needs the LIMIT to plan a top-k; SQLite streams in rowid order and stops when we stop reading.
+                cmd.CommandText = postgres
+                    ? "SELECT search_key FROM resource_search_text WHERE search_vector @@ @q::tsquery ORDER BY search_key LIMIT " + fetch.ToString(CultureInfo.InvariantCulture)
+                    : "SELECT rowid FROM resource_fts WHERE resource_fts MATCH @q ORDER BY rowid";
+                var p = cmd.CreateParameter();
+                p.ParameterName = "@q";
+                p.Value = text;
+                cmd.Parameters.Add(p);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (list.Count < limit && await reader.ReadAsync(ct))
+                {
+                    read++;
+                    var key = reader.GetInt64(0);
+                    if (!cache.TryGet((int)(key & 0xFFFF_FFFF), out var row))
+                    {
+                        unknown.Add(key);
+                    }
+                    else if (IsVisible(row, visibility))
+                    {
+                        list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
+                    }
+                }
+            }
+            if (unknown.Count > 0)
+            {
+                // Written after this instance's last sync: read those few rows, remember them, and merge them in key order.
+                await LoadIntoCacheAsync(connection, postgres, unknown, ct);
+                foreach (var key in unknown)
+                {
+                    if (cache.TryGet((int)(key & 0xFFFF_FFFF), out var row) && IsVisible(row, visibility))
+                    {
+                        list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
+                    }
+                }
+                list.Sort((a, b) => a.Key.CompareTo(b.Key));
+                if (list.Count > limit)
+                {
+                    list.RemoveRange(limit, list.Count - limit);
+                }
+            }
+            // On PostgreSQL a page of keys can run out before enough visible ones were found (internal-only records): ask for more.
+            if (!postgres || list.Count >= limit || read < fetch)
+            {
+                return list;
+            }
+            fetch *= 4;
         }
-        // Ids and region codes above are formatted by us (Guid "D", digits only): no user text reaches the SQL.
-        cmd.CommandText = postgres
-            ? $"SELECT s.search_key, s.kind, s.region, s.district, s.category, s.flags, s.price_bucket FROM resource_search_text t JOIN resource_search s ON s.search_key = t.search_key WHERE t.search_vector @@ @q::tsquery{visible} ORDER BY t.search_key LIMIT {limit}"
-            : $"SELECT s.search_key, s.kind, s.region, s.district, s.category, s.flags, s.price_bucket FROM resource_fts JOIN resource_search s ON s.search_key = resource_fts.rowid WHERE resource_fts MATCH @q{visible} ORDER BY resource_fts.rowid LIMIT {limit}";
-        var p = cmd.CreateParameter();
-        p.ParameterName = "@q";
-        p.Value = text;
-        cmd.Parameters.Add(p);
-        var list = new List<Match>(256);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+    }
+
+    private static bool IsVisible(FacetCache.Row row, VisibilityRule visibility) =>
+        visibility.All || (row.Flags & (int)SearchMarks.InternalOnly) == 0 || visibility.Organizations.Contains(row.Organization)
+        || visibility.Regions.Contains(row.Region.ToString(CultureInfo.InvariantCulture));
+
+    private async Task LoadIntoCacheAsync(DbConnection connection, bool postgres, List<long> keys, CancellationToken ct)
+    {
+        foreach (var chunk in keys.Chunk(500))
         {
-            list.Add(new Match(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT doc_id, kind, region, district, category, flags, price_bucket, organization_id FROM resource_search WHERE search_key IN ("
+                + string.Join(",", chunk.Select(k => k.ToString(CultureInfo.InvariantCulture))) + ")";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                cache.Set(reader.GetInt32(0), new FacetCache.Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
+                    postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7))));
+            }
         }
-        return list;
     }
 
     /// <summary>

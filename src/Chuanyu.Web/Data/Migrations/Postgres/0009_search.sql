@@ -13,6 +13,8 @@ CREATE TABLE platform_counters (
 
 INSERT INTO platform_counters (name, value) VALUES ('resource_search_doc', 0);
 
+INSERT INTO platform_counters (name, value) VALUES ('resource_search_version', 0);
+
 CREATE TABLE resource_search (
     search_key bigint NOT NULL,
     kind integer NOT NULL,
@@ -23,6 +25,7 @@ CREATE TABLE resource_search (
     price_bucket integer NOT NULL,
     doc_id integer NOT NULL,
     quality integer NOT NULL,
+    version bigint NOT NULL,
     resource_id uuid NOT NULL,
     organization_id uuid NOT NULL,
     CONSTRAINT pk_resource_search PRIMARY KEY (search_key),
@@ -49,5 +52,7 @@ ALTER TABLE resource_search_text ALTER COLUMN body SET STORAGE EXTERNAL;
 CREATE UNIQUE INDEX ix_resource_search_resource_id ON resource_search (resource_id);
 
 CREATE UNIQUE INDEX ix_resource_search_doc_id ON resource_search (doc_id);
+
+CREATE INDEX ix_resource_search_version ON resource_search (version);
 
 CREATE INDEX ix_resource_search_text_vector ON resource_search_text USING gin (search_vector);

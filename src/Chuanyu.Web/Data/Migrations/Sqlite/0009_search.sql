@@ -11,6 +11,8 @@ CREATE TABLE "platform_counters" (
 
 INSERT INTO "platform_counters" ("name", "value") VALUES ('resource_search_doc', 0);
 
+INSERT INTO "platform_counters" ("name", "value") VALUES ('resource_search_version', 0);
+
 CREATE TABLE "resource_search" (
     "search_key" INTEGER NOT NULL CONSTRAINT "pk_resource_search" PRIMARY KEY,
     "kind" INTEGER NOT NULL,
@@ -21,6 +23,7 @@ CREATE TABLE "resource_search" (
     "price_bucket" INTEGER NOT NULL,
     "doc_id" INTEGER NOT NULL,
     "quality" INTEGER NOT NULL,
+    "version" INTEGER NOT NULL,
     "resource_id" TEXT NOT NULL,
     "organization_id" TEXT NOT NULL,
     CONSTRAINT "fk_resource_search_resources_resource_id" FOREIGN KEY ("resource_id") REFERENCES "resources" ("id") ON DELETE CASCADE
@@ -37,6 +40,8 @@ CREATE TABLE "resource_search_text" (
 CREATE UNIQUE INDEX "ix_resource_search_resource_id" ON "resource_search" ("resource_id");
 
 CREATE UNIQUE INDEX "ix_resource_search_doc_id" ON "resource_search" ("doc_id");
+
+CREATE INDEX "ix_resource_search_version" ON "resource_search" ("version");
 
 CREATE VIRTUAL TABLE resource_fts USING fts5(title, body, filters, content='resource_search_text', content_rowid='search_key');
 

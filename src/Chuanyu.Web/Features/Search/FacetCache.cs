@@ -1,0 +1,140 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Chuanyu.Web.Features.Search;
+
+/// <summary>
+/// The facet values of every search row, in arrays indexed by doc id (about 20 bytes a row: 20 MB for a million), so a
+/// search reads only keys from the full-text index and counts, filters for visibility and facets in memory — reading
+/// the rows themselves cost 4–10 µs a match (docs/search-design.md). It is a cache of the database, not state: every
+/// search first reads the index version (one row) and, when it moved, loads just the rows written since
+/// (<c>resource_search.version</c>, indexed). Writers take versions under the counter row's lock, so they commit in
+/// version order and no change is skipped; another instance sees a change at its next search. Rows deleted from the
+/// index keep stale values here, which is harmless: a search only looks up doc ids the index returned.
+/// </summary>
+public sealed class FacetCache : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private Columns _columns = new(0);
+    private long _version = -1;
+
+    /// <summary>The facet values of one row.</summary>
+    public readonly record struct Row(int Kind, int Region, int District, int Category, int Flags, int Price, Guid Organization);
+
+    private sealed class Columns(int capacity)
+    {
+        public byte[] Kind = new byte[capacity];
+        public int[] Region = new int[capacity];
+        public int[] District = new int[capacity];
+        public int[] Category = new int[capacity];
+        public byte[] Flags = new byte[capacity];
+        public byte[] Price = new byte[capacity];
+        public int[] Organization = new int[capacity];
+        public bool[] Known = new bool[capacity];
+        public List<Guid> Organizations = [];
+        public Dictionary<Guid, int> OrganizationIndex = [];
+
+        public int Capacity => Known.Length;
+
+        public Columns Grow(int needed)
+        {
+            var size = Math.Max(needed, Math.Max(1024, Capacity * 2));
+            var c = new Columns(size) { Organizations = Organizations, OrganizationIndex = OrganizationIndex };
+            Kind.CopyTo(c.Kind, 0);
+            Region.CopyTo(c.Region, 0);
+            District.CopyTo(c.District, 0);
+            Category.CopyTo(c.Category, 0);
+            Flags.CopyTo(c.Flags, 0);
+            Price.CopyTo(c.Price, 0);
+            Organization.CopyTo(c.Organization, 0);
+            Known.CopyTo(c.Known, 0);
+            return c;
+        }
+    }
+
+    public long Version => Interlocked.Read(ref _version);
+
+    public void Dispose() => _loading.Dispose();
+
+    /// <summary>Brings the cache up to the database's index version (a no-op read of one row when nothing changed).</summary>
+    public async Task SyncAsync(DbConnection connection, bool postgres, CancellationToken ct)
+    {
+        var current = await ScalarAsync(connection, $"SELECT value FROM platform_counters WHERE name = '{SearchIndexer.VersionCounter}'", ct);
+        if (current <= Version)
+        {
+            return;
+        }
+        await _loading.WaitAsync(ct);
+        try
+        {
+            var from = Version;
+            if (current <= from)
+            {
+                return;
+            }
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT doc_id, kind, region, district, category, flags, price_bucket, organization_id FROM resource_search"
+                + (from < 0 ? "" : " WHERE version > " + from.ToString(CultureInfo.InvariantCulture));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                Set(reader.GetInt32(0), new Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
+                    postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7))));
+            }
+            // Rows written by saves up to `current` are committed (versions commit in order), so this is now complete.
+            Interlocked.Exchange(ref _version, current);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>The values of a doc id, or false when the cache has not seen it (written after the last sync).</summary>
+    public bool TryGet(int docId, out Row row)
+    {
+        var c = Volatile.Read(ref _columns);
+        if ((uint)docId >= (uint)c.Capacity || !c.Known[docId])
+        {
+            row = default;
+            return false;
+        }
+        row = new Row(c.Kind[docId], c.Region[docId], c.District[docId], c.Category[docId], c.Flags[docId], c.Price[docId], c.Organizations[c.Organization[docId]]);
+        return true;
+    }
+
+    public void Set(int docId, Row row)
+    {
+        lock (_gate)
+        {
+            var c = _columns;
+            if (docId >= c.Capacity)
+            {
+                c = c.Grow(docId + 1);
+            }
+            if (!c.OrganizationIndex.TryGetValue(row.Organization, out var org))
+            {
+                org = c.Organizations.Count;
+                c.Organizations.Add(row.Organization);
+                c.OrganizationIndex[row.Organization] = org;
+            }
+            c.Kind[docId] = (byte)row.Kind;
+            c.Region[docId] = row.Region;
+            c.District[docId] = row.District;
+            c.Category[docId] = row.Category;
+            c.Flags[docId] = (byte)row.Flags;
+            c.Price[docId] = (byte)row.Price;
+            c.Organization[docId] = org;
+            c.Known[docId] = true;
+            Volatile.Write(ref _columns, c);
+        }
+    }
+
+    private static async Task<long> ScalarAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+}
