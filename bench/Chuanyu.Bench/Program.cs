@@ -22,6 +22,11 @@ public static class BenchProgram
                              [--reuse] [--keep] [--out report.md] [--pg-db chuanyu_spike]
               Loads N synthetic resources into SQLite (FTS5) and PostgreSQL (CHUANYU_TEST_PG, own database) and measures
               LIKE, default ranking and top-k search strategies single client in process (see docs/search-design.md).
+          Chuanyu.Bench import-bench [--rows 100000] [--format xlsx|csv] [--pg "<connection string>"] [--skip-sqlite]
+                             [--seed 42] [--dir /tmp/chuanyu-import-bench] [--keep]
+              Writes a plausible N-row import sheet with the platform's writer and imports it with the platform's importer
+              into a fresh SQLite database and (with --pg, a server where the user may create databases) a fresh PostgreSQL
+              database; prints the seconds for parse, validate and write, rows/s and the database size (docs/catalogue-import.md).
         """;
 
     public static async Task<int> Main(string[] args)
@@ -38,6 +43,7 @@ public static class BenchProgram
                 "http" => await HttpLoad.RunAsync(HttpLoadOptions.Parse(args.AsSpan(1))),
                 "micro" => Micro.Run(args[1..]),
                 "search-spike" => await SearchSpike.RunAsync(SearchSpikeOptions.Parse(args.AsSpan(1))),
+                "import-bench" => await ImportBench.RunAsync(ImportBenchOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

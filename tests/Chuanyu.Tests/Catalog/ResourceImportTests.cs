@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
@@ -356,6 +357,30 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
         await (await ImportFiles.ImportAsync(member, scu, file, "x.xlsx")).AssertProblemAsync(403);
         Assert.Equal(HttpStatusCode.Unauthorized, (await ImportFiles.ImportAsync(factory.CreateClient(), scu, file, "x.xlsx")).StatusCode);
         Assert.Equal(0, await CountAsync(tag));
+    }
+
+    [Fact]
+    public async Task PendingOrganisation_ImportsDrafts_ButCannotPublish()
+    {
+        // Whoever registers an organisation administers it while it waits for verification.
+        var founder = await factory.ApiClientAsync(Demo.Engineer);
+        var created = await founder.PostAsJsonAsync("/api/v1/organizations", new
+        {
+            name = $"待审核检测有限公司-{Tag()}",
+            kind = "Enterprise",
+            creditCode = Web.Data.DemoData.MakeCreditCode("91", "510107", Random.Shared.Next(2_000_000, 9_000_000)),
+            districtCode = "510107",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var org = (await created.ReadJsonAsync()).GetProperty("id").GetGuid();
+        founder = await factory.ApiClientAsync(Demo.Engineer);
+        var tag = Tag();
+        var file = ImportFiles.Csv([ImportFiles.Row($"待审核单位的仪器 {tag}")]);
+        var refused = await (await ImportFiles.ImportAsync(founder, org, file, "p.csv", publish: true)).AssertProblemAsync(409);
+        Assert.Contains("尚未通过审核", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(tag));
+        await OkAsync(await ImportFiles.ImportAsync(founder, org, file, "p.csv"));
+        Assert.Equal(ResourceStatus.Draft, await factory.WithDbAsync(db => db.Set<Resource>().Where(r => r.Name.Contains(tag)).Select(r => r.Status).SingleAsync()));
     }
 
     [Fact]
