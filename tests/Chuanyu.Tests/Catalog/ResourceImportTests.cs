@@ -344,6 +344,17 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task DamagedWorkbook_IsA400OnTheFile()
+    {
+        var manager = await factory.ApiClientAsync(Demo.CquInstrumentManager);
+        var broken = HandWrittenXlsx("<worksheet><sheetData><row r=\"1\"><c r=\"A1\" <<<</sheetData>");
+        var reasons = await (await ImportFiles.ImportAsync(manager, await CquAsync(), broken, "broken.xlsx")).AssertFieldErrorAsync("file");
+        Assert.Contains("无法读取", reasons[0], StringComparison.Ordinal);
+        var dtd = HandWrittenXlsx("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]><worksheet><sheetData/></worksheet>");
+        await (await ImportFiles.ImportAsync(manager, await CquAsync(), dtd, "dtd.xlsx")).AssertFieldErrorAsync("file");
+    }
+
+    [Fact]
     public async Task AnotherOrganisationsId_IsRefused_AndNothingIsWritten()
     {
         var scu = await OrgAsync("四川大学");
@@ -544,7 +555,7 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
         Assert.Equal("公式文本", rows[3].Cells[2]);
     }
 
-    private static byte[] HandWrittenXlsx()
+    private static byte[] HandWrittenXlsx(string? sheetXml = null)
     {
         const string Ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
         var parts = new Dictionary<string, string>
@@ -566,6 +577,10 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
                 </sheetData></worksheet>
                 """.Replace("\r\n", "\n", StringComparison.Ordinal),
         };
+        if (sheetXml is not null)
+        {
+            parts["xl/worksheets/data.xml"] = sheetXml;
+        }
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
