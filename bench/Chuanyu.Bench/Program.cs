@@ -26,6 +26,11 @@ public static class BenchProgram
                              [--sqlite /path/to/chuanyu.db | --pg "<connection string>"] [--like-reps 3] [--out report.md]
               GET /api/v1/search for 22 typical queries (each with one filter) single client, then round-robin from N
               clients; with --sqlite/--pg the same queries as a naive LIKE '%q%' scan on that database, side by side.
+          Chuanyu.Bench import-bench [--rows 100000] [--format xlsx|csv] [--pg "<connection string>"] [--skip-sqlite]
+                             [--seed 42] [--dir /tmp/chuanyu-import-bench] [--keep]
+              Writes a plausible N-row import sheet with the platform's writer and imports it with the platform's importer
+              into a fresh SQLite database and (with --pg, a server where the user may create databases) a fresh PostgreSQL
+              database; prints the seconds for parse, validate and write, rows/s and the database size (docs/catalogue-import.md).
         """;
 
     public static async Task<int> Main(string[] args)
@@ -43,6 +48,7 @@ public static class BenchProgram
                 "micro" => Micro.Run(args[1..]),
                 "search-spike" => await SearchSpike.RunAsync(SearchSpikeOptions.Parse(args.AsSpan(1))),
                 "search-load" => await SearchLoad.RunAsync(SearchLoadOptions.Parse(args.AsSpan(1))),
+                "import-bench" => await ImportBench.RunAsync(ImportBenchOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

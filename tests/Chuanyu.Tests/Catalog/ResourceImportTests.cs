@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
@@ -343,6 +344,17 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task DamagedWorkbook_IsA400OnTheFile()
+    {
+        var manager = await factory.ApiClientAsync(Demo.CquInstrumentManager);
+        var broken = HandWrittenXlsx("<worksheet><sheetData><row r=\"1\"><c r=\"A1\" <<<</sheetData>");
+        var reasons = await (await ImportFiles.ImportAsync(manager, await CquAsync(), broken, "broken.xlsx")).AssertFieldErrorAsync("file");
+        Assert.Contains("无法读取", reasons[0], StringComparison.Ordinal);
+        var dtd = HandWrittenXlsx("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]><worksheet><sheetData/></worksheet>");
+        await (await ImportFiles.ImportAsync(manager, await CquAsync(), dtd, "dtd.xlsx")).AssertFieldErrorAsync("file");
+    }
+
+    [Fact]
     public async Task AnotherOrganisationsId_IsRefused_AndNothingIsWritten()
     {
         var scu = await OrgAsync("四川大学");
@@ -356,6 +368,30 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
         await (await ImportFiles.ImportAsync(member, scu, file, "x.xlsx")).AssertProblemAsync(403);
         Assert.Equal(HttpStatusCode.Unauthorized, (await ImportFiles.ImportAsync(factory.CreateClient(), scu, file, "x.xlsx")).StatusCode);
         Assert.Equal(0, await CountAsync(tag));
+    }
+
+    [Fact]
+    public async Task PendingOrganisation_ImportsDrafts_ButCannotPublish()
+    {
+        // Whoever registers an organisation administers it while it waits for verification.
+        var founder = await factory.ApiClientAsync(Demo.Engineer);
+        var created = await founder.PostAsJsonAsync("/api/v1/organizations", new
+        {
+            name = $"待审核检测有限公司-{Tag()}",
+            kind = "Enterprise",
+            creditCode = Web.Data.DemoData.MakeCreditCode("91", "510107", Random.Shared.Next(2_000_000, 9_000_000)),
+            districtCode = "510107",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var org = (await created.ReadJsonAsync()).GetProperty("id").GetGuid();
+        founder = await factory.ApiClientAsync(Demo.Engineer);
+        var tag = Tag();
+        var file = ImportFiles.Csv([ImportFiles.Row($"待审核单位的仪器 {tag}")]);
+        var refused = await (await ImportFiles.ImportAsync(founder, org, file, "p.csv", publish: true)).AssertProblemAsync(409);
+        Assert.Contains("尚未通过审核", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(tag));
+        await OkAsync(await ImportFiles.ImportAsync(founder, org, file, "p.csv"));
+        Assert.Equal(ResourceStatus.Draft, await factory.WithDbAsync(db => db.Set<Resource>().Where(r => r.Name.Contains(tag)).Select(r => r.Status).SingleAsync()));
     }
 
     [Fact]
@@ -519,7 +555,7 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
         Assert.Equal("公式文本", rows[3].Cells[2]);
     }
 
-    private static byte[] HandWrittenXlsx()
+    private static byte[] HandWrittenXlsx(string? sheetXml = null)
     {
         const string Ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
         var parts = new Dictionary<string, string>
@@ -541,6 +577,10 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
                 </sheetData></worksheet>
                 """.Replace("\r\n", "\n", StringComparison.Ordinal),
         };
+        if (sheetXml is not null)
+        {
+            parts["xl/worksheets/data.xml"] = sheetXml;
+        }
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {

@@ -72,11 +72,13 @@ public sealed class ImportModel(ResourceImportService service, IStringLocalizer<
             Errors.Add(nameof(OrganizationId), l["Import.ChooseOrganization"]);
             return Page();
         }
-        Result = result;
         if (result!.Failure == ImportFailure.File)
         {
+            // The file itself (empty, not a spreadsheet, damaged): said on the file field.
             Errors.Add(nameof(Upload), result.Message!);
+            return Page();
         }
+        Result = result;
         return Page();
     }
 }

@@ -159,6 +159,11 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         {
             return Failed(ImportFailure.File, ex.Message, noTime);
         }
+        catch (InvalidDataException)
+        {
+            // A damaged deflate stream inside the package, found while reading the rows.
+            return Failed(ImportFailure.File, "文件已损坏（压缩数据无法解开），请重新保存后再上传。", noTime);
+        }
         var parse = Stopwatch.GetElapsedTime(0, parseTicks);
         var validate = Stopwatch.GetElapsedTime(started) - parse;
         if (!checking.HasHeader)

@@ -144,7 +144,9 @@ public static class ResourceSheet
                 return key;
             }
         }
-        return !v.All(char.IsAsciiDigit) && Enum.TryParse<T>(v, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : null;
+        // Only a member's own name: Enum.TryParse would also take numbers and "A, B" combinations.
+        var member = Enum.GetNames<T>().FirstOrDefault(n => string.Equals(n, v, StringComparison.OrdinalIgnoreCase));
+        return member is null ? null : Enum.Parse<T>(member);
     }
 
     // ---- values of one record, in column order ----
