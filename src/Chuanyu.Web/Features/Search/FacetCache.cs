@@ -55,6 +55,14 @@ public sealed class FacetCache : IDisposable
 
     public long Version => Interlocked.Read(ref _version);
 
+    private Dictionary<int, double> _kindShare = [];
+    private Dictionary<int, double> _regionShare = [];
+
+    /// <summary>The share of indexed rows with this kind (0–1), as of the last sync: lets a search skip a filter token that would match most rows.</summary>
+    public double ShareOfKind(int kind) => Volatile.Read(ref _kindShare).GetValueOrDefault(kind);
+
+    public double ShareOfRegion(int region) => Volatile.Read(ref _regionShare).GetValueOrDefault(region);
+
     public void Dispose() => _loading.Dispose();
 
     /// <summary>Brings the cache up to the database's index version (a no-op read of one row when nothing changed).</summary>
@@ -82,6 +90,7 @@ public sealed class FacetCache : IDisposable
                 Set(reader.GetInt32(0), new Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
                     postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7))));
             }
+            ComputeShares();
             // Rows written by saves up to `current` are committed (versions commit in order), so this is now complete.
             Interlocked.Exchange(ref _version, current);
         }
@@ -89,6 +98,33 @@ public sealed class FacetCache : IDisposable
         {
             _loading.Release();
         }
+    }
+
+    private void ComputeShares()
+    {
+        var c = Volatile.Read(ref _columns);
+        var kinds = new Dictionary<int, double>();
+        var regions = new Dictionary<int, double>();
+        var total = 0;
+        for (var i = 0; i < c.Capacity; i++)
+        {
+            if (c.Known[i])
+            {
+                total++;
+                kinds[c.Kind[i]] = kinds.GetValueOrDefault(c.Kind[i]) + 1;
+                regions[c.Region[i]] = regions.GetValueOrDefault(c.Region[i]) + 1;
+            }
+        }
+        foreach (var k in kinds.Keys.ToList())
+        {
+            kinds[k] /= Math.Max(total, 1);
+        }
+        foreach (var r in regions.Keys.ToList())
+        {
+            regions[r] /= Math.Max(total, 1);
+        }
+        Volatile.Write(ref _kindShare, kinds);
+        Volatile.Write(ref _regionShare, regions);
     }
 
     /// <summary>The values of a doc id, or false when the cache has not seen it (written after the last sync).</summary>

@@ -183,16 +183,16 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             return (null, errors);
         }
         var postgres = !db.Database.IsSqlite();
-        var filterTokens = filter.Tokens();
-        var text = postgres ? ToTsQuery(alternatives, filterTokens) : ToFts5(alternatives, filterTokens);
         var visibility = Visibility();
 
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
+            await cache.SyncAsync(connection, postgres, ct);
+            var (text, inMemory) = Plan(postgres, alternatives, filter);
             var opened = Stopwatch.GetTimestamp();
-            var matches = await ReadMatchesAsync(connection, postgres, text, visibility, ct);
+            var matches = await ReadMatchesAsync(connection, postgres, text, visibility, ct, inMemory: inMemory);
             var matched = Stopwatch.GetTimestamp();
             var capped = matches.Count > Cap;
             if (capped)
@@ -243,12 +243,13 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             return (null, errors);
         }
         var postgres = !db.Database.IsSqlite();
-        var text = postgres ? ToTsQuery(alternatives, filter.Tokens()) : ToFts5(alternatives, filter.Tokens());
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
-            var matches = await ReadMatchesAsync(connection, postgres, text, Visibility(), ct, limit);
+            await cache.SyncAsync(connection, postgres, ct);
+            var (text, inMemory) = Plan(postgres, alternatives, filter);
+            var matches = await ReadMatchesAsync(connection, postgres, text, Visibility(), ct, limit, inMemory);
             var ranked = await RankAsync(connection, postgres, matches.Select(m => m.Key).ToList(), alternatives, ct);
             return (ranked.OrderBy(r => r.Key).Select(r => r.ResourceId).ToList(), errors);
         }
@@ -289,9 +290,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     /// Matching rows in search-key order (best first), visible to the caller, up to <paramref name="limit"/>: only keys
     /// come out of the full-text index; the facet values and the visibility come from <see cref="FacetCache"/>.
     /// </summary>
-    private async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct, int limit = Cap + 1)
+    private async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct, int limit = Cap + 1, (int? Kind, int? Region) inMemory = default)
     {
-        await cache.SyncAsync(connection, postgres, ct);
         var fetch = limit + 64;
         while (true)
         {
@@ -317,7 +317,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                     {
                         unknown.Add(key);
                     }
-                    else if (IsVisible(row, visibility))
+                    else if (IsVisible(row, visibility) && Passes(row, inMemory))
                     {
                         list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
                     }
@@ -329,7 +329,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                 await LoadIntoCacheAsync(connection, postgres, unknown, ct);
                 foreach (var key in unknown)
                 {
-                    if (cache.TryGet((int)(key & 0xFFFF_FFFF), out var row) && IsVisible(row, visibility))
+                    if (cache.TryGet((int)(key & 0xFFFF_FFFF), out var row) && IsVisible(row, visibility) && Passes(row, inMemory))
                     {
                         list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
                     }
@@ -348,6 +348,35 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             fetch *= 4;
         }
     }
+
+    private static bool Passes(FacetCache.Row row, (int? Kind, int? Region) inMemory) =>
+        (inMemory.Kind is not { } kind || row.Kind == kind) && (inMemory.Region is not { } region || row.Region == region);
+
+    /// <summary>
+    /// The engine query and the filters applied from the facet cache instead. On SQLite a filter value held by most rows
+    /// (Sichuan, instruments) is cheaper to check per key than to intersect as a token whose doclist covers most of the
+    /// index; a rarer value stays a token so the index skips the rows it excludes. PostgreSQL keeps every filter in the
+    /// tsquery (its GIN bitmap cannot stop early, so the filter must shrink it).
+    /// </summary>
+    private (string Text, (int? Kind, int? Region) InMemory) Plan(bool postgres, IReadOnlyList<IReadOnlyList<string>> alternatives, SearchFilter filter)
+    {
+        int? kind = null, region = null;
+        if (!postgres && filter.Kind is { } k && cache.ShareOfKind((int)k) >= CommonShare)
+        {
+            kind = (int)k;
+            filter = filter with { Kind = null };
+        }
+        if (!postgres && filter.Region is { } r && cache.ShareOfRegion(int.Parse(r, CultureInfo.InvariantCulture)) >= CommonShare)
+        {
+            region = int.Parse(r, CultureInfo.InvariantCulture);
+            filter = filter with { Region = null };
+        }
+        var tokens = filter.Tokens();
+        return (postgres ? ToTsQuery(alternatives, tokens) : ToFts5(alternatives, tokens), (kind, region));
+    }
+
+    /// <summary>A filter value held by at least this share of the index is applied from the cache (SQLite).</summary>
+    private const double CommonShare = 0.5;
 
     private static bool IsVisible(FacetCache.Row row, VisibilityRule visibility) =>
         visibility.All || (row.Flags & (int)SearchMarks.InternalOnly) == 0 || visibility.Organizations.Contains(row.Organization)
