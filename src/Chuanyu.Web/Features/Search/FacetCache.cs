@@ -81,15 +81,7 @@ public sealed class FacetCache : IDisposable
             {
                 return;
             }
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "SELECT doc_id, kind, region, district, category, flags, price_bucket, organization_id FROM resource_search"
-                + (from < 0 ? "" : " WHERE version > " + from.ToString(CultureInfo.InvariantCulture));
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                Set(reader.GetInt32(0), new Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
-                    postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7))));
-            }
+            await LoadAsync(connection, postgres, from < 0 ? "" : " WHERE version > " + from.ToString(CultureInfo.InvariantCulture), ct);
             ComputeShares();
             // Rows written by saves up to `current` are committed (versions commit in order), so this is now complete.
             Interlocked.Exchange(ref _version, current);
@@ -97,6 +89,19 @@ public sealed class FacetCache : IDisposable
         finally
         {
             _loading.Release();
+        }
+    }
+
+    /// <summary>Reads the facet values of the <c>resource_search</c> rows matching <paramref name="where"/> (our own SQL, no user text) into the cache.</summary>
+    public async Task LoadAsync(DbConnection connection, bool postgres, string where, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT doc_id, kind, region, district, category, flags, price_bucket, organization_id FROM resource_search" + where;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            Set(reader.GetInt32(0), new Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
+                postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7))));
         }
     }
 

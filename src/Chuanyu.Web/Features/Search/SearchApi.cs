@@ -31,7 +31,6 @@ public static class SearchApi
         {
             return AccountsApi.ToHttp(new ServiceResult.Invalid(errors));
         }
-        var orgIds = new HashSet<Guid>();
         var resources = new List<Resource>(ids.Count);
         foreach (var chunk in ids.Chunk(500))
         {
@@ -39,7 +38,7 @@ public static class SearchApi
                 .Where(r => chunk.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
             resources.AddRange(chunk.Where(batch.ContainsKey).Select(id => batch[id]));
         }
-        orgIds.UnionWith(resources.Select(r => r.OrganizationId));
+        var orgIds = resources.Select(r => r.OrganizationId).ToHashSet();
         var names = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var output = new MemoryStream();
         await ResourceSheet.WriteXlsxAsync(output, resources, names, ct);

@@ -238,21 +238,19 @@ public static class SearchIndexer
     /// <summary>Reserves <paramref name="count"/> consecutive doc ids; returns the first. One atomic statement on both engines.</summary>
     public static async Task<int> ReserveDocIdsAsync(AppDbContext db, int count, CancellationToken ct)
     {
-        var last = await db.Database.SqlQuery<long>($"UPDATE platform_counters SET value = value + {count} WHERE name = {DocCounter} RETURNING value AS \"Value\"")
-            .ToListAsync(ct);
-        if (last.Count != 1 || last[0] > int.MaxValue)
-        {
-            throw new InvalidOperationException("The search document counter is missing or exhausted.");
-        }
-        return (int)(last[0] - count + 1);
+        var last = await AddToCounterAsync(db, DocCounter, count, ct);
+        return last <= int.MaxValue ? (int)(last - count + 1) : throw new InvalidOperationException("The search document counter is exhausted.");
     }
 
     /// <summary>The next index version (one atomic UPDATE … RETURNING; the row stays locked until the save commits).</summary>
-    public static async Task<long> NextVersionAsync(AppDbContext db, CancellationToken ct)
+    public static Task<long> NextVersionAsync(AppDbContext db, CancellationToken ct) => AddToCounterAsync(db, VersionCounter, 1, ct);
+
+    /// <summary>Adds to a named counter in one atomic statement on both engines and returns the new value.</summary>
+    private static async Task<long> AddToCounterAsync(AppDbContext db, string name, int amount, CancellationToken ct)
     {
-        var next = await db.Database.SqlQuery<long>($"UPDATE platform_counters SET value = value + 1 WHERE name = {VersionCounter} RETURNING value AS \"Value\"")
+        var value = await db.Database.SqlQuery<long>($"UPDATE platform_counters SET value = value + {amount} WHERE name = {name} RETURNING value AS \"Value\"")
             .ToListAsync(ct);
-        return next.Count == 1 ? next[0] : throw new InvalidOperationException("The search version counter is missing.");
+        return value.Count == 1 ? value[0] : throw new InvalidOperationException($"The counter {name} is missing.");
     }
 
     /// <summary>The search row of a published resource (pure: the same record always gives the same row).</summary>

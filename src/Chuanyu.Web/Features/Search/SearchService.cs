@@ -326,7 +326,10 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             if (unknown.Count > 0)
             {
                 // Written after this instance's last sync: read those few rows, remember them, and merge them in key order.
-                await LoadIntoCacheAsync(connection, postgres, unknown, ct);
+                foreach (var chunk in unknown.Chunk(500))
+                {
+                    await cache.LoadAsync(connection, postgres, " WHERE search_key IN (" + string.Join(",", chunk.Select(k => k.ToString(CultureInfo.InvariantCulture))) + ")", ct);
+                }
                 foreach (var key in unknown)
                 {
                     if (cache.TryGet((int)(key & 0xFFFF_FFFF), out var row) && IsVisible(row, visibility) && Passes(row, inMemory))
@@ -381,22 +384,6 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     private static bool IsVisible(FacetCache.Row row, VisibilityRule visibility) =>
         visibility.All || (row.Flags & (int)SearchMarks.InternalOnly) == 0 || visibility.Organizations.Contains(row.Organization)
         || visibility.Regions.Contains(row.Region.ToString(CultureInfo.InvariantCulture));
-
-    private async Task LoadIntoCacheAsync(DbConnection connection, bool postgres, List<long> keys, CancellationToken ct)
-    {
-        foreach (var chunk in keys.Chunk(500))
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "SELECT doc_id, kind, region, district, category, flags, price_bucket, organization_id FROM resource_search WHERE search_key IN ("
-                + string.Join(",", chunk.Select(k => k.ToString(CultureInfo.InvariantCulture))) + ")";
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                cache.Set(reader.GetInt32(0), new FacetCache.Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
-                    postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7))));
-            }
-        }
-    }
 
     /// <summary>
     /// Relevance of the given candidates, computed from their analysed text: whether the title holds a whole query
