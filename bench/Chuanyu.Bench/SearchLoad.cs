@@ -83,7 +83,7 @@ public static class SearchLoad
         Line("");
         Line(string.Create(c, $"Single client: 1 warm-up + {o.Reps} requests per query. LIKE: {o.LikeReps} runs per query on the database directly (count + first 20)."));
         Line("");
-        Line("| query · filter | total | capped | p50 ms | p95 ms | max ms | server ms (p50) | LIKE p50 ms | LIKE count | LIKE ÷ search |");
+        Line("| query · filter | total | estimated | p50 ms | p95 ms | max ms | server ms (p50) | LIKE p50 ms | LIKE count | LIKE ÷ search |");
         Line("| --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var all = new List<double>();
         var ratios = new List<double>();
@@ -91,7 +91,7 @@ public static class SearchLoad
         foreach (var q in Queries)
         {
             var path = PathOf(q);
-            var (total, capped, _) = await OnceAsync(client, path);
+            var (total, estimated, _) = await OnceAsync(client, path);
             var samples = new List<double>();
             var server = new List<double>();
             for (var i = 0; i < o.Reps; i++)
@@ -126,7 +126,7 @@ public static class SearchLoad
             {
                 ratios.Add(likeP50 / p50);
             }
-            Line(string.Create(c, $"| {q.Q} · {q.Filter}={q.Value} | {total:N0} | {(capped ? "yes" : "")} | {p50:F1} | {HttpLoad.Percentile([.. samples], 95):F1} | {samples[^1]:F1} | {HttpLoad.Percentile([.. server], 50):F1} | {(double.IsNaN(likeP50) ? "–" : likeP50.ToString("F0", c))} | {(likeCount < 0 ? "–" : likeCount.ToString("N0", c))} | {(double.IsNaN(likeP50) ? "–" : (likeP50 / p50).ToString("F0", c) + "×")} |"));
+            Line(string.Create(c, $"| {q.Q} · {q.Filter}={q.Value} | {total:N0} | {(estimated ? "≈" : "")} | {p50:F1} | {HttpLoad.Percentile([.. samples], 95):F1} | {samples[^1]:F1} | {HttpLoad.Percentile([.. server], 50):F1} | {(double.IsNaN(likeP50) ? "–" : likeP50.ToString("F0", c))} | {(likeCount < 0 ? "–" : likeCount.ToString("N0", c))} | {(double.IsNaN(likeP50) ? "–" : (likeP50 / p50).ToString("F0", c) + "×")} |"));
         }
         all.Sort();
         var allArray = all.ToArray();
@@ -151,7 +151,7 @@ public static class SearchLoad
         return 0;
     }
 
-    private static async Task<(int Total, bool Capped, double TookMs)> OnceAsync(HttpClient client, string path)
+    private static async Task<(int Total, bool Estimated, double TookMs)> OnceAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
@@ -161,7 +161,7 @@ public static class SearchLoad
         }
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
-        return (root.GetProperty("total").GetInt32(), root.GetProperty("totalCapped").GetBoolean(), root.GetProperty("tookMs").GetDouble());
+        return (root.GetProperty("total").GetInt32(), root.GetProperty("totalApproximate").GetBoolean(), root.GetProperty("tookMs").GetDouble());
     }
 
     private static async Task<(long Requests, long Errors, double Seconds, double[] Latencies)> ConcurrentAsync(HttpClient client, SearchLoadOptions o)

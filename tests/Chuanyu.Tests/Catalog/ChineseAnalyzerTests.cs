@@ -94,4 +94,32 @@ public sealed class ChineseAnalyzerTests
         var tokens = ChineseAnalyzer.IndexText(record).Split(' ').ToHashSet(StringComparer.Ordinal);
         Assert.Contains(ChineseAnalyzer.Default.Query(query), alternative => alternative.All(tokens.Contains));
     }
+
+    [Fact]
+    public void WithoutImplied_DropsAlternativesAnotherAlreadyCovers_AndMatchesTheSameRecords()
+    {
+        // 粒度 → 粒度分析仪, 激光粒度仪, 粒度分布测量仪: every expansion contains the pair 粒度, so only it is asked for.
+        Assert.Equal([["粒度"]], ChineseAnalyzer.WithoutImplied(ChineseAnalyzer.Default.Query("粒度")));
+        // 透射电镜: the expansion 透射电子显微镜 holds every token of 透射 + 电子显微镜 (from 电镜) and is dropped; the typed form stays.
+        var tem = ChineseAnalyzer.Default.Query("透射电镜");
+        var minimal = ChineseAnalyzer.WithoutImplied(tem);
+        Assert.Equal(tem[0], minimal[0]);
+        Assert.True(minimal.Count < tem.Count);
+        Assert.DoesNotContain(minimal, a => a.SequenceEqual(["透射", "射电", "电子", "子显", "显微", "微镜"]));
+        // Alternatives with nothing in common are all kept.
+        Assert.Equal(Analyzer.Query("XRD").Count, ChineseAnalyzer.WithoutImplied(Analyzer.Query("XRD")).Count);
+
+        string[] records = ["激光粒度仪 Mastersizer 3000", "粒度分布测量仪", "透射电子显微镜 JEM-2100F", "透射电镜样品杆", "电子显微镜", "X射线衍射仪 D8 ADVANCE",
+            "场发射扫描电子显微镜", "粒子计数器", "透射光谱仪"];
+        foreach (var query in new[] { "粒度", "透射电镜", "扫描电镜", "电镜", "XRD 衍射", "色质" })
+        {
+            var all = ChineseAnalyzer.Default.Query(query);
+            var fewer = ChineseAnalyzer.WithoutImplied(all);
+            foreach (var record in records)
+            {
+                var tokens = ChineseAnalyzer.IndexText(record).Split(' ').ToHashSet(StringComparer.Ordinal);
+                Assert.Equal(all.Any(a => a.All(tokens.Contains)), fewer.Any(a => a.All(tokens.Contains)));
+            }
+        }
+    }
 }

@@ -144,7 +144,7 @@ public sealed class SearchApiTests(ChuanyuFactory factory) : IClassFixture<Chuan
 
         var all = await SearchAsync(anonymous, $"q={Q("琥珀光谱")}");
         Assert.Equal(3, all.GetProperty("total").GetInt32());
-        Assert.False(all.GetProperty("totalCapped").GetBoolean());
+        Assert.False(all.GetProperty("totalApproximate").GetBoolean());
         var facets = all.GetProperty("facets");
         Dictionary<string, int> Facet(string name) => facets.GetProperty(name).EnumerateArray().ToDictionary(v => v.GetProperty("value").GetString()!, v => v.GetProperty("count").GetInt32());
         Assert.Equal(new Dictionary<string, int> { ["Instrument"] = 2, ["TestingService"] = 1 }, Facet("kind"));

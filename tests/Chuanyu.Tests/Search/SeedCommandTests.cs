@@ -145,6 +145,58 @@ public sealed class SeedCommandTests
         Assert.Equal([target.Id], Ids(await SearchAsync(anonymous, "q=" + Uri.EscapeDataString("饕餮麒麟"))));
     }
 
+    /// <summary>
+    /// Large results: a second instance on the same database is told that 100 matches are "many" and to read tiers in
+    /// small groups, so it takes the paths a million rows take (SQLite: stop at the cap and estimate from the sample
+    /// block; PostgreSQL: the sample first, then the best tiers round by round). Its pages must be exactly the exact
+    /// path's pages, and its totals and facets estimates of the exact ones. Doc ids start at 16,001 so that the records
+    /// span two tier blocks and three sample blocks.
+    /// </summary>
+    [Fact]
+    public async Task LargeResults_ReadTheBestTiers_GiveTheExactPages_AndEstimateTotalsFromTheSample()
+    {
+        using var factory = new ChuanyuFactory();
+        _ = factory.Services;
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE platform_counters SET value = 16000 WHERE name = {SearchIndexer.DocCounter}"));
+        var (exit, output) = await SeedAsync(factory.Database, "Development", "--resources", "2000", "--seed", "77");
+        Assert.True(exit == 0, output);
+        using var large = ChuanyuFactory.OnSameDatabase(factory.Database, new Dictionary<string, string>
+        {
+            ["Search:ExactCount"] = "100",
+            ["Search:TierGroup"] = "64",
+            ["Search:ExactRest"] = "10",
+        });
+        var exactClient = factory.CreateClient();
+        var largeClient = large.CreateClient();
+        var estimated = 0;
+        foreach (var q in new[] { "q=" + Uri.EscapeDataString("色谱"), "q=" + Uri.EscapeDataString("显微镜") + "&region=510000", "q=" + Uri.EscapeDataString("仪") + "&kind=Instrument",
+            "q=" + Uri.EscapeDataString("分析") + "&region=500000" })
+        {
+            var exact = await SearchAsync(exactClient, q + "&pageSize=50");
+            Assert.False(exact.GetProperty("totalApproximate").GetBoolean(), q);
+            var exactTotal = exact.GetProperty("total").GetInt32();
+            Assert.True(exactTotal > 200, $"{q}: {exactTotal} matches are too few to be large");
+            var got = await SearchAsync(largeClient, q + "&pageSize=50");
+            Assert.True(got.GetProperty("totalApproximate").GetBoolean(), q);
+            estimated++;
+            // The same records in the same order, on the first page and on a deeper one.
+            Assert.Equal(Ids(exact), Ids(got));
+            Assert.Equal(Ids(await SearchAsync(exactClient, q + "&pageSize=50&page=4")), Ids(await SearchAsync(largeClient, q + "&pageSize=50&page=4")));
+            // An estimate: within a quarter of the exact count, never below what the page shows, and facets that add up to it.
+            var total = got.GetProperty("total").GetInt32();
+            Assert.InRange(total, (int)(exactTotal * 0.75), (int)(exactTotal * 1.25));
+            var kinds = got.GetProperty("facets").GetProperty("kind").EnumerateArray().Sum(v => v.GetProperty("count").GetInt32());
+            Assert.InRange(kinds, (int)(total * 0.9), (int)(total * 1.1));
+        }
+        Assert.Equal(4, estimated);
+
+        // A rare word stays exact on the large instance too.
+        var rare = await SearchAsync(largeClient, "q=JSM-7800F");
+        var rareExact = await SearchAsync(exactClient, "q=JSM-7800F");
+        Assert.Equal(rareExact.GetProperty("total").GetInt32(), rare.GetProperty("total").GetInt32());
+        Assert.False(rare.GetProperty("totalApproximate").GetBoolean());
+    }
+
     [Fact]
     public async Task SecondRun_AddsMore_WithTheSameOwners_AndAFailedRunLeavesNothingBehind()
     {

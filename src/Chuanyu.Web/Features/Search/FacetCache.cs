@@ -20,7 +20,18 @@ public sealed class FacetCache : IDisposable
     private long _version = -1;
 
     /// <summary>The facet values of one row.</summary>
-    public readonly record struct Row(int Kind, int Region, int District, int Category, int Flags, int Price, Guid Organization);
+    public readonly record struct Row(int Kind, int Region, int District, int Category, int Flags, int Price, Guid Organization, int Quality = 0);
+
+    /// <summary>
+    /// The tiers of the index (<see cref="SearchEntry.TierOf"/>) in ascending order with their number of rows, the rows in
+    /// all, and the sample block: the block of 8,192 doc ids that holds the median doc, all qualities. Doc ids follow the
+    /// order records were indexed in, not their content or quality, so the matches in the sample estimate a large total
+    /// and its facets without bias, where the best tiers would not.
+    /// </summary>
+    public sealed record TierTable(long[] Ids, int[] Rows, long Total, int SampleBlock, long SampleRows)
+    {
+        public static readonly TierTable Empty = new([], [], 0, -1, 0);
+    }
 
     private sealed class Columns(int capacity)
     {
@@ -31,6 +42,7 @@ public sealed class FacetCache : IDisposable
         public byte[] Flags = new byte[capacity];
         public byte[] Price = new byte[capacity];
         public int[] Organization = new int[capacity];
+        public short[] Quality = new short[capacity];
         public bool[] Known = new bool[capacity];
         public List<Guid> Organizations = [];
         public Dictionary<Guid, int> OrganizationIndex = [];
@@ -48,6 +60,7 @@ public sealed class FacetCache : IDisposable
             Flags.CopyTo(c.Flags, 0);
             Price.CopyTo(c.Price, 0);
             Organization.CopyTo(c.Organization, 0);
+            Quality.CopyTo(c.Quality, 0);
             Known.CopyTo(c.Known, 0);
             return c;
         }
@@ -57,6 +70,11 @@ public sealed class FacetCache : IDisposable
 
     private Dictionary<int, double> _kindShare = [];
     private Dictionary<int, double> _regionShare = [];
+    private TierTable _tiers = TierTable.Empty;
+    private long _computedAt;
+
+    /// <summary>The tiers as of the last sync (rows removed from the index since the cache loaded them still count).</summary>
+    public TierTable Tiers => Volatile.Read(ref _tiers);
 
     /// <summary>The share of indexed rows with this kind (0–1), as of the last sync: lets a search skip a filter token that would match most rows.</summary>
     public double ShareOfKind(int kind) => Volatile.Read(ref _kindShare).GetValueOrDefault(kind);
@@ -81,8 +99,14 @@ public sealed class FacetCache : IDisposable
             {
                 return;
             }
-            await LoadAsync(connection, postgres, from < 0 ? "" : " WHERE version > " + from.ToString(CultureInfo.InvariantCulture), ct);
-            ComputeShares();
+            var loaded = await LoadAsync(connection, postgres, from < 0 ? "" : " WHERE version > " + from.ToString(CultureInfo.InvariantCulture), ct);
+            // The shares and tiers only steer plans and estimates: a pass over every row (tens of ms at a million) is
+            // worth it after a large change or once a minute, not after every save.
+            if (from < 0 || loaded > Tiers.Total / 1000 || Environment.TickCount64 - _computedAt > 60_000)
+            {
+                ComputeStatistics();
+                _computedAt = Environment.TickCount64;
+            }
             // Rows written by saves up to `current` are committed (versions commit in order), so this is now complete.
             Interlocked.Exchange(ref _version, current);
         }
@@ -93,23 +117,27 @@ public sealed class FacetCache : IDisposable
     }
 
     /// <summary>Reads the facet values of the <c>resource_search</c> rows matching <paramref name="where"/> (our own SQL, no user text) into the cache.</summary>
-    public async Task LoadAsync(DbConnection connection, bool postgres, string where, CancellationToken ct)
+    public async Task<int> LoadAsync(DbConnection connection, bool postgres, string where, CancellationToken ct)
     {
+        var count = 0;
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT doc_id, kind, region, district, category, flags, price_bucket, organization_id FROM resource_search" + where;
+        cmd.CommandText = "SELECT doc_id, kind, region, district, category, flags, price_bucket, organization_id, quality FROM resource_search" + where;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             Set(reader.GetInt32(0), new Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
-                postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7))));
+                postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7)), reader.GetInt32(8)));
+            count++;
         }
+        return count;
     }
 
-    private void ComputeShares()
+    private void ComputeStatistics()
     {
         var c = Volatile.Read(ref _columns);
         var kinds = new Dictionary<int, double>();
         var regions = new Dictionary<int, double>();
+        var tiers = new Dictionary<long, int>();
         var total = 0;
         for (var i = 0; i < c.Capacity; i++)
         {
@@ -118,8 +146,25 @@ public sealed class FacetCache : IDisposable
                 total++;
                 kinds[c.Kind[i]] = kinds.GetValueOrDefault(c.Kind[i]) + 1;
                 regions[c.Region[i]] = regions.GetValueOrDefault(c.Region[i]) + 1;
+                var tier = SearchEntry.TierOf(SearchEntry.KeyOf(c.Quality[i], i));
+                tiers[tier] = tiers.GetValueOrDefault(tier) + 1;
             }
         }
+        var ids = tiers.Keys.Order().ToArray();
+        int sampleBlock = -1, seen = 0;
+        long sampleRows = 0;
+        for (var i = 0; i < c.Capacity && sampleBlock < 0; i++)
+        {
+            if (c.Known[i] && ++seen * 2 >= total)
+            {
+                sampleBlock = SearchEntry.SampleBlockOf(i);
+            }
+        }
+        for (var i = Math.Max(0, sampleBlock) << SearchEntry.SampleShift; sampleBlock >= 0 && i < Math.Min(c.Capacity, (sampleBlock + 1) << SearchEntry.SampleShift); i++)
+        {
+            sampleRows += c.Known[i] ? 1 : 0;
+        }
+        Volatile.Write(ref _tiers, new TierTable(ids, ids.Select(t => tiers[t]).ToArray(), total, sampleBlock, sampleRows));
         foreach (var k in kinds.Keys.ToList())
         {
             kinds[k] /= Math.Max(total, 1);
@@ -141,7 +186,7 @@ public sealed class FacetCache : IDisposable
             row = default;
             return false;
         }
-        row = new Row(c.Kind[docId], c.Region[docId], c.District[docId], c.Category[docId], c.Flags[docId], c.Price[docId], c.Organizations[c.Organization[docId]]);
+        row = new Row(c.Kind[docId], c.Region[docId], c.District[docId], c.Category[docId], c.Flags[docId], c.Price[docId], c.Organizations[c.Organization[docId]], c.Quality[docId]);
         return true;
     }
 
@@ -167,6 +212,7 @@ public sealed class FacetCache : IDisposable
             c.Flags[docId] = (byte)row.Flags;
             c.Price[docId] = (byte)row.Price;
             c.Organization[docId] = org;
+            c.Quality[docId] = (short)row.Quality;
             c.Known[docId] = true;
             Volatile.Write(ref _columns, c);
         }

@@ -15,7 +15,7 @@ public static class SearchApi
     {
         app.MapGet("/api/v1/search", SearchAsync).AllowAnonymous().WithTags("Search")
             .WithSummary("Chinese full-text search over published resources with filters, facets and highlights.")
-            .WithDescription("`total` is exact up to 10,000 (`totalCapped` beyond); pages reach the first 10,000 results. Empty or over-long `q`, or a bad filter value, is a 400 naming the parameter.");
+            .WithDescription("`total` and the facet counts are exact unless `totalApproximate` (a large result, estimated from its best matches); pages reach the first 10,000 results. Empty or over-long `q`, or a bad filter value, is a 400 naming the parameter.");
         app.MapGet("/api/v1/search/export", ExportAsync).RequireAuthorization(Policies.SignedIn).WithTags("Search")
             .WithSummary("The matches of a search (same parameters, at most 10,000, best first) as .xlsx in the catalogue sheet layout.");
         return app;

@@ -36,6 +36,24 @@ public sealed class SearchEntry
     public SearchText Text { get; set; } = null!;
 
     public static long KeyOf(int quality, int docId) => ((long)(SearchIndexer.MaxQuality - quality) << 32) | (uint)docId;
+
+    /// <summary>A tier is one quality and one block of 2^14 = 16,384 doc ids.</summary>
+    public const int TierShift = 14;
+
+    /// <summary>The sample blocks hold 2^13 = 8,192 doc ids each.</summary>
+    public const int SampleShift = 13;
+
+    /// <summary>
+    /// The tier of a key, (1000 − quality) &lt;&lt; 18 | doc id &gt;&gt; 14: tiers in ascending order are keys in ascending
+    /// order, so PostgreSQL can search the best tiers first and stop (its GIN index cannot return matches in key order).
+    /// </summary>
+    public static long TierOf(long searchKey) => searchKey >> TierShift;
+
+    /// <summary>The quality rank of a key or of a tier (1000 − quality: ascending is best first).</summary>
+    public static long RankOfTier(long tier) => tier >> (32 - TierShift);
+
+    /// <summary>The sample block of a doc id (its block of 8,192 doc ids, whatever its quality).</summary>
+    public static int SampleBlockOf(int docId) => docId >> SampleShift;
 }
 
 /// <summary>The analysed text of a search row: the full-text index (FTS5 external content / GIN) is built over this table.</summary>
@@ -267,7 +285,10 @@ public static class SearchIndexer
             .Append(FilterTokens.Region(r.RegionCode)).Append(' ')
             .Append(FilterTokens.District(r.DistrictCode)).Append(' ')
             .Append(FilterTokens.Price(priceBucket)).Append(' ')
-            .Append(FilterTokens.Organization(r.OrganizationId));
+            .Append(FilterTokens.Organization(r.OrganizationId)).Append(' ')
+            .Append(FilterTokens.Rank(SearchEntry.RankOfTier(SearchEntry.TierOf(SearchEntry.KeyOf(quality, docId))))).Append(' ')
+            .Append(FilterTokens.Tier(SearchEntry.TierOf(SearchEntry.KeyOf(quality, docId)))).Append(' ')
+            .Append(FilterTokens.Sample(SearchEntry.SampleBlockOf(docId)));
         if (categoryNumber != 0)
         {
             filters.Append(' ').Append(FilterTokens.Category(categoryNumber));
@@ -370,6 +391,16 @@ public static class FilterTokens
     public static string Price(int bucket) => "价" + bucket.ToString(CultureInfo.InvariantCulture);
     public static string Organization(Guid id) => "机" + id.ToString("N");
     public static string Certification(CertificationType type) => "证" + type.ToString().ToLowerInvariant();
+
+    /// <summary>Every row of one quality rank (<see cref="SearchEntry.RankOfTier"/>).</summary>
+    public static string Rank(long rank) => "层" + rank.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The rows of one tier: a quality rank and a block of 16,384 doc ids ("x" keeps it one FTS5 token).</summary>
+    public static string Tier(long tier) => "层" + SearchEntry.RankOfTier(tier).ToString(CultureInfo.InvariantCulture) + "x"
+        + (tier & ((1L << (32 - SearchEntry.TierShift)) - 1)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The rows of one sample block of 8,192 doc ids.</summary>
+    public static string Sample(int block) => "块" + block.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Price ranges of the cheapest fee, as the search facet shows them.</summary>

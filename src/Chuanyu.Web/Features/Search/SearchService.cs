@@ -27,12 +27,12 @@ public sealed record SearchFacets(
     IReadOnlyList<FacetValue> Category, IReadOnlyList<FacetValue> Certification, IReadOnlyList<FacetValue> Price);
 
 /// <summary>
-/// <c>total</c> is exact up to <see cref="SearchService.Cap"/>; beyond it <c>totalCapped</c> is true and the facets are
-/// counted over the best <see cref="SearchService.Cap"/> matches (<c>facetsApproximate</c>).
+/// <c>total</c> and the facet counts are exact unless <c>totalApproximate</c>: a large result is counted from its best
+/// matches (the first <see cref="SearchService.Cap"/> on SQLite, the best tiers on PostgreSQL) and scaled by the share
+/// of the index they cover, rounded to three significant digits.
 /// </summary>
 public sealed record SearchResult(
-    string Q, int Total, bool TotalCapped, int Page, int PageSize, IReadOnlyList<SearchHit> Items, SearchFacets Facets,
-    bool FacetsApproximate, double TookMs);
+    string Q, int Total, bool TotalApproximate, int Page, int PageSize, IReadOnlyList<SearchHit> Items, SearchFacets Facets, double TookMs);
 
 /// <summary>
 /// One Chinese search over the catalogue, the same on SQLite (FTS5) and PostgreSQL (tsvector + GIN):
@@ -46,10 +46,22 @@ public sealed record SearchResult(
 /// </list>
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
-public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache cache)
+public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache cache, IConfiguration configuration)
 {
     public const int Cap = 10_000;
     public const int Window = 200;
+
+    /// <summary>PostgreSQL's first round of tiers covers about this many rows; later rounds grow with the density seen.</summary>
+    private readonly int _tierGroup = configuration.GetValue("Search:TierGroup", 16_384);
+
+    /// <summary>Matches counted exactly before a result counts as large and is estimated (the cap; lowered only by tests).</summary>
+    private readonly int _exactCount = Math.Clamp(configuration.GetValue("Search:ExactCount", Cap), 1, Cap);
+
+    /// <summary>When at most this many matches are expected in all, PostgreSQL reads them all for an exact count.</summary>
+    private readonly int _exactRest = configuration.GetValue("Search:ExactRest", 4_000);
+
+    private const int MaxTierRounds = 6;
+    private const int MaxTokensPerRound = 12;
     public const int MaxPageSize = 50;
 
     private static readonly Dictionary<string, string> RegionCodes = new(StringComparer.Ordinal) { ["500000"] = "重庆市", ["510000"] = "四川省" };
@@ -192,10 +204,13 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             await cache.SyncAsync(connection, postgres, ct);
             var (text, inMemory) = Plan(postgres, alternatives, filter);
             var opened = Stopwatch.GetTimestamp();
-            var matches = await ReadMatchesAsync(connection, postgres, text, visibility, ct, inMemory: inMemory);
+            var need = Math.Max(Window, query.Page * query.PageSize);
+            var reading = await ReadAsync(connection, postgres, text, visibility, inMemory, need, Math.Max(_exactCount, need) + 1, ct);
+            var matches = reading.Matches;
             var matched = Stopwatch.GetTimestamp();
-            var capped = matches.Count > Cap;
-            if (capped)
+            var approximate = !reading.Complete;
+            var total = reading.Sample is { } sample ? Math.Max(matches.Count, Estimate(sample.Count * reading.Scale)) : matches.Count;
+            if (matches.Count > Cap)
             {
                 matches.RemoveRange(Cap, matches.Count - Cap);
             }
@@ -223,10 +238,11 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var paged = Stopwatch.GetTimestamp();
             var items = await LoadHitsAsync(page, alternatives, ct);
             var loaded = Stopwatch.GetTimestamp();
-            var facets = await FacetsAsync(matches, ct);
+            var facets = reading.Sample is { Count: > 0 } sampled ? await FacetsAsync(sampled, reading.Scale, ct)
+                : await FacetsAsync(matches, approximate ? (double)total / matches.Count : 1, ct);
             var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Timings = $"open;dur={Ms(started, opened)}, match;dur={Ms(opened, matched)}, rank;dur={Ms(matched, rankedAt)}, page;dur={Ms(rankedAt, paged)}, load;dur={Ms(paged, loaded)}, facets;dur={Ms(loaded, Stopwatch.GetTimestamp())}";
-            return (new SearchResult(query.Q!.Trim(), matches.Count, capped, query.Page, query.PageSize, items, facets, capped, Math.Round(took, 1)), errors);
+            return (new SearchResult(query.Q!.Trim(), total, approximate, query.Page, query.PageSize, items, facets, Math.Round(took, 1)), errors);
         }
         finally
         {
@@ -249,7 +265,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var connection = db.Database.GetDbConnection();
             await cache.SyncAsync(connection, postgres, ct);
             var (text, inMemory) = Plan(postgres, alternatives, filter);
-            var matches = await ReadMatchesAsync(connection, postgres, text, Visibility(), ct, limit, inMemory);
+            var matches = (await ReadAsync(connection, postgres, text, Visibility(), inMemory, limit, limit, ct, sampleLargeResults: false)).Matches.Take(limit).ToList();
             var ranked = await RankAsync(connection, postgres, matches.Select(m => m.Key).ToList(), alternatives, ct);
             return (ranked.OrderBy(r => r.Key).Select(r => r.ResourceId).ToList(), errors);
         }
@@ -287,12 +303,105 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     }
 
     /// <summary>
+    /// What a search read: matches in key order (every one when <c>Complete</c>); for a large result also the matches
+    /// among the sample tiers (<see cref="FacetCache.TierTable"/>) and the factor from the sample to the whole index.
+    /// </summary>
+    private sealed record Reading(List<Match> Matches, bool Complete, List<Match>? Sample = null, double Scale = 1);
+
+    /// <summary>
+    /// The matches a search needs, at least <paramref name="need"/> of them in key order, and at most <paramref name="limit"/>.
+    /// <para>SQLite streams FTS5 rowids in key order and stops at the limit; when it gets there the result is large and
+    /// the sample estimates its total and facets.</para>
+    /// <para>PostgreSQL's GIN index cannot return matches in key order: one query over every match builds a bitmap of all
+    /// of them and sorts it (0.1–1.8 s for a frequent word at a million rows). So it first asks for the matches among
+    /// the sample tiers (tier tokens are the rarest in the query, so GIN walks their short lists and probes the words'
+    /// long ones). A small expected total is then read at once and counted exactly; a large one is read from the best
+    /// tiers in rounds sized by the density the sample showed, so only a few hundred heap rows are visited.</para>
+    /// </summary>
+    private async Task<Reading> ReadAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, (int? Kind, int? Region) inMemory,
+        int need, int limit, CancellationToken ct, bool sampleLargeResults = true)
+    {
+        var tiers = cache.Tiers;
+        var scale = tiers.SampleRows == 0 ? 1 : (double)tiers.Total / tiers.SampleRows;
+        async Task<Reading> AllAsync(List<Match>? sample)
+        {
+            var all = await ReadMatchesAsync(connection, postgres, text, visibility, ct, limit, inMemory);
+            if (all.Count < limit)
+            {
+                return new Reading(all, true);
+            }
+            if (sample is null && sampleLargeResults && tiers.SampleRows > 0)
+            {
+                sample = await ReadMatchesAsync(connection, postgres, Restrict(postgres, text, [FilterTokens.Sample(tiers.SampleBlock)]), visibility, ct, int.MaxValue, inMemory, ordered: false);
+            }
+            return new Reading(all, false, sample, scale);
+        }
+
+        if (!postgres || tiers.Total < 2L * _tierGroup || tiers.SampleRows == 0)
+        {
+            return await AllAsync(null);
+        }
+        var sampled = await ReadMatchesAsync(connection, true, Restrict(true, text, [FilterTokens.Sample(tiers.SampleBlock)]), visibility, ct, int.MaxValue, ordered: false);
+        if (sampled.Count * scale <= _exactRest)
+        {
+            return await AllAsync(sampled);
+        }
+        var density = Math.Max(sampled.Count, 1) / (double)tiers.SampleRows;
+        var list = new List<Match>();
+        var next = 0;
+        for (var round = 0; list.Count < need; round++)
+        {
+            // The next best tiers, about `group` rows: a whole quality rank as one token when it fits, else its blocks.
+            var group = Math.Max(_tierGroup / 16.0, (need - list.Count) / density * 1.5);
+            var tokens = new List<string>();
+            long rows = 0;
+            while (next < tiers.Ids.Length && rows < group && tokens.Count < MaxTokensPerRound)
+            {
+                var rank = SearchEntry.RankOfTier(tiers.Ids[next]);
+                var end = next;
+                long rankRows = 0;
+                while (end < tiers.Ids.Length && SearchEntry.RankOfTier(tiers.Ids[end]) == rank)
+                {
+                    rankRows += tiers.Rows[end++];
+                }
+                var wholeRank = (next == 0 || SearchEntry.RankOfTier(tiers.Ids[next - 1]) != rank) && rows + rankRows <= group * 1.5;
+                tokens.Add(wholeRank ? FilterTokens.Rank(rank) : FilterTokens.Tier(tiers.Ids[next]));
+                rows += wholeRank ? rankRows : tiers.Rows[next];
+                next = wholeRank ? end : next + 1;
+            }
+            if (next >= tiers.Ids.Length || round >= MaxTierRounds)
+            {
+                return await AllAsync(sampled);
+            }
+            list.AddRange(await ReadMatchesAsync(connection, true, Restrict(true, text, tokens), visibility, ct, int.MaxValue, ordered: false));
+        }
+        return new Reading(list, false, sampled, scale);
+    }
+
+    /// <summary>The engine query limited to rows holding one of the given tier or sample tokens.</summary>
+    private static string Restrict(bool postgres, string text, IReadOnlyList<string> tokens) => postgres
+        ? "(" + text + ") & (" + string.Join(" | ", tokens.Select(t => "'" + t + "'")) + ")"
+        : "(" + text + ") AND (" + string.Join(" OR ", tokens.Select(t => "\"" + t + "\"")) + ")";
+
+    /// <summary>An estimated total rounded to three significant digits.</summary>
+    public static int Estimate(double raw)
+    {
+        if (raw >= int.MaxValue / 2)
+        {
+            return int.MaxValue / 2;
+        }
+        var unit = raw < 1000 ? 1 : Math.Pow(10, Math.Floor(Math.Log10(raw)) - 2);
+        return (int)(Math.Round(raw / unit) * unit);
+    }
+
+    /// <summary>
     /// Matching rows in search-key order (best first), visible to the caller, up to <paramref name="limit"/>: only keys
     /// come out of the full-text index; the facet values and the visibility come from <see cref="FacetCache"/>.
     /// </summary>
-    private async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct, int limit = Cap + 1, (int? Kind, int? Region) inMemory = default)
+    private async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct,
+        int limit = Cap + 1, (int? Kind, int? Region) inMemory = default, bool ordered = true)
     {
-        var fetch = limit + 64;
+        var fetch = ordered ? limit + 64 : int.MaxValue;
         while (true)
         {
             var list = new List<Match>(Math.Min(limit, 1024));
@@ -301,9 +410,10 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             await using (var cmd = connection.CreateCommand())
             {
                 // PostgreSQL needs the LIMIT to plan a top-k; SQLite streams in rowid order and stops when we stop reading.
-                cmd.CommandText = postgres
-                    ? "SELECT search_key FROM resource_search_text WHERE search_vector @@ @q::tsquery ORDER BY search_key LIMIT " + fetch.ToString(CultureInfo.InvariantCulture)
-                    : "SELECT rowid FROM resource_fts WHERE resource_fts MATCH @q ORDER BY rowid";
+                // (Unordered: a tier-restricted read on PostgreSQL takes every match of its tiers and sorts them here.)
+                cmd.CommandText = !postgres ? "SELECT rowid FROM resource_fts WHERE resource_fts MATCH @q ORDER BY rowid"
+                    : ordered ? "SELECT search_key FROM resource_search_text WHERE search_vector @@ @q::tsquery ORDER BY search_key LIMIT " + fetch.ToString(CultureInfo.InvariantCulture)
+                    : "SELECT search_key FROM resource_search_text WHERE search_vector @@ @q::tsquery";
                 var p = cmd.CreateParameter();
                 p.ParameterName = "@q";
                 p.Value = text;
@@ -337,11 +447,19 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                         list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
                     }
                 }
-                list.Sort((a, b) => a.Key.CompareTo(b.Key));
+                if (ordered)
+                {
+                    list.Sort((a, b) => a.Key.CompareTo(b.Key));
+                }
                 if (list.Count > limit)
                 {
                     list.RemoveRange(limit, list.Count - limit);
                 }
+            }
+            if (!ordered)
+            {
+                list.Sort((a, b) => a.Key.CompareTo(b.Key));
+                return list;
             }
             // On PostgreSQL a page of keys can run out before enough visible ones were found (internal-only records): ask for more.
             if (!postgres || list.Count >= limit || read < fetch)
@@ -375,7 +493,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             filter = filter with { Region = null };
         }
         var tokens = filter.Tokens();
-        return (postgres ? ToTsQuery(alternatives, tokens) : ToFts5(alternatives, tokens), (kind, region));
+        var minimal = ChineseAnalyzer.WithoutImplied(alternatives);
+        return (postgres ? ToTsQuery(minimal, tokens) : ToFts5(minimal, tokens), (kind, region));
     }
 
     /// <summary>A filter value held by at least this share of the index is applied from the cache (SQLite).</summary>
@@ -498,14 +617,16 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         return manufacturer is null ? body : body is null ? manufacturer : manufacturer + "｜" + body;
     }
 
-    private async Task<SearchFacets> FacetsAsync(List<Match> matches, CancellationToken ct)
+    /// <summary>Facet counts over the matches held, multiplied by <paramref name="scale"/> when they are a sample of an estimated total.</summary>
+    private async Task<SearchFacets> FacetsAsync(List<Match> matches, double scale, CancellationToken ct)
     {
+        int Scaled(int n) => scale == 1 ? n : Math.Max(n, (int)Math.Round(n * scale));
         var districtCounts = Count(matches, m => m.District);
         var codes = districtCounts.Keys.Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList();
         var districtNames = await db.Districts.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
         var certification = new List<FacetValue>();
-        var cma = matches.Count(m => (m.Flags & (int)SearchMarks.Cma) != 0);
-        var cnas = matches.Count(m => (m.Flags & (int)SearchMarks.Cnas) != 0);
+        var cma = Scaled(matches.Count(m => (m.Flags & (int)SearchMarks.Cma) != 0));
+        var cnas = Scaled(matches.Count(m => (m.Flags & (int)SearchMarks.Cnas) != 0));
         if (cma > 0)
         {
             certification.Add(new FacetValue("cma", "CMA 资质认定", cma));
@@ -516,15 +637,15 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         }
         return new SearchFacets(
             Count(matches, m => m.Kind).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-                .Select(kv => new FacetValue(((ResourceKind)kv.Key).ToString(), CatalogLabels.Kind((ResourceKind)kv.Key), kv.Value)).ToList(),
+                .Select(kv => new FacetValue(((ResourceKind)kv.Key).ToString(), CatalogLabels.Kind((ResourceKind)kv.Key), Scaled(kv.Value))).ToList(),
             Count(matches, m => m.Region).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-                .Select(kv => Code(kv.Key, RegionCodes.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), kv.Value)).ToList(),
+                .Select(kv => Code(kv.Key, RegionCodes.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), Scaled(kv.Value))).ToList(),
             districtCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-                .Select(kv => Code(kv.Key, districtNames.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), kv.Value)).ToList(),
+                .Select(kv => Code(kv.Key, districtNames.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), Scaled(kv.Value))).ToList(),
             Count(matches.Where(m => m.Category != 0), m => m.Category).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-                .Select(kv => Code(kv.Key, InstrumentClasses.Find(kv.Key.ToString("D6", CultureInfo.InvariantCulture))?.Name ?? "", kv.Value)).ToList(),
+                .Select(kv => Code(kv.Key, InstrumentClasses.Find(kv.Key.ToString("D6", CultureInfo.InvariantCulture))?.Name ?? "", Scaled(kv.Value))).ToList(),
             certification,
-            Count(matches, m => m.Price).OrderBy(kv => kv.Key).Select(kv => new FacetValue(PriceBuckets.Names[kv.Key], CatalogLabels.Price(kv.Key), kv.Value)).ToList());
+            Count(matches, m => m.Price).OrderBy(kv => kv.Key).Select(kv => new FacetValue(PriceBuckets.Names[kv.Key], CatalogLabels.Price(kv.Key), Scaled(kv.Value))).ToList());
     }
 
     private static FacetValue Code(int code, string label, int count) => new(code.ToString("D6", CultureInfo.InvariantCulture), label, count);
