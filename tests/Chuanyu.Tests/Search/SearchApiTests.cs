@@ -110,6 +110,32 @@ public sealed class SearchApiTests(ChuanyuFactory factory) : IClassFixture<Chuan
     }
 
     [Fact]
+    public async Task OrganizationRename_ReindexesItsRecords_InTheSameSave()
+    {
+        using var own = new ChuanyuFactory();
+        var cqu = await own.WithDbAsync(db => db.Organizations.Where(o => o.Name == "重庆大学").Select(o => o.Id).SingleAsync());
+        var published = await own.WithDbAsync(db => db.Set<SearchEntry>().CountAsync(e => e.OrganizationId == cqu));
+        Assert.True(published > 0, "the demo data publishes instruments of 重庆大学");
+        var anonymous = own.CreateClient();
+        Assert.Equal(0, (await SearchAsync(anonymous, $"q={Q("饕餮理工大学")}")).GetProperty("total").GetInt32());
+        var byOldName = (await SearchAsync(anonymous, $"q={Q("重庆大学")}&organizationId={cqu}")).GetProperty("total").GetInt32();
+        Assert.Equal(published, byOldName);
+
+        await own.WithDbAsync(async db =>
+        {
+            var org = await db.Organizations.SingleAsync(o => o.Id == cqu);
+            org.Name = "饕餮理工大学";
+            return await db.SaveChangesAsync();
+        });
+
+        var found = await SearchAsync(anonymous, $"q={Q("饕餮理工大学")}&pageSize=50");
+        Assert.Equal(published, found.GetProperty("total").GetInt32());
+        Assert.All(found.GetProperty("items").EnumerateArray(), i => Assert.Equal("饕餮理工大学", i.GetProperty("organizationName").GetString()));
+        // Only records whose own text names the old owner (a function "为重庆大学…") are still found by it.
+        Assert.True((await SearchAsync(anonymous, $"q={Q("重庆大学")}&organizationId={cqu}")).GetProperty("total").GetInt32() < byOldName);
+    }
+
+    [Fact]
     public async Task IndexChange_IsInTheSameTransaction_ARolledBackPublishLeavesNoTrace()
     {
         var cqu = await OrgAsync("重庆大学");

@@ -146,9 +146,9 @@ public sealed class SeedCommandTests
     }
 
     /// <summary>
-    /// Large results: a second instance on the same database is told that 100 matches are "many" and to read tiers in
-    /// small groups, so it takes the paths a million rows take (SQLite: stop at the cap and estimate from the sample
-    /// block; PostgreSQL: the sample first, then the best tiers round by round). Its pages must be exactly the exact
+    /// Large results: a second instance on the same database is told that 10 matches are "many" and to read tiers in
+    /// small groups, so it takes the paths a million rows take (the sample blocks first; then SQLite streams only the
+    /// page's candidates, PostgreSQL reads the best tiers round by round). Its pages must be exactly the exact
     /// path's pages, and its totals and facets estimates of the exact ones. Doc ids start at 16,001 so that the records
     /// span two tier blocks and three sample blocks.
     /// </summary>
@@ -165,6 +165,7 @@ public sealed class SeedCommandTests
             ["Search:ExactCount"] = "100",
             ["Search:TierGroup"] = "64",
             ["Search:ExactRest"] = "10",
+            ["Search:ExactRestSqlite"] = "10",
         });
         var exactClient = factory.CreateClient();
         var largeClient = large.CreateClient();

@@ -24,13 +24,13 @@ public sealed class FacetCache : IDisposable
 
     /// <summary>
     /// The tiers of the index (<see cref="SearchEntry.TierOf"/>) in ascending order with their number of rows, the rows in
-    /// all, and the sample block: the block of 8,192 doc ids that holds the median doc, all qualities. Doc ids follow the
-    /// order records were indexed in, not their content or quality, so the matches in the sample estimate a large total
-    /// and its facets without bias, where the best tiers would not.
+    /// all, and the sample blocks (8,192 doc ids each, all qualities) from the one holding the median doc outwards, with
+    /// their rows. Doc ids follow the order records were indexed in, not their content or quality, so the matches in
+    /// sample blocks estimate a large total and its facets without bias, where the best tiers would not.
     /// </summary>
-    public sealed record TierTable(long[] Ids, int[] Rows, long Total, int SampleBlock, long SampleRows)
+    public sealed record TierTable(long[] Ids, int[] Rows, long Total, int[] SampleBlocks, int[] SampleRows)
     {
-        public static readonly TierTable Empty = new([], [], 0, -1, 0);
+        public static readonly TierTable Empty = new([], [], 0, [], []);
     }
 
     private sealed class Columns(int capacity)
@@ -71,6 +71,9 @@ public sealed class FacetCache : IDisposable
     private Dictionary<int, double> _kindShare = [];
     private Dictionary<int, double> _regionShare = [];
     private TierTable _tiers = TierTable.Empty;
+
+    /// <summary>A search samples at most this many blocks (32,768 doc ids).</summary>
+    public const int MaxSampleBlocks = 4;
     private long _computedAt;
 
     /// <summary>The tiers as of the last sync (rows removed from the index since the cache loaded them still count).</summary>
@@ -151,20 +154,22 @@ public sealed class FacetCache : IDisposable
             }
         }
         var ids = tiers.Keys.Order().ToArray();
-        int sampleBlock = -1, seen = 0;
-        long sampleRows = 0;
-        for (var i = 0; i < c.Capacity && sampleBlock < 0; i++)
+        var blockRows = new SortedDictionary<int, int>();
+        int median = -1, seen = 0;
+        for (var i = 0; i < c.Capacity; i++)
         {
-            if (c.Known[i] && ++seen * 2 >= total)
+            if (c.Known[i])
             {
-                sampleBlock = SearchEntry.SampleBlockOf(i);
+                var block = SearchEntry.SampleBlockOf(i);
+                blockRows[block] = blockRows.GetValueOrDefault(block) + 1;
+                if (median < 0 && ++seen * 2 >= total)
+                {
+                    median = block;
+                }
             }
         }
-        for (var i = Math.Max(0, sampleBlock) << SearchEntry.SampleShift; sampleBlock >= 0 && i < Math.Min(c.Capacity, (sampleBlock + 1) << SearchEntry.SampleShift); i++)
-        {
-            sampleRows += c.Known[i] ? 1 : 0;
-        }
-        Volatile.Write(ref _tiers, new TierTable(ids, ids.Select(t => tiers[t]).ToArray(), total, sampleBlock, sampleRows));
+        var samples = blockRows.Keys.OrderBy(b => Math.Abs(b - median)).ThenBy(b => b).Take(MaxSampleBlocks).ToArray();
+        Volatile.Write(ref _tiers, new TierTable(ids, ids.Select(t => tiers[t]).ToArray(), total, samples, samples.Select(b => blockRows[b]).ToArray()));
         foreach (var k in kinds.Keys.ToList())
         {
             kinds[k] /= Math.Max(total, 1);

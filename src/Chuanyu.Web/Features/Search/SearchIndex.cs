@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -146,6 +147,7 @@ public static class SearchIndexer
     {
         var affected = new HashSet<Guid>();
         var deleted = new HashSet<Guid>();
+        var renamed = new List<Guid>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
             switch (entry.Entity)
@@ -162,9 +164,17 @@ public static class SearchIndexer
                 case ResourceCertification c when entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted:
                     affected.Add(c.ResourceId);
                     break;
+                case Organization o when entry.State == EntityState.Modified && entry.Property(nameof(Organization.Name)).IsModified:
+                    renamed.Add(o.Id);
+                    break;
                 default:
                     break;
             }
+        }
+        // The owner's name is indexed with every record: a renamed organisation's records are indexed again.
+        foreach (var chunk in renamed.Chunk(100))
+        {
+            affected.UnionWith(await db.Set<SearchEntry>().AsNoTracking().Where(e => chunk.Contains(e.OrganizationId)).Select(e => e.ResourceId).ToListAsync(ct));
         }
         affected.ExceptWith(deleted);
         if (affected.Count == 0 && deleted.Count == 0)
@@ -223,6 +233,10 @@ public static class SearchIndexer
             {
                 orgNames[o.Id] = o.Name;
             }
+        }
+        foreach (var org in db.ChangeTracker.Entries<Organization>())
+        {
+            orgNames[org.Entity.Id] = org.Entity.Name; // a rename in this very save
         }
         var needIds = searchable.Count(r => !existing.ContainsKey(r.Id));
         var nextDoc = needIds == 0 ? 0 : await ReserveDocIdsAsync(db, needIds, ct);
