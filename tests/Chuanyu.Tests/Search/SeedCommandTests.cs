@@ -191,6 +191,12 @@ public sealed class SeedCommandTests
         }
         Assert.Equal(4, estimated);
 
+        // The page says the count is an estimate, in Chinese; the exact instance does not.
+        var page = await largeClient.GetStringAsync("/Search?q=" + Uri.EscapeDataString("色谱"));
+        Assert.Contains("data-testid=\"approximate\"", page, StringComparison.Ordinal);
+        Assert.Matches(@"约 [\d,]+ 条结果", page);
+        Assert.DoesNotContain("data-testid=\"approximate\"", await exactClient.GetStringAsync("/Search?q=" + Uri.EscapeDataString("色谱")), StringComparison.Ordinal);
+
         // A rare word stays exact on the large instance too.
         var rare = await SearchAsync(largeClient, "q=JSM-7800F");
         var rareExact = await SearchAsync(exactClient, "q=JSM-7800F");

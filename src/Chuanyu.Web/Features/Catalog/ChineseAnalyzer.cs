@@ -117,13 +117,30 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
         alternatives.Where((a, i) => !alternatives.Where((b, j) => j != i && b.All(a.Contains)
             && (b.Count < a.Count || j < i)).Any()).ToList();
 
-    /// <summary>The query for SQLite FTS5 MATCH: quoted tokens (nothing of the user's syntax survives), AND within, OR between alternatives.</summary>
+    /// <summary>
+    /// The query for SQLite FTS5 MATCH: quoted tokens (nothing of the user's syntax survives), AND within, OR between
+    /// alternatives; tokens every alternative holds are taken out of the OR ("透射 AND (射电 AND 电镜 OR 电子 AND …)"),
+    /// so the index intersects them once, first.
+    /// </summary>
     public static string ToFts5(IReadOnlyList<IReadOnlyList<string>> alternatives) =>
-        string.Join(" OR ", alternatives.Select(a => "(" + string.Join(" AND ", a.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")) + ")"));
+        Render(alternatives, " AND ", " OR ", t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
 
-    /// <summary>The query for PostgreSQL <c>to_tsquery('simple', …)</c>: quoted lexemes, &amp; within, | between alternatives.</summary>
+    /// <summary>The query for PostgreSQL <c>to_tsquery('simple', …)</c>: quoted lexemes, &amp; within, | between alternatives, common tokens outside.</summary>
     public static string ToTsQuery(IReadOnlyList<IReadOnlyList<string>> alternatives) =>
-        string.Join(" | ", alternatives.Select(a => "(" + string.Join(" & ", a.Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'")) + ")"));
+        Render(alternatives, " & ", " | ", t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'");
+
+    private static string Render(IReadOnlyList<IReadOnlyList<string>> alternatives, string and, string or, Func<string, string> quote)
+    {
+        var common = alternatives.Count < 2 ? [] : alternatives[0].Where(t => alternatives.All(a => a.Contains(t))).ToList();
+        var rests = alternatives.Select(a => a.Where(t => !common.Contains(t)).ToList()).ToList();
+        if (common.Count > 0 && rests.Any(r => r.Count == 0))
+        {
+            // One alternative is all common tokens: it implies the others, so the common tokens alone are the query.
+            return "(" + string.Join(and, common.Select(quote)) + ")";
+        }
+        var disjunction = string.Join(or, rests.Select(r => "(" + string.Join(and, r.Select(quote)) + ")"));
+        return common.Count == 0 ? disjunction : "(" + string.Join(and, common.Select(quote)) + and + "(" + disjunction + "))";
+    }
 
     /// <summary>Parses the synonym table (<c>term,expansion</c> per line, header first); terms are normalised like queries.</summary>
     public static Dictionary<string, IReadOnlyList<string>> LoadSynonyms(TextReader reader)

@@ -23,6 +23,7 @@ WHERE filters NOT LIKE '%层%';
 CREATE VIRTUAL TABLE resource_fts USING fts5(title, body, filters, content='resource_search_text', content_rowid='search_key', detail='none');
 
 INSERT INTO resource_fts (resource_fts) VALUES ('rebuild');
+INSERT INTO resource_fts (resource_fts) VALUES ('optimize');
 
 CREATE TRIGGER resource_fts_ai AFTER INSERT ON resource_search_text BEGIN
   INSERT INTO resource_fts (rowid, title, body, filters) VALUES (new.search_key, new.title, new.body, new.filters);
