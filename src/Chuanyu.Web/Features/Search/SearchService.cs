@@ -27,9 +27,9 @@ public sealed record SearchFacets(
     IReadOnlyList<FacetValue> Category, IReadOnlyList<FacetValue> Certification, IReadOnlyList<FacetValue> Price);
 
 /// <summary>
-/// <c>total</c> and the facet counts are exact unless <c>totalApproximate</c>: a large result is counted from its best
-/// matches (the first <see cref="SearchService.Cap"/> on SQLite, the best tiers on PostgreSQL) and scaled by the share
-/// of the index they cover, rounded to three significant digits.
+/// <c>total</c> and the facet counts are exact unless <c>totalApproximate</c>: a large result is counted among the
+/// sample blocks of the index (<see cref="FacetCache.TierTable"/>) and scaled to the whole index, rounded to three
+/// significant digits.
 /// </summary>
 public sealed record SearchResult(
     string Q, int Total, bool TotalApproximate, int Page, int PageSize, IReadOnlyList<SearchHit> Items, SearchFacets Facets, double TookMs);
@@ -37,11 +37,12 @@ public sealed record SearchResult(
 /// <summary>
 /// One Chinese search over the catalogue, the same on SQLite (FTS5) and PostgreSQL (tsvector + GIN):
 /// <list type="number">
-/// <item>analyse the text (<see cref="ChineseAnalyzer"/>, synonyms) and add the filters as index tokens;</item>
-/// <item>read matching rows in search-key order (best static quality first) straight from the index, up to
-/// <see cref="Cap"/> + 1: the count, the facets and the candidates come from that one pass;</item>
-/// <item>re-rank the first <see cref="Window"/> candidates: a title holding a whole query alternative first, then the
-/// engine's relevance (bm25 / ts_rank), then the key; deeper pages continue in key order (stable paging);</item>
+/// <item>analyse the text (<see cref="ChineseAnalyzer"/>, synonyms) and add the rarer filters as index tokens;</item>
+/// <item>count the matches in a sample of the index; read a small result whole in search-key order (best static quality
+/// first) and count it exactly, or read a large one only as far as the page needs and estimate its total and facets
+/// from the sample (<see cref="ReadAsync"/>);</item>
+/// <item>re-rank the first <see cref="Window"/> candidates: a title holding a whole query alternative first, then a
+/// BM25-style term-frequency score, then the key; deeper pages continue in key order (stable paging);</item>
 /// <item>read the page's records and mark the matched words.</item>
 /// </list>
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
@@ -51,7 +52,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     public const int Cap = 10_000;
     public const int Window = 200;
 
-    /// <summary>PostgreSQL's first round of tiers covers about this many rows; later rounds grow with the density seen.</summary>
+    /// <summary>An index of fewer than twice this many rows is read whole; a round of PostgreSQL tiers covers at least a sixteenth of it.</summary>
     private readonly int _tierGroup = configuration.GetValue("Search:TierGroup", 16_384);
 
     /// <summary>Matches counted exactly before a result counts as large and is estimated (the cap; lowered only by tests).</summary>
@@ -310,19 +311,18 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
 
     /// <summary>
     /// What a search read: matches in key order (every one when <c>Complete</c>); for a large result also the matches
-    /// among the sample tiers (<see cref="FacetCache.TierTable"/>) and the factor from the sample to the whole index.
+    /// among the sample blocks (<see cref="FacetCache.TierTable"/>) and the factor from the sample to the whole index.
     /// </summary>
     private sealed record Reading(List<Match> Matches, bool Complete, List<Match>? Sample = null, double Scale = 1);
 
     /// <summary>
     /// The matches a search needs, at least <paramref name="need"/> of them in key order, and at most <paramref name="limit"/>.
-    /// <para>SQLite streams FTS5 rowids in key order and stops at the limit; when it gets there the result is large and
-    /// the sample estimates its total and facets.</para>
-    /// <para>PostgreSQL's GIN index cannot return matches in key order: one query over every match builds a bitmap of all
-    /// of them and sorts it (0.1–1.8 s for a frequent word at a million rows). So it first asks for the matches among
-    /// the sample tiers (tier tokens are the rarest in the query, so GIN walks their short lists and probes the words'
-    /// long ones). A small expected total is then read at once and counted exactly; a large one is read from the best
-    /// tiers in rounds sized by the density the sample showed, so only a few hundred heap rows are visited.</para>
+    /// <para>Both engines first count the matches among the sample blocks (<see cref="SampleAsync"/>). A small expected
+    /// total is then read whole and counted exactly.</para>
+    /// <para>A large one: SQLite streams FTS5 rowids in key order and stops after <paramref name="need"/>. PostgreSQL's
+    /// GIN index cannot return matches in key order (one query over every match builds a bitmap of all of them and
+    /// sorts it: 0.1–1.8 s for a frequent word at a million rows), so it asks for the words among the next best tiers,
+    /// in rounds sized by the density seen, and only those matches cost a heap visit. The sample gives the total.</para>
     /// </summary>
     private async Task<Reading> ReadAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, (int? Kind, int? Region) inMemory,
         int need, int limit, CancellationToken ct, bool sampleLargeResults = true)
