@@ -141,6 +141,7 @@ public sealed class FacetCache : IDisposable
         var kinds = new Dictionary<int, double>();
         var regions = new Dictionary<int, double>();
         var tiers = new Dictionary<long, int>();
+        var blockRows = new SortedDictionary<int, int>();
         var total = 0;
         for (var i = 0; i < c.Capacity; i++)
         {
@@ -151,21 +152,20 @@ public sealed class FacetCache : IDisposable
                 regions[c.Region[i]] = regions.GetValueOrDefault(c.Region[i]) + 1;
                 var tier = SearchEntry.TierOf(SearchEntry.KeyOf(c.Quality[i], i));
                 tiers[tier] = tiers.GetValueOrDefault(tier) + 1;
+                var block = SearchEntry.SampleBlockOf(i);
+                blockRows[block] = blockRows.GetValueOrDefault(block) + 1;
             }
         }
         var ids = tiers.Keys.Order().ToArray();
-        var blockRows = new SortedDictionary<int, int>();
+        // The block holding the median doc: the first whose running count reaches half of the rows.
         int median = -1, seen = 0;
-        for (var i = 0; i < c.Capacity; i++)
+        foreach (var (block, rows) in blockRows)
         {
-            if (c.Known[i])
+            seen += rows;
+            if (seen * 2 >= total)
             {
-                var block = SearchEntry.SampleBlockOf(i);
-                blockRows[block] = blockRows.GetValueOrDefault(block) + 1;
-                if (median < 0 && ++seen * 2 >= total)
-                {
-                    median = block;
-                }
+                median = block;
+                break;
             }
         }
         var samples = blockRows.Keys.OrderBy(b => Math.Abs(b - median)).ThenBy(b => b).Take(MaxSampleBlocks).ToArray();

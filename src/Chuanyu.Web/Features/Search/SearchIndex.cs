@@ -294,14 +294,16 @@ public static class SearchIndexer
         var flags = FlagsOf(r);
         var priceBucket = PriceBuckets.Of(r.Fees.Count == 0 ? null : r.Fees.Min(f => f.PriceFen));
         var categoryNumber = top is null ? 0 : int.Parse(top.Code, CultureInfo.InvariantCulture);
+        var key = SearchEntry.KeyOf(quality, docId);
+        var tier = SearchEntry.TierOf(key);
         var filters = new StringBuilder();
         filters.Append(FilterTokens.Kind((int)r.Kind)).Append(' ')
             .Append(FilterTokens.Region(r.RegionCode)).Append(' ')
             .Append(FilterTokens.District(r.DistrictCode)).Append(' ')
             .Append(FilterTokens.Price(priceBucket)).Append(' ')
             .Append(FilterTokens.Organization(r.OrganizationId)).Append(' ')
-            .Append(FilterTokens.Rank(SearchEntry.RankOfTier(SearchEntry.TierOf(SearchEntry.KeyOf(quality, docId))))).Append(' ')
-            .Append(FilterTokens.Tier(SearchEntry.TierOf(SearchEntry.KeyOf(quality, docId)))).Append(' ')
+            .Append(FilterTokens.Rank(SearchEntry.RankOfTier(tier))).Append(' ')
+            .Append(FilterTokens.Tier(tier)).Append(' ')
             .Append(FilterTokens.Sample(SearchEntry.SampleBlockOf(docId)));
         if (categoryNumber != 0)
         {
@@ -317,7 +319,7 @@ public static class SearchIndexer
         }
         return new SearchEntry
         {
-            SearchKey = SearchEntry.KeyOf(quality, docId),
+            SearchKey = key,
             Kind = (int)r.Kind,
             Region = int.Parse(r.RegionCode, CultureInfo.InvariantCulture),
             District = int.Parse(r.DistrictCode, CultureInfo.InvariantCulture),
@@ -330,7 +332,7 @@ public static class SearchIndexer
             OrganizationId = r.OrganizationId,
             Text = new SearchText
             {
-                SearchKey = SearchEntry.KeyOf(quality, docId),
+                SearchKey = key,
                 Title = ChineseAnalyzer.IndexText(string.Join(' ', new[] { r.Name, r.EnglishName, r.Model }.Where(s => !string.IsNullOrEmpty(s)))),
                 Body = ChineseAnalyzer.IndexText(string.Join(' ', new[]
                 {

@@ -245,8 +245,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var paged = Stopwatch.GetTimestamp();
             var items = await LoadHitsAsync(page, alternatives, ct);
             var loaded = Stopwatch.GetTimestamp();
-            var facets = reading.Sample is { Count: > 0 } sampled ? await FacetsAsync(sampled, reading.Scale, ct)
-                : await FacetsAsync(matches, approximate ? (double)total / matches.Count : 1, ct);
+            var facets = reading.Sample is { Count: > 0 } sampled ? await FacetsAsync(sampled, reading.Scale, ct) : await FacetsAsync(matches, 1, ct);
             var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Timings = $"open;dur={Ms(started, opened)}, match;dur={Ms(opened, matched)}, rank;dur={Ms(matched, rankedAt)}, page;dur={Ms(rankedAt, paged)}, load;dur={Ms(paged, loaded)}, facets;dur={Ms(loaded, Stopwatch.GetTimestamp())}";
             return (new SearchResult(query.Q!.Trim(), total, approximate, query.Page, query.PageSize, items, facets, Math.Round(took, 1)), errors);
@@ -328,8 +327,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         int need, int limit, CancellationToken ct, bool sampleLargeResults = true)
     {
         var tiers = cache.Tiers;
-        (List<Match> Matches, double Scale)? sample = null;
-        async Task<Reading> AllAsync()
+        // Every match up to the limit; when there are more, the sample (read now if not yet) gives the total.
+        async Task<Reading> AllAsync((List<Match> Matches, double Scale)? sample)
         {
             var all = await ReadMatchesAsync(connection, postgres, text, visibility, ct, limit, inMemory);
             if (all.Count < limit)
@@ -345,14 +344,14 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
 
         if (tiers.Total < 2L * _tierGroup || tiers.SampleBlocks.Length == 0 || (!postgres && !sampleLargeResults))
         {
-            return await AllAsync();
+            return await AllAsync(null);
         }
-        var (sampled, scale) = (sample = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, ct)).Value;
+        var (sampled, scale) = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, ct);
         var expected = sampled.Count * scale;
         if (!postgres)
         {
             // FTS5 streams matches in key order: a large result stops after the page's candidates.
-            return expected <= _exactRestSqlite ? await AllAsync()
+            return expected <= _exactRestSqlite ? await AllAsync((sampled, scale))
                 : new Reading(await ReadMatchesAsync(connection, false, text, visibility, ct, need, inMemory), false, sampled, scale);
         }
         // Matches per row in the sample; the best tiers can hold fewer (kinds of record that are described less fully sit
@@ -362,7 +361,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         // (about 0.3 µs each) for `need` matches. A mid-sized result is cheaper to read whole, and is then counted exactly.
         if (expected <= _exactRest || expected * 3 < need * 1.5 / density * 0.3)
         {
-            return await AllAsync();
+            return await AllAsync((sampled, scale));
         }
         var list = new List<Match>();
         var next = 0;
@@ -377,27 +376,35 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var group = Math.Max(_tierGroup / 16.0, (need - list.Count) / density * 1.5);
             if (round >= MaxTierRounds || group >= (tiers.Total - covered) / 2.0)
             {
-                return await AllAsync(); // most of the index is left to read: one query over every match is cheaper
+                return await AllAsync((sampled, scale)); // most of the index is left to read: one query over every match is cheaper
             }
             var tokens = new List<string>();
             long rows = 0;
             while (next < tiers.Ids.Length && rows < group && tokens.Count < MaxTokensPerRound)
             {
                 var rank = SearchEntry.RankOfTier(tiers.Ids[next]);
-                var end = next;
-                long rankRows = 0;
-                while (end < tiers.Ids.Length && SearchEntry.RankOfTier(tiers.Ids[end]) == rank)
+                if (next == 0 || SearchEntry.RankOfTier(tiers.Ids[next - 1]) != rank)
                 {
-                    rankRows += tiers.Rows[end++];
+                    var end = next;
+                    long rankRows = 0;
+                    while (end < tiers.Ids.Length && SearchEntry.RankOfTier(tiers.Ids[end]) == rank)
+                    {
+                        rankRows += tiers.Rows[end++];
+                    }
+                    if (rows + rankRows <= group * 1.5)
+                    {
+                        tokens.Add(FilterTokens.Rank(rank));
+                        rows += rankRows;
+                        next = end;
+                        continue;
+                    }
                 }
-                var wholeRank = (next == 0 || SearchEntry.RankOfTier(tiers.Ids[next - 1]) != rank) && rows + rankRows <= group * 1.5;
-                tokens.Add(wholeRank ? FilterTokens.Rank(rank) : FilterTokens.Tier(tiers.Ids[next]));
-                rows += wholeRank ? rankRows : tiers.Rows[next];
-                next = wholeRank ? end : next + 1;
+                tokens.Add(FilterTokens.Tier(tiers.Ids[next]));
+                rows += tiers.Rows[next++];
             }
             if (tokens.Count == 0)
             {
-                return await AllAsync();
+                return await AllAsync((sampled, scale));
             }
             list.AddRange(await ReadMatchesAsync(connection, true, Restrict(true, text, tokens), visibility, ct, int.MaxValue, inMemory, ordered: false));
             covered += rows;
@@ -502,18 +509,17 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                         list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
                     }
                 }
-                if (ordered)
-                {
-                    list.Sort((a, b) => a.Key.CompareTo(b.Key));
-                }
-                if (list.Count > limit)
-                {
-                    list.RemoveRange(limit, list.Count - limit);
-                }
+            }
+            if (!ordered || unknown.Count > 0)
+            {
+                list.Sort((a, b) => a.Key.CompareTo(b.Key));
+            }
+            if (list.Count > limit)
+            {
+                list.RemoveRange(limit, list.Count - limit);
             }
             if (!ordered)
             {
-                list.Sort((a, b) => a.Key.CompareTo(b.Key));
                 return list;
             }
             // On PostgreSQL a page of keys can run out before enough visible ones were found (internal-only records): ask for more.
@@ -676,7 +682,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     /// <summary>Facet counts over the matches held, multiplied by <paramref name="scale"/> when they are a sample of an estimated total.</summary>
     private async Task<SearchFacets> FacetsAsync(List<Match> matches, double scale, CancellationToken ct)
     {
-        int Scaled(int n) => scale == 1 ? n : Math.Max(n, (int)Math.Round(n * scale));
+        int Scaled(int n) => Math.Max(n, (int)Math.Round(n * scale));
         var districtCounts = Count(matches, m => m.District);
         var codes = districtCounts.Keys.Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList();
         var districtNames = await db.Districts.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
