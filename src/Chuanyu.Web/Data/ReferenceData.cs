@@ -17,6 +17,11 @@ public static class ReferenceData
 
     public sealed record DivisionRow(string Code, string Name, string Level, string? ParentCode);
 
+    private static readonly Lazy<Dictionary<string, string>> Names = new(() => ReadDivisions().ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal));
+
+    /// <summary>The name of a division by its code, from the embedded file the database's rows were loaded from (no query per search).</summary>
+    public static string NameOf(string code) => Names.Value.GetValueOrDefault(code, "");
+
     public static IReadOnlyList<DivisionRow> ReadDivisions()
     {
         using var stream = typeof(ReferenceData).Assembly.GetManifestResourceStream("Chuanyu.Web.Data.Reference.divisions.csv")

@@ -125,4 +125,30 @@ public sealed class ChineseAnalyzerTests
             }
         }
     }
+    [Theory]
+    [InlineData("电镜 扫描 电镜 电镜x", "电镜", 2)]
+    [InlineData("x电镜 电镜x", "电镜", 0)]
+    [InlineData("jem2100f jem2100", "jem2100", 1)]
+    [InlineData("", "电镜", 0)]
+    public void Occurrences_CountsWholeTokensOnly(string tokens, string token, int expected) =>
+        Assert.Equal(expected, Chuanyu.Web.Features.Search.SearchService.Occurrences(tokens, token));
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("电镜", 1)]
+    [InlineData(" 电镜  扫描 ", 2)]
+    public void TokenCount_CountsTokensBetweenSpaces(string tokens, int expected) =>
+        Assert.Equal(expected, Chuanyu.Web.Features.Search.SearchService.TokenCount(tokens));
+
+    [Fact]
+    public void StoredTokens_CountTheSameAsTheAnalyser()
+    {
+        var stored = ChineseAnalyzer.IndexText("场发射扫描电子显微镜 Gemini 300，扫描电镜");
+        var split = stored.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(split.Length, Chuanyu.Web.Features.Search.SearchService.TokenCount(stored));
+        foreach (var token in split.Distinct())
+        {
+            Assert.Equal(split.Count(t => t == token), Chuanyu.Web.Features.Search.SearchService.Occurrences(stored, token));
+        }
+    }
 }

@@ -245,7 +245,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var paged = Stopwatch.GetTimestamp();
             var items = await LoadHitsAsync(page, alternatives, ct);
             var loaded = Stopwatch.GetTimestamp();
-            var facets = reading.Sample is { Count: > 0 } sampled ? await FacetsAsync(sampled, reading.Scale, ct) : await FacetsAsync(matches, 1, ct);
+            var facets = reading.Sample is { Count: > 0 } sampled ? Facets(sampled, reading.Scale) : Facets(matches, 1);
             var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Timings = $"open;dur={Ms(started, opened)}, match;dur={Ms(opened, matched)}, rank;dur={Ms(matched, rankedAt)}, page;dur={Ms(rankedAt, paged)}, load;dur={Ms(paged, loaded)}, facets;dur={Ms(loaded, Stopwatch.GetTimestamp())}";
             return (new SearchResult(query.Q!.Trim(), total, approximate, query.Page, query.PageSize, items, facets, Math.Round(took, 1)), errors);
@@ -590,33 +590,36 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             k.Value = keys.ToArray();
             cmd.Parameters.Add(k);
         }
-        var rows = new List<(long Key, Guid Id, string[] Title, string[] Body)>(keys.Count);
+        var rows = new List<(long Key, Guid Id, string Title, string Body)>(keys.Count);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                rows.Add((reader.GetInt64(0), postgres ? reader.GetGuid(1) : Guid.Parse(reader.GetString(1)),
-                    reader.GetString(2).Split(' ', StringSplitOptions.RemoveEmptyEntries), reader.GetString(3).Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+                rows.Add((reader.GetInt64(0), postgres ? reader.GetGuid(1) : Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3)));
             }
         }
-        var averageLength = rows.Count == 0 ? 1.0 : Math.Max(1.0, rows.Average(r => r.Title.Length + r.Body.Length));
+        // Only the query's tokens are counted in the stored text (space-separated tokens): no split of every body.
+        var lengths = rows.Select(r => TokenCount(r.Title) + TokenCount(r.Body)).ToList();
+        var averageLength = rows.Count == 0 ? 1.0 : Math.Max(1.0, lengths.Average());
         var list = new List<Ranked>(rows.Count);
-        foreach (var (key, id, title, body) in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
-            var titleCounts = Frequencies(title);
-            var bodyCounts = Frequencies(body);
-            var lengthNorm = 1.2 * (0.25 + (0.75 * (title.Length + body.Length) / averageLength));
+            var (key, id, title, body) = rows[i];
+            var lengthNorm = 1.2 * (0.25 + (0.75 * lengths[i] / averageLength));
             var best = 0.0;
             var titleHit = false;
             foreach (var alternative in alternatives)
             {
-                titleHit |= alternative.All(titleCounts.ContainsKey);
+                var all = true;
                 var sum = 0.0;
                 foreach (var token in alternative)
                 {
-                    var w = (4.0 * titleCounts.GetValueOrDefault(token)) + bodyCounts.GetValueOrDefault(token);
+                    var inTitle = Occurrences(title, token);
+                    all &= inTitle > 0;
+                    var w = (4.0 * inTitle) + Occurrences(body, token);
                     sum += w / (w + lengthNorm);
                 }
+                titleHit |= all;
                 best = Math.Max(best, sum / alternative.Count);
             }
             list.Add(new Ranked(key, id, Math.Round(best, 4), titleHit));
@@ -624,14 +627,39 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         return list;
     }
 
-    private static Dictionary<string, int> Frequencies(string[] tokens)
+    /// <summary>Tokens in a space-separated token string.</summary>
+    public static int TokenCount(string tokens)
     {
-        var counts = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
-        foreach (var t in tokens)
+        var count = 0;
+        var inToken = false;
+        foreach (var c in tokens)
         {
-            counts[t] = counts.GetValueOrDefault(t) + 1;
+            if (c == ' ')
+            {
+                inToken = false;
+            }
+            else if (!inToken)
+            {
+                inToken = true;
+                count++;
+            }
         }
-        return counts;
+        return count;
+    }
+
+    /// <summary>How often <paramref name="token"/> occurs as a whole token in a space-separated token string.</summary>
+    public static int Occurrences(string tokens, string token)
+    {
+        var count = 0;
+        for (var at = tokens.IndexOf(token, StringComparison.Ordinal); at >= 0; at = tokens.IndexOf(token, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + token.Length;
+            if ((at == 0 || tokens[at - 1] == ' ') && (end == tokens.Length || tokens[end] == ' '))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private async Task<List<SearchHit>> LoadHitsAsync(List<Ranked> page, IReadOnlyList<IReadOnlyList<string>> alternatives, CancellationToken ct)
@@ -680,12 +708,10 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     }
 
     /// <summary>Facet counts over the matches held, multiplied by <paramref name="scale"/> when they are a sample of an estimated total.</summary>
-    private async Task<SearchFacets> FacetsAsync(List<Match> matches, double scale, CancellationToken ct)
+    private static SearchFacets Facets(List<Match> matches, double scale)
     {
         int Scaled(int n) => Math.Max(n, (int)Math.Round(n * scale));
         var districtCounts = Count(matches, m => m.District);
-        var codes = districtCounts.Keys.Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList();
-        var districtNames = await db.Districts.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
         var certification = new List<FacetValue>();
         var cma = Scaled(matches.Count(m => (m.Flags & (int)SearchMarks.Cma) != 0));
         var cnas = Scaled(matches.Count(m => (m.Flags & (int)SearchMarks.Cnas) != 0));
@@ -703,7 +729,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             Count(matches, m => m.Region).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => Code(kv.Key, RegionCodes.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), Scaled(kv.Value))).ToList(),
             districtCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-                .Select(kv => Code(kv.Key, districtNames.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), Scaled(kv.Value))).ToList(),
+                .Select(kv => Code(kv.Key, ReferenceData.NameOf(kv.Key.ToString("D6", CultureInfo.InvariantCulture)), Scaled(kv.Value))).ToList(),
             Count(matches.Where(m => m.Category != 0), m => m.Category).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => Code(kv.Key, InstrumentClasses.Find(kv.Key.ToString("D6", CultureInfo.InvariantCulture))?.Name ?? "", Scaled(kv.Value))).ToList(),
             certification,
