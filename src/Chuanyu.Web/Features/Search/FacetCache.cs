@@ -27,11 +27,24 @@ public sealed class FacetCache : IDisposable
     /// all, and the sample blocks (8,192 doc ids each, all qualities) from the one holding the median doc outwards, with
     /// their rows. Doc ids follow the order records were indexed in, not their content or quality, so the matches in
     /// sample blocks estimate a large total and its facets without bias, where the best tiers would not.
+    /// <para><c>KindRows[kind]</c> and <c>SampleKindRows[kind]</c> count the rows of one kind only: kinds described less
+    /// fully sit in lower tiers (no innovation platform ranks above 560), so a search filtered by kind walks the tiers
+    /// that hold that kind and judges the density among its rows.</para>
     /// </summary>
-    public sealed record TierTable(long[] Ids, int[] Rows, long Total, int[] SampleBlocks, int[] SampleRows)
+    public sealed record TierTable(long[] Ids, int[] Rows, long Total, int[] SampleBlocks, int[] SampleRows, int[][] KindRows, int[][] SampleKindRows)
     {
-        public static readonly TierTable Empty = new([], [], 0, [], []);
+        public static readonly TierTable Empty = new([], [], 0, [], [], [], []);
+
+        /// <summary>Rows per tier, of one kind or of all.</summary>
+        public int[] RowsOf(int? kind) => kind is { } k && k >= 0 && k < KindRows.Length ? KindRows[k] : Rows;
+
+        /// <summary>Rows in the first <paramref name="blocks"/> sample blocks, of one kind or of all.</summary>
+        public long SampleRowsOf(int? kind, int blocks) =>
+            (kind is { } k && k >= 0 && k < SampleKindRows.Length ? SampleKindRows[k] : SampleRows).Take(blocks).Sum(r => (long)r);
     }
+
+    /// <summary>Kinds counted per tier (a later kind beyond these is planned with the rows of all kinds).</summary>
+    private const int Kinds = 16;
 
     private sealed class Columns(int capacity)
     {
@@ -140,8 +153,8 @@ public sealed class FacetCache : IDisposable
         var c = Volatile.Read(ref _columns);
         var kinds = new Dictionary<int, double>();
         var regions = new Dictionary<int, double>();
-        var tiers = new Dictionary<long, int>();
-        var blockRows = new SortedDictionary<int, int>();
+        var tiers = new Dictionary<long, int[]>();
+        var blockRows = new SortedDictionary<int, int[]>();
         var total = 0;
         for (var i = 0; i < c.Capacity; i++)
         {
@@ -151,9 +164,26 @@ public sealed class FacetCache : IDisposable
                 kinds[c.Kind[i]] = kinds.GetValueOrDefault(c.Kind[i]) + 1;
                 regions[c.Region[i]] = regions.GetValueOrDefault(c.Region[i]) + 1;
                 var tier = SearchEntry.TierOf(SearchEntry.KeyOf(c.Quality[i], i));
-                tiers[tier] = tiers.GetValueOrDefault(tier) + 1;
+                // Per kind, and the total in the last slot.
+                if (!tiers.TryGetValue(tier, out var byKind))
+                {
+                    tiers[tier] = byKind = new int[Kinds + 1];
+                }
+                if (c.Kind[i] < Kinds)
+                {
+                    byKind[c.Kind[i]]++;
+                }
+                byKind[Kinds]++;
                 var block = SearchEntry.SampleBlockOf(i);
-                blockRows[block] = blockRows.GetValueOrDefault(block) + 1;
+                if (!blockRows.TryGetValue(block, out var inBlock))
+                {
+                    blockRows[block] = inBlock = new int[Kinds + 1];
+                }
+                if (c.Kind[i] < Kinds)
+                {
+                    inBlock[c.Kind[i]]++;
+                }
+                inBlock[Kinds]++;
             }
         }
         var ids = tiers.Keys.Order().ToArray();
@@ -161,7 +191,7 @@ public sealed class FacetCache : IDisposable
         int median = -1, seen = 0;
         foreach (var (block, rows) in blockRows)
         {
-            seen += rows;
+            seen += rows[Kinds];
             if (seen * 2 >= total)
             {
                 median = block;
@@ -169,7 +199,9 @@ public sealed class FacetCache : IDisposable
             }
         }
         var samples = blockRows.Keys.OrderBy(b => Math.Abs(b - median)).ThenBy(b => b).Take(MaxSampleBlocks).ToArray();
-        Volatile.Write(ref _tiers, new TierTable(ids, ids.Select(t => tiers[t]).ToArray(), total, samples, samples.Select(b => blockRows[b]).ToArray()));
+        Volatile.Write(ref _tiers, new TierTable(ids, ids.Select(t => tiers[t][Kinds]).ToArray(), total, samples, samples.Select(b => blockRows[b][Kinds]).ToArray(),
+            Enumerable.Range(0, Kinds).Select(k => ids.Select(t => tiers[t][k]).ToArray()).ToArray(),
+            Enumerable.Range(0, Kinds).Select(k => samples.Select(b => blockRows[b][k]).ToArray()).ToArray()));
         foreach (var k in kinds.Keys.ToList())
         {
             kinds[k] /= Math.Max(total, 1);

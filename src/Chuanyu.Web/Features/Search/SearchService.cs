@@ -212,7 +212,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var (text, inMemory) = Plan(postgres, alternatives, filter);
             var opened = Stopwatch.GetTimestamp();
             var need = Math.Max(Window, query.Page * query.PageSize);
-            var reading = await ReadAsync(connection, postgres, text, visibility, inMemory, need, Math.Max(_exactCount, need) + 1, ct);
+            var reading = await ReadAsync(connection, postgres, text, visibility, inMemory, need, Math.Max(_exactCount, need) + 1, ct, kind: (int?)filter.Kind);
             var matches = reading.Matches;
             var matched = Stopwatch.GetTimestamp();
             var approximate = !reading.Complete;
@@ -324,11 +324,11 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     /// in rounds sized by the density seen, and only those matches cost a heap visit. The sample gives the total.</para>
     /// </summary>
     private async Task<Reading> ReadAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, (int? Kind, int? Region) inMemory,
-        int need, int limit, CancellationToken ct, bool sampleLargeResults = true)
+        int need, int limit, CancellationToken ct, bool sampleLargeResults = true, int? kind = null)
     {
         var tiers = cache.Tiers;
         // Every match up to the limit; when there are more, the sample (read now if not yet) gives the total.
-        async Task<Reading> AllAsync((List<Match> Matches, double Scale)? sample)
+        async Task<Reading> AllAsync((List<Match> Matches, double Scale, int Blocks)? sample)
         {
             var all = await ReadMatchesAsync(connection, postgres, text, visibility, ct, limit, inMemory);
             if (all.Count < limit)
@@ -337,7 +337,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             if (sample is null && sampleLargeResults && tiers.SampleBlocks.Length > 0)
             {
-                sample = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, ct);
+                sample = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, 0, ct);
             }
             return sample is { } s ? new Reading(all, false, s.Matches, s.Scale) : new Reading(all, false);
         }
@@ -346,22 +346,28 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         {
             return await AllAsync(null);
         }
-        var (sampled, scale) = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, ct);
+        // Below this expected total the whole result is read and counted exactly. PostgreSQL: reading every match costs
+        // a heap visit each (about 3 µs); reading the best tiers costs GIN a walk of their rows (about 0.3 µs each) until
+        // `need` matches are found, at density expected / rows of the kind searched for. Whole is cheaper while
+        // 3·expected < 0.3·1.5·need·rows / expected, i.e. expected < √(0.15·need·rows).
+        var tierRows = tiers.RowsOf(kind);
+        var rowsInAll = tierRows.Sum(r => (long)r);
+        var exactBelow = postgres ? Math.Max(_exactRest, Math.Sqrt(0.15 * need * rowsInAll)) : _exactRestSqlite;
+        var (sampled, scale, blocks) = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, exactBelow, ct);
         var expected = sampled.Count * scale;
         if (!postgres)
         {
             // FTS5 streams matches in key order: a large result stops after the page's candidates.
-            return expected <= _exactRestSqlite ? await AllAsync((sampled, scale))
+            return expected <= exactBelow ? await AllAsync((sampled, scale, blocks))
                 : new Reading(await ReadMatchesAsync(connection, false, text, visibility, ct, need, inMemory), false, sampled, scale);
         }
-        // Matches per row in the sample; the best tiers can hold fewer (kinds of record that are described less fully sit
-        // lower), so each round also learns from what the rounds before it found.
-        var density = Math.Max(sampled.Count, 1) / (tiers.Total / scale);
-        // Reading every match costs a heap visit each (about 3 µs); reading the best tiers costs GIN a walk of their rows
-        // (about 0.3 µs each) for `need` matches. A mid-sized result is cheaper to read whole, and is then counted exactly.
-        if (expected <= _exactRest || expected * 3 < need * 1.5 / density * 0.3)
+        // Matches per row in the sample (per row of the kind searched for: kinds described less fully sit in lower tiers,
+        // and the walk below counts only the rows of that kind); the best tiers can still hold fewer, so each round also
+        // learns from what the rounds before it found.
+        var density = Math.Max(sampled.Count, 1) / (double)Math.Max(tiers.SampleRowsOf(kind, blocks), 1);
+        if (expected <= exactBelow)
         {
-            return await AllAsync((sampled, scale));
+            return await AllAsync((sampled, scale, blocks));
         }
         var list = new List<Match>();
         var next = 0;
@@ -374,9 +380,9 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             // The next best tiers, about `group` rows: a whole quality rank as one token when it fits, else its blocks.
             var group = Math.Max(_tierGroup / 16.0, (need - list.Count) / density * 1.5);
-            if (round >= MaxTierRounds || group >= (tiers.Total - covered) / 2.0)
+            if (round >= MaxTierRounds || group >= (rowsInAll - covered) / 2.0)
             {
-                return await AllAsync((sampled, scale)); // most of the index is left to read: one query over every match is cheaper
+                return await AllAsync((sampled, scale, blocks)); // most of the index is left to read: one query over every match is cheaper
             }
             var tokens = new List<string>();
             long rows = 0;
@@ -389,7 +395,12 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                     long rankRows = 0;
                     while (end < tiers.Ids.Length && SearchEntry.RankOfTier(tiers.Ids[end]) == rank)
                     {
-                        rankRows += tiers.Rows[end++];
+                        rankRows += tierRows[end++];
+                    }
+                    if (rankRows == 0)
+                    {
+                        next = end; // none of the kind searched for
+                        continue;
                     }
                     if (rows + rankRows <= group * 1.5)
                     {
@@ -399,12 +410,16 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                         continue;
                     }
                 }
-                tokens.Add(FilterTokens.Tier(tiers.Ids[next]));
-                rows += tiers.Rows[next++];
+                if (tierRows[next] > 0)
+                {
+                    tokens.Add(FilterTokens.Tier(tiers.Ids[next]));
+                    rows += tierRows[next];
+                }
+                next++;
             }
             if (tokens.Count == 0)
             {
-                return await AllAsync((sampled, scale));
+                return await AllAsync((sampled, scale, blocks));
             }
             list.AddRange(await ReadMatchesAsync(connection, true, Restrict(true, text, tokens), visibility, ct, int.MaxValue, inMemory, ordered: false));
             covered += rows;
@@ -420,15 +435,15 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     /// more around it when it held fewer than <see cref="SampleMatches"/> but too many to read them all (a rarer word
     /// needs a wider sample; each block costs GIN a walk of its 8,192 rows, so the sample stops at four).
     /// </summary>
-    private async Task<(List<Match> Matches, double Scale)> SampleAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility,
-        (int? Kind, int? Region) inMemory, FacetCache.TierTable tiers, CancellationToken ct)
+    private async Task<(List<Match> Matches, double Scale, int Blocks)> SampleAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility,
+        (int? Kind, int? Region) inMemory, FacetCache.TierTable tiers, double exactBelow, CancellationToken ct)
     {
         var matches = new List<Match>();
         long rows = 0;
         var used = 0;
         foreach (var take in new[] { 1, 3 })
         {
-            if (used >= tiers.SampleBlocks.Length || (used > 0 && (matches.Count >= SampleMatches || matches.Count * ((double)tiers.Total / rows) <= (postgres ? _exactRest : _exactRestSqlite))))
+            if (used >= tiers.SampleBlocks.Length || (used > 0 && (matches.Count >= SampleMatches || matches.Count * ((double)tiers.Total / rows) <= exactBelow)))
             {
                 break; // enough for an estimate, or so few that the whole result will be read exactly anyway
             }
@@ -437,7 +452,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             rows += tiers.SampleRows.Skip(used).Take(take).Sum();
             used += blocks.Count;
         }
-        return (matches, (double)tiers.Total / Math.Max(rows, 1));
+        return (matches, (double)tiers.Total / Math.Max(rows, 1), used);
     }
 
     /// <summary>The engine query limited to rows holding one of the given tier or sample tokens.</summary>
