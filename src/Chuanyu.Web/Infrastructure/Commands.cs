@@ -5,11 +5,11 @@ namespace Chuanyu.Web.Infrastructure;
 /// <summary>
 /// Operator commands run with the same configuration as the host:
 /// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | purge-audit | schema-script | backup FILE | create-admin EMAIL ROLE NAME
-/// | seed --resources N [--seed S] [--batch B]</c>.
+/// | seed --resources N [--seed S] [--batch B] | reindex</c>.
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed"];
+    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed", "reindex"];
 
     public static async Task<int> RunAsync(WebApplication app, string command, string[] args)
     {
@@ -20,6 +20,7 @@ public static class Commands
             case "migrate":
                 var applied = await services.GetRequiredService<MigrationRunner>().MigrateAsync();
                 await ReferenceData.EnsureAsync(services.GetRequiredService<AppDbContext>());
+                await Features.Search.SearchIndexer.StampSynonymsIfEmptyAsync(services.GetRequiredService<AppDbContext>());
                 Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
                 return 0;
             case "verify-audit":
@@ -43,9 +44,22 @@ public static class Commands
                 return await CreateAdminAsync(services, args);
             case "seed":
                 return await SeedAsync(app, services, args);
+            case "reindex":
+                await app.PrepareDatabaseAsync(); // migrated (where configured) so the stamp's row exists
+                return await ReindexAsync(services);
             default:
                 return 2;
         }
+    }
+
+    /// <summary>Rewrites the search text of every indexed record with the current analyser and synonym table (docs/deployment.md).</summary>
+    private static async Task<int> ReindexAsync(IServiceProvider services)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Console.WriteLine("Rewriting the search text of every indexed record …");
+        var (rows, changed) = await Features.Search.SearchIndexer.ReindexTextAsync(services.GetRequiredService<AppDbContext>(), Console.WriteLine, CancellationToken.None);
+        Console.WriteLine($"Reindexed: {rows} rows read, {changed} rewritten in {started.Elapsed.TotalSeconds:0.0} s; searches now ask for abbreviations alone.");
+        return 0;
     }
 
     /// <summary>

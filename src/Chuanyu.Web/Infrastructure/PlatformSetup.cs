@@ -87,6 +87,7 @@ public static class PlatformSetup
             await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
         }
         await ReferenceData.EnsureAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+        await Features.Search.SearchIndexer.StampSynonymsIfEmptyAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>());
         if (DemoData.ShouldSeed(app.Configuration, app.Environment))
         {
             await DemoData.SeedAsync(scope.ServiceProvider);

@@ -21,6 +21,13 @@ public sealed class ChineseAnalyzerTests
         return Analyzer.Query(query).Any(alternative => alternative.All(tokens.Contains));
     }
 
+    /// <summary>The same for an index written with the synonym table and asked with <see cref="ChineseAnalyzer.IndexedQuery"/>.</summary>
+    private static bool MatchesIndexed(string query, string record)
+    {
+        var tokens = Analyzer.IndexTextWithSynonyms(record).Split(' ').ToHashSet(StringComparer.Ordinal);
+        return Analyzer.IndexedQuery(query).Any(alternative => alternative.All(tokens.Contains));
+    }
+
     [Theory]
     [InlineData("扫描电镜", "场发射扫描电子显微镜 Gemini 300")]
     [InlineData("电镜", "透射电子显微镜 JEM-2100F")]
@@ -38,7 +45,11 @@ public sealed class ChineseAnalyzerTests
     [InlineData("色质", "气相色谱-质谱联用仪")]
     [InlineData("ICP-MS", "电感耦合等离子体质谱仪 Agilent 8900 ICP-MS")]
     [InlineData("icpms", "电感耦合等离子体质谱仪 Agilent 8900 ICP-MS")]
-    public void TypedQuery_FindsTheRecord(string query, string record) => Assert.True(Matches(query, record), $"'{query}' should find '{record}'");
+    public void TypedQuery_FindsTheRecord(string query, string record)
+    {
+        Assert.True(Matches(query, record), $"'{query}' should find '{record}'");
+        Assert.True(MatchesIndexed(query, record), $"'{query}' should find '{record}' in an index written with the synonyms");
+    }
 
     [Theory]
     [InlineData("扫描电镜", "扫描探针显微镜")]
@@ -46,7 +57,38 @@ public sealed class ChineseAnalyzerTests
     [InlineData("核磁", "电感耦合等离子体质谱仪")]
     [InlineData("d8", "D80 分析天平")]
     [InlineData("显微镜", "显微成像系统")]
-    public void TypedQuery_DoesNotFindAnUnrelatedRecord(string query, string record) => Assert.False(Matches(query, record), $"'{query}' should not find '{record}'");
+    public void TypedQuery_DoesNotFindAnUnrelatedRecord(string query, string record)
+    {
+        Assert.False(Matches(query, record), $"'{query}' should not find '{record}'");
+        Assert.False(MatchesIndexed(query, record), $"'{query}' should not find '{record}' in an index written with the synonyms");
+    }
+
+    [Fact]
+    public void IndexedQuery_AsksForTheAbbreviationAlone_AndKeepsWhatSurroundsIt()
+    {
+        // The index holds 电镜 wherever 电子显微镜 is written: no OR of the expansion's pairs is left.
+        Assert.Equal([["透射", "电镜"]], ChineseAnalyzer.WithoutImplied(ChineseAnalyzer.Default.IndexedQuery("透射电镜")));
+        Assert.Equal([["icpms"]], ChineseAnalyzer.WithoutImplied(ChineseAnalyzer.Default.IndexedQuery("ICP-MS")));
+        // A character next to the abbreviation still counts: 冷 alone or in the pair 冷电.
+        Assert.Equal("('电镜' & (('冷电') | ('冷')))", ChineseAnalyzer.ToTsQuery(ChineseAnalyzer.WithoutImplied(Analyzer.IndexedQuery("冷电镜"))));
+        Assert.False(MatchesIndexed("冷电镜", "透射电子显微镜"));
+        Assert.True(MatchesIndexed("冷电镜", "冷场发射电子显微镜"));
+    }
+
+    [Fact]
+    public void IndexTextWithSynonyms_AddsTheAbbreviation_WhereTheExpansionIsWritten_WithOrWithoutPunctuation()
+    {
+        Assert.Equal(ChineseAnalyzer.IndexText("透射电子显微镜") + " " + ChineseAnalyzer.IndexText("电镜"), Analyzer.IndexTextWithSynonyms("透射电子显微镜"));
+        Assert.EndsWith(" " + ChineseAnalyzer.IndexText("色质"), Analyzer.IndexTextWithSynonyms("气相色谱质谱联用仪"), StringComparison.Ordinal);
+        Assert.EndsWith(" " + ChineseAnalyzer.IndexText("色质"), Analyzer.IndexTextWithSynonyms("气相色谱—质谱联用仪"), StringComparison.Ordinal);
+        // Scattered words are not the expansion.
+        Assert.Equal(ChineseAnalyzer.IndexText("电子天平与显微镜"), Analyzer.IndexTextWithSynonyms("电子天平与显微镜"));
+        Assert.Equal("", Analyzer.IndexTextWithSynonyms("  "));
+        // Another table is another stamp; the same table the same one.
+        Assert.NotEqual(Analyzer.SynonymsStamp, ChineseAnalyzer.Default.SynonymsStamp);
+        using var table = new StreamReader(typeof(ChineseAnalyzer).Assembly.GetManifestResourceStream("Chuanyu.Web.Data.Reference.search-synonyms.csv")!);
+        Assert.Equal(ChineseAnalyzer.Default.SynonymsStamp, new ChineseAnalyzer(ChineseAnalyzer.LoadSynonyms(table)).SynonymsStamp);
+    }
 
     [Fact]
     public void IndexText_HasCharactersPairsAndWholeAndJoinedWords()

@@ -136,6 +136,53 @@ public sealed class SearchApiTests(ChuanyuFactory factory) : IClassFixture<Chuan
     }
 
     [Fact]
+    public async Task Abbreviations_AreIndexed_WhereTheirExpansionIsWritten_AndAStaleIndexKeepsTheOr_UntilReindexed()
+    {
+        using var own = new ChuanyuFactory();
+        var cqu = await own.WithDbAsync(db => db.Organizations.Where(o => o.Name == "重庆大学").Select(o => o.Id).SingleAsync());
+        var manager = await own.ApiClientAsync(Demo.CquInstrumentManager);
+        var id = await PublishAsync(manager, Record(cqu, "貔貅牌透射电子显微镜", "PX-300", functions: "电感耦合等离子体质谱仪联用的元素分析"));
+        var anonymous = own.CreateClient();
+        long Stamp(Web.Data.AppDbContext db) => db.Set<PlatformCounter>().Where(c => c.Name == SearchIndexer.SynonymsCounter).Select(c => c.Value).Single();
+
+        // A new database is stamped with the current table at start-up, and the row holds the abbreviations' tokens.
+        Assert.Equal(ChineseAnalyzer.Default.SynonymsStamp, await own.WithDbAsync(db => Task.FromResult(Stamp(db))));
+        var key = await own.WithDbAsync(db => db.Set<SearchEntry>().Where(e => e.ResourceId == id).Select(e => e.SearchKey).SingleAsync());
+        var text = await own.WithDbAsync(db => db.Set<SearchText>().SingleAsync(t => t.SearchKey == key));
+        Assert.Contains(" 电镜", text.Title, StringComparison.Ordinal);
+        Assert.Contains(" icpms", text.Body, StringComparison.Ordinal);
+        foreach (var q in new[] { "貔貅 透射电镜", "貔貅 TEM", "貔貅 电镜", "貔貅 ICP-MS", "貔貅 透射电子显微镜" })
+        {
+            Assert.Equal([id], Ids(await SearchAsync(anonymous, $"q={Q(q)}")));
+        }
+
+        // An index written before the synonym table (text without the abbreviations, stamp 0): searches keep the OR of the
+        // expansions and still find the record …
+        await own.WithDbAsync(db => db.Set<SearchText>().Where(t => t.SearchKey == key).ExecuteUpdateAsync(u => u
+            .SetProperty(t => t.Title, ChineseAnalyzer.IndexText("貔貅牌透射电子显微镜 PX-300"))
+            .SetProperty(t => t.Body, ChineseAnalyzer.IndexText("卡尔蔡司 重庆大学 电感耦合等离子体质谱仪联用的元素分析"))));
+        await own.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE platform_counters SET value = 0 WHERE name = {SearchIndexer.SynonymsCounter}"));
+        foreach (var q in new[] { "貔貅 透射电镜", "貔貅 ICP-MS" })
+        {
+            Assert.Equal([id], Ids(await SearchAsync(anonymous, $"q={Q(q)}")));
+        }
+
+        // … and the operator's reindex command rewrites the stale rows and stamps the index.
+        var (exit, output) = await ProcessRunner.RunPlatformAsync(own.Database.Provider, own.Database.ConnectionString, "reindex");
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"Reindexed: \d+ rows read, [1-9]\d* rewritten", output);
+        Assert.Equal(ChineseAnalyzer.Default.SynonymsStamp, await own.WithDbAsync(db => Task.FromResult(Stamp(db))));
+        Assert.Contains(" 电镜", (await own.WithDbAsync(db => db.Set<SearchText>().SingleAsync(t => t.SearchKey == key))).Title, StringComparison.Ordinal);
+        foreach (var q in new[] { "貔貅 透射电镜", "貔貅 ICP-MS" })
+        {
+            Assert.Equal([id], Ids(await SearchAsync(anonymous, $"q={Q(q)}")));
+        }
+        var (againExit, again) = await ProcessRunner.RunPlatformAsync(own.Database.Provider, own.Database.ConnectionString, "reindex");
+        Assert.True(againExit == 0, again);
+        Assert.Contains(" 0 rewritten", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IndexChange_IsInTheSameTransaction_ARolledBackPublishLeavesNoTrace()
     {
         var cqu = await OrgAsync("重庆大学");

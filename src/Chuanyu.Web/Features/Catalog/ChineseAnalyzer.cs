@@ -67,7 +67,17 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
     /// A query as alternatives, each a set of tokens that must all match; empty when nothing searchable is left (only
     /// punctuation). The first alternative is the query as typed; the others replace a known abbreviation.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<string>> Query(string query)
+    public IReadOnlyList<IReadOnlyList<string>> Query(string query) => Alternatives(query, expand: true);
+
+    /// <summary>
+    /// The query for an index written by <see cref="IndexTextWithSynonyms"/>: such an index already holds the
+    /// abbreviation's tokens wherever its expansion occurs, so each alternative keeps the abbreviation as its own run
+    /// ("透射电镜" → 透射·射电·电镜, or 透射·电镜 with 电镜 as a word) instead of asking for the expansion's many pairs in
+    /// an OR. Every record an alternative of <see cref="Query"/> finds with the expansion written out finds one of these.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> IndexedQuery(string query) => Alternatives(query, expand: false);
+
+    private List<IReadOnlyList<string>> Alternatives(string query, bool expand)
     {
         var normalized = Normalize(query.Trim());
         var variants = new List<string> { normalized };
@@ -77,7 +87,7 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
             {
                 continue;
             }
-            foreach (var expansion in expansions)
+            foreach (var expansion in expand ? expansions : [term])
             {
                 if (variants.Count >= MaxAlternatives)
                 {
@@ -107,6 +117,55 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
         }
         return alternatives;
     }
+
+    /// <summary>
+    /// The tokens to index for a text (<see cref="IndexText"/>) and, for every abbreviation of the synonym table whose
+    /// expansion the text holds (compared without spaces and punctuation: "色谱-质谱联用" is in "气相色谱质谱联用仪"), the
+    /// abbreviation's tokens, so "电镜" finds "透射电子显微镜" through its own tokens (<see cref="IndexedQuery"/>).
+    /// </summary>
+    public string IndexTextWithSynonyms(string? text)
+    {
+        var tokens = IndexText(text);
+        if (tokens.Length == 0 || _expansions.Length == 0)
+        {
+            return tokens;
+        }
+        var compact = Compact(Normalize(text!));
+        var sb = new StringBuilder(tokens);
+        foreach (var (term, expansions) in _expansions)
+        {
+            if (expansions.Any(e => compact.Contains(e, StringComparison.Ordinal)))
+            {
+                sb.Append(' ').Append(IndexText(term));
+            }
+        }
+        return sb.ToString();
+    }
+
+    private readonly (string Term, string[] Expansions)[] _expansions = synonyms
+        .Select(kv => (kv.Key, kv.Value.Select(Compact).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToArray()))
+        .Where(x => x.Item2.Length > 0).ToArray();
+
+    /// <summary>
+    /// Identifies the synonym table and the way it is indexed: an index whose rows were all written with the same stamp
+    /// can be asked with <see cref="IndexedQuery"/> (see <c>SearchIndexer.SynonymsCounter</c>).
+    /// </summary>
+    public long SynonymsStamp { get; } = Stamp(synonyms);
+
+    /// <summary>Raise when <see cref="IndexTextWithSynonyms"/> changes what it writes, so existing indexes count as stale.</summary>
+    private const string SynonymIndexFormat = "synonyms-v1";
+
+    private static long Stamp(IReadOnlyDictionary<string, IReadOnlyList<string>> synonyms)
+    {
+        var text = SynonymIndexFormat + "\n" + string.Join("\n", synonyms.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => kv.Key + "=" + string.Join("|", kv.Value)));
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        return Math.Max(1, BitConverter.ToInt64(hash, 0) & long.MaxValue); // 0 means "not stamped"
+    }
+
+    /// <summary>Letters, digits and CJK only.</summary>
+    private static string Compact(string normalized) =>
+        string.Concat(normalized.Where(c => char.IsLetterOrDigit(c) || char.IsSurrogate(c)));
 
     /// <summary>
     /// The alternatives an index needs to be asked for: one whose tokens include all of another's can only match rows

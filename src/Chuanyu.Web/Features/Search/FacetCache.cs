@@ -81,6 +81,11 @@ public sealed class FacetCache : IDisposable
 
     public long Version => Interlocked.Read(ref _version);
 
+    private long _synonymsStamp;
+
+    /// <summary>The synonym table every row of the index was written with, as of the last sync (0: not known to be one).</summary>
+    public long SynonymsStamp => Interlocked.Read(ref _synonymsStamp);
+
     private Dictionary<int, double> _kindShare = [];
     private Dictionary<int, double> _regionShare = [];
     private TierTable _tiers = TierTable.Empty;
@@ -99,10 +104,26 @@ public sealed class FacetCache : IDisposable
 
     public void Dispose() => _loading.Dispose();
 
-    /// <summary>Brings the cache up to the database's index version (a no-op read of one row when nothing changed).</summary>
+    /// <summary>Brings the cache up to the database's index version (a no-op read of two counters when nothing changed).</summary>
     public async Task SyncAsync(DbConnection connection, bool postgres, CancellationToken ct)
     {
-        var current = await ScalarAsync(connection, $"SELECT value FROM platform_counters WHERE name = '{SearchIndexer.VersionCounter}'", ct);
+        long current = 0;
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT name, value FROM platform_counters WHERE name IN ('{SearchIndexer.VersionCounter}', '{SearchIndexer.SynonymsCounter}')";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetString(0) == SearchIndexer.VersionCounter)
+                {
+                    current = reader.GetInt64(1);
+                }
+                else
+                {
+                    Interlocked.Exchange(ref _synonymsStamp, reader.GetInt64(1));
+                }
+            }
+        }
         if (current <= Version)
         {
             return;
@@ -253,12 +274,5 @@ public sealed class FacetCache : IDisposable
             c.Known[docId] = true;
             Volatile.Write(ref _columns, c);
         }
-    }
-
-    private static async Task<long> ScalarAsync(DbConnection connection, string sql, CancellationToken ct)
-    {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 }

@@ -5,6 +5,7 @@ using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Chuanyu.Web.Features.Search;
 
@@ -142,6 +143,92 @@ public static class SearchIndexer
 
     /// <summary>Bumped once by every save that changes the index; writers queue on this row, so versions commit in order.</summary>
     public const string VersionCounter = "resource_search_version";
+
+    /// <summary>The stamp of the synonym table every row of the index was written with, or 0 (migration 0011).</summary>
+    public const string SynonymsCounter = "resource_search_synonyms";
+
+    /// <summary>An empty index holds no row of an older synonym table: stamp it with the current one (idempotent, at start-up).</summary>
+    public static Task StampSynonymsIfEmptyAsync(AppDbContext db, CancellationToken ct = default)
+    {
+        var stamp = ChineseAnalyzer.Default.SynonymsStamp;
+        return db.Database.ExecuteSqlAsync(
+            $"UPDATE platform_counters SET value = {stamp} WHERE name = {SynonymsCounter} AND value <> {stamp} AND NOT EXISTS (SELECT 1 FROM resource_search)", ct);
+    }
+
+    /// <summary>
+    /// Rewrites the analysed title and body of every indexed record with the current analyser and synonym table (only
+    /// the rows whose text changes are written, a batch per transaction), then stamps the index so searches ask for
+    /// abbreviations alone (<see cref="ChineseAnalyzer.IndexedQuery"/>). Filters, keys and facets do not change.
+    /// Run it after an upgrade that brings a new synonym table, once every instance runs the new version.
+    /// </summary>
+    public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, Action<string> log, CancellationToken ct, int batchSize = 2_000)
+    {
+        var stamp = ChineseAnalyzer.Default.SynonymsStamp;
+        var after = long.MinValue;
+        int rows = 0, changed = 0;
+        while (true)
+        {
+            var batch = await (
+                from s in db.Set<SearchEntry>().AsNoTracking()
+                where s.SearchKey > after
+                orderby s.SearchKey
+                join r in db.Set<Resource>().AsNoTracking() on s.ResourceId equals r.Id
+                join o in db.Organizations.AsNoTracking() on r.OrganizationId equals o.Id
+                select new { s.SearchKey, Resource = r, OrganizationName = o.Name, s.Text.Title, s.Text.Body })
+                .Take(batchSize).ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                // One prepared statement per batch: most rows of a large catalogue change, and EF's per-call overhead
+                // dominated (about 250 rows/s).
+                await using var update = db.Database.GetDbConnection().CreateCommand();
+                update.Transaction = tx.GetDbTransaction();
+                update.CommandText = "UPDATE resource_search_text SET title = @title, body = @body WHERE search_key = @key";
+                var pTitle = update.CreateParameter();
+                pTitle.ParameterName = "@title";
+                var pBody = update.CreateParameter();
+                pBody.ParameterName = "@body";
+                var pKey = update.CreateParameter();
+                pKey.ParameterName = "@key";
+                update.Parameters.Add(pTitle);
+                update.Parameters.Add(pBody);
+                update.Parameters.Add(pKey);
+                foreach (var row in batch)
+                {
+                    var title = TitleText(row.Resource);
+                    var body = BodyText(row.Resource, row.OrganizationName);
+                    if (title != row.Title || body != row.Body)
+                    {
+                        pTitle.Value = title;
+                        pBody.Value = body;
+                        pKey.Value = row.SearchKey;
+                        await update.ExecuteNonQueryAsync(ct);
+                        changed++;
+                    }
+                }
+                await tx.CommitAsync(ct);
+            }
+            rows += batch.Count;
+            after = batch[^1].SearchKey;
+            if (rows % 100_000 < batchSize)
+            {
+                log($"  {rows:N0} rows read, {changed:N0} rewritten …");
+            }
+        }
+        if (changed > 0 && db.Database.IsSqlite())
+        {
+            log("  merging the FTS5 index segments ('optimize') …");
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO resource_fts (resource_fts) VALUES ('optimize')", ct);
+        }
+        if (await db.Database.ExecuteSqlAsync($"UPDATE platform_counters SET value = {stamp} WHERE name = {SynonymsCounter}", ct) != 1)
+        {
+            throw new InvalidOperationException($"The counter {SynonymsCounter} is missing: apply migration 0011 first.");
+        }
+        return (rows, changed);
+    }
 
     public static async Task StageAsync(AppDbContext db, CancellationToken ct)
     {
@@ -285,6 +372,22 @@ public static class SearchIndexer
         return value.Count == 1 ? value[0] : throw new InvalidOperationException($"The counter {name} is missing.");
     }
 
+    /// <summary>The analysed title of a record: its names and model, with the abbreviations of the expansions they hold.</summary>
+    public static string TitleText(Resource r) =>
+        ChineseAnalyzer.Default.IndexTextWithSynonyms(string.Join(' ', new[] { r.Name, r.EnglishName, r.Model }.Where(s => !string.IsNullOrEmpty(s))));
+
+    /// <summary>The analysed body: manufacturer, owner, classes, keywords and the start of the longer texts.</summary>
+    public static string BodyText(Resource r, string organizationName)
+    {
+        var category = InstrumentClasses.Find(r.CategoryCode);
+        var top = category is null ? null : InstrumentClasses.Find(category.TopCode);
+        return ChineseAnalyzer.Default.IndexTextWithSynonyms(string.Join(' ', new[]
+        {
+            r.Manufacturer, organizationName, top?.Name, category is not null && category != top ? category.Name : null,
+            r.Keywords, Cut(r.MainFunctions), Cut(r.ApplicationFields), Cut(r.TechnicalIndicators),
+        }.Where(s => !string.IsNullOrEmpty(s))));
+    }
+
     /// <summary>The search row of a published resource (pure: the same record always gives the same row).</summary>
     public static SearchEntry Build(Resource r, string organizationName, int docId)
     {
@@ -333,12 +436,8 @@ public static class SearchIndexer
             Text = new SearchText
             {
                 SearchKey = key,
-                Title = ChineseAnalyzer.IndexText(string.Join(' ', new[] { r.Name, r.EnglishName, r.Model }.Where(s => !string.IsNullOrEmpty(s)))),
-                Body = ChineseAnalyzer.IndexText(string.Join(' ', new[]
-                {
-                    r.Manufacturer, organizationName, top?.Name, category is not null && category != top ? category.Name : null,
-                    r.Keywords, Cut(r.MainFunctions), Cut(r.ApplicationFields), Cut(r.TechnicalIndicators),
-                }.Where(s => !string.IsNullOrEmpty(s)))),
+                Title = TitleText(r),
+                Body = BodyText(r, organizationName),
                 Filters = filters.ToString(),
             },
         };
