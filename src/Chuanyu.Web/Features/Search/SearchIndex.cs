@@ -213,7 +213,7 @@ public static class SearchIndexer
             }
             rows += batch.Count;
             after = batch[^1].SearchKey;
-            if (rows % 100_000 < batchSize)
+            if (rows / 100_000 != (rows - batch.Count) / 100_000)
             {
                 log($"  {rows:N0} rows read, {changed:N0} rewritten …");
             }
