@@ -132,19 +132,20 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
         }
         var compact = Compact(Normalize(text!));
         var sb = new StringBuilder(tokens);
-        foreach (var (term, expansions) in _expansions)
+        foreach (var (termTokens, expansions) in _expansions)
         {
             if (expansions.Any(e => compact.Contains(e, StringComparison.Ordinal)))
             {
-                sb.Append(' ').Append(IndexText(term));
+                sb.Append(' ').Append(termTokens);
             }
         }
         return sb.ToString();
     }
 
-    private readonly (string Term, string[] Expansions)[] _expansions = synonyms
-        .Select(kv => (kv.Key, kv.Value.Select(Compact).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToArray()))
-        .Where(x => x.Item2.Length > 0).ToArray();
+    /// <summary>Per abbreviation: its index tokens, and its expansions without spaces and punctuation.</summary>
+    private readonly (string TermTokens, string[] Expansions)[] _expansions = synonyms
+        .Select(kv => (IndexText(kv.Key), kv.Value.Select(Compact).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToArray()))
+        .Where(x => x.Item1.Length > 0 && x.Item2.Length > 0).ToArray();
 
     /// <summary>
     /// Identifies the synonym table and the way it is indexed: an index whose rows were all written with the same stamp
