@@ -158,7 +158,7 @@ public sealed class SeedCommandTests
         using var factory = new ChuanyuFactory();
         _ = factory.Services;
         await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE platform_counters SET value = 16000 WHERE name = {SearchIndexer.DocCounter}"));
-        var (exit, output) = await SeedAsync(factory.Database, "Development", "--resources", "2000", "--seed", "77");
+        var (exit, output) = await SeedAsync(factory.Database, "Development", "--resources", "8000", "--seed", "77");
         Assert.True(exit == 0, output);
         using var large = ChuanyuFactory.OnSameDatabase(factory.Database, new Dictionary<string, string>
         {
@@ -190,6 +190,17 @@ public sealed class SeedCommandTests
             Assert.InRange(kinds, (int)(total * 0.9), (int)(total * 1.1));
         }
         Assert.Equal(4, estimated);
+
+        // A kind that sits in lower tiers (testing services rank from 310), filtered by its token: on PostgreSQL the walk
+        // starts at 层310 instead of spending rounds on tiers without it (8,000 records make the kind large enough for a
+        // walk), and gives the exact path's page.
+        var services = "q=" + Uri.EscapeDataString("检测") + "&kind=TestingService&pageSize=50";
+        var exactServices = await SearchAsync(exactClient, services);
+        Assert.True(exactServices.GetProperty("total").GetInt32() > 100, exactServices.GetProperty("total").ToString());
+        var largeServices = await SearchAsync(largeClient, services);
+        Assert.True(largeServices.GetProperty("totalApproximate").GetBoolean());
+        Assert.Equal(Ids(exactServices), Ids(largeServices));
+        Assert.All(largeServices.GetProperty("items").EnumerateArray(), i => Assert.Equal("TestingService", i.GetProperty("kind").GetString()));
 
         // The page says the count is an estimate, in Chinese; the exact instance does not.
         var page = await largeClient.GetStringAsync("/Search?q=" + Uri.EscapeDataString("色谱"));

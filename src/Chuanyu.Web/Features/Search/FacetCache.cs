@@ -169,6 +169,21 @@ public sealed class FacetCache : IDisposable
         return count;
     }
 
+    /// <summary>Counts a row under <paramref name="key"/>: per kind, and in all in the last slot.</summary>
+    private static void CountByKind<TKey>(IDictionary<TKey, int[]> counts, TKey key, byte kind)
+        where TKey : notnull
+    {
+        if (!counts.TryGetValue(key, out var byKind))
+        {
+            counts[key] = byKind = new int[Kinds + 1];
+        }
+        if (kind < Kinds)
+        {
+            byKind[kind]++;
+        }
+        byKind[Kinds]++;
+    }
+
     private void ComputeStatistics()
     {
         var c = Volatile.Read(ref _columns);
@@ -185,26 +200,8 @@ public sealed class FacetCache : IDisposable
                 kinds[c.Kind[i]] = kinds.GetValueOrDefault(c.Kind[i]) + 1;
                 regions[c.Region[i]] = regions.GetValueOrDefault(c.Region[i]) + 1;
                 var tier = SearchEntry.TierOf(SearchEntry.KeyOf(c.Quality[i], i));
-                // Per kind, and the total in the last slot.
-                if (!tiers.TryGetValue(tier, out var byKind))
-                {
-                    tiers[tier] = byKind = new int[Kinds + 1];
-                }
-                if (c.Kind[i] < Kinds)
-                {
-                    byKind[c.Kind[i]]++;
-                }
-                byKind[Kinds]++;
-                var block = SearchEntry.SampleBlockOf(i);
-                if (!blockRows.TryGetValue(block, out var inBlock))
-                {
-                    blockRows[block] = inBlock = new int[Kinds + 1];
-                }
-                if (c.Kind[i] < Kinds)
-                {
-                    inBlock[c.Kind[i]]++;
-                }
-                inBlock[Kinds]++;
+                CountByKind(tiers, tier, c.Kind[i]);
+                CountByKind(blockRows, SearchEntry.SampleBlockOf(i), c.Kind[i]);
             }
         }
         var ids = tiers.Keys.Order().ToArray();
