@@ -271,7 +271,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var connection = db.Database.GetDbConnection();
             await cache.SyncAsync(connection, postgres, ct);
             var (text, inMemory) = Plan(postgres, query.Q!, alternatives, filter);
-            var matches = (await ReadAsync(connection, postgres, text, Visibility(), inMemory, limit, limit, ct, sampleLargeResults: false)).Matches.Take(limit).ToList();
+            var matches = (await ReadAsync(connection, postgres, text, Visibility(), inMemory, limit, limit, ct, sampleLargeResults: false, kind: (int?)filter.Kind))
+                .Matches.Take(limit).ToList();
             var ranked = await RankAsync(connection, postgres, matches.Select(m => m.Key).ToList(), alternatives, ct);
             return (ranked.OrderBy(r => r.Key).Select(r => r.ResourceId).ToList(), errors);
         }
