@@ -294,6 +294,8 @@ public static class AccountsApi
         ServiceResult.Forbidden => Forbidden(),
         ServiceResult.Invalid i => TypedResults.ValidationProblem(i.Errors),
         ServiceResult.Conflict c => TypedResults.Problem(statusCode: 409, title: "操作冲突", detail: c.Reason),
+        ServiceResult.RuleBroken r => TypedResults.Problem(statusCode: 422, title: "不符合规则", detail: r.Reason,
+            extensions: new Dictionary<string, object?> { ["rule"] = r.Rule }),
         _ => throw new InvalidOperationException(result.GetType().Name),
     };
 }

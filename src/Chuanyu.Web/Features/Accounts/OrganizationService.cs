@@ -27,6 +27,7 @@ public abstract record ServiceResult
     {
         Invalid i => string.Join(" ", i.Errors.SelectMany(e => e.Value)),
         Conflict c => c.Reason,
+        RuleBroken r => r.Reason,
         _ => null,
     };
 
@@ -35,6 +36,9 @@ public abstract record ServiceResult
     public sealed record Forbidden : ServiceResult;
     public sealed record Invalid(FieldErrors Errors) : ServiceResult;
     public sealed record Conflict(string Reason) : ServiceResult;
+
+    /// <summary>Well-formed, but a business rule says no (422): <paramref name="Rule"/> names the rule for clients.</summary>
+    public sealed record RuleBroken(string Rule, string Reason) : ServiceResult;
 }
 
 /// <summary>
