@@ -300,20 +300,32 @@ public sealed class BookingApiTests(ChuanyuFactory factory) : IClassFixture<Chua
 
         var onBehalf = await manager.PostAsJsonAsync("/api/v1/bookings", new
         {
-            instrumentId = instrument, start = Iso(Tuesday(9)), end = Iso(Tuesday(10)), purpose = "为陈静老师代约", onBehalfOf = colleagueId,
+            instrumentId = instrument,
+            start = Iso(Tuesday(9)),
+            end = Iso(Tuesday(10)),
+            purpose = "为陈静老师代约",
+            onBehalfOf = colleagueId,
         });
         Assert.Equal(HttpStatusCode.Created, onBehalf.StatusCode);
         var booking = await manager.GetFromJsonAsync<JsonElement>($"/api/v1/bookings/{(await onBehalf.ReadJsonAsync()).GetProperty("id").GetGuid()}");
         Assert.Equal(colleagueId, booking.GetProperty("userId").GetGuid());
         await (await manager.PostAsJsonAsync("/api/v1/bookings", new
         {
-            instrumentId = instrument, start = Iso(Tuesday(10)), end = Iso(Tuesday(11)), purpose = "为外单位代约", onBehalfOf = outsiderId,
+            instrumentId = instrument,
+            start = Iso(Tuesday(10)),
+            end = Iso(Tuesday(11)),
+            purpose = "为外单位代约",
+            onBehalfOf = outsiderId,
         })).AssertFieldErrorAsync("onBehalfOf");
 
         var researcher = await factory.ApiClientAsync(Demo.ScuResearcher);
         var weekly = await researcher.PostAsJsonAsync("/api/v1/bookings", new
         {
-            instrumentId = instrument, start = Iso(Tuesday(14)), end = Iso(Tuesday(16)), purpose = "每周例行测试", repeat = new { frequency = "Weekly", count = 4 },
+            instrumentId = instrument,
+            start = Iso(Tuesday(14)),
+            end = Iso(Tuesday(16)),
+            purpose = "每周例行测试",
+            repeat = new { frequency = "Weekly", count = 4 },
         });
         Assert.Equal(HttpStatusCode.Created, weekly.StatusCode);
         var series = await weekly.ReadJsonAsync();
@@ -323,14 +335,22 @@ public sealed class BookingApiTests(ChuanyuFactory factory) : IClassFixture<Chua
         // A daily series from Monday whose second day collides with the weekly one: nothing of it is booked.
         var daily = await researcher.PostAsJsonAsync("/api/v1/bookings", new
         {
-            instrumentId = instrument, start = Iso(Tuesday(15).AddDays(-1)), end = Iso(Tuesday(16).AddDays(-1)), purpose = "每日测试", repeat = new { frequency = "Daily", count = 3 },
+            instrumentId = instrument,
+            start = Iso(Tuesday(15).AddDays(-1)),
+            end = Iso(Tuesday(16).AddDays(-1)),
+            purpose = "每日测试",
+            repeat = new { frequency = "Daily", count = 3 },
         });
         var problem = await daily.AssertProblemAsync(409);
         Assert.Contains("第 2 次", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(5, await factory.WithDbAsync(db => db.Set<InstrumentBooking>().CountAsync(b => b.ResourceId == instrument)));
         await (await researcher.PostAsJsonAsync("/api/v1/bookings", new
         {
-            instrumentId = instrument, start = Iso(Tuesday(9)), end = Iso(Tuesday(10)), purpose = "重复次数过多", repeat = new { frequency = "Weekly", count = 500 },
+            instrumentId = instrument,
+            start = Iso(Tuesday(9)),
+            end = Iso(Tuesday(10)),
+            purpose = "重复次数过多",
+            repeat = new { frequency = "Weekly", count = 500 },
         })).AssertFieldErrorAsync("repeat.count");
     }
 
