@@ -397,4 +397,38 @@ public sealed class BookingApiTests(ChuanyuFactory factory) : IClassFixture<Chua
         var anonymous = factory.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/v1/bookings", Request(service, Tuesday(9), Tuesday(10)))).StatusCode);
     }
+
+    [Fact]
+    public async Task CalendarFiles_AreReadBackByACalendarLibrary()
+    {
+        var (manager, instrument) = await SetUpAsync("日历导出 激光粒度仪");
+        var researcher = await factory.ApiClientAsync(Demo.ScuResearcher);
+        const string purpose = "样品：锂电正极材料, 共 3 组; 要求：干法分散\n备注：请准备 0.5 g 样品（粒径 1–100 µm），测试前烘干 2 小时，结果以 Excel 表格发送到课题组邮箱";
+        var first = await BookAsync(researcher, Request(instrument, Tuesday(9), Tuesday(10, 30), purpose));
+        var second = await BookAsync(researcher, Request(instrument, Tuesday(13), Tuesday(14)));
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsJsonAsync($"/api/v1/bookings/{second}/approve", new { })).StatusCode);
+
+        var response = await researcher.GetAsync("/api/v1/me/bookings.ics");
+        Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.All(text.Split("\r\n"), line => Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line));
+        var calendar = Ical.Net.Calendar.Load(text)!;
+        var mine = calendar.Events.Where(e => e.Summary!.Contains("日历导出 激光粒度仪", StringComparison.Ordinal)).OrderBy(e => e.Start!.AsUtc).ToList();
+        Assert.Equal(2, mine.Count);
+        Assert.Equal(Tuesday(9).UtcDateTime, mine[0].Start!.AsUtc);
+        Assert.Equal(Tuesday(10, 30).UtcDateTime, mine[0].End!.AsUtc);
+        Assert.Equal("TENTATIVE", mine[0].Status);
+        Assert.Equal("CONFIRMED", mine[1].Status);
+        Assert.Contains(purpose, mine[0].Description, StringComparison.Ordinal); // commas, semicolons, a line break and folding survive
+        Assert.Equal($"{first:N}@chuanyu", mine[0].Uid);
+        Assert.Equal("重庆大学 A 区 分析测试中心 101", mine[0].Location);
+
+        // The instrument's schedule: anyone sees the held time, only its managers see who holds it.
+        var publicCalendar = Ical.Net.Calendar.Load(await factory.CreateClient().GetStringAsync($"/api/v1/instruments/{instrument}/schedule.ics"))!;
+        Assert.Equal(2, publicCalendar.Events.Count);
+        Assert.All(publicCalendar.Events, e => Assert.DoesNotContain("李娜", e.Summary, StringComparison.Ordinal));
+        Assert.All(publicCalendar.Events, e => Assert.Null(e.Description));
+        var managerCalendar = Ical.Net.Calendar.Load(await manager.GetStringAsync($"/api/v1/instruments/{instrument}/schedule.ics"))!;
+        Assert.All(managerCalendar.Events, e => Assert.Contains("李娜", e.Summary, StringComparison.Ordinal));
+    }
 }

@@ -50,7 +50,17 @@ public static class BookingApi
                 Paging(page, pageSize) ?? Results.Ok(await service.ListMineAsync(status, page, pageSize, ct)))
             .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The caller's bookings (as user or as the one who booked), latest first.");
 
+        app.MapGet("/api/v1/me/bookings.ics", async (BookingService service, CancellationToken ct) =>
+                Results.Text(await service.MyCalendarAsync(ct), ICalendar.ContentType))
+            .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The caller's bookings as an iCalendar file (RFC 5545).");
+
         var instruments = app.MapGroup("/api/v1/instruments/{id:guid}").WithTags("Booking");
+        instruments.MapGet("/schedule.ics", async (Guid id, BookingService service, CancellationToken ct) =>
+            {
+                var (calendar, result) = await service.InstrumentCalendarAsync(id, ct);
+                return calendar is null ? AccountsApi.ToHttp(result) : Results.Text(calendar, ICalendar.ContentType);
+            })
+            .AllowAnonymous().WithSummary("The instrument's held time and blackouts as an iCalendar file; names only for its managers.");
         instruments.MapGet("/availability", async (Guid id, DateOnly? from, BookingService service, TimeProvider clock, [DefaultValue(7)] int days = 7, CancellationToken ct = default) =>
             {
                 var (availability, result) = await service.AvailabilityAsync(id, from ?? Catalog.CatalogPages.Today(clock), days, ct);

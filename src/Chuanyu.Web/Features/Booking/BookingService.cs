@@ -672,11 +672,13 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     {
         var first = bookings[0];
         var when = bookings.Count == 1 ? Slot(first) : $"{Slot(first)} 起共 {bookings.Count} 次";
-        var managers = await db.RoleGrants.AsNoTracking()
-            .Where(g => g.OrganizationId == r.OrganizationId && (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
-            .Select(g => g.UserId).Distinct().ToListAsync(ct);
-        var emails = await db.Users.AsNoTracking().Where(u => managers.Contains(u.Id) && u.Email != null).Select(u => u.Email!).ToListAsync(ct);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == first.UserId).Select(u => new { u.DisplayName, u.Email }).FirstAsync(ct);
+        // One read for the managers' addresses and the user's (who is the caller unless booked on their behalf).
+        var people = await (from u in db.Users.AsNoTracking()
+                            where u.Id == first.UserId || db.RoleGrants.Any(g => g.UserId == u.Id && g.OrganizationId == r.OrganizationId &&
+                                                                                  (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
+                            select new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        var user = people.First(p => p.Id == first.UserId);
+        var emails = people.Where(p => p.Id != first.UserId && p.Email != null).Select(p => p.Email!).ToList();
         var pending = first.Status == BookingStatus.Pending;
         foreach (var email in emails)
         {
