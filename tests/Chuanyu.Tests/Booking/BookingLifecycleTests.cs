@@ -140,6 +140,20 @@ public sealed class BookingLifecycleTests : IDisposable
 
         // Finished bookings cannot be cancelled or checked in again.
         researcher = await ClientAsync(Demo.ScuResearcher);
+
+        // Ratings: the user rates a completed booking once; the instrument page shows the average and the count.
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 7 })).AssertFieldErrorAsync("score");
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{noShow}/rating", new { score = 1 })).AssertProblemAsync(409);
+        manager = await ClientAsync(Demo.CquInstrumentManager);
+        await (await manager.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 5 })).AssertProblemAsync(403);
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 5, comment = "工程师很专业，图像质量好" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsJsonAsync($"/api/v1/bookings/{forgotten}/rating", new { score = 2 })).StatusCode);
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 1 })).AssertProblemAsync(409);
+        var ratings = await _host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/instruments/{instrument}/ratings");
+        Assert.Equal(3.5, ratings.GetProperty("average").GetDouble());
+        Assert.Equal(2, ratings.GetProperty("count").GetInt32());
+        Assert.Equal("四**", ratings.GetProperty("latest")[1].GetProperty("userName").GetString()); // masked; the newest first
+        Assert.Equal("工程师很专业，图像质量好", ratings.GetProperty("latest")[1].GetProperty("comment").GetString());
         await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/cancel", new { })).AssertProblemAsync(409);
         await (await researcher.PostAsync($"/api/v1/bookings/{noShow}/check-in", null)).AssertProblemAsync(409);
     }
