@@ -9,13 +9,13 @@ using System.Text.Json;
 
 namespace Chuanyu.Bench;
 
-public sealed record BookingLoadOptions(Uri Url, string Password, int Instruments, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Storm, int Rate, string? Out)
+public sealed record BookingLoadOptions(Uri Url, string Password, int Instruments, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Storm, int Rate, string? Out, string? Record)
 {
     public static BookingLoadOptions Parse(ReadOnlySpan<string> args)
     {
         Uri? url = null;
         string password = "Chuanyu@2026";
-        string? output = null;
+        string? output = null, record = null;
         int instruments = 64, concurrency = 32, durationS = 20, warmupS = 3, storm = 300, rate = 300;
         for (var i = 0; i < args.Length; i++)
         {
@@ -36,6 +36,7 @@ public sealed record BookingLoadOptions(Uri Url, string Password, int Instrument
                 case "--storm": storm = Int(name, value, 0, 5000); break;
                 case "--rate": rate = Int(name, value, 0, 100_000); break;
                 case "--out": output = value; break;
+                case "--record": record = value; break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }
@@ -43,7 +44,7 @@ public sealed record BookingLoadOptions(Uri Url, string Password, int Instrument
         {
             throw new ArgumentException("--url must be an http(s) URL on the loopback interface");
         }
-        return new BookingLoadOptions(url, password, instruments, concurrency, TimeSpan.FromSeconds(durationS), TimeSpan.FromSeconds(warmupS), storm, rate, output);
+        return new BookingLoadOptions(url, password, instruments, concurrency, TimeSpan.FromSeconds(durationS), TimeSpan.FromSeconds(warmupS), storm, rate, output, record);
     }
 
     private static int Int(string name, string value, int min, int max) =>
@@ -105,7 +106,7 @@ public static class BookingLoad
                 // Every request covers 10:00–10:30 of the first instrument; starts and ends vary.
                 var start = stormStart.AddMinutes(-30 * (i % 3));
                 var end = stormStart.AddMinutes(30 + 30 * (i % 4));
-                outcomes.Add(await PostAsync(http, tokens[i % tokens.Count], instruments[0], start, end, $"冲突风暴 {i}"));
+                outcomes.Add((await PostAsync(http, tokens[i % tokens.Count], instruments[0], start, end, $"冲突风暴 {i}")).Status);
             }).ToList();
             watch.Start();
             gate.Release(tasks.Count);
@@ -124,6 +125,10 @@ public static class BookingLoad
             }
         }
 
+        // --record: one line per 201 ("id start end"), flushed at once, so a crash of the server cannot lose what a
+        // client was told (the kill scenario checks each line against the database afterwards).
+        using var record = o.Record is null ? null : new StreamWriter(o.Record, append: false) { AutoFlush = true };
+        var recordLock = new object();
         long next = 0;
         DateTimeOffset SlotOf(long n, out Guid instrument)
         {
@@ -156,7 +161,14 @@ public static class BookingLoad
                     due += interval;
                     var n = Interlocked.Increment(ref next);
                     var start = SlotOf(n, out var instrument);
-                    var status = await PostAsync(http, tokens[w % tokens.Count], instrument, start, start.AddMinutes(30), "持续压测");
+                    var (status, id) = await PostAsync(http, tokens[w % tokens.Count], instrument, start, start.AddMinutes(30), "持续压测");
+                    if (record is not null && status == HttpStatusCode.Created)
+                    {
+                        lock (recordLock)
+                        {
+                            record.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{id}\t{instrument}\t{start:O}"));
+                        }
+                    }
                     latencies.Add((stopAt.Elapsed - scheduled).TotalMilliseconds);
                     statuses.AddOrUpdate(((int)status).ToString(CultureInfo.InvariantCulture), 1, (_, c) => c + 1);
                 }
@@ -168,6 +180,7 @@ public static class BookingLoad
         {
             await PhaseAsync(o.Warmup);
         }
+        Console.WriteLine("measuring …");
         var (sorted, counts, seconds) = await PhaseAsync(o.Duration);
         var ok = counts.GetValueOrDefault("201");
         var summary = string.Create(CultureInfo.InvariantCulture,
@@ -191,7 +204,7 @@ public static class BookingLoad
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
-    private static async Task<HttpStatusCode> PostAsync(HttpClient http, string token, Guid instrument, DateTimeOffset start, DateTimeOffset end, string purpose)
+    private static async Task<(HttpStatusCode Status, Guid? Id)> PostAsync(HttpClient http, string token, Guid instrument, DateTimeOffset start, DateTimeOffset end, string purpose)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/bookings")
         {
@@ -207,12 +220,12 @@ public static class BookingLoad
         try
         {
             using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
-            return response.StatusCode;
+            var body = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid() : null);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
-            return 0;
+            return (0, null); // the server went away mid-request (the kill scenario)
         }
     }
 
