@@ -431,4 +431,36 @@ public sealed class BookingApiTests(ChuanyuFactory factory) : IClassFixture<Chua
         var managerCalendar = Ical.Net.Calendar.Load(await manager.GetStringAsync($"/api/v1/instruments/{instrument}/schedule.ics"))!;
         Assert.All(managerCalendar.Events, e => Assert.Contains("李娜", e.Summary, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task DemoData_HoldsAConsistentBookingHistory()
+    {
+        var demo = await factory.WithDbAsync(async db => new
+        {
+            Bookings = await db.Set<InstrumentBooking>().AsNoTracking().ToListAsync(),
+            Usage = await db.Set<UsageRecord>().AsNoTracking().ToListAsync(),
+            Ratings = await db.Set<BookingRating>().AsNoTracking().CountAsync(),
+        });
+        Assert.True(demo.Bookings.Count(b => b.Status == BookingStatus.Completed) >= 20);
+        Assert.True(demo.Ratings >= 5);
+        // Every completed booking has its usage record with the same times and fee.
+        foreach (var b in demo.Bookings.Where(b => b.Status == BookingStatus.Completed))
+        {
+            var u = Assert.Single(demo.Usage, u => u.BookingId == b.Id);
+            Assert.Equal(b.CheckedInAt, u.StartedAt);
+            Assert.Equal(b.FeeFen, u.FeeFen);
+        }
+        // No two active bookings of one instrument overlap, in the demo as everywhere.
+        foreach (var group in demo.Bookings.Where(b => InstrumentBooking.Active.Contains(b.Status)).GroupBy(b => b.ResourceId))
+        {
+            var ordered = group.OrderBy(b => b.StartAt).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                Assert.True(ordered[i - 1].BlockedUntil <= ordered[i].StartAt);
+            }
+        }
+        var manager = await factory.ApiClientAsync(Demo.CquInstrumentManager);
+        var queue = await manager.GetFromJsonAsync<JsonElement>("/api/v1/bookings/managed?status=Pending");
+        Assert.True(queue.GetProperty("total").GetInt32() >= 12);
+    }
 }
