@@ -26,6 +26,10 @@ public static class BenchProgram
                              [--sqlite /path/to/chuanyu.db | --pg "<connection string>"] [--like-reps 3] [--out report.md]
               GET /api/v1/search for 22 typical queries (each with one filter) single client, then round-robin from N
               clients; with --sqlite/--pg the same queries as a naive LIKE '%q%' scan on that database, side by side.
+          Chuanyu.Bench booking-load --url http://127.0.0.1:5099 [--password <demo password>] [--instruments 64]
+                             [--storm 300] [--concurrency 32] [--duration 20] [--warmup 3] [--out report.md]
+              On a platform with the demo accounts: creates instruments, fires the conflict storm (N concurrent requests for
+              overlapping time on one instrument: one 201, the rest 409) and measures sustained non-conflicting bookings.
           Chuanyu.Bench import-bench [--rows 100000] [--format xlsx|csv] [--pg "<connection string>"] [--skip-sqlite]
                              [--seed 42] [--dir /tmp/chuanyu-import-bench] [--keep]
               Writes a plausible N-row import sheet with the platform's writer and imports it with the platform's importer
@@ -49,6 +53,7 @@ public static class BenchProgram
                 "search-spike" => await SearchSpike.RunAsync(SearchSpikeOptions.Parse(args.AsSpan(1))),
                 "search-load" => await SearchLoad.RunAsync(SearchLoadOptions.Parse(args.AsSpan(1))),
                 "import-bench" => await ImportBench.RunAsync(ImportBenchOptions.Parse(args.AsSpan(1))),
+                "booking-load" => await BookingLoad.RunAsync(BookingLoadOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

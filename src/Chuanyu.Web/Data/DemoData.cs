@@ -64,6 +64,7 @@ public static class DemoData
         if (await db.Organizations.AnyAsync(o => o.Name == Organizations[0].Name, ct))
         {
             await DemoCatalog.SeedAsync(services, ct);
+            await DemoBookings.SeedAsync(services, ct);
             return;
         }
         var users = services.GetRequiredService<UserManager<AppUser>>();
@@ -115,6 +116,7 @@ public static class DemoData
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("demo.seed", null, detail: $"{Organizations.Length} organisations, {Accounts.Length} accounts", ct: ct);
         await DemoCatalog.SeedAsync(services, ct);
+        await DemoBookings.SeedAsync(services, ct);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

@@ -44,19 +44,34 @@ public static class BookingApi
             AccountsApi.ToHttp(await service.CheckInAsync(id, ct))).WithSummary("Check in from 15 minutes before the start until the end.");
         bookings.MapPost("/{id:guid}/check-out", async (Guid id, BookingService service, CancellationToken ct) =>
             AccountsApi.ToHttp(await service.CheckOutAsync(id, ct))).WithSummary("Check out: the booking is completed and its machine time and fee recorded.");
+        bookings.MapPost("/{id:guid}/rating", async (Guid id, RatingInput input, BookingService service, CancellationToken ct) =>
+            AccountsApi.ToHttp(await service.RateAsync(id, input, ct))).WithSummary("Rate a completed booking 1–5 with a comment (its user, once).");
 
         app.MapGet("/api/v1/me/bookings", async (BookingService service, BookingStatus? status,
                 [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default) =>
                 Paging(page, pageSize) ?? Results.Ok(await service.ListMineAsync(status, page, pageSize, ct)))
             .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The caller's bookings (as user or as the one who booked), latest first.");
 
+        app.MapGet("/api/v1/me/bookings.ics", async (BookingService service, CancellationToken ct) =>
+                Results.Text(await service.MyCalendarAsync(ct), ICalendar.ContentType))
+            .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The caller's bookings as an iCalendar file (RFC 5545).");
+
         var instruments = app.MapGroup("/api/v1/instruments/{id:guid}").WithTags("Booking");
+        instruments.MapGet("/schedule.ics", async (Guid id, BookingService service, CancellationToken ct) =>
+            {
+                var (calendar, result) = await service.InstrumentCalendarAsync(id, ct);
+                return calendar is null ? AccountsApi.ToHttp(result) : Results.Text(calendar, ICalendar.ContentType);
+            })
+            .AllowAnonymous().WithSummary("The instrument's held time and blackouts as an iCalendar file; names only for its managers.");
         instruments.MapGet("/availability", async (Guid id, DateOnly? from, BookingService service, TimeProvider clock, [DefaultValue(7)] int days = 7, CancellationToken ct = default) =>
             {
                 var (availability, result) = await service.AvailabilityAsync(id, from ?? Catalog.CatalogPages.Today(clock), days, ct);
                 return availability is null ? AccountsApi.ToHttp(result) : Results.Ok(availability);
             })
             .AllowAnonymous().WithSummary("Opening hours, held slots (without who holds them) and blackouts for `days` days from `from` (China Standard Time).");
+        instruments.MapGet("/ratings", async (Guid id, BookingService service, CancellationToken ct) =>
+                await service.RatingsAsync(id, ct) is { } ratings ? Results.Ok(ratings) : Results.NotFound())
+            .AllowAnonymous().WithSummary("Average rating, count and the latest ratings (raters' names masked).");
         instruments.MapGet("/booking-rules", async (Guid id, BookingService service, CancellationToken ct) => Respond(await service.GetRulesAsync(id, ct)))
             .AllowAnonymous().WithSummary("The instrument's booking rules (the defaults until its managers set them).");
         instruments.MapPut("/booking-rules", async (Guid id, BookingRulesInput input, BookingService service, CancellationToken ct) =>

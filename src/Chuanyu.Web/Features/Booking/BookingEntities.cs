@@ -158,6 +158,29 @@ public sealed class UsageRecord
     public long FeeFen { get; set; }
 }
 
+/// <summary>A user's rating of a completed booking (1–5 with a comment), one per booking.</summary>
+public sealed class BookingRating
+{
+    public Guid Id { get; set; }
+    public Guid BookingId { get; set; }
+    public Guid ResourceId { get; set; }
+    public Guid UserId { get; set; }
+    public int Score { get; set; }
+    public string? Comment { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class BookingRatingConfiguration : IEntityTypeConfiguration<BookingRating>
+{
+    public void Configure(EntityTypeBuilder<BookingRating> b)
+    {
+        b.ToTable("booking_ratings");
+        b.Property(x => x.Comment).HasMaxLength(500);
+        b.HasOne<InstrumentBooking>().WithOne().HasForeignKey<BookingRating>(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.ResourceId, x.CreatedAt });
+    }
+}
+
 internal sealed class BookingRulesConfiguration : IEntityTypeConfiguration<BookingRules>
 {
     public void Configure(EntityTypeBuilder<BookingRules> b)

@@ -27,6 +27,13 @@ public sealed record BookingDto(
 
 public sealed record BookingNoteInput(string? Note);
 
+public sealed record RatingInput(int? Score, string? Comment);
+
+public sealed record RatingDto(int Score, string? Comment, string UserName, DateTimeOffset CreatedAt);
+
+/// <summary>An instrument's ratings: the average of all (null when none), their count, and the latest page.</summary>
+public sealed record RatingSummary(double? Average, int Count, IReadOnlyList<RatingDto> Latest);
+
 /// <summary>
 /// Booking an instrument (仪器预约): the rules, the states (pending → approved → in use → completed, or rejected /
 /// cancelled / no-show) and the one guarantee that matters most: two active bookings of an instrument never overlap.
@@ -36,6 +43,9 @@ public sealed record BookingNoteInput(string? Note);
 public sealed partial class BookingService(AppDbContext db, CurrentUser me, CatalogService catalog, AuditLog audit, TimeProvider clock)
 {
     public const int MaxRepeat = 52;
+
+    /// <summary>The first key of the PostgreSQL advisory locks that queue the bookings of one instrument ("Bk").</summary>
+    private const int BookingLockClass = 0x426B;
 
     public static bool IsBookable(ResourceKind kind) => kind is ResourceKind.Instrument or ResourceKind.Facility;
 
@@ -215,14 +225,24 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         }).ToList();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            // Requests for one instrument queue here, so the check below sees every earlier booking and answers a clean
+            // 409; the exclusion constraint stays the guarantee (a lock key shared by two instruments only queues them).
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({BookingLockClass}, {LockKey(resource.Id)})", ct);
+        }
         if (await QuotaProblemAsync(rules, resource.Id, userId, organizationId, slots, ct) is { } quota)
         {
             return (null, quota);
         }
         foreach (var (b, i) in bookings.Select((b, i) => (b, i)))
         {
+            // Held time overlaps, or this booking would start within the buffer after another's end (a booking made
+            // before the buffer was set holds no buffer of its own).
+            var earliest = b.StartAt - buffer;
             var taken = await db.Set<InstrumentBooking>().AsNoTracking()
-                .Where(x => x.ResourceId == resource.Id && InstrumentBooking.Active.Contains(x.Status) && x.StartAt < b.BlockedUntil && x.BlockedUntil > b.StartAt)
+                .Where(x => x.ResourceId == resource.Id && InstrumentBooking.Active.Contains(x.Status) && x.StartAt < b.BlockedUntil &&
+                            (x.BlockedUntil > b.StartAt || x.EndAt > earliest))
                 .Select(x => new { x.StartAt, x.EndAt }).FirstOrDefaultAsync(ct);
             if (taken is not null)
             {
@@ -245,6 +265,14 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         }
         return (new BookingCreated(bookings[0].Id, status, seriesId,
             bookings.Select(b => new BookingOccurrence(b.Id, b.StartAt, b.EndAt, b.Status)).ToList()), new ServiceResult.Ok());
+    }
+
+    /// <summary>The same 32-bit key for an instrument on every instance (string and object hash codes are per process).</summary>
+    public static int LockKey(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        return BitConverter.ToInt32(bytes[..4]) ^ BitConverter.ToInt32(bytes[4..8]) ^ BitConverter.ToInt32(bytes[8..12]) ^ BitConverter.ToInt32(bytes[12..]);
     }
 
     private static string Occurrence(int count, int index, DateTimeOffset start) =>
@@ -632,6 +660,83 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         });
     }
 
+    /// <summary>The user's rating of a completed booking: once, 1–5, with an optional comment.</summary>
+    public async Task<ServiceResult> RateAsync(Guid id, RatingInput input, CancellationToken ct)
+    {
+        var (b, r, refused) = await LoadAsync(id, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        if (!IsUserSide(b!))
+        {
+            return new ServiceResult.Forbidden();
+        }
+        var e = new FieldErrors();
+        if (input.Score is not (>= 1 and <= 5))
+        {
+            e.Add("score", "评分须为 1–5 分。");
+        }
+        var comment = input.Comment?.Trim();
+        if (comment is { Length: > 500 })
+        {
+            e.Add("comment", "评价最多 500 个字。");
+        }
+        if (e.Count > 0)
+        {
+            return new ServiceResult.Invalid(e);
+        }
+        if (b!.Status != BookingStatus.Completed)
+        {
+            return new ServiceResult.Conflict("使用完成后才能评价。");
+        }
+        if (await db.Set<BookingRating>().AnyAsync(x => x.BookingId == b.Id, ct))
+        {
+            return new ServiceResult.Conflict("该预约已经评价过。");
+        }
+        db.Add(new BookingRating
+        {
+            Id = Guid.CreateVersion7(),
+            BookingId = b.Id,
+            ResourceId = r!.Id,
+            UserId = b.UserId,
+            Score = input.Score!.Value,
+            Comment = string.IsNullOrEmpty(comment) ? null : comment,
+            CreatedAt = clock.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return new ServiceResult.Conflict("该预约已经评价过。"); // a second request raced on the unique booking id
+        }
+        return new ServiceResult.Ok();
+    }
+
+    /// <summary>The ratings of an instrument anyone may see: average, count and the latest ten with the rater's name masked.</summary>
+    public async Task<RatingSummary?> RatingsAsync(Guid instrumentId, CancellationToken ct)
+    {
+        var r = await db.Set<Resource>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == instrumentId, ct);
+        if (r is null || !catalog.CanSee(r))
+        {
+            return null;
+        }
+        var ratings = db.Set<BookingRating>().AsNoTracking().Where(x => x.ResourceId == instrumentId);
+        var count = await ratings.CountAsync(ct);
+        var average = count == 0 ? (double?)null : Math.Round(await ratings.AverageAsync(x => (double)x.Score, ct), 1);
+        var latest = await (from x in ratings
+                            join u in db.Users.AsNoTracking() on x.UserId equals u.Id into users
+                            from u in users.DefaultIfEmpty()
+                            orderby x.CreatedAt descending
+                            select new { x.Score, x.Comment, Name = u == null ? null : u.DisplayName, x.CreatedAt }).Take(10).ToListAsync(ct);
+        return new RatingSummary(average, count, latest.Select(x => new RatingDto(x.Score, x.Comment, MaskName(x.Name), x.CreatedAt)).ToList());
+    }
+
+    /// <summary>The first character of a name and a mask: a rating says someone used the instrument, not who.</summary>
+    public static string MaskName(string? name) => string.IsNullOrEmpty(name) ? "（已注销）" : name[..1] + "**";
+
     public static string StatusLabel(BookingStatus s) => s switch
     {
         BookingStatus.Pending => "待审核",
@@ -651,11 +756,13 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     {
         var first = bookings[0];
         var when = bookings.Count == 1 ? Slot(first) : $"{Slot(first)} 起共 {bookings.Count} 次";
-        var managers = await db.RoleGrants.AsNoTracking()
-            .Where(g => g.OrganizationId == r.OrganizationId && (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
-            .Select(g => g.UserId).Distinct().ToListAsync(ct);
-        var emails = await db.Users.AsNoTracking().Where(u => managers.Contains(u.Id) && u.Email != null).Select(u => u.Email!).ToListAsync(ct);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == first.UserId).Select(u => new { u.DisplayName, u.Email }).FirstAsync(ct);
+        // One read for the managers' addresses and the user's (who is the caller unless booked on their behalf).
+        var people = await (from u in db.Users.AsNoTracking()
+                            where u.Id == first.UserId || db.RoleGrants.Any(g => g.UserId == u.Id && g.OrganizationId == r.OrganizationId &&
+                                                                                  (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
+                            select new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        var user = people.First(p => p.Id == first.UserId);
+        var emails = people.Where(p => p.Id != first.UserId && p.Email != null).Select(p => p.Email!).ToList();
         var pending = first.Status == BookingStatus.Pending;
         foreach (var email in emails)
         {

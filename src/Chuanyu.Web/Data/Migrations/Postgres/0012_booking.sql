@@ -1,6 +1,6 @@
 -- 0012 Instrument booking (仪器预约): the rules of each instrument, bookings with their states, maintenance blackouts,
--- training records, and usage records (机时) written at check-out, from which fees, statements and the annual
--- open-sharing evaluation are computed. Instants in UTC; times of day in the rules are minutes after midnight CST.
+-- training records, ratings of completed bookings, and usage records (机时) written at check-out, from which fees,
+-- statements and the annual open-sharing evaluation are computed. Instants in UTC; times of day in the rules are minutes after midnight CST.
 
 CREATE TABLE booking_rules (
     resource_id uuid NOT NULL,
@@ -96,6 +96,23 @@ CREATE TABLE usage_records (
     fee_fen bigint NOT NULL,
     CONSTRAINT pk_usage_records PRIMARY KEY (id)
 );
+
+CREATE TABLE booking_ratings (
+    id uuid NOT NULL,
+    booking_id uuid NOT NULL,
+    resource_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    score integer NOT NULL,
+    comment character varying(500),
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT pk_booking_ratings PRIMARY KEY (id),
+    CONSTRAINT fk_booking_ratings_bookings_booking_id FOREIGN KEY (booking_id) REFERENCES bookings (id) ON DELETE CASCADE,
+    CONSTRAINT ck_booking_ratings_score CHECK (score BETWEEN 1 AND 5)
+);
+
+CREATE UNIQUE INDEX ix_booking_ratings_booking_id ON booking_ratings (booking_id);
+
+CREATE INDEX ix_booking_ratings_resource_id_created_at ON booking_ratings (resource_id, created_at);
 
 CREATE INDEX ix_bookings_owner_organization_id_status_start_at ON bookings (owner_organization_id, status, start_at);
 

@@ -1,6 +1,6 @@
 -- 0012 Instrument booking (仪器预约): the rules of each instrument, bookings with their states, maintenance blackouts,
--- training records, and usage records (机时) written at check-out, from which fees, statements and the annual
--- open-sharing evaluation are computed. Instants in UTC; times of day in the rules are minutes after midnight CST.
+-- training records, ratings of completed bookings, and usage records (机时) written at check-out, from which fees,
+-- statements and the annual open-sharing evaluation are computed. Instants in UTC; times of day in the rules are minutes after midnight CST.
 
 CREATE TABLE "booking_rules" (
     "resource_id" TEXT NOT NULL CONSTRAINT "pk_booking_rules" PRIMARY KEY,
@@ -91,6 +91,21 @@ CREATE TABLE "usage_records" (
     "minutes" INTEGER NOT NULL,
     "fee_fen" INTEGER NOT NULL
 );
+
+CREATE TABLE "booking_ratings" (
+    "id" TEXT NOT NULL CONSTRAINT "pk_booking_ratings" PRIMARY KEY,
+    "booking_id" TEXT NOT NULL,
+    "resource_id" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "score" INTEGER NOT NULL CHECK ("score" BETWEEN 1 AND 5),
+    "comment" TEXT NULL,
+    "created_at" INTEGER NOT NULL,
+    CONSTRAINT "fk_booking_ratings_bookings_booking_id" FOREIGN KEY ("booking_id") REFERENCES "bookings" ("id") ON DELETE CASCADE
+);
+
+CREATE UNIQUE INDEX "ix_booking_ratings_booking_id" ON "booking_ratings" ("booking_id");
+
+CREATE INDEX "ix_booking_ratings_resource_id_created_at" ON "booking_ratings" ("resource_id", "created_at");
 
 CREATE INDEX "ix_bookings_owner_organization_id_status_start_at" ON "bookings" ("owner_organization_id", "status", "start_at");
 

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Booking;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Chuanyu.Tests.Booking.BookingTestData;
+
+namespace Chuanyu.Tests.Booking;
+
+/// <summary>
+/// A booking's life on a clock the test sets: reminders, check-in window, check-out into a usage record with its fee,
+/// late cancellation and no-show fees, and the automatic release of no-shows and check-out of forgotten uses.
+/// </summary>
+public sealed class BookingLifecycleTests : IDisposable
+{
+    // Monday 4 March 2030, 09:00 in Chongqing.
+    private static readonly DateTimeOffset T0 = new(2030, 3, 4, 9, 0, 0, Cst);
+    private readonly ChuanyuFactory _factory = new();
+    private readonly ManualClock _clock = new(T0);
+    private readonly WebApplicationFactory<Program> _host;
+
+    public BookingLifecycleTests()
+    {
+        _host = _factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_clock)));
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _factory.Dispose();
+    }
+
+    private static DateTimeOffset At(int day, int hour, int minute = 0) => new(2030, 3, day, hour, minute, 0, Cst);
+
+    /// <summary>A fresh sign-in at the clock's time (sessions time out as the test moves the clock by days).</summary>
+    private async Task<HttpClient> ClientAsync(string email)
+    {
+        var client = _host.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Data.DemoData.Password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.ReadJsonAsync()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private async Task<Guid> BookApprovedAsync(Guid instrument, DateTimeOffset start, DateTimeOffset end)
+    {
+        var researcher = await ClientAsync(Demo.ScuResearcher);
+        var response = await researcher.PostAsJsonAsync("/api/v1/bookings", Request(instrument, start, end));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var manager = await ClientAsync(Demo.CquInstrumentManager);
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsJsonAsync($"/api/v1/bookings/{id}/approve", new { })).StatusCode);
+        return id;
+    }
+
+    private async Task<BookingJobsResult> RunJobsAsync()
+    {
+        using var scope = _host.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<BookingJobs>().RunAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        return Assert.IsType<BookingJobsResult>(result);
+    }
+
+    private Task<InstrumentBooking> BookingAsync(Guid id) => WithDbAsync(_host, db => db.Set<InstrumentBooking>().AsNoTracking().FirstAsync(b => b.Id == id));
+
+    [Fact]
+    public async Task Reminder_CheckIn_CheckOut_LateCancel_NoShow_AndForgottenCheckOut()
+    {
+        var manager = await ClientAsync(Demo.CquInstrumentManager);
+        var instrument = await InstrumentAsync(_host, manager, "生命周期 场发射扫描电镜");
+        await SetRulesAsync(manager, instrument, r =>
+        {
+            r["lateCancelFee"] = 50m;
+            r["noShowFee"] = 100m;
+            r["cancelDeadlineHours"] = 24;
+        });
+        var used = await BookApprovedAsync(instrument, At(6, 9), At(6, 11));
+        var cancelledLate = await BookApprovedAsync(instrument, At(6, 14), At(6, 15));
+        var noShow = await BookApprovedAsync(instrument, At(7, 9), At(7, 10));
+        var forgotten = await BookApprovedAsync(instrument, At(7, 14), At(7, 15));
+
+        // Tuesday 10:00: only the booking within 24 hours gets its reminder, once.
+        _clock.Set(At(5, 10));
+        Assert.Equal(1, (await RunJobsAsync()).Reminders);
+        Assert.Equal(0, (await RunJobsAsync()).Reminders);
+        Assert.Equal(1, await WithDbAsync(_host, db => db.Outbox.CountAsync(m => m.Recipient == Demo.ScuResearcher && m.Subject.Contains("预约提醒"))));
+
+        // Wednesday: check-in opens 15 minutes before the start.
+        _clock.Set(At(6, 8, 40));
+        var researcher = await ClientAsync(Demo.ScuResearcher);
+        var early = await researcher.PostAsync($"/api/v1/bookings/{used}/check-in", null);
+        Assert.Equal("checkInWindow", (await early.AssertProblemAsync(422)).GetProperty("rule").GetString());
+        _clock.Set(At(6, 8, 50));
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsync($"/api/v1/bookings/{used}/check-in", null)).StatusCode);
+        Assert.Equal(BookingStatus.InUse, (await BookingAsync(used)).Status);
+
+        // Checked out at 10:30: 100 minutes at the other-region price of 500 元 an hour.
+        _clock.Set(At(6, 10, 30));
+        researcher = await ClientAsync(Demo.ScuResearcher);
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsync($"/api/v1/bookings/{used}/check-out", null)).StatusCode);
+        var done = await BookingAsync(used);
+        Assert.Equal(BookingStatus.Completed, done.Status);
+        Assert.Equal(83_333, done.FeeFen);
+        var usage = await WithDbAsync(_host, db => db.Set<UsageRecord>().AsNoTracking().FirstAsync(u => u.BookingId == used));
+        Assert.Equal(100, usage.Minutes);
+        Assert.True(usage.External);
+        Assert.Equal(Chuanyu.Web.Features.Catalog.FeeUserType.OtherRegion, usage.UserType);
+        Assert.Equal(At(6, 8, 50), usage.StartedAt);
+        var dto = await researcher.GetFromJsonAsync<JsonElement>($"/api/v1/bookings/{used}");
+        Assert.Equal(833.33m, dto.GetProperty("fee").GetDecimal());
+
+        // Cancelling three and a half hours ahead is inside the 24-hour deadline: the late fee applies.
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsJsonAsync($"/api/v1/bookings/{cancelledLate}/cancel", new { note = "样品未到" })).StatusCode);
+        Assert.Equal(5_000, (await BookingAsync(cancelledLate)).FeeFen);
+
+        // Thursday: nobody came by 09:15, so at 09:20 the booking is a no-show, charged, and its time released.
+        _clock.Set(At(7, 9, 10));
+        Assert.Equal(0, (await RunJobsAsync()).NoShows);
+        _clock.Set(At(7, 9, 20));
+        Assert.Equal(1, (await RunJobsAsync()).NoShows);
+        var missed = await BookingAsync(noShow);
+        Assert.Equal(BookingStatus.NoShow, missed.Status);
+        Assert.Equal(10_000, missed.FeeFen);
+        var availability = await _host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/instruments/{instrument}/availability?from=2030-03-07&days=1");
+        Assert.DoesNotContain(availability.GetProperty("taken").EnumerateArray(), t => t.GetProperty("start").GetDateTimeOffset() == At(7, 9));
+
+        // A use nobody checked out is closed at its booked end an hour later.
+        _clock.Set(At(7, 14, 5));
+        researcher = await ClientAsync(Demo.ScuResearcher);
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsync($"/api/v1/bookings/{forgotten}/check-in", null)).StatusCode);
+        _clock.Set(At(7, 16, 10));
+        Assert.Equal(1, (await RunJobsAsync()).AutoCompleted);
+        var closed = await BookingAsync(forgotten);
+        Assert.Equal(BookingStatus.Completed, closed.Status);
+        Assert.Equal(At(7, 15), closed.CheckedOutAt);
+        Assert.Equal(55, (await WithDbAsync(_host, db => db.Set<UsageRecord>().AsNoTracking().FirstAsync(u => u.BookingId == forgotten))).Minutes);
+
+        // Finished bookings cannot be cancelled or checked in again.
+        researcher = await ClientAsync(Demo.ScuResearcher);
+
+        // Ratings: the user rates a completed booking once; the instrument page shows the average and the count.
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 7 })).AssertFieldErrorAsync("score");
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{noShow}/rating", new { score = 1 })).AssertProblemAsync(409);
+        manager = await ClientAsync(Demo.CquInstrumentManager);
+        await (await manager.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 5 })).AssertProblemAsync(403);
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 5, comment = "工程师很专业，图像质量好" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsJsonAsync($"/api/v1/bookings/{forgotten}/rating", new { score = 2 })).StatusCode);
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/rating", new { score = 1 })).AssertProblemAsync(409);
+        var ratings = await _host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/instruments/{instrument}/ratings");
+        Assert.Equal(3.5, ratings.GetProperty("average").GetDouble());
+        Assert.Equal(2, ratings.GetProperty("count").GetInt32());
+        Assert.Equal("四**", ratings.GetProperty("latest")[1].GetProperty("userName").GetString()); // masked; the newest first
+        Assert.Equal("工程师很专业，图像质量好", ratings.GetProperty("latest")[1].GetProperty("comment").GetString());
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/cancel", new { })).AssertProblemAsync(409);
+        await (await researcher.PostAsync($"/api/v1/bookings/{noShow}/check-in", null)).AssertProblemAsync(409);
+    }
+}
