@@ -234,7 +234,11 @@ public sealed class BookingApiTests(ChuanyuFactory factory) : IClassFixture<Chua
         Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsJsonAsync($"/api/v1/bookings/{id}/reject", new { note = "当天仪器校准" })).StatusCode);
         Assert.Equal("Rejected", (await researcher.GetFromJsonAsync<JsonElement>($"/api/v1/bookings/{id}")).GetProperty("status").GetString());
         // A rejected booking frees the slot.
-        await BookAsync(researcher, Request(instrument, Tuesday(14), Tuesday(15)));
+        var again = await BookAsync(researcher, Request(instrument, Tuesday(14), Tuesday(15)));
+
+        // What changed since the request is checked again at approval: a retired instrument is not approved.
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsync($"/api/v1/resources/{instrument}/retire", null)).StatusCode);
+        Assert.Equal("status", (await (await manager.PostAsJsonAsync($"/api/v1/bookings/{again}/approve", new { })).AssertProblemAsync(422)).GetProperty("rule").GetString());
     }
 
     [Fact]
@@ -263,6 +267,10 @@ public sealed class BookingApiTests(ChuanyuFactory factory) : IClassFixture<Chua
         var availability = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/instruments/{instrument}/availability?from={Tuesday(0):yyyy-MM-dd}&days=1");
         Assert.Equal("年度保养", availability.GetProperty("blackouts")[0].GetProperty("reason").GetString());
         await (await researcher.PostAsJsonAsync($"/api/v1/instruments/{instrument}/blackouts", new { start = Iso(Tuesday(9)), end = Iso(Tuesday(10)), reason = "捣乱" })).AssertProblemAsync(403);
+        var blackoutId = (await blackout.ReadJsonAsync()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.DeleteAsync($"/api/v1/instruments/{instrument}/blackouts/{blackoutId}")).StatusCode);
+        Assert.True(await factory.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "booking.blackout.remove" && a.Target == $"resource:{instrument}")));
+        await BookAsync(researcher, Request(instrument, Tuesday(12), Tuesday(14)));
     }
 
     [Fact]
@@ -289,6 +297,7 @@ public sealed class BookingApiTests(ChuanyuFactory factory) : IClassFixture<Chua
         var own = await researcher.GetFromJsonAsync<JsonElement>($"/api/v1/instruments/{instrument}/availability?from={Tuesday(0):yyyy-MM-dd}&days=1");
         Assert.True(own.GetProperty("taken")[0].GetProperty("mine").GetBoolean());
         await (await researcher.GetAsync($"/api/v1/instruments/{instrument}/availability?days=400")).AssertFieldErrorAsync("days");
+        await (await researcher.GetAsync($"/api/v1/instruments/{instrument}/availability?from=9999-12-31")).AssertFieldErrorAsync("from");
     }
 
     [Fact]

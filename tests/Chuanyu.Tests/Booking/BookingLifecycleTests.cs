@@ -119,6 +119,10 @@ public sealed class BookingLifecycleTests : IDisposable
         // Thursday: nobody came by 09:15, so at 09:20 the booking is a no-show, charged, and its time released.
         _clock.Set(At(7, 9, 10));
         Assert.Equal(0, (await RunJobsAsync()).NoShows);
+        // Once the time has begun, the user can no longer cancel (and dodge the no-show fee).
+        researcher = await ClientAsync(Demo.ScuResearcher);
+        await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{noShow}/cancel", new { })).AssertProblemAsync(409);
+        Assert.False((await researcher.GetFromJsonAsync<JsonElement>($"/api/v1/bookings/{noShow}")).GetProperty("canCancel").GetBoolean());
         _clock.Set(At(7, 9, 20));
         Assert.Equal(1, (await RunJobsAsync()).NoShows);
         var missed = await BookingAsync(noShow);

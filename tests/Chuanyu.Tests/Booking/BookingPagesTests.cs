@@ -104,7 +104,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         var days = Enumerable.Range(0, 7).Select(i => i < 5
             ? new OpeningDay(day.AddDays(i), true, opens.AddDays(i), opens.AddDays(i).AddHours(10))
             : new OpeningDay(day.AddDays(i), false, null, null)).ToList();
-        TakenSlot[] taken = [new(At(day, 10), At(day, 11), Pending: false, Mine: true), new(At(day, 14), At(day, 15), Pending: true, Mine: false)];
+        TakenSlot[] taken = [new(At(day, 10), At(day, 11), At(day, 11, 30), Pending: false, Mine: true), new(At(day, 14), At(day, 15), At(day, 15, 30), Pending: true, Mine: false)];
         BlackoutDto[] blackouts = [new(Guid.NewGuid(), At(day.AddDays(1), 8), At(day.AddDays(1), 9), "校准")];
         var availability = new AvailabilityDto(Guid.NewGuid(), "测试仪器", "Asia/Shanghai", rules, days, taken, blackouts, CanManage: false);
         // Now is Monday 08:40: the 2-hour notice runs to 10:40, the 7-day horizon to the next Monday 08:40.
@@ -117,6 +117,8 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         Assert.Equal(SlotState.Mine, monday["10:30"]);
         Assert.Equal(SlotState.Taken, monday["11:00"]); // the buffer after the caller's own booking
         Assert.Equal(SlotState.Free, monday["11:30"]);
+        Assert.Equal(SlotState.Free, monday["13:00"]);
+        Assert.Equal(SlotState.Pending, monday["13:30"]); // a booking here would end within the buffer before 14:00
         Assert.Equal(SlotState.Pending, monday["14:30"]);
         Assert.Equal(SlotState.Pending, monday["15:00"]);
         Assert.Equal(SlotState.Free, monday["15:30"]);

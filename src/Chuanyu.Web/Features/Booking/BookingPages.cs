@@ -87,14 +87,15 @@ public static class BookingPages
         {
             return held.All(t => t.Pending) ? SlotState.Pending : SlotState.Taken;
         }
-        // The rules' buffer after a booking (preparation, cleaning) is held too, though nobody booked it.
+        // The buffer around a booking (preparation, cleaning) is held too, though nobody booked it: the same test as
+        // BookingService.CreateAsync, with the buffer the booking was made under (HeldUntil) and the current one.
         var buffer = TimeSpan.FromMinutes(a.Rules.BufferMinutes);
-        var buffered = a.Taken.Where(t => t.Start < end && t.End + buffer > start).ToList();
-        if (buffered.Count > 0)
+        if (start < now.AddMinutes(a.Rules.MinNoticeMinutes) || start > now.AddDays(a.Rules.MaxHorizonDays))
         {
-            return buffered.All(t => t.Pending) ? SlotState.Pending : SlotState.Taken;
+            return SlotState.Unbookable;
         }
-        return start < now.AddMinutes(a.Rules.MinNoticeMinutes) || start > now.AddDays(a.Rules.MaxHorizonDays) ? SlotState.Unbookable : SlotState.Free;
+        var buffered = a.Taken.Where(t => t.Start < end + buffer && (t.HeldUntil > start || t.End + buffer > start)).ToList();
+        return buffered.Count == 0 ? SlotState.Free : buffered.All(t => t.Pending) ? SlotState.Pending : SlotState.Taken;
     }
 
     /// <summary>The increments a booking may start at and end at, from the rules' opening window.</summary>

@@ -27,7 +27,7 @@ public sealed record BookingRulesInput(
     int? UserQuotaHoursPerMonth, int? OrganizationQuotaHoursPerMonth, int? Version);
 
 /// <summary>A held slot as anyone may see it: when, and whether it is the caller's own; never who booked it.</summary>
-public sealed record TakenSlot(DateTimeOffset Start, DateTimeOffset End, bool Pending, bool Mine);
+public sealed record TakenSlot(DateTimeOffset Start, DateTimeOffset End, DateTimeOffset HeldUntil, bool Pending, bool Mine);
 
 public sealed record BlackoutDto(Guid Id, DateTimeOffset Start, DateTimeOffset End, string Reason);
 
@@ -65,6 +65,13 @@ public sealed partial class BookingService
             e.Add("days", $"一次最多查看 {MaxAvailabilityDays} 天。");
             return (null, new ServiceResult.Invalid(e));
         }
+        var today = CatalogPages.Today(clock);
+        if (from < today.AddYears(-1) || from > today.AddYears(1))
+        {
+            var e = new FieldErrors();
+            e.Add("from", "只能查看前后一年以内的排期。");
+            return (null, new ServiceResult.Invalid(e));
+        }
         var (r, refused) = await BookableAsync(instrumentId, manage: false, ct);
         if (refused is not null)
         {
@@ -75,9 +82,9 @@ public sealed partial class BookingService
         var end = start.AddDays(days);
         var meId = me.Id;
         var taken = await db.Set<InstrumentBooking>().AsNoTracking()
-            .Where(b => b.ResourceId == r.Id && InstrumentBooking.Active.Contains(b.Status) && b.StartAt < end && b.EndAt > start)
+            .Where(b => b.ResourceId == r.Id && InstrumentBooking.Active.Contains(b.Status) && b.StartAt < end && b.BlockedUntil > start)
             .OrderBy(b => b.StartAt)
-            .Select(b => new TakenSlot(b.StartAt, b.EndAt, b.Status == BookingStatus.Pending, meId != null && (b.UserId == meId || b.BookedBy == meId)))
+            .Select(b => new TakenSlot(b.StartAt, b.EndAt, b.BlockedUntil, b.Status == BookingStatus.Pending, meId != null && (b.UserId == meId || b.BookedBy == meId)))
             .ToListAsync(ct);
         var blackouts = await db.Set<InstrumentBlackout>().AsNoTracking()
             .Where(b => b.ResourceId == r.Id && b.StartAt < end && b.EndAt > start).OrderBy(b => b.StartAt)
@@ -295,8 +302,17 @@ public sealed partial class BookingService
         {
             return refused;
         }
-        var removed = await db.Set<InstrumentBlackout>().Where(b => b.Id == blackoutId && b.ResourceId == r!.Id).ExecuteDeleteAsync(ct);
-        return removed == 0 ? new ServiceResult.NotFound() : new ServiceResult.Ok();
+        var blackout = await db.Set<InstrumentBlackout>().FirstOrDefaultAsync(b => b.Id == blackoutId && b.ResourceId == r!.Id, ct);
+        if (blackout is null)
+        {
+            return new ServiceResult.NotFound();
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Remove(blackout);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("booking.blackout.remove", $"resource:{r!.Id}", detail: $"{r.Name} {Display.DateTime(blackout.StartAt)}–{Display.DateTime(blackout.EndAt)} {blackout.Reason}", ct: ct);
+        await tx.CommitAsync(ct);
+        return new ServiceResult.Ok();
     }
 
     public async Task<(List<QualificationDto>? List, ServiceResult Result)> ListQualificationsAsync(Guid instrumentId, CancellationToken ct)
@@ -361,8 +377,18 @@ public sealed partial class BookingService
         {
             return refused;
         }
-        var removed = await db.Set<InstrumentQualification>().Where(q => q.Id == qualificationId && q.ResourceId == r!.Id).ExecuteDeleteAsync(ct);
-        return removed == 0 ? new ServiceResult.NotFound() : new ServiceResult.Ok();
+        var record = await db.Set<InstrumentQualification>().FirstOrDefaultAsync(q => q.Id == qualificationId && q.ResourceId == r!.Id, ct);
+        if (record is null)
+        {
+            return new ServiceResult.NotFound();
+        }
+        var name = await db.Users.AsNoTracking().Where(u => u.Id == record.UserId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Remove(record);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("booking.qualification.revoke", $"resource:{r!.Id}", detail: $"{r.Name} {name}", ct: ct);
+        await tx.CommitAsync(ct);
+        return new ServiceResult.Ok();
     }
 
     /// <summary>The caller's bookings (as user or booker) from 90 days back to a year ahead, as an iCalendar file.</summary>

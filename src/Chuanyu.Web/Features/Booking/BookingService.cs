@@ -404,7 +404,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
                 b.BookedBy, b.UserType, b.StartAt, b.EndAt, b.Status, b.Purpose, b.SeriesId, b.CreatedAt, b.DecidedAt, b.DecisionNote,
                 b.CheckedInAt, b.CheckedOutAt, b.CancelledAt, b.FeeFen is { } fee ? fee / 100m : null,
                 CanDecide: manager && b.Status == BookingStatus.Pending,
-                CanCancel: (manager || userSide) && b.Status is BookingStatus.Pending or BookingStatus.Approved,
+                CanCancel: (manager || (userSide && now < b.StartAt)) && b.Status is BookingStatus.Pending or BookingStatus.Approved,
                 CanCheckIn: (manager || userSide) && b.Status == BookingStatus.Approved && now >= b.StartAt.AddMinutes(-CheckInEarlyMinutes) && now < b.EndAt,
                 CanCheckOut: (manager || userSide) && b.Status == BookingStatus.InUse,
                 b.Version);
@@ -499,7 +499,19 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
             {
                 return new ServiceResult.RuleBroken("past", "预约时段已经开始，不能再批准；请驳回或由申请人重新预约。");
             }
+            if (RefuseResource(r) is { } unavailable)
+            {
+                return unavailable; // retired or under maintenance since the request
+            }
             var rules = await RulesAsync(r.Id, ct);
+            if (!rules.Allows(b.UserType))
+            {
+                return new ServiceResult.RuleBroken("userTypes", $"该仪器的预约规则已不再接受{BookingRulesCheck.UserTypeLabel(b.UserType)}用户，请驳回并说明原因。");
+            }
+            if (r.SharingStatus == SharingStatus.InternalOnly && b.UserType != FeeUserType.Internal)
+            {
+                return new ServiceResult.RuleBroken("sharingStatus", "该仪器已改为仅供本单位内部使用，不能批准外单位的预约。");
+            }
             if (rules.QualificationRequired && await QualificationProblemAsync(r.Id, b.UserId, b.StartAt, ct) is { } unqualified)
             {
                 return unqualified;
@@ -550,6 +562,11 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
             return new ServiceResult.Invalid(e);
         }
         var now = clock.GetUtcNow();
+        if (!manager && b.StartAt <= now)
+        {
+            // After the start the user checks in or, failing that, is a no-show: a cancellation would dodge the no-show fee.
+            return new ServiceResult.Conflict("预约时段已经开始，不能再取消；如无法到场，请联系仪器管理员。");
+        }
         var rules = await RulesAsync(r.Id, ct);
         var late = IsUserSide(b) && b.Status == BookingStatus.Approved && now > b.StartAt.AddHours(-rules.CancelDeadlineHours);
         b.Status = BookingStatus.Cancelled;
