@@ -47,8 +47,16 @@ public static class DatabaseSetup
     {
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            return configuration.GetConnectionString("Postgres")
-                ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set."));
+            // A pooled connection is handed back without DISCARD ALL (one round trip saved per query) unless the operator
+            // says otherwise: the platform keeps no session state on a connection (its settings are SET LOCAL, its
+            // advisory locks transaction-scoped; the migration lock is released explicitly).
+            if (!postgres.ContainsKey("No Reset On Close"))
+            {
+                postgres.NoResetOnClose = true;
+            }
+            return postgres.ConnectionString;
         }
         var configured = configuration.GetConnectionString("Sqlite");
         if (!string.IsNullOrWhiteSpace(configured))
