@@ -160,5 +160,37 @@ public sealed class BookingLifecycleTests : IDisposable
         Assert.Equal("工程师很专业，图像质量好", ratings.GetProperty("latest")[1].GetProperty("comment").GetString());
         await (await researcher.PostAsJsonAsync($"/api/v1/bookings/{used}/cancel", new { })).AssertProblemAsync(409);
         await (await researcher.PostAsync($"/api/v1/bookings/{noShow}/check-in", null)).AssertProblemAsync(409);
+
+        // The month's statements: what 四川大学's people used and owe, what 重庆大学's instrument earned.
+        var scu = await OrgAsync(_host, "四川大学");
+        var cqu = await OrgAsync(_host, "重庆大学");
+        await (await researcher.GetAsync($"/api/v1/organizations/{scu}/usage-statement?month=2030-03")).AssertProblemAsync(403); // a member is not an admin
+        var regionAdmin = await ClientAsync(Demo.SichuanAdmin);
+        var statement = await regionAdmin.GetFromJsonAsync<JsonElement>($"/api/v1/organizations/{scu}/usage-statement?month=2030-03&side=User");
+        var lines = statement.GetProperty("lines").EnumerateArray().ToList();
+        // This test's four charges (the demo history adds the first days of March): two uses, a no-show and a late cancellation.
+        var ours = lines.Where(l => l.GetProperty("instrument").GetString() == "生命周期 场发射扫描电镜").ToList();
+        Assert.Equal(["机时", "逾期取消费", "爽约费", "机时"], ours.Select(l => l.GetProperty("item").GetString()));
+        Assert.Equal([833.33m, 50m, 100m, 458.33m], ours.Select(l => l.GetProperty("fee").GetDecimal()));
+        Assert.Equal([1.67m, 0m, 0m, 0.92m], ours.Select(l => l.GetProperty("hours").GetDecimal()));
+        Assert.Equal(lines.Sum(l => l.GetProperty("fee").GetDecimal()), statement.GetProperty("fee").GetDecimal());
+        Assert.All(lines, l => Assert.Equal("四川大学", l.GetProperty("userOrganization").GetString()));
+        await (await regionAdmin.GetAsync($"/api/v1/organizations/{cqu}/usage-statement?month=2030-03&side=Owner")).AssertProblemAsync(403); // another region
+        await (await regionAdmin.GetAsync($"/api/v1/organizations/{scu}/usage-statement?month=2030-13")).AssertFieldErrorAsync("month");
+        manager = await ClientAsync(Demo.CquInstrumentManager);
+        var owner = await manager.GetFromJsonAsync<JsonElement>($"/api/v1/organizations/{cqu}/usage-statement?month=2030-03&side=Owner");
+        Assert.Contains(owner.GetProperty("lines").EnumerateArray(), l => l.GetProperty("user").GetString()!.Contains("李娜", StringComparison.Ordinal));
+        Assert.Equal(0, (await manager.GetFromJsonAsync<JsonElement>($"/api/v1/organizations/{cqu}/usage-statement?month=2030-06&side=Owner")).GetProperty("lines").GetArrayLength());
+
+        var xlsx = await manager.GetAsync($"/api/v1/organizations/{cqu}/usage-statement.xlsx?month=2030-03&side=Owner");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        var sheet = new NPOI.XSSF.UserModel.XSSFWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync())).GetSheetAt(0);
+        Assert.Equal("使用人", sheet.GetRow(1).GetCell(5).StringCellValue);
+        var use = Enumerable.Range(2, sheet.LastRowNum - 2).Select(sheet.GetRow).Single(r => r.GetCell(0).StringCellValue == "2030-03-06 08:50");
+        Assert.Equal("外地区", use.GetCell(7).StringCellValue);
+        Assert.Equal(833.33, use.GetCell(10).NumericCellValue, 2);
+        var total = sheet.GetRow(sheet.LastRowNum);
+        Assert.Equal($"合计（{owner.GetProperty("lines").GetArrayLength()} 条）", total.GetCell(0).StringCellValue);
+        Assert.Equal((double)owner.GetProperty("fee").GetDecimal(), total.GetCell(10).NumericCellValue, 2);
     }
 }

@@ -696,4 +696,30 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         var bySwu = Assert.Single(await BookingsAsync(instrument), b => b.Purpose == "两单位 以西南大学名义");
         Assert.Equal((swu, FeeUserType.SameRegion), (bySwu.UserOrganizationId, bySwu.UserType));
     }
+
+    [Fact]
+    public async Task UsageStatementPage_ShowsTheDemoHistory_ForTheOrganisationsOwnManagers()
+    {
+        var cqu = await OrgAsync("重庆大学");
+        var scu = await OrgAsync("四川大学");
+        var session = await SignedInAsync(Demo.CquInstrumentManager);
+        var (_, queue) = await session.GetAsync("/Me/BookingQueue");
+        Assert.Equal("/Me/UsageStatement", queue.QuerySelector("[data-testid=statement-link]")!.GetAttribute("href"));
+
+        // The demo history covers the eight weeks before the seed, so last month (China Standard Time) has uses.
+        var lastMonth = DateTimeOffset.UtcNow.ToOffset(Cst).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var (response, page) = await session.GetAsync($"/Me/UsageStatement?organization={cqu}&month={lastMonth}&side=Owner");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = page.QuerySelectorAll("[data-testid=statement] tbody tr");
+        Assert.NotEmpty(rows);
+        Assert.Contains(rows, r => r.TextContent.Contains("四川大学", StringComparison.Ordinal));
+        Assert.Contains($"共 {rows.Length} 条", page.QuerySelector("[data-testid=statement-summary]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("usage-statement.xlsx", page.QuerySelector("[data-testid=statement-xlsx]")!.GetAttribute("href"), StringComparison.Ordinal);
+
+        var (_, bad) = await session.GetAsync($"/Me/UsageStatement?organization={cqu}&month=2026-13");
+        Assert.Contains("yyyy-MM", bad.QuerySelector("[data-testid=month-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await session.GetAsync($"/Me/UsageStatement?organization={scu}&month={lastMonth}")).Response.StatusCode);
+        var (_, member) = await (await SignedInAsync(Demo.ScuResearcher)).GetAsync("/Me/UsageStatement");
+        Assert.NotNull(member.QuerySelector("[data-testid=no-organization]"));
+    }
 }
