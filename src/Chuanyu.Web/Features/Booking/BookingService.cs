@@ -117,7 +117,11 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         }
         // The request's dozen reads and writes share one connection instead of taking it from the pool each time.
         await db.Database.OpenConnectionAsync(ct);
-        var resource = await db.Set<Resource>().AsNoTracking().Include(r => r.Fees).FirstOrDefaultAsync(r => r.Id == input.InstrumentId, ct);
+        // The instrument and its rules in one read (no rules row: the defaults).
+        var loaded = await db.Set<Resource>().AsNoTracking().Where(r => r.Id == input.InstrumentId)
+            .Select(r => new { Resource = r, Rules = db.Set<BookingRules>().FirstOrDefault(b => b.ResourceId == r.Id) })
+            .FirstOrDefaultAsync(ct);
+        var resource = loaded?.Resource;
         if (resource is null || !catalog.CanSee(resource))
         {
             return (null, new ServiceResult.NotFound());
@@ -178,7 +182,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         {
             return (null, new ServiceResult.RuleBroken("sharingStatus", "该仪器仅向本地区的单位开放预约。"));
         }
-        var rules = await RulesAsync(resource.Id, ct);
+        var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
         if (!rules.Allows(userType))
         {
             return (null, new ServiceResult.RuleBroken("userTypes", $"该仪器不接受{BookingRulesCheck.UserTypeLabel(userType)}用户预约。"));
@@ -782,7 +786,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
                                                                                   (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
                             select new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
         var user = people.First(p => p.Id == first.UserId);
-        var emails = people.Where(p => p.Id != first.UserId && p.Email != null).Select(p => p.Email!).ToList();
+        var emails = people.Where(p => p.Id != first.UserId && p.Email != null).Select(p => p.Email!).Distinct().ToList();
         var pending = first.Status == BookingStatus.Pending;
         foreach (var email in emails)
         {
