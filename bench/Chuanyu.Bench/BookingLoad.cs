@@ -29,12 +29,12 @@ public sealed record BookingLoadOptions(Uri Url, string Password, int Instrument
             {
                 case "--url": url = new Uri(value, UriKind.Absolute); break;
                 case "--password": password = value; break;
-                case "--instruments": instruments = Int(name, value, 1, 5000); break;
-                case "--concurrency": concurrency = Int(name, value, 1, 512); break;
-                case "--duration": durationS = Int(name, value, 1, 600); break;
-                case "--warmup": warmupS = Int(name, value, 0, 60); break;
-                case "--storm": storm = Int(name, value, 0, 5000); break;
-                case "--rate": rate = Int(name, value, 0, 100_000); break;
+                case "--instruments": instruments = HttpLoadOptions.Int(name, value, 1, 5000); break;
+                case "--concurrency": concurrency = HttpLoadOptions.Int(name, value, 1, 512); break;
+                case "--duration": durationS = HttpLoadOptions.Int(name, value, 1, 600); break;
+                case "--warmup": warmupS = HttpLoadOptions.Int(name, value, 0, 60); break;
+                case "--storm": storm = HttpLoadOptions.Int(name, value, 0, 5000); break;
+                case "--rate": rate = HttpLoadOptions.Int(name, value, 0, 100_000); break;
                 case "--out": output = value; break;
                 case "--record": record = value; break;
                 default: throw new ArgumentException($"unknown option {name}");
@@ -46,11 +46,6 @@ public sealed record BookingLoadOptions(Uri Url, string Password, int Instrument
         }
         return new BookingLoadOptions(url, password, instruments, concurrency, TimeSpan.FromSeconds(durationS), TimeSpan.FromSeconds(warmupS), storm, rate, output, record);
     }
-
-    private static int Int(string name, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{name} must be an integer from {min} to {max}, got '{value}'");
 }
 
 /// <summary>

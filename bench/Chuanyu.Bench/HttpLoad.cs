@@ -53,7 +53,7 @@ public sealed record HttpLoadOptions(
             TimeSpan.FromSeconds(warmupS), maxRequests, TimeSpan.FromSeconds(timeoutS));
     }
 
-    private static int Int(string name, string value, int min, int max) =>
+    internal static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new ArgumentException($"{name} must be an integer from {min} to {max}, got '{value}'");

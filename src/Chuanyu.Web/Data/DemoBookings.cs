@@ -15,6 +15,8 @@ namespace Chuanyu.Web.Data;
 /// </summary>
 public static class DemoBookings
 {
+    private sealed record DemoUser(string? Email, Guid UserId, Guid OrganizationId, OrganizationKind Kind, string RegionCode);
+
     private static readonly string[] Comments =
     [
         "预约审核很快，工程师讲解细致，数据质量好。",
@@ -56,7 +58,7 @@ public static class DemoBookings
                             join g in db.RoleGrants.AsNoTracking() on u.Id equals g.UserId
                             where g.Role == PlatformRole.Member && g.OrganizationId != null
                             join o in db.Organizations.AsNoTracking() on g.OrganizationId equals o.Id
-                            select new { u.Email, UserId = u.Id, OrganizationId = o.Id, o.Kind, o.RegionCode }).ToListAsync(ct);
+                            select new DemoUser(u.Email, u.Id, o.Id, o.Kind, o.RegionCode)).ToListAsync(ct);
         var users = emails.Select(e => people.FirstOrDefault(p => p.Email == e)).Where(p => p is not null).Select(p => p!).ToList();
         var managerId = await db.Users.AsNoTracking().Where(u => u.Email == "cqu.instrument@chuanyu.demo").Select(u => u.Id).FirstOrDefaultAsync(ct);
         if (instruments.Count == 0 || users.Count == 0 || managerId == Guid.Empty)
@@ -69,6 +71,26 @@ public static class DemoBookings
         var usage = new List<UsageRecord>();
         var ratings = new List<BookingRating>();
         var n = 0;
+        // A booking of the demo: its user type from the organisations, decided by the manager a day after the request.
+        InstrumentBooking NewBooking(Resource instrument, DemoUser user, DateTimeOffset start, DateTimeOffset end, BookingStatus status,
+            DateTimeOffset createdAt, int bufferMinutes) => new()
+            {
+                Id = Guid.CreateVersion7(),
+                ResourceId = instrument.Id,
+                OwnerOrganizationId = cqu.Id,
+                UserId = user.UserId,
+                UserOrganizationId = user.OrganizationId,
+                BookedBy = user.UserId,
+                UserType = BookingRulesCheck.Classify(user.OrganizationId == cqu.Id, user.Kind == OrganizationKind.Enterprise, user.RegionCode == cqu.RegionCode),
+                StartAt = start.ToUniversalTime(),
+                EndAt = end.ToUniversalTime(),
+                BlockedUntil = end.AddMinutes(bufferMinutes).ToUniversalTime(),
+                Status = status,
+                Purpose = Purposes[n % Purposes.Length],
+                CreatedAt = createdAt.ToUniversalTime(),
+                DecidedBy = status == BookingStatus.Pending ? null : managerId,
+                DecidedAt = status == BookingStatus.Pending ? null : (createdAt.AddDays(1) < now ? createdAt.AddDays(1) : now).ToUniversalTime(),
+            };
         foreach (var (instrument, index) in instruments.Select((r, i) => (r, i)))
         {
             if (index < 2)
@@ -97,52 +119,16 @@ public static class DemoBookings
                 var user = users[n % users.Count];
                 var start = date.AddHours(n % 2 == 0 ? 9 : 14);
                 var end = start.AddHours(1 + n % 3);
-                var type = BookingRulesCheck.Classify(user.OrganizationId == cqu.Id, user.Kind == OrganizationKind.Enterprise, user.RegionCode == cqu.RegionCode);
-                var status = n % 17 == 5 ? BookingStatus.NoShow : n % 13 == 7 ? BookingStatus.Cancelled : BookingStatus.Completed;
-                var b = new InstrumentBooking
+                var status = n % 17 == 5 ? BookingStatus.NoShow : n % 13 == 7 ? BookingStatus.Cancelled : BookingStatus.Approved;
+                var b = NewBooking(instrument, user, start, end, status, start.AddDays(-5), 0);
+                b.CancelledAt = status == BookingStatus.Cancelled ? start.AddDays(-2).ToUniversalTime() : null;
+                b.FeeFen = status == BookingStatus.NoShow ? 200_00 : null;
+                if (status == BookingStatus.Approved)
                 {
-                    Id = Guid.CreateVersion7(),
-                    ResourceId = instrument.Id,
-                    OwnerOrganizationId = cqu.Id,
-                    UserId = user.UserId,
-                    UserOrganizationId = user.OrganizationId,
-                    BookedBy = user.UserId,
-                    UserType = type,
-                    StartAt = start.ToUniversalTime(),
-                    EndAt = end.ToUniversalTime(),
-                    BlockedUntil = end.ToUniversalTime(),
-                    Status = status,
-                    Purpose = Purposes[n % Purposes.Length],
-                    CreatedAt = start.AddDays(-5).ToUniversalTime(),
-                    DecidedBy = managerId,
-                    DecidedAt = start.AddDays(-4).ToUniversalTime(),
-                    CancelledAt = status == BookingStatus.Cancelled ? start.AddDays(-2).ToUniversalTime() : null,
-                    FeeFen = status == BookingStatus.NoShow ? 200_00 : null,
-                };
-                if (status == BookingStatus.Completed)
-                {
-                    var checkedIn = start.AddMinutes(-5 + n % 10);
+                    // Used: checked in around the start, out up to half an hour early; the usage record as the service writes it.
+                    b.CheckedInAt = start.AddMinutes(-5 + n % 10).ToUniversalTime();
                     var checkedOut = end.AddMinutes(-(n % 4) * 10);
-                    var minutes = (int)(checkedOut - checkedIn).TotalMinutes;
-                    var fee = BookingRulesCheck.HourlyPriceFen(instrument.Fees, type) is { } hourly ? BookingRulesCheck.Fee(hourly, minutes) : 0;
-                    b.CheckedInAt = checkedIn.ToUniversalTime();
-                    b.CheckedOutAt = checkedOut.ToUniversalTime();
-                    b.FeeFen = fee;
-                    usage.Add(new UsageRecord
-                    {
-                        Id = Guid.CreateVersion7(),
-                        BookingId = b.Id,
-                        ResourceId = instrument.Id,
-                        OwnerOrganizationId = cqu.Id,
-                        UserId = user.UserId,
-                        UserOrganizationId = user.OrganizationId,
-                        UserType = type,
-                        External = user.OrganizationId != cqu.Id,
-                        StartedAt = b.CheckedInAt.Value,
-                        EndedAt = b.CheckedOutAt.Value,
-                        Minutes = minutes,
-                        FeeFen = fee,
-                    });
+                    usage.Add(BookingService.CheckOut(b, instrument, checkedOut.ToUniversalTime()));
                     if (n % 3 == 0)
                     {
                         ratings.Add(new BookingRating
@@ -172,24 +158,7 @@ public static class DemoBookings
                 var user = users[n % users.Count];
                 var start = date.AddHours(10);
                 var end = start.AddHours(2);
-                bookings.Add(new InstrumentBooking
-                {
-                    Id = Guid.CreateVersion7(),
-                    ResourceId = instrument.Id,
-                    OwnerOrganizationId = cqu.Id,
-                    UserId = user.UserId,
-                    UserOrganizationId = user.OrganizationId,
-                    BookedBy = user.UserId,
-                    UserType = BookingRulesCheck.Classify(user.OrganizationId == cqu.Id, user.Kind == OrganizationKind.Enterprise, user.RegionCode == cqu.RegionCode),
-                    StartAt = start.ToUniversalTime(),
-                    EndAt = end.ToUniversalTime(),
-                    BlockedUntil = end.AddMinutes(index == 0 ? 30 : 0).ToUniversalTime(),
-                    Status = status,
-                    Purpose = Purposes[n % Purposes.Length],
-                    CreatedAt = now,
-                    DecidedBy = status == BookingStatus.Approved ? managerId : null,
-                    DecidedAt = status == BookingStatus.Approved ? now : null,
-                });
+                bookings.Add(NewBooking(instrument, user, start, end, status, now, index == 0 ? 30 : 0));
                 n++;
             }
         }

@@ -8,6 +8,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,7 +127,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         Assert.Equal(SlotState.Free, week.Days[1].Cells[2].State);
         Assert.False(week.Days[5].Open);
         Assert.Empty(week.Days[5].Cells);
-        Assert.Equal("2026-12-07 09:00–24:00", BookingPages.Range(At(day, 9), At(day.AddDays(1), 0)));
+        Assert.Equal("2026-12-07 09:00–24:00", Display.Range(At(day, 9), At(day.AddDays(1), 0)));
         Assert.Equal("2026-12-07T18:00:00+08:00", BookingPages.Instant(day, 18 * 60));
         Assert.Equal("2026-12-08T00:00:00+08:00", BookingPages.Instant(day, 24 * 60));
     }

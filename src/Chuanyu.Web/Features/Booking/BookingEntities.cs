@@ -66,7 +66,10 @@ public sealed class BookingRules
 
     public static BookingRules Defaults(Guid resourceId) => new() { ResourceId = resourceId };
 
-    public bool IsOpenOn(DayOfWeek day) => (OpenDays & (1 << (((int)day + 6) % 7))) != 0;
+    /// <summary>Monday = 1 … Sunday = 7, as the rules number days (bit <c>DayNumber − 1</c> of <see cref="OpenDays"/>).</summary>
+    public static int DayNumber(DayOfWeek day) => ((int)day + 6) % 7 + 1;
+
+    public bool IsOpenOn(DayOfWeek day) => (OpenDays & (1 << (DayNumber(day) - 1))) != 0;
 
     public bool Allows(FeeUserType type) => (AllowedUserTypes & (1 << (int)type)) != 0;
 }

@@ -46,19 +46,24 @@ public sealed class BookingJobs(AppDbContext db, BookingService bookings, JobLea
         }
         var open = await db.Set<InstrumentBooking>().Where(b => b.Status == BookingStatus.InUse && b.EndAt < now - AutoCheckOutAfter)
             .OrderBy(b => b.EndAt).Take(Batch).ToListAsync(ct);
+        var openResources = open.Select(b => b.ResourceId).Distinct().ToList();
+        var withFees = await db.Set<Resource>().AsNoTracking().Include(x => x.Fees).Where(x => openResources.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
         foreach (var b in open)
         {
-            var r = await db.Set<Resource>().AsNoTracking().Include(x => x.Fees).FirstAsync(x => x.Id == b.ResourceId, ct);
-            bookings.Complete(b, r, b.EndAt);
+            bookings.Complete(b, withFees[b.ResourceId], b.EndAt);
         }
         var soon = now + ReminderAhead;
         var upcoming = await db.Set<InstrumentBooking>().Where(b => b.Status == BookingStatus.Approved && b.ReminderSentAt == null && b.StartAt > now && b.StartAt <= soon)
             .OrderBy(b => b.StartAt).Take(Batch).ToListAsync(ct);
+        var upcomingResources = upcoming.Select(b => b.ResourceId).Distinct().ToList();
+        var places = await db.Set<Resource>().AsNoTracking().Where(x => upcomingResources.Contains(x.Id))
+            .ToDictionaryAsync(x => x.Id, x => (x.Name, x.Address), ct);
+        var upcomingUsers = upcoming.Select(b => b.UserId).Distinct().ToList();
+        var emails = await db.Users.AsNoTracking().Where(u => upcomingUsers.Contains(u.Id) && u.Email != null).ToDictionaryAsync(u => u.Id, u => u.Email!, ct);
         foreach (var b in upcoming)
         {
-            var r = await db.Set<Resource>().AsNoTracking().FirstAsync(x => x.Id == b.ResourceId, ct);
-            var email = await db.Users.AsNoTracking().Where(u => u.Id == b.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
-            if (email is not null)
+            var r = places[b.ResourceId];
+            if (emails.TryGetValue(b.UserId, out var email))
             {
                 db.Outbox.Add(new OutboxMessage
                 {

@@ -121,20 +121,7 @@ public static class BookingPages
         new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), Display.ChinaStandardTime).AddMinutes(minuteOfDay)
             .ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
-    /// <summary>"2026-12-01 09:00–11:00" in China Standard Time; an end at midnight reads 24:00.</summary>
-    public static string Range(DateTimeOffset start, DateTimeOffset end)
-    {
-        var s = start.ToOffset(Display.ChinaStandardTime);
-        var e = end.ToOffset(Display.ChinaStandardTime);
-        var endText = e.Date == s.Date ? e.ToString("HH:mm", CultureInfo.InvariantCulture)
-            : e.Date == s.Date.AddDays(1) && e.TimeOfDay == TimeSpan.Zero ? "24:00" : e.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        return $"{s.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}–{endText}";
-    }
-
     public static string Time(DateTimeOffset t) => t.ToOffset(Display.ChinaStandardTime).ToString("HH:mm", CultureInfo.InvariantCulture);
-
-    /// <summary>Monday = 1 … Sunday = 7, as the rules number days.</summary>
-    public static int DayNumber(DayOfWeek day) => ((int)day + 6) % 7 + 1;
 
     public static string StatusBadge(BookingStatus s) => s switch
     {

@@ -50,7 +50,7 @@ public static class BookingRulesCheck
         }
         if (!rules.IsOpenOn(localStart.DayOfWeek))
         {
-            return new("openingHours", $"{DayNames[((int)localStart.DayOfWeek + 6) % 7]}不开放预约（开放日：{OpenDaysText(rules)}）。");
+            return new("openingHours", $"{DayNames[BookingRules.DayNumber(localStart.DayOfWeek) - 1]}不开放预约（开放日：{OpenDaysText(rules)}）。");
         }
         if (startMinute < rules.OpensAtMinute || endMinute > rules.ClosesAtMinute)
         {

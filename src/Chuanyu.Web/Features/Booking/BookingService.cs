@@ -254,7 +254,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
             if (taken is not null)
             {
                 return (null, new ServiceResult.Conflict(Occurrence(count, i, b.StartAt) +
-                    $"该时段已被预约（{Display.DateTime(taken.StartAt)[..16]}–{Display.DateTime(taken.EndAt)[11..16]}），请选择其他时段。"));
+                    $"该时段已被预约（{Display.Range(taken.StartAt, taken.EndAt)}），请选择其他时段。"));
             }
         }
         db.AddRange(bookings);
@@ -327,7 +327,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
             if (slots.Any(s => b.StartAt < s.End && b.EndAt > s.Start))
             {
                 return new ServiceResult.RuleBroken("blackout",
-                    $"{Display.DateTime(b.StartAt)[..16]} 至 {Display.DateTime(b.EndAt)[..16]} 仪器停机（{b.Reason}），不能预约。");
+                    $"{Display.Minute(b.StartAt)} 至 {Display.Minute(b.EndAt)} 仪器停机（{b.Reason}），不能预约。");
             }
         }
         return null;
@@ -658,7 +658,13 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     }
 
     /// <summary>Ends a use: the booking is completed and the machine time it took becomes a usage record with its fee.</summary>
-    internal void Complete(InstrumentBooking b, Resource r, DateTimeOffset at)
+    internal void Complete(InstrumentBooking b, Resource r, DateTimeOffset at) => db.Add(CheckOut(b, r, at));
+
+    /// <summary>
+    /// Completes a booking checked out at <paramref name="at"/> (its use counted from check-in, or from the booked start)
+    /// and returns its usage record, with the fee at the hourly price for the user type. Also how the demo history is made.
+    /// </summary>
+    public static UsageRecord CheckOut(InstrumentBooking b, Resource r, DateTimeOffset at)
     {
         var started = b.CheckedInAt ?? b.StartAt;
         var minutes = Math.Max(1, (int)Math.Ceiling((at - started).TotalMinutes));
@@ -667,7 +673,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         b.CheckedOutAt = at;
         b.FeeFen = fee;
         b.Version++;
-        db.Add(new UsageRecord
+        return new UsageRecord
         {
             Id = Guid.CreateVersion7(),
             BookingId = b.Id,
@@ -681,7 +687,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
             EndedAt = at,
             Minutes = minutes,
             FeeFen = fee,
-        });
+        };
     }
 
     /// <summary>The user's rating of a completed booking: once, 1–5, with an optional comment.</summary>
@@ -755,11 +761,8 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
                             from u in users.DefaultIfEmpty()
                             orderby x.CreatedAt descending
                             select new { x.Score, x.Comment, Name = u == null ? null : u.DisplayName, x.CreatedAt }).Take(10).ToListAsync(ct);
-        return new RatingSummary(average, count, latest.Select(x => new RatingDto(x.Score, x.Comment, MaskName(x.Name), x.CreatedAt)).ToList());
+        return new RatingSummary(average, count, latest.Select(x => new RatingDto(x.Score, x.Comment, Masking.Name(x.Name), x.CreatedAt)).ToList());
     }
-
-    /// <summary>The first character of a name and a mask: a rating says someone used the instrument, not who.</summary>
-    public static string MaskName(string? name) => string.IsNullOrEmpty(name) ? "（已注销）" : name[..1] + "**";
 
     public static string StatusLabel(BookingStatus s) => s switch
     {
@@ -772,7 +775,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         _ => "爽约",
     };
 
-    public static string Slot(InstrumentBooking b) => $"{Display.DateTime(b.StartAt)[..16]}–{Display.DateTime(b.EndAt)[11..16]}";
+    public static string Slot(InstrumentBooking b) => Display.Range(b.StartAt, b.EndAt);
 
     // ---- notifications (outbox) ----------------------------------------------------------------------------------
 

@@ -122,7 +122,7 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         foreach (var l in s.Lines)
         {
             var row = sheet.CreateRow(r++);
-            string[] texts = [Display.DateTime(l.Start)[..16], Display.DateTime(l.End)[..16], l.Instrument, l.Model ?? "", l.OwnerOrganization, l.User,
+            string[] texts = [Display.Minute(l.Start), Display.Minute(l.End), l.Instrument, l.Model ?? "", l.OwnerOrganization, l.User,
                 l.UserOrganization, BookingRulesCheck.UserTypeLabel(l.UserType), l.Item];
             for (var i = 0; i < texts.Length; i++)
             {
