@@ -63,6 +63,7 @@ app.MapAccountsApi();
 app.MapAdminApi();
 app.MapCatalogApi();
 app.MapBookingApi();
+app.MapServiceOrderApi();
 app.MapSearchApi();
 app.MapPhotoApi();
 app.MapResourceImportApi();

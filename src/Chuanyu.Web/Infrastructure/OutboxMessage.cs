@@ -17,6 +17,19 @@ public sealed class OutboxMessage
     public string Body { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>The platform's name before every subject, so mail from it is recognised in an inbox.</summary>
+    public const string SubjectPrefix = "川渝科技资源共享服务平台：";
+
+    /// <summary>A platform e-mail written now, its subject after <see cref="SubjectPrefix"/>.</summary>
+    public static OutboxMessage Email(string to, string subject, string body, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Recipient = to,
+        Subject = SubjectPrefix + subject,
+        Body = body,
+        CreatedAt = now,
+    };
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>

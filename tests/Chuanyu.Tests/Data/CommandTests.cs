@@ -39,7 +39,7 @@ public sealed class CommandTests
 
         var (migrateExit, migrateOut) = await RunAsync(database, "migrate");
         Assert.Equal(0, migrateExit);
-        Assert.Contains("Applied migrations: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12", migrateOut, StringComparison.Ordinal);
+        Assert.Contains("Applied migrations: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13", migrateOut, StringComparison.Ordinal);
         var (againExit, againOut) = await RunAsync(database, "migrate");
         Assert.Equal(0, againExit);
         Assert.Contains("up to date", againOut, StringComparison.Ordinal);

@@ -12,9 +12,14 @@ public static class BookingApi
         services.AddScoped<BookingService>();
         services.AddScoped<BookingJobs>();
         services.AddScoped<UsageStatements>();
+        services.AddScoped<ServiceOrderService>();
+        services.AddScoped<EvaluationService>();
+        services.AddScoped<EvaluationRunner>();
+        services.AddScoped<AchievementService>();
         if (runInBackground)
         {
             services.AddHostedService<BookingJobsService>();
+            services.AddHostedService<EvaluationRunnerService>();
         }
         return services;
     }
@@ -119,10 +124,10 @@ public static class BookingApi
         return app;
     }
 
-    private static ValidationProblem? Paging(int page, int pageSize) => page < 1 || page > 10_000 || pageSize is < 1 or > 100
+    internal static ValidationProblem? Paging(int page, int pageSize) => page < 1 || page > 10_000 || pageSize is < 1 or > 100
         ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 || page > 10_000 ? "page" : "pageSize"] = ["页码为 1–10000，每页 1–100 条。"] })
         : null;
 
-    private static IResult Respond<T>((T? Value, ServiceResult Result) outcome) where T : class =>
+    internal static IResult Respond<T>((T? Value, ServiceResult Result) outcome) where T : class =>
         outcome.Value is { } v ? Results.Ok(v) : AccountsApi.ToHttp(outcome.Result);
 }

@@ -149,6 +149,9 @@ public sealed class UsageRecord
 {
     public Guid Id { get; set; }
     public Guid? BookingId { get; set; }
+
+    /// <summary>The service order whose work this was (送样检测), when it came from one rather than a booking.</summary>
+    public Guid? ServiceOrderId { get; set; }
     public Guid ResourceId { get; set; }
     public Guid OwnerOrganizationId { get; set; }
     public Guid UserId { get; set; }
@@ -246,5 +249,6 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         b.HasIndex(x => new { x.UserOrganizationId, x.StartedAt });
         b.HasIndex(x => new { x.OwnerOrganizationId, x.StartedAt });
         b.HasIndex(x => x.BookingId).IsUnique();
+        b.HasIndex(x => x.ServiceOrderId).IsUnique();
     }
 }

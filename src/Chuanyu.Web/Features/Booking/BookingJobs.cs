@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Booking;
 
-public sealed record BookingJobsResult(int NoShows, int AutoCompleted, int Reminders);
+public sealed record BookingJobsResult(int NoShows, int AutoCompleted, int Reminders, int OrdersCompleted);
 
 /// <summary>
 /// The booking clock, run by one instance at a time (lease <see cref="LeaseName"/>): approved bookings nobody checked in
@@ -65,20 +65,22 @@ public sealed class BookingJobs(AppDbContext db, BookingService bookings, JobLea
             var r = places[b.ResourceId];
             if (emails.TryGetValue(b.UserId, out var email))
             {
-                db.Outbox.Add(new OutboxMessage
-                {
-                    Id = Guid.CreateVersion7(),
-                    Recipient = email,
-                    Subject = $"川渝科技资源共享服务平台：预约提醒：{r.Name}",
-                    Body = $"您预约的 {r.Name}（{BookingService.Slot(b)}，{r.Address}）即将开始。请按时签到；如不能前来，请提前取消，以便他人使用。",
-                    CreatedAt = now,
-                });
+                db.Outbox.Add(OutboxMessage.Email(email, $"预约提醒：{r.Name}",
+                    $"您预约的 {r.Name}（{BookingService.Slot(b)}，{r.Address}）即将开始。请按时签到；如不能前来，请提前取消，以便他人使用。", now));
             }
             b.ReminderSentAt = now;
             b.Version++;
         }
+        // Reports nobody accepted within the acceptance period: the order is completed as reported.
+        var acceptBy = now - TimeSpan.FromDays(ServiceOrderService.AcceptanceDays);
+        var unaccepted = await db.Set<ServiceOrder>().Where(o => o.Status == ServiceOrderStatus.Reported && o.ReportedAt < acceptBy)
+            .OrderBy(o => o.ReportedAt).Take(Batch).ToListAsync(ct);
+        foreach (var o in unaccepted)
+        {
+            db.Add(ServiceOrderService.Complete(o, now));
+        }
         await db.SaveChangesAsync(ct);
-        return new BookingJobsResult(noShows, open.Count, upcoming.Count);
+        return new BookingJobsResult(noShows, open.Count, upcoming.Count, unaccepted.Count);
     }
 }
 
@@ -101,10 +103,10 @@ internal sealed class BookingJobsService(IServiceScopeFactory scopes, IConfigura
                 {
                     using var scope = scopes.CreateScope();
                     var result = await scope.ServiceProvider.GetRequiredService<BookingJobs>().RunAsync(interval * 2, stoppingToken);
-                    if (result is { } r && (r.NoShows + r.AutoCompleted + r.Reminders) > 0)
+                    if (result is { } r && (r.NoShows + r.AutoCompleted + r.Reminders + r.OrdersCompleted) > 0)
                     {
-                        logger.LogInformation("Booking jobs: {NoShows} no-shows released, {AutoCompleted} uses checked out, {Reminders} reminders queued",
-                            r.NoShows, r.AutoCompleted, r.Reminders);
+                        logger.LogInformation("Booking jobs: {NoShows} no-shows released, {AutoCompleted} uses checked out, {Reminders} reminders queued, {Orders} service orders completed",
+                            r.NoShows, r.AutoCompleted, r.Reminders, r.OrdersCompleted);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

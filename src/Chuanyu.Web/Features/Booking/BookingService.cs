@@ -132,35 +132,12 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
             return (null, refusal);
         }
         // The organisation the booking is for (and that pays), and the user who will come.
-        var mine = MyOrganizations();
-        Guid organizationId;
-        if (input.OrganizationId is { } chosen)
+        var (organization, userType, refusedRequester) = await RequesterAsync(input.OrganizationId, resource, "预约", ct);
+        if (refusedRequester is not null)
         {
-            if (!mine.Contains(chosen))
-            {
-                errors.Add("organizationId", "您不属于该单位，不能以其名义预约。");
-                return (null, new ServiceResult.Invalid(errors));
-            }
-            organizationId = chosen;
+            return (null, refusedRequester);
         }
-        else if (mine.Count == 1)
-        {
-            organizationId = mine[0];
-        }
-        else if (mine.Count == 0)
-        {
-            return (null, new ServiceResult.RuleBroken("organization", "预约仪器须以单位名义进行：请先加入一个已认证的单位。"));
-        }
-        else
-        {
-            errors.Add("organizationId", "您属于多个单位，请选择以哪个单位的名义预约。");
-            return (null, new ServiceResult.Invalid(errors));
-        }
-        var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == organizationId, ct);
-        if (organization.Status != OrganizationStatus.Verified)
-        {
-            return (null, new ServiceResult.RuleBroken("organization", "您的单位尚未通过认证，认证后即可预约。"));
-        }
+        var organizationId = organization!.Id;
         var userId = me.Id!.Value;
         if (input.OnBehalfOf is { } colleague && colleague != userId)
         {
@@ -171,16 +148,6 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
                 return (null, new ServiceResult.Invalid(errors));
             }
             userId = colleague;
-        }
-        var userType = BookingRulesCheck.Classify(organizationId == resource.OrganizationId, organization.Kind == OrganizationKind.Enterprise,
-            organization.RegionCode == resource.RegionCode);
-        if (resource.SharingStatus == SharingStatus.InternalOnly && userType != FeeUserType.Internal)
-        {
-            return (null, new ServiceResult.RuleBroken("sharingStatus", "该仪器仅供本单位内部使用，不对外开放预约。"));
-        }
-        if (resource.SharingStatus == SharingStatus.WithinRegion && userType != FeeUserType.Internal && organization.RegionCode != resource.RegionCode)
-        {
-            return (null, new ServiceResult.RuleBroken("sharingStatus", "该仪器仅向本地区的单位开放预约。"));
         }
         var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
         if (!rules.Allows(userType))
@@ -272,6 +239,56 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         }
         return (new BookingCreated(bookings[0].Id, status, seriesId,
             bookings.Select(b => new BookingOccurrence(b.Id, b.StartAt, b.EndAt, b.Status)).ToList()), new ServiceResult.Ok());
+    }
+
+    /// <summary>
+    /// Who asks for an instrument's time or service: the organisation the request is for (chosen, or the caller's only
+    /// one), which must be verified, and the user type it is to the resource, within the resource's sharing scope.
+    /// </summary>
+    public async Task<(Organization? Organization, FeeUserType UserType, ServiceResult? Refused)> RequesterAsync(
+        Guid? chosen, Resource resource, string action, CancellationToken ct)
+    {
+        var mine = MyOrganizations();
+        var errors = new FieldErrors();
+        Guid organizationId;
+        if (chosen is { } picked)
+        {
+            if (!mine.Contains(picked))
+            {
+                errors.Add("organizationId", $"您不属于该单位，不能以其名义{action}。");
+                return (null, default, new ServiceResult.Invalid(errors));
+            }
+            organizationId = picked;
+        }
+        else if (mine.Count == 1)
+        {
+            organizationId = mine[0];
+        }
+        else if (mine.Count == 0)
+        {
+            return (null, default, new ServiceResult.RuleBroken("organization", $"{action}须以单位名义进行：请先加入一个已认证的单位。"));
+        }
+        else
+        {
+            errors.Add("organizationId", $"您属于多个单位，请选择以哪个单位的名义{action}。");
+            return (null, default, new ServiceResult.Invalid(errors));
+        }
+        var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == organizationId, ct);
+        if (organization.Status != OrganizationStatus.Verified)
+        {
+            return (null, default, new ServiceResult.RuleBroken("organization", $"您的单位尚未通过认证，认证后即可{action}。"));
+        }
+        var userType = BookingRulesCheck.Classify(organizationId == resource.OrganizationId, organization.Kind == OrganizationKind.Enterprise,
+            organization.RegionCode == resource.RegionCode);
+        if (resource.SharingStatus == SharingStatus.InternalOnly && userType != FeeUserType.Internal)
+        {
+            return (null, default, new ServiceResult.RuleBroken("sharingStatus", $"该资源仅供本单位内部使用，不对外开放{action}。"));
+        }
+        if (resource.SharingStatus == SharingStatus.WithinRegion && userType != FeeUserType.Internal && organization.RegionCode != resource.RegionCode)
+        {
+            return (null, default, new ServiceResult.RuleBroken("sharingStatus", $"该资源仅向本地区的单位开放{action}。"));
+        }
+        return (organization, userType, null);
     }
 
     /// <summary>The same 32-bit key for an instrument on every instance (string and object hash codes are per process).</summary>
@@ -813,12 +830,5 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         }
     }
 
-    private void Enqueue(string to, string subject, string body) => db.Outbox.Add(new OutboxMessage
-    {
-        Id = Guid.CreateVersion7(),
-        Recipient = to,
-        Subject = "川渝科技资源共享服务平台：" + subject,
-        Body = body,
-        CreatedAt = clock.GetUtcNow(),
-    });
+    private void Enqueue(string to, string subject, string body) => db.Outbox.Add(OutboxMessage.Email(to, subject, body, clock.GetUtcNow()));
 }

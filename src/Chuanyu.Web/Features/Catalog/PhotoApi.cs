@@ -1,4 +1,5 @@
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -56,45 +57,20 @@ public static class PhotoApi
 
     private static async Task<IResult> AddAsync(Guid id, HttpRequest request, PhotoService service, IAntiforgery antiforgery, CancellationToken ct)
     {
-        if (request.ContentLength > PhotoService.MaxRequestBytes)
+        var (form, refused) = await Uploads.ReadFormAsync(request, antiforgery, PhotoService.MaxRequestBytes, TooLarge(), ct);
+        if (form is null)
         {
-            return TooLarge();
-        }
-        // A browser session's cookie is sent by forms of the same site; it must carry the page's antiforgery token.
-        // Bearer-token callers are not exposed to cross-site requests.
-        if (request.Headers.Authorization.Count == 0 && !await antiforgery.IsRequestValidAsync(request.HttpContext))
-        {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "请求无效", detail: "缺少或无效的防伪令牌，请刷新页面后重试。");
-        }
-        if (!request.HasFormContentType)
-        {
-            return Field("请以 multipart/form-data 上传，字段名 file。");
-        }
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge();
-        }
-        catch (InvalidDataException)
-        {
-            return Field("上传内容不是有效的 multipart/form-data。");
+            return refused!;
         }
         var file = form.Files.GetFile("file");
         if (file is null)
         {
-            return Field("请选择要上传的照片（字段名 file）。");
+            return Uploads.FileProblem("请选择要上传的照片（字段名 file）。");
         }
         await using var content = file.OpenReadStream();
         var (photo, result) = await service.AddAsync(id, file.FileName, content, file.Length, ct);
         return photo is null ? AccountsApi.ToHttp(result) : Results.Created(photo.Url, photo);
     }
-
-    private static ValidationProblem Field(string reason) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [reason] });
 
     private static ProblemHttpResult TooLarge() =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "文件过大",
