@@ -23,7 +23,8 @@ public static class BookingTestData
     }
 
     /// <summary>A published instrument of 重庆大学 (300 元/h internal, 500 元/h other region, 800 元/h enterprise).</summary>
-    public static async Task<Guid> InstrumentAsync(WebApplicationFactory<Program> factory, HttpClient manager, string name, string sharing = "OpenToAll", string kind = "Instrument")
+    public static async Task<Guid> InstrumentAsync(WebApplicationFactory<Program> factory, HttpClient manager, string name, string sharing = "OpenToAll", string kind = "Instrument",
+        object[]? fees = null)
     {
         var cqu = await OrgAsync(factory, "重庆大学");
         var created = await manager.PostAsJsonAsync("/api/v1/resources", new
@@ -40,7 +41,7 @@ public static class BookingTestData
             countryOfOrigin = "德国",
             originalValue = 3_200_000.00m,
             mainFunctions = "材料表面形貌观察",
-            fees = new object[]
+            fees = fees ?? new object[]
             {
                 new { userType = "Internal", price = 300m, unit = "小时" },
                 new { userType = "SameRegion", price = 400m, unit = "小时" },

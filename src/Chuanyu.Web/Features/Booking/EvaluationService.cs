@@ -389,11 +389,12 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, AuditLog 
                     {
                         row.CreateCell(c++, CellType.Numeric).SetCellValue(v);
                     }
+                    // A blank cell, not none: NPOI's streamed row stops writing at the first missing cell.
+                    var rating = row.CreateCell(c++, CellType.Blank);
                     if (x.RatingAverage is { } avg)
                     {
-                        row.CreateCell(c, CellType.Numeric).SetCellValue(avg);
+                        rating.SetCellValue(avg);
                     }
-                    c++;
                     foreach (var v in new double[] { x.RatingCount, x.Trainees, x.Results, x.Functions })
                     {
                         row.CreateCell(c++, CellType.Numeric).SetCellValue(v);
