@@ -70,8 +70,8 @@ public sealed class EvaluationApiTests : IDisposable
         UserOrganizationId = userOrg,
         UserType = owner == userOrg ? FeeUserType.Internal : FeeUserType.OtherRegion,
         External = owner != userOrg,
-        StartedAt = start,
-        EndedAt = start.AddMinutes(minutes),
+        StartedAt = start.ToUniversalTime(),
+        EndedAt = start.AddMinutes(minutes).ToUniversalTime(),
         Minutes = minutes,
         FeeFen = feeFen,
     };
@@ -117,7 +117,7 @@ public sealed class EvaluationApiTests : IDisposable
                     ResourceId = busy,
                     UserId = Guid.NewGuid(),
                     GrantedBy = colleague,
-                    GrantedAt = i < 5 ? day.AddDays(i) : new DateTimeOffset(2029, 6, 1, 9, 0, 0, Cst),
+                    GrantedAt = (i < 5 ? day.AddDays(i) : new DateTimeOffset(2029, 6, 1, 9, 0, 0, Cst)).ToUniversalTime(),
                 });
             }
             return await db.SaveChangesAsync();
