@@ -9,7 +9,8 @@ namespace Chuanyu.Web.Data;
 /// <summary>
 /// Demo booking history for six instruments of 重庆大学 (whose instrument manager is a demo account): eight weeks of
 /// completed uses with their usage records, fees and some ratings, a no-show and a cancellation, and bookings three to
-/// five weeks ahead, pending and approved, so the approval queue and the week view have something to show. Written
+/// five weeks ahead, pending and approved, so the approval queue and the week view have something to show; service
+/// orders at each step, registered results, and this year's evaluation computed from all of it. Written
 /// straight into the tables (past bookings could not pass the booking rules). Seeded once: nothing is added when any
 /// booking exists.
 /// </summary>
@@ -165,6 +166,114 @@ public static class DemoBookings
         db.AddRange(bookings);
         db.AddRange(usage);
         db.AddRange(ratings);
+        AddServiceOrders(db, instruments, users, cqu.Id, managerId, now);
+        AddAchievements(db, instruments, managerId, today);
         await db.SaveChangesAsync(ct);
+        await EvaluateAsync(services, db, now, ct);
+    }
+
+    /// <summary>A tiny but well-formed PDF, the demo's test report.</summary>
+    private static readonly byte[] DemoReport = System.Text.Encoding.ASCII.GetBytes(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n" +
+        "trailer << /Root 1 0 R >>\n%%EOF\n");
+
+    /// <summary>Service orders at each step: completed (with its usage record), waiting for acceptance, quoted, submitted.</summary>
+    private static void AddServiceOrders(AppDbContext db, List<Resource> instruments, List<DemoUser> users, Guid owner, Guid managerId, DateTimeOffset now)
+    {
+        var steps = new[] { ServiceOrderStatus.Completed, ServiceOrderStatus.Reported, ServiceOrderStatus.Quoted, ServiceOrderStatus.Submitted };
+        foreach (var (status, i) in steps.Select((s, i) => (s, i)))
+        {
+            var instrument = instruments[i % instruments.Count];
+            var user = users[i % users.Count];
+            var type = BookingRulesCheck.Classify(user.OrganizationId == owner, user.Kind == OrganizationKind.Enterprise, user.RegionCode == instrument.RegionCode);
+            var created = now.AddDays(-20 + i * 5);
+            var o = new ServiceOrder
+            {
+                Id = Guid.CreateVersion7(),
+                ResourceId = instrument.Id,
+                OwnerOrganizationId = owner,
+                RequesterId = user.UserId,
+                RequesterOrganizationId = user.OrganizationId,
+                UserType = type,
+                Status = ServiceOrderStatus.Submitted,
+                Items = i % 2 == 0 ? "表面形貌观察\n能谱元素分析" : "断口形貌分析",
+                ItemCount = i % 2 == 0 ? 2 : 1,
+                Samples = $"涂层试样\t{3 + i}\n基体对照样\t1",
+                SampleCount = 4 + i,
+                Purpose = Purposes[(i + 3) % Purposes.Length] + "，样品已干燥、编号。",
+                CreatedAt = created,
+            };
+            o.Number = $"SO{created.ToOffset(Display.ChinaStandardTime):yyyyMMdd}-{o.Id.ToString("N")[^6..].ToUpperInvariant()}";
+            if (status != ServiceOrderStatus.Submitted && ServiceOrderService.Price(instrument.Fees, type, o.SampleCount, o.ItemCount, 2 + i) is { } price)
+            {
+                o.Status = ServiceOrderStatus.Quoted;
+                o.PriceUnit = price.Unit;
+                o.UnitPriceFen = price.UnitPriceFen;
+                o.Quantity = price.Quantity;
+                o.QuoteFen = price.FeeFen;
+                o.QuoteNote = "含制样与报告费用";
+                o.QuotedAt = created.AddDays(1);
+            }
+            if (o.Status == ServiceOrderStatus.Quoted && status is ServiceOrderStatus.Reported or ServiceOrderStatus.Completed)
+            {
+                o.AcceptedAt = created.AddDays(2);
+                o.StartedAt = created.AddDays(3);
+                o.ReportedAt = created.AddDays(6);
+                o.MachineMinutes = (2 + i) * 60;
+                o.ReportFileName = $"{o.Number} 检测报告.pdf";
+                o.Status = ServiceOrderStatus.Reported;
+                db.Add(new ServiceOrderReport { OrderId = o.Id, FileName = o.ReportFileName, Content = DemoReport, UploadedBy = managerId, UploadedAt = o.ReportedAt.Value });
+                if (status == ServiceOrderStatus.Completed)
+                {
+                    db.Add(ServiceOrderService.Complete(o, created.AddDays(8)));
+                }
+            }
+            db.Add(o);
+        }
+    }
+
+    /// <summary>Results and function developments of this year for the two busiest instruments, so the evaluation counts some.</summary>
+    private static void AddAchievements(AppDbContext db, List<Resource> instruments, Guid managerId, DateTimeOffset today)
+    {
+        var titles = new (AchievementKind Kind, string Title)[]
+        {
+            (AchievementKind.Paper, "高镍正极材料表面重构的原位电镜研究"),
+            (AchievementKind.Patent, "一种扫描电镜样品台快速定位装置"),
+            (AchievementKind.Paper, "钛合金激光焊缝组织与断裂行为"),
+            (AchievementKind.FunctionDevelopment, "开发低电压下生物样品免镀膜观察方法"),
+            (AchievementKind.Project, "国家重点研发计划课题：先进电池材料表征"),
+        };
+        var year = today.Year;
+        foreach (var (item, i) in titles.Select((t, i) => (t, i)))
+        {
+            db.Add(new InstrumentAchievement
+            {
+                Id = Guid.CreateVersion7(),
+                ResourceId = instruments[i % Math.Min(2, instruments.Count)].Id,
+                Kind = item.Kind,
+                Title = item.Title,
+                AchievedOn = new DateOnly(year, 1 + i * 2 % 12, 10) is var d && d <= DateOnly.FromDateTime(today.Date) ? d : DateOnly.FromDateTime(today.Date),
+                CreatedBy = managerId,
+                CreatedAt = today.ToUniversalTime(),
+            });
+        }
+    }
+
+    /// <summary>This year's evaluation so far, with the default scheme, so the report page has a ranking to show.</summary>
+    private static async Task EvaluateAsync(IServiceProvider services, AppDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var admin = await db.Users.AsNoTracking().Where(u => u.Email == "sysadmin@chuanyu.demo").Select(u => u.Id).FirstOrDefaultAsync(ct);
+        var run = new EvaluationRun
+        {
+            Id = Guid.CreateVersion7(),
+            Year = now.ToOffset(Display.ChinaStandardTime).Year,
+            Status = EvaluationRunStatus.Queued,
+            SchemeJson = EvaluationScheme.Default.ToJson(),
+            RequestedBy = admin,
+            RequestedAt = now,
+        };
+        db.Add(run);
+        await db.SaveChangesAsync(ct);
+        await services.GetRequiredService<EvaluationRunner>().RunAsync(run.Id, ct);
     }
 }

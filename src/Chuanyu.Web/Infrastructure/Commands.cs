@@ -1,15 +1,16 @@
 using Chuanyu.Web.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Infrastructure;
 
 /// <summary>
 /// Operator commands run with the same configuration as the host:
 /// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | purge-audit | schema-script | backup FILE | create-admin EMAIL ROLE NAME
-/// | seed --resources N [--seed S] [--batch B] | reindex</c>.
+/// | seed --resources N [--seed S] [--batch B] | reindex | evaluate --year Y</c>.
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed", "reindex"];
+    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed", "reindex", "evaluate"];
 
     public static async Task<int> RunAsync(WebApplication app, string command, string[] args)
     {
@@ -47,9 +48,45 @@ public static class Commands
             case "reindex":
                 await app.PrepareDatabaseAsync(); // migrated (where configured) so the stamp's row exists
                 return await ReindexAsync(services);
+            case "evaluate":
+                return await EvaluateAsync(services, args);
             default:
                 return 2;
         }
+    }
+
+    /// <summary>
+    /// Computes the open-sharing evaluation of a year now, with the platform's scheme, as the background runner would
+    /// (docs/evaluation.md): exit 0 when completed, 1 when it failed, 2 for a usage error.
+    /// </summary>
+    private static async Task<int> EvaluateAsync(IServiceProvider services, string[] args)
+    {
+        if (args.Length != 3 || args[1] != "--year" || !int.TryParse(args[2], System.Globalization.CultureInfo.InvariantCulture, out var year) || year is < 2000 or > 2100)
+        {
+            Console.Error.WriteLine("usage: evaluate --year Y");
+            return 2;
+        }
+        var db = services.GetRequiredService<AppDbContext>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var scheme = await db.Set<Features.Booking.EvaluationSchemeRow>().Select(r => r.Json).FirstOrDefaultAsync() ?? Features.Booking.EvaluationScheme.Default.ToJson();
+        var run = new Features.Booking.EvaluationRun
+        {
+            Id = Guid.CreateVersion7(),
+            Year = year,
+            Status = Features.Booking.EvaluationRunStatus.Queued,
+            SchemeJson = scheme,
+            RequestedBy = Guid.Empty,
+            RequestedAt = clock.GetUtcNow(),
+        };
+        db.Add(run);
+        await db.SaveChangesAsync();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await services.GetRequiredService<Features.Booking.EvaluationRunner>().RunAsync(run.Id, CancellationToken.None);
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(culture, $"Evaluation {year} ({run.Id}): {run.Status}, {run.Instruments:N0} instruments, {run.UsageRecords:N0} usage records in {watch.Elapsed.TotalSeconds:F1} s.")
+            + (run.Error is null ? "" : $" Error: {run.Error}"));
+        await services.GetRequiredService<AuditLog>().RecordAsync("evaluation.start", $"evaluation:{run.Id}", detail: $"{year} 年度（命令行）", actorName: "console");
+        return run.Status == Features.Booking.EvaluationRunStatus.Completed ? 0 : 1;
     }
 
     /// <summary>Rewrites the search text of every indexed record with the current analyser and synonym table (docs/deployment.md).</summary>

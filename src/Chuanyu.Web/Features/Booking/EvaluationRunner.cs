@@ -99,7 +99,7 @@ public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProv
             .Select(r => new { r.Id, r.OrganizationId, r.RegionCode }).ToListAsync(ct);
         await ProgressAsync(run, 10, ct);
 
-        // Machine time, income and the external users and organisations served, per instrument.
+        // Machine time and income per instrument (a plain hash aggregate over the year's records) …
         var perInstrument = await usage.GroupBy(u => u.ResourceId).Select(g => new
         {
             ResourceId = g.Key,
@@ -108,9 +108,17 @@ public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProv
             ExternalMinutes = g.Sum(u => u.External ? (long)u.Minutes : 0),
             InternalFen = g.Sum(u => u.External ? 0 : u.FeeFen),
             ExternalFen = g.Sum(u => u.External ? u.FeeFen : 0),
-            ExternalUsers = g.Where(u => u.External).Select(u => u.UserId).Distinct().Count(),
-            ExternalOrganizations = g.Where(u => u.External).Select(u => u.UserOrganizationId).Distinct().Count(),
         }).ToDictionaryAsync(x => x.ResourceId, ct);
+        await ProgressAsync(run, 40, ct);
+        // … and the external users and organisations served, counted over the external records only (distinct counts
+        // are the costly part; asked together with the sums above they took as long again).
+        var served = await usage.Where(u => u.External).GroupBy(u => u.ResourceId).Select(g => new
+        {
+            ResourceId = g.Key,
+            Users = g.Select(u => u.UserId).Distinct().Count(),
+            Organizations = g.Select(u => u.UserOrganizationId).Distinct().Count(),
+        }).ToDictionaryAsync(x => x.ResourceId, ct);
+        var read = watch.Elapsed;
         await ProgressAsync(run, 55, ct);
 
         // An organisation's external users are counted once however many of its instruments they used.
@@ -147,8 +155,8 @@ public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProv
                 RegionCode = i.RegionCode,
                 EffectiveMinutes = u?.Minutes ?? 0,
                 ExternalMinutes = u?.ExternalMinutes ?? 0,
-                ExternalUsers = u?.ExternalUsers ?? 0,
-                ExternalOrganizations = u?.ExternalOrganizations ?? 0,
+                ExternalUsers = served.GetValueOrDefault(i.Id)?.Users ?? 0,
+                ExternalOrganizations = served.GetValueOrDefault(i.Id)?.Organizations ?? 0,
                 IncomeInternalFen = u?.InternalFen ?? 0,
                 IncomeExternalFen = u?.ExternalFen ?? 0,
                 RatingCount = rating?.Count ?? 0,
@@ -199,23 +207,83 @@ public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProv
         Rank(organizations);
         await ProgressAsync(run, 80, ct);
 
-        for (var at = 0; at < rows.Count; at += InsertBatch)
+        var computed = watch.Elapsed;
+        if (db.Database.IsNpgsql())
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.AddRange(rows.Skip(at).Take(InsertBatch));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-            db.Attach(run);
-            await ProgressAsync(run, 80 + (int)(18.0 * Math.Min(rows.Count, at + InsertBatch) / Math.Max(rows.Count, 1)), ct);
+            await CopyAsync(rows, ct);
+        }
+        else
+        {
+            for (var at = 0; at < rows.Count; at += InsertBatch)
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                db.AddRange(rows.Skip(at).Take(InsertBatch));
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+                db.Attach(run);
+                await ProgressAsync(run, 80 + (int)(18.0 * Math.Min(rows.Count, at + InsertBatch) / Math.Max(rows.Count, 1)), ct);
+            }
         }
         db.AddRange(organizations);
         run.Instruments = rows.Count;
         run.UsageRecords = perInstrument.Values.Sum(x => (long)x.Records);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = true;
-        logger.LogInformation("Evaluation {Year}: {Instruments} instruments, {Records} usage records, {Organizations} organisations in {Seconds:0.0} s",
-            run.Year, rows.Count, run.UsageRecords, organizations.Count, watch.Elapsed.TotalSeconds);
+        logger.LogInformation("Evaluation {Year}: {Instruments} instruments, {Records} usage records, {Organizations} organisations in {Seconds:0.0} s " +
+                              "(reading {Read:0.0} s, scoring {Scoring:0.0} s, writing {Writing:0.0} s)",
+            run.Year, rows.Count, run.UsageRecords, organizations.Count, watch.Elapsed.TotalSeconds, read.TotalSeconds,
+            (computed - read).TotalSeconds, (watch.Elapsed - computed).TotalSeconds);
+    }
+
+    /// <summary>PostgreSQL: the instruments' results in one binary COPY (100,000 rows in about a second, where batched inserts took ten).</summary>
+    private async Task CopyAsync(List<EvaluationResult> rows, CancellationToken ct)
+    {
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(
+                "COPY evaluation_results (run_id, resource_id, organization_id, indicator_scores, region_code, effective_minutes, external_minutes, " +
+                "external_users, external_organizations, income_internal_fen, income_external_fen, rating_average, rating_count, trainees, results, " +
+                "functions, score, grade, rank, region_rank) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var r in rows)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.RunId, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.ResourceId, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.OrganizationId, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(r.IndicatorScores, NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(r.RegionCode, NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(r.EffectiveMinutes, NpgsqlTypes.NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.ExternalMinutes, NpgsqlTypes.NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.ExternalUsers, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(r.ExternalOrganizations, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(r.IncomeInternalFen, NpgsqlTypes.NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.IncomeExternalFen, NpgsqlTypes.NpgsqlDbType.Bigint, ct);
+                if (r.RatingAverage is { } avg)
+                {
+                    await copy.WriteAsync(avg, NpgsqlTypes.NpgsqlDbType.Double, ct);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(ct);
+                }
+                await copy.WriteAsync(r.RatingCount, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(r.Trainees, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(r.Results, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(r.Functions, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(r.Score, NpgsqlTypes.NpgsqlDbType.Double, ct);
+                await copy.WriteAsync(r.Grade.ToString(), NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(r.Rank, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(r.RegionRank, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Ranks by score (ties share a place; equal scores in order of more hours), overall and within each region.</summary>
