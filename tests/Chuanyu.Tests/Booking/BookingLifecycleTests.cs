@@ -193,4 +193,42 @@ public sealed class BookingLifecycleTests : IDisposable
         Assert.Equal($"合计（{owner.GetProperty("lines").GetArrayLength()} 条）", total.GetCell(0).StringCellValue);
         Assert.Equal((double)owner.GetProperty("fee").GetDecimal(), total.GetCell(10).NumericCellValue, 2);
     }
+
+    [Fact]
+    public async Task AReportNobodyAccepts_IsCompletedByTheJobAfterFourteenDays_WithItsUsageRecord()
+    {
+        var manager = await ClientAsync(Demo.CquInstrumentManager);
+        var service = await InstrumentAsync(_host, manager, "验收期满 送样检测", kind: "TestingService",
+            fees: [new { userType = "OtherRegion", price = 120m, unit = "样品" }]);
+        var researcher = await ClientAsync(Demo.ScuResearcher);
+        var created = await researcher.PostAsJsonAsync("/api/v1/service-orders", new
+        {
+            serviceId = service,
+            items = new[] { "比表面积" },
+            samples = new[] { new { name = "介孔碳", quantity = 2 } },
+            purpose = "BET 比表面积与孔径分布",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.ReadJsonAsync()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsJsonAsync($"/api/v1/service-orders/{id}/quote", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await researcher.PostAsync($"/api/v1/service-orders/{id}/accept", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsync($"/api/v1/service-orders/{id}/start", null)).StatusCode);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n%%EOF\n")), "file", "BET.pdf" },
+            { new StringContent("45"), "machineMinutes" },
+        };
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsync($"/api/v1/service-orders/{id}/report", form)).StatusCode);
+
+        _clock.Advance(TimeSpan.FromDays(13));
+        Assert.Equal(0, (await RunJobsAsync()).OrdersCompleted);
+        _clock.Advance(TimeSpan.FromDays(1.5));
+        Assert.Equal(1, (await RunJobsAsync()).OrdersCompleted);
+        var order = await WithDbAsync(_host, db => db.Set<ServiceOrder>().AsNoTracking().FirstAsync(o => o.Id == id));
+        Assert.Equal(ServiceOrderStatus.Completed, order.Status);
+        Assert.Equal(_clock.GetUtcNow(), order.CompletedAt);
+        var usage = await WithDbAsync(_host, db => db.Set<UsageRecord>().AsNoTracking().SingleAsync(u => u.ServiceOrderId == id));
+        Assert.Equal((45, 24_000L), (usage.Minutes, usage.FeeFen));
+        Assert.Equal(0, (await RunJobsAsync()).OrdersCompleted); // once only
+    }
 }
