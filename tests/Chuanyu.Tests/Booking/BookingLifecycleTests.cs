@@ -18,6 +18,7 @@ public sealed class BookingLifecycleTests : IDisposable
 {
     // Monday 4 March 2030, 09:00 in Chongqing.
     private static readonly DateTimeOffset T0 = new(2030, 3, 4, 9, 0, 0, Cst);
+    private static readonly string[] BetItems = ["比表面积"];
     private readonly ChuanyuFactory _factory = new();
     private readonly ManualClock _clock = new(T0);
     private readonly WebApplicationFactory<Program> _host;
@@ -204,7 +205,7 @@ public sealed class BookingLifecycleTests : IDisposable
         var created = await researcher.PostAsJsonAsync("/api/v1/service-orders", new
         {
             serviceId = service,
-            items = new[] { "比表面积" },
+            items = BetItems,
             samples = new[] { new { name = "介孔碳", quantity = 2 } },
             purpose = "BET 比表面积与孔径分布",
         });
@@ -220,15 +221,18 @@ public sealed class BookingLifecycleTests : IDisposable
         };
         Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsync($"/api/v1/service-orders/{id}/report", form)).StatusCode);
 
+        // (The demo's own order waiting for acceptance is completed along the way: the test follows its own.)
+        Task<ServiceOrder> OrderAsync() => WithDbAsync(_host, db => db.Set<ServiceOrder>().AsNoTracking().FirstAsync(o => o.Id == id));
         _clock.Advance(TimeSpan.FromDays(13));
-        Assert.Equal(0, (await RunJobsAsync()).OrdersCompleted);
+        await RunJobsAsync();
+        Assert.Equal(ServiceOrderStatus.Reported, (await OrderAsync()).Status);
         _clock.Advance(TimeSpan.FromDays(1.5));
-        Assert.Equal(1, (await RunJobsAsync()).OrdersCompleted);
-        var order = await WithDbAsync(_host, db => db.Set<ServiceOrder>().AsNoTracking().FirstAsync(o => o.Id == id));
+        Assert.True((await RunJobsAsync()).OrdersCompleted >= 1);
+        var order = await OrderAsync();
         Assert.Equal(ServiceOrderStatus.Completed, order.Status);
         Assert.Equal(_clock.GetUtcNow(), order.CompletedAt);
+        await RunJobsAsync(); // once only: a second pass writes no second usage record
         var usage = await WithDbAsync(_host, db => db.Set<UsageRecord>().AsNoTracking().SingleAsync(u => u.ServiceOrderId == id));
         Assert.Equal((45, 24_000L), (usage.Minutes, usage.FeeFen));
-        Assert.Equal(0, (await RunJobsAsync()).OrdersCompleted); // once only
     }
 }
