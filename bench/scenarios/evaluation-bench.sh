@@ -63,4 +63,4 @@ SELECT 'usage records: ' || count(*) FROM usage_records;
 SQL
 fi
 echo "written in $(( $(date +%s) - start )) s"
-for i in 1 2 3; do dotnet "$app" evaluate --year 2025; done
+for i in 1 2 3; do env "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=Warning" dotnet "$app" evaluate --year 2025; done

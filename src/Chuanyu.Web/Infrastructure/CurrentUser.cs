@@ -61,7 +61,7 @@ public sealed class CurrentUser
         {
             return false;
         }
-        // One read for the session and its account. The session must be live (not signed out here or remotely, not
+        // One read for the session, its account and the account's grants. The session must be live (not signed out here or remotely, not
         // idle too long, not past its lifetime) and the account's security stamp unchanged.
         var row = await (from session in db.Set<UserSession>().AsNoTracking()
                          join u in db.Users.AsNoTracking() on session.UserId equals u.Id
@@ -77,6 +77,8 @@ public sealed class CurrentUser
                              u.TwoFactorEnabled,
                              u.PasswordChangedAt,
                              u.MustChangePassword,
+                             // The grants in the same round trip (a join), not a second query on every request.
+                             Grants = db.RoleGrants.AsNoTracking().Where(g => g.UserId == u.Id).ToList(),
                          }).FirstOrDefaultAsync(ct);
         var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");
         if (row is null || row.RevokedAt is not null ||
@@ -100,7 +102,7 @@ public sealed class CurrentUser
         MustChangePassword = row.MustChangePassword;
         SignedInWithSecondFactor = principal.HasClaim("amr", "mfa");
         AdminFactorSatisfied = development || (row.TwoFactorEnabled && SignedInWithSecondFactor);
-        Grants = await db.RoleGrants.AsNoTracking().Where(g => g.UserId == id).ToListAsync(ct);
+        Grants = row.Grants;
         return true;
     }
 }

@@ -5,12 +5,11 @@ using System.Globalization;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Chuanyu.Web.Features.Search;
 
@@ -176,38 +175,9 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    private TableColumns<T> Columns<T>() => new(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model."));
+    private TableColumns<T> Columns<T>() => BulkInsert.Columns<T>(db);
 
     /// <summary>A table's columns as the EF model maps them, and each entity's values as EF would send them to the engine.</summary>
-    private sealed class TableColumns<T>
-    {
-        private readonly IProperty[] _properties;
-
-        public TableColumns(IEntityType entity)
-        {
-            Table = entity.GetTableName()!;
-            var table = StoreObjectIdentifier.Table(Table, entity.GetSchema());
-            _properties = entity.GetProperties().Where(p => p.GetColumnName(table) is not null && p.GetComputedColumnSql() is null).ToArray();
-            if (_properties.Any(p => p.IsShadowProperty()))
-            {
-                throw new InvalidOperationException($"{Table} has shadow properties; the bulk writer needs every column on the entity.");
-            }
-            Columns = _properties.Select(p => p.GetColumnName(table)!).ToArray();
-            Mappings = _properties.Select(p => (RelationalTypeMapping)p.GetTypeMapping()).ToArray();
-        }
-
-        public string Table { get; }
-        public string[] Columns { get; }
-        public RelationalTypeMapping[] Mappings { get; }
-
-        /// <summary>The provider value of column <paramref name="i"/>: the property's value through its value converter.</summary>
-        public object? Value(T row, int i)
-        {
-            var value = _properties[i].GetGetter().GetClrValue(row!);
-            return value is null ? null : Mappings[i].Converter is { } converter ? converter.ConvertToProvider(value) : value;
-        }
-    }
-
     private abstract class BulkSink : IAsyncDisposable
     {
         public abstract Task BeforeAsync(CancellationToken ct);
@@ -220,7 +190,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
 
         public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-        protected static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        protected static string Quote(string identifier) => BulkInsert.Quote(identifier);
     }
 
     private sealed class SqliteSink(SqliteConnection connection, SqliteTransaction transaction, Action<string> log) : BulkSink
@@ -253,24 +223,9 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
         {
             if (!_inserts.TryGetValue(table.Table, out var insert))
             {
-                insert = Command($"INSERT INTO {Quote(table.Table)} ({string.Join(", ", table.Columns.Select(Quote))}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)))})");
-                for (var i = 0; i < table.Columns.Length; i++)
-                {
-                    // The EF type mapping configures the parameter as EF does (e.g. a Guid bound as TEXT, not BLOB).
-                    insert.Parameters.Add(table.Mappings[i].CreateParameter(insert, "$p" + i.ToString(CultureInfo.InvariantCulture), null, nullable: true));
-                }
-                insert.Prepare();
-                _inserts[table.Table] = insert;
+                _inserts[table.Table] = insert = BulkInsert.PrepareSqlite(connection, transaction, table);
             }
-            foreach (var row in rows)
-            {
-                ct.ThrowIfCancellationRequested();
-                for (var i = 0; i < table.Columns.Length; i++)
-                {
-                    insert.Parameters[i].Value = table.Value(row, i) ?? DBNull.Value;
-                }
-                insert.ExecuteNonQuery();
-            }
+            BulkInsert.Sqlite(insert, table, rows, ct);
             return Task.CompletedTask;
         }
 
@@ -323,53 +278,8 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
             await ExecuteAsync("DROP INDEX " + Quote(GinIndex), ct);
         }
 
-        public override async Task WriteAsync<T>(TableColumns<T> table, IReadOnlyList<T> rows, CancellationToken ct)
-        {
-            if (rows.Count == 0)
-            {
-                return;
-            }
-            await using var importer = await connection.BeginBinaryImportAsync(
-                $"COPY {Quote(table.Table)} ({string.Join(", ", table.Columns.Select(Quote))}) FROM STDIN (FORMAT BINARY)", ct);
-            importer.Timeout = TimeSpan.FromMinutes(10);
-            foreach (var row in rows)
-            {
-                await importer.StartRowAsync(ct);
-                for (var i = 0; i < table.Columns.Length; i++)
-                {
-                    switch (table.Value(row, i))
-                    {
-                        case null:
-                            await importer.WriteNullAsync(ct);
-                            break;
-                        case string s:
-                            await importer.WriteAsync(s, NpgsqlDbType.Text, ct);
-                            break;
-                        case Guid g:
-                            await importer.WriteAsync(g, NpgsqlDbType.Uuid, ct);
-                            break;
-                        case long l:
-                            await importer.WriteAsync(l, NpgsqlDbType.Bigint, ct);
-                            break;
-                        case int n:
-                            await importer.WriteAsync(n, NpgsqlDbType.Integer, ct);
-                            break;
-                        case bool b:
-                            await importer.WriteAsync(b, NpgsqlDbType.Boolean, ct);
-                            break;
-                        case DateTimeOffset t:
-                            await importer.WriteAsync(t.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-                            break;
-                        case DateOnly d:
-                            await importer.WriteAsync(d, NpgsqlDbType.Date, ct);
-                            break;
-                        case var other:
-                            throw new NotSupportedException($"{table.Table}.{table.Columns[i]}: no COPY mapping for {other.GetType().Name}.");
-                    }
-                }
-            }
-            await importer.CompleteAsync(ct);
-        }
+        public override Task WriteAsync<T>(TableColumns<T> table, IReadOnlyList<T> rows, CancellationToken ct) =>
+            BulkInsert.CopyAsync(connection, table, rows, ct);
 
         public override async Task AfterAsync(CancellationToken ct)
         {
