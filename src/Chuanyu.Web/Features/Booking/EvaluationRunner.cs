@@ -13,7 +13,7 @@ namespace Chuanyu.Web.Features.Booking;
 /// reads; the scores, grades and ranks in memory; the results written in batches. Run by one instance at a time
 /// (lease <see cref="LeaseName"/>); a run left running by an instance that died is computed again from the start.
 /// </summary>
-public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProvider clock, ILogger<EvaluationRunner> logger)
+public sealed class EvaluationRunner(AppDbContext db, IServiceScopeFactory scopes, JobLeases leases, TimeProvider clock, ILogger<EvaluationRunner> logger)
 {
     public const string LeaseName = "evaluation-runs";
 
@@ -91,15 +91,16 @@ public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProv
         await db.Set<EvaluationOrganizationResult>().Where(r => r.RunId == run.Id).ExecuteDeleteAsync(ct);
 
         // The instruments evaluated: every published large instrument (retired ones only when they were used in the year).
-        var usage = db.Set<UsageRecord>().Where(u => u.StartedAt >= from && u.StartedAt < to);
+        var usage = Usage(db, from, to);
         var instruments = await db.Set<Resource>().AsNoTracking()
             .Where(r => r.Kind == ResourceKind.Instrument &&
                         (r.Status == ResourceStatus.Published || (r.Status == ResourceStatus.Retired && usage.Any(u => u.ResourceId == r.Id))))
             .Select(r => new { r.Id, r.OrganizationId, r.RegionCode }).ToListAsync(ct);
         await ProgressAsync(run, 10, ct);
 
-        // Machine time and income per instrument (a plain hash aggregate over the year's records) …
-        var perInstrument = await usage.GroupBy(u => u.ResourceId).Select(g => new
+        // The three grouped reads over the year's records run at once, each on a connection of its own (the machine
+        // has more than one core; SQLite's readers do not block each other): machine time and income per instrument …
+        var perInstrumentRead = ReadAsync(d => Usage(d, from, to).GroupBy(u => u.ResourceId).Select(g => new
         {
             ResourceId = g.Key,
             Records = g.Count(),
@@ -107,26 +108,26 @@ public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProv
             ExternalMinutes = g.Sum(u => u.External ? (long)u.Minutes : 0),
             InternalFen = g.Sum(u => u.External ? 0 : u.FeeFen),
             ExternalFen = g.Sum(u => u.External ? u.FeeFen : 0),
-        }).ToDictionaryAsync(x => x.ResourceId, ct);
-        await ProgressAsync(run, 40, ct);
-        // … and the external users and organisations served, counted over the external records only (distinct counts
-        // are the costly part; asked together with the sums above they took as long again).
-        var served = await usage.Where(u => u.External).GroupBy(u => u.ResourceId).Select(g => new
+        }).ToDictionaryAsync(x => x.ResourceId, ct));
+        // … the external users and organisations served per instrument, over the external records only (distinct counts
+        // are the costly part; asked together with the sums they took as long again) …
+        var servedRead = ReadAsync(d => Usage(d, from, to).Where(u => u.External).GroupBy(u => u.ResourceId).Select(g => new
         {
             ResourceId = g.Key,
             Users = g.Select(u => u.UserId).Distinct().Count(),
             Organizations = g.Select(u => u.UserOrganizationId).Distinct().Count(),
-        }).ToDictionaryAsync(x => x.ResourceId, ct);
-        var read = watch.Elapsed;
-        await ProgressAsync(run, 55, ct);
-
-        // An organisation's external users are counted once however many of its instruments they used.
-        var perOwner = await usage.Where(u => u.External).GroupBy(u => u.OwnerOrganizationId).Select(g => new
+        }).ToDictionaryAsync(x => x.ResourceId, ct));
+        // … and per organisation, whose external users count once however many of its instruments they used.
+        var perOwnerRead = ReadAsync(d => Usage(d, from, to).Where(u => u.External).GroupBy(u => u.OwnerOrganizationId).Select(g => new
         {
             OrganizationId = g.Key,
             Users = g.Select(u => u.UserId).Distinct().Count(),
             Organizations = g.Select(u => u.UserOrganizationId).Distinct().Count(),
-        }).ToDictionaryAsync(x => x.OrganizationId, ct);
+        }).ToDictionaryAsync(x => x.OrganizationId, ct));
+        var perInstrument = await perInstrumentRead;
+        var served = await servedRead;
+        var perOwner = await perOwnerRead;
+        var read = watch.Elapsed;
         await ProgressAsync(run, 70, ct);
 
         var trainees = await db.Set<InstrumentQualification>().Where(q => q.GrantedAt >= from && q.GrantedAt < to)
@@ -218,6 +219,18 @@ public sealed class EvaluationRunner(AppDbContext db, JobLeases leases, TimeProv
                               "(reading {Read:0.0} s, scoring {Scoring:0.0} s, writing {Writing:0.0} s)",
             run.Year, rows.Count, run.UsageRecords, organizations.Count, watch.Elapsed.TotalSeconds, read.TotalSeconds,
             (computed - read).TotalSeconds, (watch.Elapsed - computed).TotalSeconds);
+    }
+
+    private static IQueryable<UsageRecord> Usage(AppDbContext context, DateTimeOffset from, DateTimeOffset to) =>
+        context.Set<UsageRecord>().AsNoTracking().Where(u => u.StartedAt >= from && u.StartedAt < to);
+
+    /// <summary>A read on a context (and connection) of its own, so several can run at once.</summary>
+    private async Task<T> ReadAsync<T>(Func<AppDbContext, Task<T>> read)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        context.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+        return await read(context);
     }
 
     /// <summary>Ranks by score (ties share a place; equal scores in order of more hours), overall and within each region.</summary>
