@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Chuanyu.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
+using static Chuanyu.BrowserTests.Infrastructure.PageActions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Chuanyu.BrowserTests;
@@ -60,20 +61,6 @@ public sealed class AuditExportTests(BrowserFixture browser)
         finally
         {
             dir.Delete(recursive: true);
-        }
-    }
-
-    private static async Task SaveScreenshotAsync(IPage page, string fileName)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, fileName);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        var extra = Environment.GetEnvironmentVariable("CHUANYU_SCREENSHOT_DIR");
-        if (!string.IsNullOrWhiteSpace(extra))
-        {
-            Directory.CreateDirectory(extra);
-            File.Copy(path, Path.Combine(extra, fileName), overwrite: true);
         }
     }
 }

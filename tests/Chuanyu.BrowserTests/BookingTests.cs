@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chuanyu.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
+using static Chuanyu.BrowserTests.Infrastructure.PageActions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Chuanyu.BrowserTests;
@@ -12,8 +13,6 @@ namespace Chuanyu.BrowserTests;
 [Collection(BrowserSuite.Name)]
 public sealed class BookingTests(BrowserFixture browser)
 {
-    private const string Password = Chuanyu.Web.Data.DemoData.Password;
-
     [Fact]
     public async Task Researcher_BooksAnInstrument_ManagerApproves_ResearcherSeesItApproved()
     {
@@ -74,31 +73,5 @@ public sealed class BookingTests(BrowserFixture browser)
         await Expect(approved.GetByTestId("status")).ToHaveTextAsync("已批准");
         await Expect(approved.GetByTestId("note")).ToHaveTextAsync("请提前十分钟到场");
         await SaveScreenshotAsync(researcher, "booking-approved.png");
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Accounts/Login");
-        await page.GetByLabel("邮箱", new() { Exact = true }).FillAsync(email);
-        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
-        // The header names the person once the sign-in (deliberately slow password hashing) is through; polled, not a load
-        // event, and generous, because CI runs both test projects at once on two cores.
-        await Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-    }
-
-    /// <summary>Full-page screenshot into the test output (screenshots/) and, when set, <c>CHUANYU_SCREENSHOT_DIR</c>.</summary>
-    private static async Task SaveScreenshotAsync(IPage page, string fileName)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, fileName);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        var extra = Environment.GetEnvironmentVariable("CHUANYU_SCREENSHOT_DIR");
-        if (!string.IsNullOrWhiteSpace(extra))
-        {
-            Directory.CreateDirectory(extra);
-            File.Copy(path, Path.Combine(extra, fileName), overwrite: true);
-        }
     }
 }

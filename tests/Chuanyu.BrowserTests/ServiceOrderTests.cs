@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Chuanyu.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 using NPOI.XSSF.UserModel;
+using static Chuanyu.BrowserTests.Infrastructure.PageActions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Chuanyu.BrowserTests;
@@ -14,8 +15,6 @@ namespace Chuanyu.BrowserTests;
 [Collection(BrowserSuite.Name)]
 public sealed partial class ServiceOrderTests(BrowserFixture browser)
 {
-    private const string Password = Chuanyu.Web.Data.DemoData.Password;
-
     /// <summary>Polled web-first assertions: CI runs both test projects at once on two shared cores.</summary>
     private static readonly LocatorAssertionsToHaveTextOptions SlowText = new() { Timeout = 30_000 };
 
@@ -229,31 +228,5 @@ public sealed partial class ServiceOrderTests(BrowserFixture browser)
         }
         var text = await total.First.InnerTextAsync();
         return int.Parse(Regex.Match(text, @"\d+").Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Accounts/Login");
-        await page.GetByLabel("邮箱", new() { Exact = true }).FillAsync(email);
-        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
-        // The header names the person once the sign-in (deliberately slow password hashing) is through; polled, not a load
-        // event, and generous, because CI runs both test projects at once on two cores.
-        await Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-    }
-
-    /// <summary>Full-page screenshot into the test output (screenshots/) and, when set, <c>CHUANYU_SCREENSHOT_DIR</c>.</summary>
-    private static async Task SaveScreenshotAsync(IPage page, string fileName)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, fileName);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        var extra = Environment.GetEnvironmentVariable("CHUANYU_SCREENSHOT_DIR");
-        if (!string.IsNullOrWhiteSpace(extra))
-        {
-            Directory.CreateDirectory(extra);
-            File.Copy(path, Path.Combine(extra, fileName), overwrite: true);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Chuanyu.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
+using static Chuanyu.BrowserTests.Infrastructure.PageActions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Chuanyu.BrowserTests;
@@ -102,20 +103,4 @@ public sealed class SignInTests(BrowserFixture browser)
             });
         }
         """;
-
-    /// <summary>Full-page screenshot into the test output (screenshots/) and, when set, <c>CHUANYU_SCREENSHOT_DIR</c>.</summary>
-    private static async Task<string> SaveScreenshotAsync(IPage page, string fileName)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, fileName);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        var extra = Environment.GetEnvironmentVariable("CHUANYU_SCREENSHOT_DIR");
-        if (!string.IsNullOrWhiteSpace(extra))
-        {
-            Directory.CreateDirectory(extra);
-            File.Copy(path, Path.Combine(extra, fileName), overwrite: true);
-        }
-        return path;
-    }
 }

@@ -36,16 +36,7 @@ public sealed class BookingLifecycleTests : IDisposable
 
     private static DateTimeOffset At(int day, int hour, int minute = 0) => new(2030, 3, day, hour, minute, 0, Cst);
 
-    /// <summary>A fresh sign-in at the clock's time (sessions time out as the test moves the clock by days).</summary>
-    private async Task<HttpClient> ClientAsync(string email)
-    {
-        var client = _host.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Data.DemoData.Password });
-        response.EnsureSuccessStatusCode();
-        var token = (await response.ReadJsonAsync()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private Task<HttpClient> ClientAsync(string email) => SignedInAsync(_host, email);
 
     private async Task<Guid> BookApprovedAsync(Guid instrument, DateTimeOffset start, DateTimeOffset end)
     {

@@ -22,6 +22,17 @@ public static class BookingTestData
         return await work(scope.ServiceProvider.GetRequiredService<Chuanyu.Web.Data.AppDbContext>());
     }
 
+    /// <summary>A client of <paramref name="host"/> signed in at the host's clock (tests that move a manual clock sign in again after).</summary>
+    public static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> host, string email)
+    {
+        var client = host.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Data.DemoData.Password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.ReadJsonAsync()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     /// <summary>A published instrument of 重庆大学 (300 元/h internal, 500 元/h other region, 800 元/h enterprise).</summary>
     public static async Task<Guid> InstrumentAsync(WebApplicationFactory<Program> factory, HttpClient manager, string name, string sharing = "OpenToAll", string kind = "Instrument",
         object[]? fees = null)

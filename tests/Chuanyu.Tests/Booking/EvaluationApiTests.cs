@@ -35,15 +35,7 @@ public sealed class EvaluationApiTests : IDisposable
         _factory.Dispose();
     }
 
-    private async Task<HttpClient> ClientAsync(string email)
-    {
-        var client = _host.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Data.DemoData.Password });
-        response.EnsureSuccessStatusCode();
-        var token = (await response.ReadJsonAsync()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private Task<HttpClient> ClientAsync(string email) => SignedInAsync(_host, email);
 
     /// <summary>Starts a run of 2030 and computes it here (the runner's timer never fires on the test's clock).</summary>
     private async Task<Guid> EvaluateAsync(HttpClient admin)

@@ -1,0 +1,36 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chuanyu.BrowserTests.Infrastructure;
+
+/// <summary>What many browser tests do: sign a demo account in, and keep a screenshot of a page.</summary>
+public static class PageActions
+{
+    /// <summary>Signs in through the login form and waits until the header names the person.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password = Chuanyu.Web.Data.DemoData.Password)
+    {
+        await page.GotoAsync("/Accounts/Login");
+        await page.GetByLabel("邮箱", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
+        // The header names the person once the sign-in (deliberately slow password hashing) is through; polled, not a load
+        // event, and generous, because CI runs both test projects at once on two cores.
+        await Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+    }
+
+    /// <summary>Full-page screenshot into the test output (screenshots/) and, when set, <c>CHUANYU_SCREENSHOT_DIR</c>; returns its path.</summary>
+    public static async Task<string> SaveScreenshotAsync(IPage page, string fileName)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, fileName);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        var extra = Environment.GetEnvironmentVariable("CHUANYU_SCREENSHOT_DIR");
+        if (!string.IsNullOrWhiteSpace(extra))
+        {
+            Directory.CreateDirectory(extra);
+            File.Copy(path, Path.Combine(extra, fileName), overwrite: true);
+        }
+        return path;
+    }
+}
