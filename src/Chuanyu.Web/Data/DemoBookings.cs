@@ -263,17 +263,9 @@ public static class DemoBookings
     private static async Task EvaluateAsync(IServiceProvider services, AppDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var admin = await db.Users.AsNoTracking().Where(u => u.Email == "sysadmin@chuanyu.demo").Select(u => u.Id).FirstOrDefaultAsync(ct);
-        var run = new EvaluationRun
-        {
-            Id = Guid.CreateVersion7(),
-            Year = now.ToOffset(Display.ChinaStandardTime).Year,
-            Status = EvaluationRunStatus.Queued,
-            SchemeJson = EvaluationScheme.Default.ToJson(),
-            RequestedBy = admin,
-            RequestedAt = now,
-        };
-        db.Add(run);
+        var runner = services.GetRequiredService<EvaluationRunner>();
+        var run = await runner.QueueAsync(now.ToOffset(Display.ChinaStandardTime).Year, admin, ct);
         await db.SaveChangesAsync(ct);
-        await services.GetRequiredService<EvaluationRunner>().RunAsync(run.Id, ct);
+        await runner.RunAsync(run.Id, ct);
     }
 }

@@ -1,5 +1,4 @@
 using Chuanyu.Web.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Infrastructure;
 
@@ -66,22 +65,11 @@ public static class Commands
             Console.Error.WriteLine("usage: evaluate --year Y");
             return 2;
         }
-        var db = services.GetRequiredService<AppDbContext>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var scheme = await db.Set<Features.Booking.EvaluationSchemeRow>().Select(r => r.Json).FirstOrDefaultAsync() ?? Features.Booking.EvaluationScheme.Default.ToJson();
-        var run = new Features.Booking.EvaluationRun
-        {
-            Id = Guid.CreateVersion7(),
-            Year = year,
-            Status = Features.Booking.EvaluationRunStatus.Queued,
-            SchemeJson = scheme,
-            RequestedBy = Guid.Empty,
-            RequestedAt = clock.GetUtcNow(),
-        };
-        db.Add(run);
-        await db.SaveChangesAsync();
+        var runner = services.GetRequiredService<Features.Booking.EvaluationRunner>();
+        var run = await runner.QueueAsync(year, Guid.Empty, CancellationToken.None);
+        await services.GetRequiredService<AppDbContext>().SaveChangesAsync();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await services.GetRequiredService<Features.Booking.EvaluationRunner>().RunAsync(run.Id, CancellationToken.None);
+        await runner.RunAsync(run.Id, CancellationToken.None);
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(culture, $"Evaluation {year} ({run.Id}): {run.Status}, {run.Instruments:N0} instruments, {run.UsageRecords:N0} usage records in {watch.Elapsed.TotalSeconds:F1} s.")
             + (run.Error is null ? "" : $" Error: {run.Error}"));

@@ -109,6 +109,9 @@ public sealed class EvaluationRun
 public abstract class EvaluationFigures
 {
     public Guid RunId { get; set; }
+
+    /// <summary>The organisation evaluated, or the one that owns the instrument evaluated.</summary>
+    public Guid OrganizationId { get; set; }
     public string RegionCode { get; set; } = "";
     public long EffectiveMinutes { get; set; }
     public long ExternalMinutes { get; set; }
@@ -133,7 +136,6 @@ public abstract class EvaluationFigures
 public sealed class EvaluationResult : EvaluationFigures
 {
     public Guid ResourceId { get; set; }
-    public Guid OrganizationId { get; set; }
 
     /// <summary>The indicator scores in the scheme's order, as JSON numbers (e.g. [35,12.5,0,15,0]).</summary>
     public string IndicatorScores { get; set; } = "";
@@ -142,7 +144,6 @@ public sealed class EvaluationResult : EvaluationFigures
 /// <summary>The evaluation of one organisation in a run: its instruments' figures summed, its score their mean.</summary>
 public sealed class EvaluationOrganizationResult : EvaluationFigures
 {
-    public Guid OrganizationId { get; set; }
     public int Instruments { get; set; }
     public int Excellent { get; set; }
     public int Good { get; set; }

@@ -17,6 +17,22 @@ public sealed class EvaluationRunner(AppDbContext db, IServiceScopeFactory scope
 {
     public const string LeaseName = "evaluation-runs";
 
+    /// <summary>A run of <paramref name="year"/> with the platform's scheme as it is now, added to the context (saved by the caller).</summary>
+    public async Task<EvaluationRun> QueueAsync(int year, Guid requestedBy, CancellationToken ct)
+    {
+        var run = new EvaluationRun
+        {
+            Id = Guid.CreateVersion7(),
+            Year = year,
+            Status = EvaluationRunStatus.Queued,
+            SchemeJson = await db.Set<EvaluationSchemeRow>().AsNoTracking().Select(r => r.Json).FirstOrDefaultAsync(ct) ?? EvaluationScheme.Default.ToJson(),
+            RequestedBy = requestedBy,
+            RequestedAt = clock.GetUtcNow(),
+        };
+        db.Add(run);
+        return run;
+    }
+
     /// <summary>Takes the lease and computes the oldest waiting run, if any; returns its id.</summary>
     public async Task<Guid?> RunNextAsync(TimeSpan lease, CancellationToken ct)
     {

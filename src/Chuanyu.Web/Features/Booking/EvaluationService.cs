@@ -51,18 +51,16 @@ public enum EvaluationSort
 /// The platform administrator sees both regions, a region's administrators their region, an organisation's admins and
 /// resource managers their own organisation's instruments.
 /// </summary>
-public sealed class EvaluationService(AppDbContext db, CurrentUser me, AuditLog audit, TimeProvider clock)
+public sealed class EvaluationService(AppDbContext db, CurrentUser me, CatalogService catalog, EvaluationRunner runner, AuditLog audit, TimeProvider clock)
 {
     public const int MaxExportRows = 200_000;
 
-    private sealed record Scope(bool All, List<string> Regions, List<Guid> Organizations)
+    private sealed record Scope(bool All, List<string> Regions, IReadOnlyList<Guid> Organizations)
     {
         public bool Any => All || Regions.Count > 0 || Organizations.Count > 0;
     }
 
-    private Scope MyScope() => new(me.IsSystemAdmin, me.AdminRegions.ToList(),
-        me.Grants.Where(g => g.OrganizationId is not null && g.Role is PlatformRole.OrgAdmin or PlatformRole.ResourceManager && me.Has(g.Role))
-            .Select(g => g.OrganizationId!.Value).Distinct().ToList());
+    private Scope MyScope() => new(me.IsSystemAdmin, me.AdminRegions.ToList(), CatalogPages.ManagedOrganizations(me, catalog));
 
     public bool CanView => MyScope().Any;
 
@@ -143,16 +141,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, AuditLog 
         {
             return (null, new ServiceResult.Conflict("已有评价正在计算，请等它完成后再发起。"));
         }
-        var run = new EvaluationRun
-        {
-            Id = Guid.CreateVersion7(),
-            Year = year,
-            Status = EvaluationRunStatus.Queued,
-            SchemeJson = (await GetSchemeAsync(ct)).Scheme.ToJson(),
-            RequestedBy = me.Id!.Value,
-            RequestedAt = clock.GetUtcNow(),
-        };
-        db.Add(run);
+        var run = await runner.QueueAsync(year, me.Id!.Value, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("evaluation.start", $"evaluation:{run.Id}", detail: $"{year} 年度", ct: ct);
@@ -204,11 +193,8 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, AuditLog 
     {
         if (!scope.All)
         {
-            var regions = scope.Regions;
-            var orgs = scope.Organizations;
-            q = typeof(T) == typeof(EvaluationResult)
-                ? (IQueryable<T>)((IQueryable<EvaluationResult>)q).Where(r => regions.Contains(r.RegionCode) || orgs.Contains(r.OrganizationId))
-                : (IQueryable<T>)((IQueryable<EvaluationOrganizationResult>)q).Where(r => regions.Contains(r.RegionCode) || orgs.Contains(r.OrganizationId));
+            var (regions, orgs) = (scope.Regions, scope.Organizations);
+            q = q.Where(r => regions.Contains(r.RegionCode) || orgs.Contains(r.OrganizationId));
         }
         if (region is not null)
         {
@@ -216,9 +202,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, AuditLog 
         }
         if (organizationId is { } org)
         {
-            q = typeof(T) == typeof(EvaluationResult)
-                ? (IQueryable<T>)((IQueryable<EvaluationResult>)q).Where(r => r.OrganizationId == org)
-                : (IQueryable<T>)((IQueryable<EvaluationOrganizationResult>)q).Where(r => r.OrganizationId == org);
+            q = q.Where(r => r.OrganizationId == org);
         }
         if (grade is not null)
         {

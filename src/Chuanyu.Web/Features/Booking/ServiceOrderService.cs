@@ -211,8 +211,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
     /// <summary>Orders for the services the caller's organisations provide (resource managers and organisation admins).</summary>
     public async Task<PagedList<ServiceOrderDto>> ListManagedAsync(ServiceOrderStatus? status, int page, int pageSize, CancellationToken ct)
     {
-        var managed = me.Grants.Where(g => g.OrganizationId is not null && (g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin) && me.Has(g.Role))
-            .Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        var managed = CatalogPages.ManagedOrganizations(me, catalog);
         return await PageAsync(db.Set<ServiceOrder>().Where(o => managed.Contains(o.OwnerOrganizationId)), status, page, pageSize, ct);
     }
 
