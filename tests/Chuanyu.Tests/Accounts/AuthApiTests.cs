@@ -5,6 +5,7 @@ using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chuanyu.Tests.Accounts;
@@ -49,18 +50,69 @@ public sealed class AuthApiTests(ChuanyuFactory factory) : IClassFixture<Chuanyu
     }
 
     [Fact]
-    public async Task Login_RepeatedWrongPasswords_LocksTheAccountEvenForTheRightPassword()
+    public async Task Login_RepeatedWrongPasswords_LocksTheAccountEvenForTheRightPassword_AndOnlyTheOwnerIsTold()
     {
         var email = await RegisterAsync(factory, "Lockout-Passw0rd");
         var client = factory.CreateClient();
         for (var i = 0; i < 5; i++)
         {
             var wrong = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "Not-the-passw0rd" });
-            Assert.True(wrong.StatusCode is HttpStatusCode.Unauthorized or (HttpStatusCode)423, $"attempt {i}: {wrong.StatusCode}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
+        Assert.True(await factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.LockoutEnd).SingleAsync()) > DateTimeOffset.UtcNow);
+        // The right password is refused while the lock lasts, with the answer a wrong password gets: the caller learns
+        // nothing about the account; its owner learns of the lock by e-mail, once.
         var right = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "Lockout-Passw0rd" });
-        var problem = await right.AssertProblemAsync(423);
-        Assert.Contains("锁定", problem.GetProperty("title").GetString());
+        var problem = await right.AssertProblemAsync(401);
+        Assert.Equal("邮箱或密码不正确", problem.GetProperty("title").GetString());
+        var mails = await factory.WithDbAsync(db => db.Outbox.Where(m => m.Recipient == email && m.Subject.EndsWith("账号已临时锁定")).ToListAsync());
+        Assert.Single(mails);
+        Assert.Contains("忘记密码", mails[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_UnknownAccount_WrongPassword_AndLockedAccount_AnswerAlike()
+    {
+        var email = await RegisterAsync(factory, "Alike-Passw0rd");
+        var client = factory.CreateClient();
+        async Task<string> AnswerAsync(string address, string password)
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = address, password });
+            var problem = await response.AssertProblemAsync(401);
+            return $"{problem.GetProperty("title").GetString()}|{problem.GetProperty("detail").GetString()}|{response.Content.Headers.ContentType}";
+        }
+        var unknown = await AnswerAsync($"nobody-{Guid.NewGuid():N}@example.cn", "Alike-Passw0rd");
+        var wrong = await AnswerAsync(email, "Wrong-Passw0rd");
+        for (var i = 0; i < 5; i++)
+        {
+            await AnswerAsync(email, "Wrong-Passw0rd");
+        }
+        var locked = await AnswerAsync(email, "Alike-Passw0rd");
+        Assert.Equal(unknown, wrong);
+        Assert.Equal(unknown, locked);
+    }
+
+    [Fact]
+    public async Task Login_HashesThePasswordWhetherOrNotTheAccountExistsOrIsLocked()
+    {
+        // The time an answer takes must not tell an unknown account from a known one: each attempt verifies one
+        // password hash, an unknown account against a dummy and a locked one against its own.
+        using var counted = new HashCountingFactory();
+        var email = await RegisterAsync(counted, "Counted-Passw0rd");
+        var client = counted.CreateClient();
+        async Task<int> HashesForAsync(string address, string password)
+        {
+            var before = counted.Hasher.Verifications;
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = address, password })).StatusCode);
+            return counted.Hasher.Verifications - before;
+        }
+        Assert.Equal(1, await HashesForAsync($"nobody-{Guid.NewGuid():N}@example.cn", "Counted-Passw0rd"));
+        Assert.Equal(1, await HashesForAsync(email, "Wrong-Passw0rd"));
+        for (var i = 0; i < 5; i++)
+        {
+            await HashesForAsync(email, "Wrong-Passw0rd");
+        }
+        Assert.Equal(1, await HashesForAsync(email, "Counted-Passw0rd"));
     }
 
     [Fact]
@@ -112,13 +164,26 @@ public sealed class AuthApiTests(ChuanyuFactory factory) : IClassFixture<Chuanyu
     }
 
     [Fact]
-    public async Task Register_DuplicateEmail_Returns400OnEmail()
+    public async Task Register_TakenEmail_AnswersLikeANewOne_AndMailsTheOwnerInstead()
     {
         var email = await RegisterAsync(factory, "First-Passw0rd");
-        var again = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/register",
+        var fresh = $"fresh-{Guid.NewGuid():N}@example.cn";
+        var taken = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/register",
             new { email = email.ToUpperInvariant(), password = "Second-Passw0rd", displayName = "重复注册", acceptTerms = true });
-        var reasons = await again.AssertFieldErrorAsync("email");
-        Assert.Contains(reasons, r => r.Contains("已被注册", StringComparison.Ordinal));
+        var created = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/register",
+            new { email = fresh, password = "Second-Passw0rd", displayName = "新用户", acceptTerms = true });
+        Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var takenBody = await taken.ReadJsonAsync();
+        var createdBody = await created.ReadJsonAsync();
+        Assert.Equal(createdBody.GetProperty("detail").GetString(), takenBody.GetProperty("detail").GetString());
+        Assert.DoesNotContain("已被注册", await taken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The existing account is untouched (its password still works) and its owner is told by e-mail.
+        await factory.ApiClientAsync(email, "First-Passw0rd");
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Users.CountAsync(u => u.NormalizedEmail == email.ToUpperInvariant())));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Outbox.CountAsync(m => m.Recipient == email && m.Subject.EndsWith("有人尝试用您的邮箱注册"))));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Outbox.CountAsync(m => m.Recipient == fresh && m.Subject.EndsWith("注册成功"))));
     }
 
     [Theory]
@@ -180,7 +245,35 @@ public sealed class AuthApiTests(ChuanyuFactory factory) : IClassFixture<Chuanyu
         var email = $"user-{Guid.NewGuid():N}@example.cn";
         var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/register",
             new { email, password, displayName = displayName ?? "测试用户", acceptTerms = true });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return email;
+    }
+}
+
+/// <summary>The platform with its password hasher wrapped so a test can count verifications (the real hasher does the work).</summary>
+public sealed class HashCountingFactory : ChuanyuFactory
+{
+    public CountingHasher Hasher { get; } = new();
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<IPasswordHasher<AppUser>>(Hasher));
+    }
+
+    public sealed class CountingHasher : IPasswordHasher<AppUser>
+    {
+        private readonly PasswordHasher<AppUser> _inner = new();
+        private int _verifications;
+
+        public int Verifications => Volatile.Read(ref _verifications);
+
+        public string HashPassword(AppUser user, string password) => _inner.HashPassword(user, password);
+
+        public PasswordVerificationResult VerifyHashedPassword(AppUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _verifications);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
     }
 }

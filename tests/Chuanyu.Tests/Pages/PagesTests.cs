@@ -114,10 +114,37 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
             ["Input.ConfirmPassword"] = "Page-Passw0rd",
             ["Input.AcceptTerms"] = "true",
         });
+        // Registration answers alike for new and taken addresses, so it does not sign in: it sends the person to sign in.
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var me = await session.FollowAsync(response);
-        Assert.Contains("页面注册用户", me.QuerySelector("[data-testid=me-name]")!.TextContent, StringComparison.Ordinal);
+        var login = await session.FollowAsync(response);
+        Assert.Contains("注册申请已受理", login.Body!.TextContent, StringComparison.Ordinal);
         Assert.True(await factory.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == "account.register" && e.ActorName == email && e.Detail!.Contains("privacy"))));
+        var me = await session.FollowAsync(await session.SignInAsync(email, "Page-Passw0rd"));
+        Assert.Contains("页面注册用户", me.QuerySelector("[data-testid=me-name]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_ThroughThePage_WithATakenAddress_AnswersAsForANewOne()
+    {
+        async Task<string> RegisterAsync(string email)
+        {
+            var session = new PageSession(factory);
+            var response = await session.SubmitAsync("/Accounts/Register", new Dictionary<string, string>
+            {
+                ["Input.DisplayName"] = "页面注册用户",
+                ["Input.Email"] = email,
+                ["Input.Password"] = "Page-Passw0rd",
+                ["Input.ConfirmPassword"] = "Page-Passw0rd",
+                ["Input.AcceptTerms"] = "true",
+            });
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            return (await session.FollowAsync(response)).QuerySelector("main")!.TextContent;
+        }
+        var fresh = await RegisterAsync($"page-{Guid.NewGuid():N}@example.cn");
+        var taken = await RegisterAsync(Demo.Engineer);
+        Assert.Equal(fresh, taken);
+        Assert.DoesNotContain("已被注册", taken, StringComparison.Ordinal);
+        Assert.True(await factory.WithDbAsync(db => db.Outbox.AnyAsync(m => m.Recipient == Demo.Engineer && m.Subject.EndsWith("有人尝试用您的邮箱注册"))));
     }
 
     [Fact]

@@ -50,8 +50,11 @@ public sealed class PolicySettingsTests
         {
             await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "Wrong-Password-1" });
         }
+        // Locked after three failures: even the right password is refused (with the answer a wrong one gets), and the
+        // owner is told by e-mail.
         var locked = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "Long-Enough-Pw1" });
-        Assert.Equal((HttpStatusCode)423, locked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Outbox.CountAsync(m => m.Recipient == email && m.Subject.EndsWith("账号已临时锁定"))));
 
         var row = await factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == "config.security-policy" && e.Outcome == Web.Infrastructure.AuditOutcome.Success).OrderByDescending(e => e.Seq).FirstAsync());
         Assert.Contains("passwordMinLength: 10 → 14", row.Detail, StringComparison.Ordinal);

@@ -9,6 +9,7 @@ namespace Chuanyu.Web.Features.Accounts;
 
 public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
 public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, bool AcceptTerms);
+public sealed record RegistrationAccepted(string Email, string Detail);
 public sealed record RoleDto(PlatformRole Role, string? RegionCode, Guid? OrganizationId);
 public sealed record MeDto(Guid Id, string Email, string DisplayName, bool TwoFactorEnabled, IReadOnlyList<RoleDto> Roles, IReadOnlyList<MyOrganizationDto> Organizations);
 public sealed record MyOrganizationDto(Guid Id, string Name, OrganizationStatus Status, MembershipStatus MembershipStatus);
@@ -33,7 +34,8 @@ public static class AccountsApi
         var auth = api.MapGroup("/auth");
         auth.MapPost("/login", LoginAsync).AllowAnonymous()
             .WithSummary("Sign in with e-mail and password (and a TOTP code when two-factor is on); returns a bearer token.");
-        auth.MapPost("/register", RegisterAsync).AllowAnonymous().WithSummary("Create an account.");
+        auth.MapPost("/register", RegisterAsync).AllowAnonymous()
+            .WithSummary("Create an account. 202 whether the address is new or taken (the owner of a taken one is e-mailed); sign in afterwards.");
 
         api.MapGet("/me", GetMeAsync).RequireAuthorization(Policies.SignedIn).WithSummary("The signed-in user with scoped roles.");
         api.MapGet("/me/personal-data", async (PersonalDataService data, CancellationToken ct) => TypedResults.Ok(await data.ExportAsync(ct)))
@@ -70,7 +72,7 @@ public static class AccountsApi
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(
-        LoginRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users, AuditLog audit, IHostEnvironment env)
+        LoginRequest request, SignInManager<AppUser> signIn, SignInAttempts attempts, AuditLog audit)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
@@ -79,14 +81,13 @@ public static class AccountsApi
                 [string.IsNullOrWhiteSpace(request.Email) ? "email" : "password"] = ["请填写邮箱和密码。"],
             });
         }
-        var user = await users.FindByEmailAsync(request.Email.Trim());
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
+        // Unknown account, wrong password and locked account answer alike (SignInAttempts says why).
+        var (result, user) = await attempts.PasswordSignInAsync(request.Email, request.Password, persistent: false, channel: "api");
         if (user is null)
         {
-            await audit.RecordAsync("auth.login", $"email:{request.Email.Trim()}", AuditOutcome.Failure, "unknown account (api)", actorName: request.Email.Trim());
             return InvalidCredentials();
         }
-        var result = await signIn.PasswordSignInAsync(user, request.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.RequiresTwoFactor)
         {
             if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
@@ -95,14 +96,9 @@ public static class AccountsApi
             }
             result = await signIn.TwoFactorAuthenticatorSignInAsync(request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal), false, false);
         }
-        if (result.IsLockedOut)
-        {
-            await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, "locked out (api)", user.Id, user.Email);
-            return TypedResults.Problem(statusCode: 423, title: "账号已锁定", detail: "登录失败次数过多，账号已临时锁定，请稍后再试或通过“忘记密码”重置。");
-        }
         if (!result.Succeeded)
         {
-            await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, "wrong password or code (api)", user.Id, user.Email);
+            await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, result.IsLockedOut ? "locked out (totp, api)" : "wrong code (api)", user.Id, user.Email);
             return InvalidCredentials();
         }
         await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Success, "api", user.Id, user.Email);
@@ -113,8 +109,8 @@ public static class AccountsApi
             TypedResults.Problem(statusCode: 401, title: "邮箱或密码不正确", detail: "请检查后重试；连续多次失败后账号将被临时锁定。");
     }
 
-    private static async Task<Results<Created<MeDto>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, UserManager<AppUser> users, AuditLog audit, TimeProvider clock, SystemSettingsStore system)
+    private static async Task<Results<Accepted<RegistrationAccepted>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, SelfRegistration registration, SystemSettingsStore system)
     {
         if (!system.Current.RegistrationOpen)
         {
@@ -141,13 +137,13 @@ public static class AccountsApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var (user, identityErrors) = await Registration.CreateUserAsync(users, request.Email!, request.Password!, request.DisplayName!, clock);
-        if (user is null)
+        // A taken address answers exactly like a new one (SelfRegistration says why).
+        var (_, identityErrors) = await registration.RegisterAsync(request.Email!, request.Password!, request.DisplayName!, "api");
+        if (identityErrors is not null)
         {
             return TypedResults.ValidationProblem(identityErrors);
         }
-        await audit.RecordAsync("account.register", $"user:{user.Id}", actorId: user.Id, actorName: user.Email);
-        return TypedResults.Created("/api/v1/me", new MeDto(user.Id, user.Email!, user.DisplayName, false, [], []));
+        return TypedResults.Accepted((string?)null, new RegistrationAccepted(request.Email!.Trim(), SelfRegistration.AcceptedMessage));
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> ChangePasswordAsync(

@@ -69,6 +69,8 @@ public static class AccountsSetup
         services.AddScoped<RoleService>();
         services.AddScoped<PersonalDataService>();
         services.AddScoped<SessionService>();
+        services.AddScoped<SignInAttempts>();
+        services.AddScoped<SelfRegistration>();
         services.AddScoped<AuditLog>();
         services.AddTransient<IEmailSender<AppUser>, OutboxEmailSender>();
 

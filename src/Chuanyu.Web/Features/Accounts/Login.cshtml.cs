@@ -1,14 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Accounts;
 
-public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, AuditLog audit,
+public sealed class LoginModel(SignInAttempts attempts, AuditLog audit,
     IStringLocalizer<SharedResource> l, IConfiguration configuration, IHostEnvironment env) : PageModel
 {
     public sealed class InputModel
@@ -44,30 +43,17 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
         {
             return Page();
         }
-        var user = await users.FindByEmailAsync(Input.Email.Trim());
-        if (user is null)
-        {
-            await audit.RecordAsync("auth.login", $"email:{Input.Email.Trim()}", AuditOutcome.Failure, "unknown account", actorName: Input.Email.Trim());
-            ModelState.AddModelError("", l["Login.Invalid"]);
-            return Page();
-        }
-        var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        // Unknown account, wrong password and locked account answer alike (SignInAttempts says why).
+        var (result, user) = await attempts.PasswordSignInAsync(Input.Email, Input.Password, Input.RememberMe, channel: "web");
         if (result.Succeeded)
         {
-            await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Success, "web", user.Id, user.Email);
+            await audit.RecordAsync("auth.login", $"user:{user!.Id}", AuditOutcome.Success, "web", user.Id, user.Email);
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         }
         if (result.RequiresTwoFactor)
         {
             return RedirectToPage("/Accounts/LoginWith2fa", new { ReturnUrl, Input.RememberMe });
         }
-        if (result.IsLockedOut)
-        {
-            await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, "locked out", user.Id, user.Email);
-            ModelState.AddModelError("", l["Login.LockedOut"]);
-            return Page();
-        }
-        await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, "wrong password", user.Id, user.Email);
         ModelState.AddModelError("", l["Login.Invalid"]);
         return Page();
     }

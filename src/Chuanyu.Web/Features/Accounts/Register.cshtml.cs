@@ -1,14 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Chuanyu.Web.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Accounts;
 
-public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, AuditLog audit,
-    TimeProvider clock, IStringLocalizer<SharedResource> l, SystemSettingsStore system) : PageModel
+public sealed class RegisterModel(SelfRegistration registration, IStringLocalizer<SharedResource> l, SystemSettingsStore system) : PageModel
 {
     public bool Closed => !system.Current.RegistrationOpen;
 
@@ -60,8 +58,9 @@ public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppU
         {
             return Page();
         }
-        var (user, errors) = await Registration.CreateUserAsync(users, Input.Email, Input.Password, Input.DisplayName, clock);
-        if (user is null)
+        // A taken address answers exactly like a new one (SelfRegistration says why): nobody is signed in here.
+        var (_, errors) = await registration.RegisterAsync(Input.Email, Input.Password, Input.DisplayName, "web");
+        if (errors is not null)
         {
             foreach (var (field, reasons) in errors)
             {
@@ -72,9 +71,7 @@ public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppU
             }
             return Page();
         }
-        await audit.RecordAsync("account.register", $"user:{user.Id}", actorId: user.Id, actorName: user.Email, detail: "privacy notice accepted");
-        await signIn.SignInAsync(user, isPersistent: false);
-        TempData["Message"] = l["Register.Done"].Value;
-        return RedirectToPage("/Me/Index");
+        TempData["Message"] = l["Register.Accepted"].Value;
+        return RedirectToPage("/Accounts/Login");
     }
 }
