@@ -54,6 +54,7 @@ app.UseRouting();
 app.UseRequestSizeLimit();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UseApiAntiforgery();
 app.UseMiddleware<CurrentUserMiddleware>();
 app.UseAuthorization();
 app.UseAntiforgery();

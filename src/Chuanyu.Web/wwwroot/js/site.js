@@ -6,3 +6,12 @@ document.addEventListener("click", function (e) {
     e.preventDefault();
   }
 });
+
+// The API refuses a state-changing call made with the sign-in cookie unless it carries the antiforgery token
+// (docs/security.md): htmx requests send it from the page's meta tag.
+document.addEventListener("htmx:configRequest", function (e) {
+  var meta = document.querySelector('meta[name="request-verification-token"]');
+  if (meta) {
+    e.detail.headers["RequestVerificationToken"] = meta.getAttribute("content");
+  }
+});
