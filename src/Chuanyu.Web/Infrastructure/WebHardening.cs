@@ -24,8 +24,30 @@ public static class WebHardening
     {
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            // nginx on the same host (the deployment in docs/deployment.md) is trusted by default as a loopback proxy.
+            // X-Forwarded-For decides the address that rate limits, sessions and the audit see, so it is believed only
+            // from the proxies the operator names (ForwardedHeaders:KnownProxies, ForwardedHeaders:KnownNetworks in CIDR):
+            // none by default, not even loopback — otherwise anyone reaching the port from the same host, or any
+            // request relayed by a proxy that passes the header through, would pick its own address.
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.TryParse(proxy, out var address)
+                    ? address
+                    : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address."));
+            }
+            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed)
+                    ? parsed
+                    : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a network in CIDR notation (e.g. 10.0.0.0/24)."));
+            }
+            if (o.KnownProxies.Count == 0 && o.KnownIPNetworks.Count == 0)
+            {
+                // With both lists empty the middleware would believe every sender; with no proxy configured, believe none.
+                o.ForwardedHeaders = ForwardedHeaders.None;
+            }
         });
         services.AddHsts(o =>
         {

@@ -30,8 +30,7 @@ internal static class AuditProbe
         var client = factory.CreateClient();
         if (fromIp is not null)
         {
-            // The test server has no client address of its own, so the forwarded-headers step takes this one, as
-            // it takes nginx's on the same host in a deployment.
+            // Believed only from a configured proxy (BehindLocalProxyFactory: nginx on 127.0.0.1).
             client.DefaultRequestHeaders.Add("X-Forwarded-For", fromIp);
         }
         var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "Wrong-Passw0rd" });
@@ -118,7 +117,7 @@ internal static class AuditProbe
 /// 等保 audit for the audit administrator: search with filters (itself audited), export to Excel and CSV with a
 /// watermark and an SM2 signature anyone can check, and nothing of it for anyone else.
 /// </summary>
-public sealed class AuditSearchExportTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFactory>
+public sealed class AuditSearchExportTests(BehindLocalProxyFactory factory) : IClassFixture<BehindLocalProxyFactory>
 {
     private Task<HttpClient> AuditAdminAsync() => factory.ApiClientAsync(Demo.AuditAdmin);
 

@@ -96,3 +96,70 @@ public sealed class CredentialRateLimitTests(StrictLimitFactory factory) : IClas
         Assert.Contains("请求过于频繁", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Requests from 127.0.0.1 with a low sign-in limit, loopback not named as a proxy.</summary>
+public sealed class UntrustedLoopbackFactory : BehindLocalProxyFactory
+{
+    protected override bool TrustLoopbackProxy => false;
+
+    protected override int CredentialRequestsPerMinutePerIp => 3;
+}
+
+/// <summary>Requests from nginx on 127.0.0.1, named as a proxy, with a low sign-in limit.</summary>
+public sealed class TrustedLoopbackFactory : BehindLocalProxyFactory
+{
+    protected override int CredentialRequestsPerMinutePerIp => 3;
+}
+
+public sealed class ForwardedHeadersTests(UntrustedLoopbackFactory factory) : IClassFixture<UntrustedLoopbackFactory>
+{
+    [Fact]
+    public async Task AForgedForwardedFor_FromAnUntrustedAddress_DoesNotResetTheSignInLimit()
+    {
+        var client = factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+            {
+                Content = JsonContent.Create(new { email = $"spray-{i}@example.cn", password = "Whatever-123" }),
+            };
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i + 1}");
+            statuses.Add((await client.SendAsync(request)).StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        // The audit records the address the request came from, not the one it claimed.
+        Assert.False(await factory.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.IpAddress != null && e.IpAddress.StartsWith("203.0.113."))));
+    }
+}
+
+public sealed class TrustedProxyTests(TrustedLoopbackFactory factory) : IClassFixture<TrustedLoopbackFactory>
+{
+    [Fact]
+    public async Task AConfiguredProxy_IsBelieved_SoEachClientBehindItHasItsOwnLimit()
+    {
+        var client = factory.CreateClient();
+        async Task<HttpStatusCode> AttemptAsync(string from)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+            {
+                Content = JsonContent.Create(new { email = $"spray-{Guid.NewGuid():N}@example.cn", password = "Whatever-123" }),
+            };
+            request.Headers.Add("X-Forwarded-For", from);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+        // Five different clients behind the proxy: none limited.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await AttemptAsync($"198.51.100.{i + 1}"));
+        }
+        // One client: limited after its own three.
+        var one = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            one.Add(await AttemptAsync("198.51.100.200"));
+        }
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], one);
+        Assert.True(await factory.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.IpAddress == "198.51.100.200")));
+    }
+}
