@@ -52,6 +52,7 @@ app.UseStaticFiles();
 app.UseRequestLocalization();
 app.UseRouting();
 app.UseRequestSizeLimit();
+app.UseRequestCharsetCheck();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseApiAntiforgery();

@@ -116,7 +116,8 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
     [
         "川渝科技资源共享服务平台 审计日志导出",
         $"导出人：{me.Email}；导出时间：{Display.DateTime(now)}（北京时间）",
-        $"筛选条件：{filter.Query.Describe()}；记录数：{count}",
+        // The filters as typed may hold characters XML cannot carry (the document properties and header are XML too).
+        $"筛选条件：{XmlSafe(filter.Query.Describe())}；记录数：{count}",
         signer.CanSign
             ? $"签名：{signer.CurrentAlgorithm}，密钥 {signer.CurrentKeyId}；签名值见随附的 .sig 文件或下载响应头 X-Chuanyu-Signature，可在平台“验签”页面（/Signatures/Verify）核验本文件未被改动。"
             : $"未签名：{signer.UnavailableReason}",

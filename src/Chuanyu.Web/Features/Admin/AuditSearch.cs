@@ -199,6 +199,11 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
         {
             if (DateTime.TryParseExact(s, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
             {
+                // Checked before it becomes an instant: 0001-01-01 in Beijing time lies before DateTimeOffset.MinValue in UTC.
+                if (local < DateLimits.EarliestInstant.DateTime || local > DateLimits.LatestInstant.DateTime)
+                {
+                    return InRange(DateTimeOffset.MinValue, TimeSpan.Zero, field, label, errors);
+                }
                 return InRange(new DateTimeOffset(local, Display.ChinaStandardTime), isEnd ? precision : TimeSpan.Zero, field, label, errors);
             }
         }
@@ -221,9 +226,9 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
 
     private static DateTimeOffset? InRange(DateTimeOffset t, TimeSpan add, string field, string label, FieldErrors errors)
     {
-        if (t.Year < 2000 || t.Year > 9000)
+        if (t < DateLimits.EarliestInstant || t > DateLimits.LatestInstant)
         {
-            errors.Add(field, $"{label}须在 2000 年至 9000 年之间。");
+            errors.Add(field, $"{label}须在 2000 年至 2100 年之间。");
             return null;
         }
         return (t + add).ToUniversalTime();

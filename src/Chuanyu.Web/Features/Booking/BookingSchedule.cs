@@ -345,9 +345,11 @@ public sealed partial class BookingService
         {
             e.Add("email", "没有使用该邮箱注册的用户。");
         }
-        if (input.ExpiresOn is { } expires && expires < CatalogPages.Today(clock))
+        // A training record is renewed within five years at the latest (instrument safety training is typically 1–3 years).
+        var today = CatalogPages.Today(clock);
+        if (input.ExpiresOn is { } expires && DateLimits.Outside(expires, today, today.AddYears(5), "有效期") is { } expiresError)
         {
-            e.Add("expiresOn", "有效期不能早于今天。");
+            e.Add("expiresOn", expiresError);
         }
         if (e.Count > 0)
         {

@@ -316,9 +316,11 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             errors.Add("note", "报价说明最多 500 个字。");
         }
-        if (input.PromisedOn is { } promised && promised < Catalog.CatalogPages.Today(clock))
+        // A promise is for the coming year at most: testing takes days or weeks, not decades.
+        var today = Catalog.CatalogPages.Today(clock);
+        if (input.PromisedOn is { } promised && DateLimits.Outside(promised, today, today.AddYears(1), "承诺完成日期") is { } promisedError)
         {
-            errors.Add("promisedOn", "承诺完成日期不能早于今天。");
+            errors.Add("promisedOn", promisedError);
         }
         if (errors.Count > 0)
         {

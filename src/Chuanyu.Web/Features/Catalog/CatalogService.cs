@@ -346,6 +346,11 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
             {
                 errors.Add($"certifications[{i}].number", "请填写证书编号，不超过 50 个字符。");
             }
+            // CMA and CNAS certificates run six years; an expired one may be kept on record, a later one is a typo.
+            if (c.ExpiresOn is { } expires && DateLimits.Outside(expires, DateLimits.Earliest, today.AddYears(10), "证书有效期") is { } expiresError)
+            {
+                errors.Add($"certifications[{i}].expiresOn", expiresError);
+            }
         }
         return errors;
     }
