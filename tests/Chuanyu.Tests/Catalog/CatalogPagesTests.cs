@@ -84,7 +84,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
             certifications = new object[]
             {
                 new { type = "Cma", number = "201922050001", expiresOn = "2020-01-31" },
-                new { type = "Cnas", number = "CNAS L0001", expiresOn = "2099-12-31" },
+                new { type = "Cnas", number = "CNAS L0001", expiresOn = DateTime.UtcNow.AddYears(5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
             },
         });
         var id = (await created.ReadJsonAsync()).GetProperty("id").GetGuid();
