@@ -61,17 +61,19 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapPlatformEndpoints();
-app.MapAccountsApi();
-app.MapAdminApi();
-app.MapCatalogApi();
-app.MapBookingApi();
-app.MapServiceOrderApi();
-app.MapSearchApi();
-app.MapPhotoApi();
-app.MapResourceImportApi();
-app.MapApiClientsApi();
-app.MapAuditApi();
-app.MapSignaturesApi();
+// Every API endpoint sits in one root group: its conventions (the control-character check, InputText.cs) reach all of them.
+var api = app.MapGroup("").CheckInputText();
+api.MapAccountsApi();
+api.MapAdminApi();
+api.MapCatalogApi();
+api.MapBookingApi();
+api.MapServiceOrderApi();
+api.MapSearchApi();
+api.MapPhotoApi();
+api.MapResourceImportApi();
+api.MapApiClientsApi();
+api.MapAuditApi();
+api.MapSignaturesApi();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -46,6 +46,8 @@ public static class PlatformSetup
                 o.Conventions.AuthorizePage("/Admin/ApiClients", Policies.SecurityAdmin);
                 o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);
                 o.Conventions.AuthorizePage("/Organizations/Members", Policies.SignedIn);
+                // Control and bidi characters in any bound text refuse the request before a handler runs (InputText.cs).
+                o.Conventions.ConfigureFilter(new InputTextPageFilter());
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));

@@ -387,6 +387,12 @@ internal sealed class RowChecker(ImportRules rules)
                 return null;
             }
             var value = at < row.Cells.Length ? row.Cells[at] : null;
+            // The platform's rule for input text (InputText): a control or bidi character makes the row a bad row.
+            if (InputText.Find(value) is { } refusal)
+            {
+                Fail(ResourceSheet.Columns[column].Header, refusal.Message);
+                return null;
+            }
             return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
         var cells = Enumerable.Range(0, ResourceSheet.Columns.Count).Select(Cell).ToArray();
@@ -397,7 +403,11 @@ internal sealed class RowChecker(ImportRules rules)
         {
             Fail(Header(0), "这是导入模板中的示例行，请删除后再导入。");
         }
-        if (_organizationAt != NoColumn && _organizationAt < row.Cells.Length && row.Cells[_organizationAt] is { } owner && !string.IsNullOrWhiteSpace(owner) &&
+        if (_organizationAt != NoColumn && _organizationAt < row.Cells.Length && InputText.Find(row.Cells[_organizationAt]) is { } ownerRefusal)
+        {
+            Fail(ResourceSheet.OrganizationHeader, ownerRefusal.Message);
+        }
+        else if (_organizationAt != NoColumn && _organizationAt < row.Cells.Length && row.Cells[_organizationAt] is { } owner && !string.IsNullOrWhiteSpace(owner) &&
             !string.Equals(Normalize(owner), Normalize(rules.OrganizationName), StringComparison.Ordinal))
         {
             Fail(ResourceSheet.OrganizationHeader, $"该行属于“{owner.Trim()}”，不能导入到“{rules.OrganizationName}”：请只导入本单位的资源，或删除“所属单位”列。");

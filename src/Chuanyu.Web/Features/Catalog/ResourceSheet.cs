@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
+using Chuanyu.Web.Infrastructure;
 using CsvHelper;
 using NPOI.SS.UserModel;
 using NPOI.SS.Util;
@@ -221,7 +222,9 @@ public static class ResourceSheet
         var written = 0;
         await foreach (var values in Rows(resources, organizationNames, ct))
         {
-            csv.WriteRecord(values.Select(Text).ToArray());
+            // Values stored before the input rule may hold control or bidi characters: the file shows U+FFFD instead of
+            // carrying a raw control byte or a hidden direction change, and imports again.
+            csv.WriteRecord(values.Select(v => InputText.ReplaceRefused(Text(v))).ToArray());
             written++;
         }
         await csv.FlushAsync(ct);
@@ -335,7 +338,8 @@ public static class ResourceSheet
                 default:
                     // A string cell is never evaluated, so "=cmd|..." stays text in Excel and WPS.
                     var text = row.CreateCell(i, CellType.String);
-                    text.SetCellValue(XmlSafe(Text(values[i])));
+                    // Every character the input rule refuses, which includes what XML cannot carry (see WriteCsvAsync).
+                    text.SetCellValue(InputText.ReplaceRefused(Text(values[i])));
                     text.CellStyle = styles.Text;
                     break;
             }
