@@ -132,7 +132,7 @@ public static class ImportBench
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<Chuanyu.Web.Infrastructure.Crypto.CryptoOptions>();
-        builder.Services.AddDatabase(builder.Configuration, builder.Environment);
+        builder.Services.AddDatabase(builder.Configuration);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddCatalog();
         builder.Services.AddResourceImport();

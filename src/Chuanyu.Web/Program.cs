@@ -15,7 +15,7 @@ var builder = WebApplication.CreateBuilder(command is null ? args : [.. args.Whe
 builder.Services.AddPlatformUi();
 builder.Services.AddProblemHandling();
 builder.Services.AddWebHardening(builder.Configuration);
-builder.Services.AddDatabase(builder.Configuration, builder.Environment);
+builder.Services.AddDatabase(builder.Configuration);
 builder.Services.AddSharedDataProtection();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuditRetention(runInBackground: command is null);

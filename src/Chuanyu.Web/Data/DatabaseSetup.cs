@@ -22,11 +22,11 @@ public sealed class DatabaseOptions
 
 public static class DatabaseSetup
 {
-    public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
-        var connectionString = ResolveConnectionString(options, configuration, environment);
+        var connectionString = ResolveConnectionString(options, configuration);
         services.AddDbContextPool<AppDbContext>(db =>
         {
             if (options.Provider == DatabaseProvider.Postgres)
@@ -43,7 +43,7 @@ public static class DatabaseSetup
         return services;
     }
 
-    private static string ResolveConnectionString(DatabaseOptions options, IConfiguration configuration, IHostEnvironment environment)
+    private static string ResolveConnectionString(DatabaseOptions options, IConfiguration configuration)
     {
         if (options.Provider == DatabaseProvider.Postgres)
         {
@@ -70,9 +70,10 @@ public static class DatabaseSetup
             }
             return configured;
         }
-        var dir = Path.IsPathRooted(options.DataDirectory)
-            ? options.DataDirectory
-            : Path.Combine(environment.ContentRootPath, options.DataDirectory);
+        // A relative folder is relative to where the platform is started (the working directory), as for any command,
+        // never to the content root: the content root of a published build is its own files, so two deployments of
+        // one build would share one database there (docs/deployment.md).
+        var dir = Path.GetFullPath(options.DataDirectory, Directory.GetCurrentDirectory());
         Directory.CreateDirectory(dir);
         // WAL lets readers proceed while one writer commits; the busy timeout makes writers queue instead of failing.
         return $"Data Source={Path.Combine(dir, "chuanyu.db")};Cache=Shared;Pooling=True;Default Timeout=30";

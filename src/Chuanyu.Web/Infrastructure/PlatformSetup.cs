@@ -84,6 +84,11 @@ public static class PlatformSetup
     {
         using var scope = app.Services.CreateScope();
         var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        if (scope.ServiceProvider.GetRequiredService<DatabaseConnection>() is { Provider: DatabaseProvider.Sqlite } sqlite)
+        {
+            // Where the data lives, said once at start: a relative Database:DataDirectory follows the working directory.
+            app.Logger.LogInformation("SQLite database: {File}", Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(sqlite.ConnectionString).DataSource));
+        }
         if (options.MigrateOnStartup)
         {
             await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();

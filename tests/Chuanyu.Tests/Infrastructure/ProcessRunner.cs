@@ -5,9 +5,14 @@ namespace Chuanyu.Tests.Infrastructure;
 /// <summary>Runs a program as an operator would (the built app, pg_dump…), with a deadline; returns exit code and output.</summary>
 public static class ProcessRunner
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+        string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
