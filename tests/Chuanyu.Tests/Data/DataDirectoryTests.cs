@@ -28,6 +28,8 @@ public sealed class DataDirectoryTests
                 var (exit, output) = await ProcessRunner.RunAsync("dotnet", [typeof(Program).Assembly.Location, "migrate"], new Dictionary<string, string>
                 {
                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                    // As a deployment started from another folder sets it, so that the build's wwwroot is served.
+                    ["ASPNETCORE_CONTENTROOT"] = build,
                     ["Database__Provider"] = "Sqlite",
                     ["Database__DataDirectory"] = "data",
                 }, workingDirectory: folder);
