@@ -44,6 +44,11 @@ public sealed class CurrentUser
     public bool HasInOrganization(PlatformRole role, Guid organizationId) =>
         AdminOk(role) && Grants.Any(g => g.Role == role && g.OrganizationId == organizationId);
 
+    /// <summary>The organisations whose records the caller writes (instrument manager or organisation admin there).</summary>
+    public IReadOnlyList<Guid> ManagedOrganizations => Grants
+        .Where(g => g.OrganizationId is { } org && g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin && HasInOrganization(g.Role, org))
+        .Select(g => g.OrganizationId!.Value).Distinct().ToList();
+
     public IEnumerable<string> AdminRegions => Grants.Where(g => g.Role == PlatformRole.RegionAdmin && AdminOk(g.Role))
         .Select(g => g.RegionCode!).Distinct();
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,5 +1,3 @@
-using Chuanyu.Web.Features.Accounts;
-
 namespace Chuanyu.Web.Infrastructure;
 
 /// <summary>The system configuration the system administrator sets: whether registration is open, and a notice on every page.</summary>

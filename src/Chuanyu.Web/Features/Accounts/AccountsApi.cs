@@ -16,7 +16,6 @@ public sealed record MyOrganizationDto(Guid Id, string Name, OrganizationStatus 
 public sealed record DistrictDto(string Code, string Name, DistrictLevel Level, string? ParentCode);
 public sealed record RegionDto(string Code, string Name, string ShortName, IReadOnlyList<DistrictDto> Districts);
 public sealed record OrganizationDto(Guid Id, string Name, OrganizationKind Kind, string CreditCode, string RegionCode, string DistrictCode, string? Address, OrganizationStatus Status, DateTimeOffset CreatedAt);
-public sealed record PagedList<T>(int Total, int PageNumber, int PageSize, IReadOnlyList<T> Items);
 public sealed record VerifyRequest(bool Approve, string? Note);
 public sealed record DecisionRequest(bool Approve);
 public sealed record OrganizationRoleRequest(Guid UserId, PlatformRole Role, bool Grant = true);
@@ -42,14 +41,14 @@ public static class AccountsApi
             .RequireAuthorization(Policies.SignedIn).WithSummary("A copy of the personal information held about the caller (PIPL Art. 45), watermarked.");
         api.MapGet("/me/sessions", async (SessionService sessions, CancellationToken ct) => TypedResults.Ok(await sessions.ListAsync(ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("The caller's live sessions (browsers and API tokens).");
-        api.MapDelete("/me/sessions/{id:guid}", async (Guid id, SessionService sessions, CancellationToken ct) => ToHttp(await sessions.RevokeAsync(id, ct)))
+        api.MapDelete("/me/sessions/{id:guid}", async (Guid id, SessionService sessions, CancellationToken ct) => ApiResults.ToHttp(await sessions.RevokeAsync(id, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Sign out one of the caller's sessions, wherever it is.");
         api.MapPost("/me/password", ChangePasswordAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("Change the caller's password (also how an expired password is renewed).");
-        api.MapPut("/me/mobile", async (MobileRequest request, PersonalDataService data, CancellationToken ct) => ToHttp(await data.SetMobileAsync(request.Mobile, ct)))
+        api.MapPut("/me/mobile", async (MobileRequest request, PersonalDataService data, CancellationToken ct) => ApiResults.ToHttp(await data.SetMobileAsync(request.Mobile, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Set or remove (empty) the caller's mobile number; stored encrypted (SM4 under the 国密 suite).");
         api.MapPost("/me/deletion", async (AccountDeletionRequest request, PersonalDataService data, CancellationToken ct) =>
-                ToHttp(await data.DeleteAccountAsync(request.ConfirmEmail, ct)))
+                ApiResults.ToHttp(await data.DeleteAccountAsync(request.ConfirmEmail, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Delete the caller's account (PIPL Art. 47); confirmEmail must repeat the account's e-mail.");
         api.MapGet("/regions", GetRegionsAsync).AllowAnonymous().WithSummary("Regions with their districts (GB/T 2260).");
 
@@ -179,9 +178,9 @@ public static class AccountsApi
         AppDbContext db, CurrentUser me, string? q, string? regionCode, OrganizationKind? kind, OrganizationStatus? status,
         [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
     {
-        if (page < 1 || pageSize is < 1 or > 100)
+        if (Paging.Check(page, pageSize) is { } badPage)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 ? "page" : "pageSize"] = ["页码从 1 开始，每页 1–100 条。"] });
+            return badPage;
         }
         if (q?.Length > 100)
         {
@@ -226,7 +225,7 @@ public static class AccountsApi
     }
 
     private static async Task<IResult> VerifyOrganizationAsync(Guid id, VerifyRequest request, OrganizationService service, CancellationToken ct) =>
-        ToHttp(await service.VerifyAsync(id, request.Approve, request.Note, ct));
+        ApiResults.ToHttp(await service.VerifyAsync(id, request.Approve, request.Note, ct));
 
     private static async Task<IResult> ListMembersAsync(Guid id, AppDbContext db, OrganizationService service, CancellationToken ct)
     {
@@ -243,23 +242,23 @@ public static class AccountsApi
     }
 
     private static async Task<IResult> RequestMembershipAsync(Guid id, OrganizationService service, CancellationToken ct) =>
-        ToHttp(await service.RequestMembershipAsync(id, ct), StatusCodes.Status202Accepted);
+        ApiResults.ToHttp(await service.RequestMembershipAsync(id, ct), StatusCodes.Status202Accepted);
 
     private static async Task<IResult> DecideMembershipAsync(Guid id, Guid membershipId, DecisionRequest request, OrganizationService service, CancellationToken ct) =>
-        ToHttp(await service.DecideMembershipAsync(id, membershipId, request.Approve, ct));
+        ApiResults.ToHttp(await service.DecideMembershipAsync(id, membershipId, request.Approve, ct));
 
     private static async Task<IResult> SetOrganizationRoleAsync(Guid id, OrganizationRoleRequest request, OrganizationService service, CancellationToken ct) =>
-        ToHttp(await service.SetOrganizationRoleAsync(id, request.UserId, request.Role, request.Grant, ct));
+        ApiResults.ToHttp(await service.SetOrganizationRoleAsync(id, request.UserId, request.Role, request.Grant, ct));
 
     private static async Task<IResult> GrantRoleAsync(RoleGrantRequest request, RoleService roles, CancellationToken ct)
     {
         var (grant, result) = await roles.GrantAsync(request.UserId, request.Role, request.RegionCode, request.OrganizationId, ct);
         return grant is null
-            ? ToHttp(result)
+            ? ApiResults.ToHttp(result)
             : TypedResults.Created($"/api/v1/admin/role-grants/{grant.Id}", new RoleDto(grant.Role, grant.RegionCode, grant.OrganizationId));
     }
 
-    private static async Task<IResult> RevokeRoleAsync(Guid id, RoleService roles, CancellationToken ct) => ToHttp(await roles.RevokeAsync(id, ct));
+    private static async Task<IResult> RevokeRoleAsync(Guid id, RoleService roles, CancellationToken ct) => ApiResults.ToHttp(await roles.RevokeAsync(id, ct));
 
     private static async Task<Ok<AuditVerification>> VerifyAuditAsync(AppDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await AuditLog.VerifyAsync(db, ct));
@@ -282,18 +281,6 @@ public static class AccountsApi
 
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(statusCode: 403, title: "无权操作", detail: "您没有管理该单位的权限。");
-
-    internal static IResult ToHttp(ServiceResult result, int okStatus = StatusCodes.Status204NoContent) => result switch
-    {
-        ServiceResult.Ok => TypedResults.StatusCode(okStatus),
-        ServiceResult.NotFound => TypedResults.NotFound(),
-        ServiceResult.Forbidden => Forbidden(),
-        ServiceResult.Invalid i => TypedResults.ValidationProblem(i.Errors),
-        ServiceResult.Conflict c => TypedResults.Problem(statusCode: 409, title: "操作冲突", detail: c.Reason),
-        ServiceResult.RuleBroken r => TypedResults.Problem(statusCode: 422, title: "不符合规则", detail: r.Reason,
-            extensions: new Dictionary<string, object?> { ["rule"] = r.Rule }),
-        _ => throw new InvalidOperationException(result.GetType().Name),
-    };
 }
 
 public static class OrganizationQueries

@@ -6,41 +6,6 @@ namespace Chuanyu.Web.Features.Accounts;
 
 public sealed record OrganizationInput(string? Name, OrganizationKind? Kind, string? CreditCode, string? DistrictCode, string? Address);
 
-/// <summary>Field name (camelCase, as the API and the form use) → reasons in Chinese.</summary>
-public sealed class FieldErrors : Dictionary<string, string[]>
-{
-    public FieldErrors() : base(StringComparer.Ordinal) { }
-
-    public void Add(string field, string reason) => this[field] = TryGetValue(field, out var r) ? [.. r, reason] : [reason];
-
-    /// <summary>The reasons for one field as the form shows them, or null.</summary>
-    public string? Message(string field) => TryGetValue(field, out var reasons) ? string.Join(" ", reasons) : null;
-
-    /// <summary>Bootstrap's invalid marker for one field's input.</summary>
-    public string CssFor(string field) => ContainsKey(field) ? "is-invalid" : "";
-}
-
-public abstract record ServiceResult
-{
-    /// <summary>What a page says when the action did not happen (null when it did); 404/403 are the caller's to return.</summary>
-    public string? FailureMessage => this switch
-    {
-        Invalid i => string.Join(" ", i.Errors.SelectMany(e => e.Value)),
-        Conflict c => c.Reason,
-        RuleBroken r => r.Reason,
-        _ => null,
-    };
-
-    public sealed record Ok : ServiceResult;
-    public sealed record NotFound : ServiceResult;
-    public sealed record Forbidden : ServiceResult;
-    public sealed record Invalid(FieldErrors Errors) : ServiceResult;
-    public sealed record Conflict(string Reason) : ServiceResult;
-
-    /// <summary>Well-formed, but a business rule says no (422): <paramref name="Rule"/> names the rule for clients.</summary>
-    public sealed record RuleBroken(string Rule, string Reason) : ServiceResult;
-}
-
 /// <summary>
 /// Organisations, their verification and their members; shared by the API and the pages so both enforce the
 /// same rules. Every decision checks the caller's scope here, not in the caller.

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

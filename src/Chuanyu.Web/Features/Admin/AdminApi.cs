@@ -55,9 +55,9 @@ public static class AdminApi
         AppDbContext db, FieldProtector protector, TimeProvider clock, string? q, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20,
         CancellationToken ct = default)
     {
-        if (page < 1 || pageSize is < 1 or > 100)
+        if (Paging.Check(page, pageSize) is { } badPage)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 ? "page" : "pageSize"] = ["页码从 1 开始，每页 1–100 条。"] });
+            return badPage;
         }
         if (q?.Length > 100)
         {

@@ -1,5 +1,4 @@
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.Extensions;

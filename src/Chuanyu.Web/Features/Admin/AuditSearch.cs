@@ -1,6 +1,5 @@
 using System.Globalization;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,8 +40,8 @@ public sealed record AuditSearchPage(int Total, int Page, int PageSize, IReadOnl
 public sealed class AuditSearch(AppDbContext db, AuditLog audit)
 {
     public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
-    public const int MaxPage = 1_000_000;
+    public const int MaxPageSize = Paging.MaxPageSize;
+    public const int MaxPage = Paging.MaxPage;
 
     private static readonly (string Format, TimeSpan Precision)[] BeijingFormats =
     [
@@ -105,11 +104,11 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
         size = DefaultPageSize;
         if (!string.IsNullOrWhiteSpace(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1 || pageNumber > MaxPage))
         {
-            errors.Add("page", $"页码须为 1–{MaxPage} 的整数。");
+            errors.Add("page", Paging.Reason);
         }
         if (!string.IsNullOrWhiteSpace(pageSize) && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
         {
-            errors.Add("pageSize", $"每页条数须为 1–{MaxPageSize} 的整数。");
+            errors.Add("pageSize", Paging.Reason);
         }
         return errors;
     }

@@ -11,7 +11,7 @@ public sealed class SystemModel(SystemSettingsStore store, AppDbContext db, Audi
 {
     [BindProperty] public SystemSettings Settings { get; set; } = new();
 
-    public Accounts.FieldErrors Errors { get; private set; } = new();
+    public Infrastructure.FieldErrors Errors { get; private set; } = new();
 
     public void OnGet() => Settings = store.Current;
 

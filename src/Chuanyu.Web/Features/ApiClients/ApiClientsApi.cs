@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -54,9 +55,9 @@ public static class ApiClientsApi
     private static async Task<Results<Ok<PagedList<OrganizationDto>>, ValidationProblem>> ListVerifiedOrganizationsAsync(
         AppDbContext db, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
     {
-        if (page < 1 || pageSize is < 1 or > 100)
+        if (Paging.Check(page, pageSize) is { } badPage)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 ? "page" : "pageSize"] = ["页码从 1 开始，每页 1–100 条。"] });
+            return badPage;
         }
         var query = db.Organizations.AsNoTracking().Where(o => o.Status == OrganizationStatus.Verified);
         var total = await query.CountAsync(ct);

@@ -73,7 +73,7 @@ public sealed class AchievementService(AppDbContext db, CurrentUser me, CatalogS
         {
             e.Add("title", "请填写成果名称（2–300 个字）。");
         }
-        var today = CatalogPages.Today(clock);
+        var today = ChinaTime.Today(clock);
         if (input.AchievedOn is not { } on || on.Year < 2000 || on > today)
         {
             e.Add("achievedOn", "取得日期须在 2000 年以后、不晚于今天。");

@@ -1,5 +1,6 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -89,7 +90,7 @@ public sealed class AchievementsModel(AchievementService achievements, CatalogSe
         Resource = resource;
         Items = list;
         CanWrite = catalog.CanManage(resource.OrganizationId);
-        Today = CatalogPages.Today(clock);
+        Today = ChinaTime.Today(clock);
         return null;
     }
 }

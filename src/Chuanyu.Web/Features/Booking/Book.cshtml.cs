@@ -1,5 +1,4 @@
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -135,7 +134,7 @@ public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogS
             return NotFound();
         }
         Resource = resource;
-        Today = CatalogPages.Today(clock);
+        Today = ChinaTime.Today(clock);
         // A year either way is plenty to look at, and keeps a hand-typed ?from=9999-12-31 from overflowing the calendar.
         var (earliest, latest) = (Today.AddYears(-1), Today.AddYears(1));
         From = From is not { } from ? Today : from < earliest ? earliest : from > latest ? latest : from;

@@ -1,4 +1,3 @@
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +64,7 @@ public sealed partial class BookingService
             e.Add("days", $"一次最多查看 {MaxAvailabilityDays} 天。");
             return (null, new ServiceResult.Invalid(e));
         }
-        var today = CatalogPages.Today(clock);
+        var today = ChinaTime.Today(clock);
         if (from < today.AddYears(-1) || from > today.AddYears(1))
         {
             var e = new FieldErrors();
@@ -346,7 +345,7 @@ public sealed partial class BookingService
             e.Add("email", "没有使用该邮箱注册的用户。");
         }
         // A training record is renewed within five years at the latest (instrument safety training is typically 1–3 years).
-        var today = CatalogPages.Today(clock);
+        var today = ChinaTime.Today(clock);
         if (input.ExpiresOn is { } expires && DateLimits.Outside(expires, today, today.AddYears(5), "有效期") is { } expiresError)
         {
             e.Add("expiresOn", expiresError);

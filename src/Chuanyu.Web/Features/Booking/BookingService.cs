@@ -454,7 +454,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     /// <summary>The bookings of the instruments the caller manages (the approval queue when <paramref name="status"/> is pending).</summary>
     public async Task<PagedList<BookingDto>> ListManagedAsync(BookingStatus? status, Guid? instrumentId, int page, int pageSize, CancellationToken ct)
     {
-        var managed = CatalogPages.ManagedOrganizations(me, catalog);
+        var managed = me.ManagedOrganizations;
         var resources = db.Set<Resource>().Where(r => managed.Contains(r.OrganizationId)).Select(r => r.Id);
         var query = db.Set<InstrumentBooking>().AsNoTracking().Where(b => resources.Contains(b.ResourceId));
         if (instrumentId is not null)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 
 namespace Chuanyu.Web.Features.Booking;
 

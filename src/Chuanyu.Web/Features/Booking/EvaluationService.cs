@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
@@ -51,7 +50,7 @@ public enum EvaluationSort
 /// The platform administrator sees both regions, a region's administrators their region, an organisation's admins and
 /// resource managers their own organisation's instruments.
 /// </summary>
-public sealed class EvaluationService(AppDbContext db, CurrentUser me, CatalogService catalog, EvaluationRunner runner, AuditLog audit, TimeProvider clock)
+public sealed class EvaluationService(AppDbContext db, CurrentUser me, EvaluationRunner runner, AuditLog audit, TimeProvider clock)
 {
     public const int MaxExportRows = 200_000;
 
@@ -60,7 +59,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, CatalogSe
         public bool Any => All || Regions.Count > 0 || Organizations.Count > 0;
     }
 
-    private Scope MyScope() => new(me.IsSystemAdmin, me.AdminRegions.ToList(), CatalogPages.ManagedOrganizations(me, catalog));
+    private Scope MyScope() => new(me.IsSystemAdmin, me.AdminRegions.ToList(), me.ManagedOrganizations);
 
     public bool CanView => MyScope().Any;
 

@@ -1,5 +1,4 @@
 using Chuanyu.Web.Features.Accounts;
-using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -30,7 +29,7 @@ public sealed class MyServiceOrdersModel(ServiceOrderService orders) : PageModel
 
 /// <summary>"送样订单处理": orders for the services of the organisations the caller manages, latest first, filtered by status.</summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class ServiceOrderQueueModel(ServiceOrderService orders, CatalogService catalog, CurrentUser me) : PageModel
+public sealed class ServiceOrderQueueModel(ServiceOrderService orders, CurrentUser me) : PageModel
 {
     [BindProperty(SupportsGet = true)] public ServiceOrderStatus? Status { get; set; }
 
@@ -39,7 +38,7 @@ public sealed class ServiceOrderQueueModel(ServiceOrderService orders, CatalogSe
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        IsManager = CatalogPages.ManagedOrganizations(me, catalog).Count > 0;
+        IsManager = me.ManagedOrganizations.Count > 0;
         var page = Pager.RequestedPage(Request);
         var list = IsManager ? await orders.ListManagedAsync(Status, page, MyServiceOrdersModel.PageSize, ct)
             : new PagedList<ServiceOrderDto>(0, 1, MyServiceOrdersModel.PageSize, []);

@@ -1,5 +1,4 @@
 using Chuanyu.Web.Features.Accounts;
-using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +13,7 @@ namespace Chuanyu.Web.Features.Booking;
 /// optional note; rejecting requires one (the applicant receives it). Other statuses are one filter away.
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class BookingQueueModel(BookingService bookings, CatalogService catalog, CurrentUser me, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class BookingQueueModel(BookingService bookings, CurrentUser me, IStringLocalizer<SharedResource> l) : PageModel
 {
     private const int PageSize = 20;
 
@@ -101,7 +100,7 @@ public sealed class BookingQueueModel(BookingService bookings, CatalogService ca
         StatusFilter = string.IsNullOrEmpty(Status) ? BookingStatus.Pending
             : Status == AllStatuses ? null
             : Enum.TryParse<BookingStatus>(Status, ignoreCase: false, out var s) && Enum.IsDefined(s) ? s : BookingStatus.Pending;
-        IsManager = CatalogPages.ManagedOrganizations(me, catalog).Count > 0;
+        IsManager = me.ManagedOrganizations.Count > 0;
         if (!IsManager)
         {
             return;

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -207,7 +208,7 @@ public sealed class BookingRulesModel(AppDbContext db, BookingService bookings, 
         var now = clock.GetUtcNow();
         Blackouts = await db.Set<InstrumentBlackout>().AsNoTracking().Where(b => b.ResourceId == id && b.EndAt > now).OrderBy(b => b.StartAt)
             .Select(b => new BlackoutDto(b.Id, b.StartAt, b.EndAt, b.Reason)).ToListAsync(ct);
-        Today = CatalogPages.Today(clock);
+        Today = ChinaTime.Today(clock);
         return null;
     }
 }

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Signatures;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -134,7 +135,7 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
             return NotFound();
         }
         Order = order;
-        Today = CatalogPages.Today(clock);
+        Today = ChinaTime.Today(clock);
         if (order.CanQuote && await catalog.GetAsync(order.ServiceId, ct) is { } resource)
         {
             var fees = ServiceOrderPages.Fees(resource);

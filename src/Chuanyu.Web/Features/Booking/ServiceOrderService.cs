@@ -211,7 +211,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
     /// <summary>Orders for the services the caller's organisations provide (resource managers and organisation admins).</summary>
     public async Task<PagedList<ServiceOrderDto>> ListManagedAsync(ServiceOrderStatus? status, int page, int pageSize, CancellationToken ct)
     {
-        var managed = CatalogPages.ManagedOrganizations(me, catalog);
+        var managed = me.ManagedOrganizations;
         return await PageAsync(db.Set<ServiceOrder>().Where(o => managed.Contains(o.OwnerOrganizationId)), status, page, pageSize, ct);
     }
 
@@ -317,7 +317,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
             errors.Add("note", "报价说明最多 500 个字。");
         }
         // A promise is for the coming year at most: testing takes days or weeks, not decades.
-        var today = Catalog.CatalogPages.Today(clock);
+        var today = ChinaTime.Today(clock);
         if (input.PromisedOn is { } promised && DateLimits.Outside(promised, today, today.AddYears(1), "承诺完成日期") is { } promisedError)
         {
             errors.Add("promisedOn", promisedError);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,20 +23,20 @@ public static class CatalogApi
         resources.MapPost("/", async (ResourceInput input, CatalogService catalog, CancellationToken ct) =>
             {
                 var (r, result) = await catalog.CreateAsync(input, ct);
-                return r is null ? AccountsApi.ToHttp(result) : Results.Created($"/api/v1/resources/{r.Id}", r);
+                return r is null ? ApiResults.ToHttp(result) : Results.Created($"/api/v1/resources/{r.Id}", r);
             })
             .RequireAuthorization(Policies.SignedIn).WithSummary("Create a draft resource for an organisation the caller manages.");
         resources.MapPut("/{id:guid}", async (Guid id, ResourceInput input, CatalogService catalog, CancellationToken ct) =>
-                Respond(await catalog.UpdateAsync(id, input, ct)))
+                ApiResults.Respond(await catalog.UpdateAsync(id, input, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Replace a resource's fields; 409 when `version` is not the current one.");
         resources.MapPost("/{id:guid}/publish", async (Guid id, CatalogService catalog, CancellationToken ct) =>
-                Respond(await catalog.SetStatusAsync(id, ResourceStatus.Published, ct)))
+                ApiResults.Respond(await catalog.SetStatusAsync(id, ResourceStatus.Published, ct)))
             .RequireAuthorization(Policies.SignedIn);
         resources.MapPost("/{id:guid}/retire", async (Guid id, CatalogService catalog, CancellationToken ct) =>
-                Respond(await catalog.SetStatusAsync(id, ResourceStatus.Retired, ct)))
+                ApiResults.Respond(await catalog.SetStatusAsync(id, ResourceStatus.Retired, ct)))
             .RequireAuthorization(Policies.SignedIn);
         resources.MapPost("/{id:guid}/transfer", async (Guid id, TransferRequest request, CatalogService catalog, CancellationToken ct) =>
-                Respond(await catalog.TransferAsync(id, request.OrganizationId, ct)))
+                ApiResults.Respond(await catalog.TransferAsync(id, request.OrganizationId, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Hand the resource to another verified organisation (organisation admin only).");
 
         app.MapGet("/api/v1/organizations/{id:guid}/resources", ListForOrganizationAsync).AllowAnonymous().WithTags("Catalog")
@@ -43,15 +44,12 @@ public static class CatalogApi
         return app;
     }
 
-    private static IResult Respond((ResourceDto? Resource, ServiceResult Result) outcome) =>
-        outcome.Resource is { } r ? Results.Ok(r) : AccountsApi.ToHttp(outcome.Result);
-
     private static async Task<Results<Ok<PagedList<ResourceListItem>>, ValidationProblem>> ListForOrganizationAsync(
         Guid id, CatalogService catalog, ResourceStatus? status, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
     {
-        if (page < 1 || page > 10_000 || pageSize is < 1 or > 100)
+        if (Paging.Check(page, pageSize) is { } badPage)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 || page > 10_000 ? "page" : "pageSize"] = ["页码为 1–10000，每页 1–100 条。"] });
+            return badPage;
         }
         var query = catalog.Visible().Where(r => r.OrganizationId == id);
         if (status is not null)

@@ -9,11 +9,6 @@ namespace Chuanyu.Web.Features.Catalog;
 /// <summary>What the catalogue pages share: the caller's managed organisations, the district and class choices, money as shown.</summary>
 public static class CatalogPages
 {
-    /// <summary>The organisations whose records the caller writes (instrument manager or organisation admin there).</summary>
-    public static IReadOnlyList<Guid> ManagedOrganizations(CurrentUser me, CatalogService catalog) =>
-        me.Grants.Where(g => g.OrganizationId is not null && g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin)
-            .Select(g => g.OrganizationId!.Value).Distinct().Where(catalog.CanManage).ToList();
-
     /// <summary>Whether to show the manager's links (nav, "my resources").</summary>
     public static bool IsManager(CurrentUser me) =>
         me.Grants.Any(g => g.OrganizationId is { } org && (me.HasInOrganization(PlatformRole.ResourceManager, org) || me.HasInOrganization(PlatformRole.OrgAdmin, org)));
@@ -25,8 +20,6 @@ public static class CatalogPages
 
     public static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>Today in China Standard Time, for "expired" marks.</summary>
-    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(Display.ChinaStandardTime).DateTime);
 
     /// <summary>One choosable district: county-level divisions of both regions, grouped by region (and prefecture in Sichuan).</summary>
     public sealed record DistrictChoice(string Code, string Name, string Group);

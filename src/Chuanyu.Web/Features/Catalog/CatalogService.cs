@@ -250,11 +250,10 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
     {
         var organizationKnown = existing is not null || (input.OrganizationId is not null && await db.Organizations.AnyAsync(o => o.Id == input.OrganizationId, ct));
         var districtKnown = input.DistrictCode is not null && await db.Districts.AnyAsync(d => d.Code == input.DistrictCode, ct);
-        return Validate(input, organizationKnown, districtKnown, Today(clock));
+        return Validate(input, organizationKnown, districtKnown, ChinaTime.Today(clock));
     }
 
     /// <summary>Today in China (UTC+8), the latest purchase date a record may have.</summary>
-    internal static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().AddHours(8).DateTime);
 
     /// <summary>
     /// The field rules without the database: the caller says whether the organisation and the district exist. The

@@ -105,7 +105,7 @@ public sealed class ResourceDetailsModel(AppDbContext db, CatalogService catalog
                     .OrderBy(o => o.RegionCode).ThenBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
                 .Select(o => (o.Id, o.Name)).ToList();
         }
-        Today = CatalogPages.Today(clock);
+        Today = ChinaTime.Today(clock);
         return true;
     }
 }

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Signatures;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

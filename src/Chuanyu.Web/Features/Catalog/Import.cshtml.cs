@@ -1,5 +1,6 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Signatures;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

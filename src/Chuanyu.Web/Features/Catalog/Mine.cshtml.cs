@@ -10,7 +10,7 @@ namespace Chuanyu.Web.Features.Catalog;
 
 /// <summary>The manager's "my resources": every record of the organisations they manage, drafts and retired ones included.</summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class MyResourcesModel(AppDbContext db, CatalogService catalog, CurrentUser me) : PageModel
+public sealed class MyResourcesModel(AppDbContext db, CurrentUser me) : PageModel
 {
     private const int PageSize = 20;
 
@@ -38,7 +38,7 @@ public sealed class MyResourcesModel(AppDbContext db, CatalogService catalog, Cu
     {
         PageNumber = Pager.RequestedPage(Request);
         Sort = Sorts.Contains(Sort) ? Sort : "updated";
-        var managed = CatalogPages.ManagedOrganizations(me, catalog);
+        var managed = me.ManagedOrganizations;
         if (managed.Count == 0)
         {
             return;

@@ -58,7 +58,7 @@ public sealed class NewResourceModel(AppDbContext db, CatalogService catalog, Cu
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        var managed = CatalogPages.ManagedOrganizations(me, catalog);
+        var managed = me.ManagedOrganizations;
         if (managed.Count == 0)
         {
             return false;

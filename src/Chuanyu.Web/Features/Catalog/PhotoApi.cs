@@ -34,10 +34,10 @@ public static class PhotoApi
             .Accepts<IFormFile>("multipart/form-data")
             .WithSummary("Add a JPEG or PNG photo (multipart field 'file', at most 5 MB, at most 6 per resource).");
         photos.MapDelete("/{photoId:guid}", async (Guid id, Guid photoId, PhotoService service, CancellationToken ct) =>
-                AccountsApi.ToHttp(await service.DeleteAsync(id, photoId, ct)))
+                ApiResults.ToHttp(await service.DeleteAsync(id, photoId, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Remove a photo.");
         photos.MapPut("/order", async (Guid id, PhotoOrderRequest request, PhotoService service, CancellationToken ct) =>
-                AccountsApi.ToHttp(await service.ReorderAsync(id, request.PhotoIds, ct)))
+                ApiResults.ToHttp(await service.ReorderAsync(id, request.PhotoIds, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Set the order of the resource's photos: every photo id once, first shown first.");
         return app;
     }
@@ -69,7 +69,7 @@ public static class PhotoApi
         }
         await using var content = file.OpenReadStream();
         var (photo, result) = await service.AddAsync(id, file.FileName, content, file.Length, ct);
-        return photo is null ? AccountsApi.ToHttp(result) : Results.Created(photo.Url, photo);
+        return photo is null ? ApiResults.ToHttp(result) : Results.Created(photo.Url, photo);
     }
 
     private static ProblemHttpResult TooLarge() =>

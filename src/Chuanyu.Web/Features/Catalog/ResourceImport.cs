@@ -82,7 +82,7 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         }
 
         var started = Stopwatch.GetTimestamp();
-        var rules = await ImportRules.LoadAsync(db, organizationId, org.Name, CatalogService.Today(clock), ct);
+        var rules = await ImportRules.LoadAsync(db, organizationId, org.Name, ChinaTime.Today(clock), ct);
         var checking = new RowChecker(rules);
         long parseTicks = 0;
         var resources = new List<Resource>();

@@ -1,4 +1,5 @@
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -92,7 +93,7 @@ public static class ResourceImportApi
         // Who may import is decided before the body is read.
         if (await service.AuthorizeImportAsync(id, ct) is { } refused)
         {
-            return AccountsApi.ToHttp(refused);
+            return ApiResults.ToHttp(refused);
         }
         if (request.ContentLength > ResourceImporter.MaxRequestBytes)
         {
@@ -136,7 +137,7 @@ public static class ResourceImportApi
         var (result, denied) = await service.ImportAsync(id, content, file.Length, file.FileName, new ImportOptions(dryRun, publish), ct);
         if (result is null)
         {
-            return AccountsApi.ToHttp(denied!);
+            return ApiResults.ToHttp(denied!);
         }
         return result.Failure switch
         {

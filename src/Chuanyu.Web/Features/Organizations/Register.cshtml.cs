@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Search;
@@ -29,7 +30,7 @@ public static class SearchApi
         var (ids, errors) = await search.MatchingIdsAsync(query, SearchService.Cap, ct);
         if (ids is null)
         {
-            return AccountsApi.ToHttp(new ServiceResult.Invalid(errors));
+            return ApiResults.ToHttp(new ServiceResult.Invalid(errors));
         }
         var resources = new List<Resource>(ids.Count);
         foreach (var chunk in ids.Chunk(500))
@@ -56,6 +57,6 @@ public static class SearchApi
         {
             http.Response.Headers["Server-Timing"] = timings;
         }
-        return result is null ? AccountsApi.ToHttp(new ServiceResult.Invalid(errors)) : Results.Ok(result);
+        return result is null ? ApiResults.ToHttp(new ServiceResult.Invalid(errors)) : Results.Ok(result);
     }
 }

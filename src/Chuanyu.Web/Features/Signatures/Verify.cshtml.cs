@@ -1,4 +1,4 @@
-using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
