@@ -71,6 +71,25 @@ public sealed class AuthApiTests(ChuanyuFactory factory) : IClassFixture<Chuanyu
     }
 
     [Fact]
+    public async Task Login_WrongPasswordsSentAtOnce_EachCountTowardsTheLockout()
+    {
+        // Five failures lock an account; five sent in parallel must lock it too (each one counted, none lost to a
+        // clash between the saves), or parallel guessing would slip under the limit.
+        var email = await RegisterAsync(factory, "Parallel-Passw0rd");
+        using var gate = new SemaphoreSlim(0);
+        var attempts = Enumerable.Range(0, 5).Select(async _ =>
+        {
+            var client = factory.CreateClient();
+            await gate.WaitAsync();
+            return (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "Not-the-passw0rd" })).StatusCode;
+        }).ToList();
+        gate.Release(attempts.Count);
+        Assert.All(await Task.WhenAll(attempts), status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.True(await factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.LockoutEnd).SingleAsync()) > DateTimeOffset.UtcNow,
+            "five parallel wrong passwords did not lock the account");
+    }
+
+    [Fact]
     public async Task Login_UnknownAccount_WrongPassword_AndLockedAccount_AnswerAlike()
     {
         var email = await RegisterAsync(factory, "Alike-Passw0rd");

@@ -47,6 +47,24 @@ public sealed class AppUserManager : UserManager<AppUser>
         Options = policy.Current.Apply(optionsAccessor.Value);
     }
 
+    /// <summary>
+    /// Identity counts a failed sign-in by saving the account under its concurrency stamp; when two failures on one
+    /// account save at once, the loser's count is dropped, so guesses sent in parallel slipped under the lockout. The
+    /// count is read again and the failure counted again until it is recorded.
+    /// </summary>
+    public override async Task<IdentityResult> AccessFailedAsync(AppUser user)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await base.AccessFailedAsync(user);
+            if (result.Succeeded || attempt >= 50 || result.Errors.All(e => e.Code != nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+            {
+                return result;
+            }
+            await db.Entry(user).ReloadAsync();
+        }
+    }
+
     // Change and reset go through a private overload of UpdatePasswordHash, so the hook is the save: the tracked
     // user still knows the hash it was loaded with.
     protected override Task<IdentityResult> UpdateUserAsync(AppUser user)
