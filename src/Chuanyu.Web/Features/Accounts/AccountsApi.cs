@@ -1,9 +1,15 @@
+using System.Buffers.Text;
 using System.ComponentModel;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Chuanyu.Web.Features.Accounts;
 
@@ -50,7 +56,9 @@ public static class AccountsApi
         api.MapPost("/me/deletion", async (AccountDeletionRequest request, PersonalDataService data, CancellationToken ct) =>
                 ApiResults.ToHttp(await data.DeleteAccountAsync(request.ConfirmEmail, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Delete the caller's account (PIPL Art. 47); confirmEmail must repeat the account's e-mail.");
-        api.MapGet("/regions", GetRegionsAsync).AllowAnonymous().WithSummary("Regions with their districts (GB/T 2260).");
+        api.MapGet("/regions", GetRegionsAsync).AllowAnonymous()
+            .Produces<List<RegionDto>>().Produces(StatusCodes.Status304NotModified)
+            .WithSummary("Regions with their districts (GB/T 2260); ETag and Cache-Control (one hour), 304 on a matching If-None-Match.");
 
         var orgs = api.MapGroup("/organizations").WithTags("Organizations");
         orgs.MapGet("/", ListOrganizationsAsync).AllowAnonymous();
@@ -166,12 +174,26 @@ public static class AccountsApi
             me.Grants.OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList(), orgs));
     }
 
-    private static async Task<Ok<List<RegionDto>>> GetRegionsAsync(AppDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Reference data, the same for every caller and changed only by a restart that loads new rows: cacheable by anyone
+    /// for an hour, and revalidated by its ETag (SHA-256 of the exact JSON sent), so an unchanged list costs a 304.
+    /// </summary>
+    private static async Task<IResult> GetRegionsAsync(AppDbContext db, HttpContext context, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var regions = await db.Regions.AsNoTracking().OrderBy(r => r.SortOrder).ToListAsync(ct);
         var districts = await db.Districts.AsNoTracking().OrderBy(d => d.Code).ToListAsync(ct);
-        return TypedResults.Ok(regions.Select(r => new RegionDto(r.Code, r.Name, r.ShortName,
-            districts.Where(d => d.RegionCode == r.Code).Select(d => new DistrictDto(d.Code, d.Name, d.Level, d.ParentCode)).ToList())).ToList());
+        var list = regions.Select(r => new RegionDto(r.Code, r.Name, r.ShortName,
+            districts.Where(d => d.RegionCode == r.Code).Select(d => new DistrictDto(d.Code, d.Name, d.Level, d.ParentCode)).ToList())).ToList();
+        var body = JsonSerializer.SerializeToUtf8Bytes(list, json.Value.SerializerOptions);
+        var etag = new EntityTagHeaderValue($"\"{Base64Url.EncodeToString(SHA256.HashData(body))}\"");
+        context.Response.Headers.ETag = etag.ToString();
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        // If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/"x" matches "x"; "*" matches as the list exists.
+        if (context.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
     private static async Task<Results<Ok<PagedList<OrganizationDto>>, ValidationProblem>> ListOrganizationsAsync(
