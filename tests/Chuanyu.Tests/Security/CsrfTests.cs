@@ -36,14 +36,7 @@ public sealed class CsrfTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
             var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [];
             foreach (var method in methods.Where(m => !SafeMethods.Contains(m)))
             {
-                var url = "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-                {
-                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
-                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart p when p.ParameterPolicies.Any(x => x.Content is "int" or "long") => "1",
-                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart => Guid.NewGuid().ToString(),
-                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
-                    _ => "",
-                }))));
+                var url = RouteValues.Fill(pattern);
                 calls.Add((method, url));
             }
         }

@@ -21,19 +21,6 @@ public sealed class HostileQueryTests(ChuanyuFactory factory, ITestOutputHelper 
     private static readonly string[] HostileValues = ["\0", "\u0001x", "0001-01-01", "9999-12-31"];
     private static readonly string[] Roles = [Demo.AuditAdmin, Demo.ChongqingAdmin, Demo.CquInstrumentManager, Demo.SecurityAdmin];
 
-    /// <summary>Route values: a fresh uuid for ids, 2026 for a year, 1 for other numbers, "x" for the rest.</summary>
-    private static string UrlOf(Microsoft.AspNetCore.Routing.Patterns.RoutePattern pattern) =>
-        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart p when p.Name.Contains("year", StringComparison.OrdinalIgnoreCase) => "2026",
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart p when p.ParameterPolicies.Any(x => x.Content is "int" or "long") => "1",
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart p when p.ParameterPolicies.Any(x => x.Content == "guid") => Guid.NewGuid().ToString(),
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart => "x",
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
-            _ => "",
-        }))));
-
     /// <summary>Every GET route of the API with its query parameter names, from the API explorer.</summary>
     private List<(string Url, List<string> Parameters)> ApiGets()
     {
@@ -44,7 +31,7 @@ public sealed class HostileQueryTests(ChuanyuFactory factory, ITestOutputHelper 
         {
             var template = "/" + description.RelativePath!.Split('?')[0];
             var endpoint = endpoints.FirstOrDefault(e => "/" + e.RoutePattern.RawText!.TrimStart('/') == template);
-            var url = endpoint is null ? template : UrlOf(endpoint.RoutePattern);
+            var url = endpoint is null ? template : RouteValues.Fill(endpoint.RoutePattern);
             var parameters = description.ParameterDescriptions.Where(p => p.Source == BindingSource.Query).Select(p => p.Name).Distinct().ToList();
             result.Add((url, parameters));
         }
@@ -84,7 +71,7 @@ public sealed class HostileQueryTests(ChuanyuFactory factory, ITestOutputHelper 
                     parameters.AddRange(handler.GetParameters().Where(p => p.ParameterType.IsValueType || p.ParameterType == typeof(string)).Select(p => p.Name!));
                 }
             }
-            result.Add((UrlOf(endpoint.RoutePattern), parameters.Distinct().ToList()));
+            result.Add((RouteValues.Fill(endpoint.RoutePattern), parameters.Distinct().ToList()));
         }
         return result;
     }
