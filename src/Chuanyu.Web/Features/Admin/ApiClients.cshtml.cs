@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.ApiClients;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,7 @@ namespace Chuanyu.Web.Features.Admin;
 /// A new client's secret is rendered in the POST's own response (no redirect): it must not travel through TempData
 /// or any other storage, so it is shown once and never again.
 /// </summary>
+[Authorize(Policy = Policies.SecurityAdmin)]
 public sealed class ApiClientsModel(AppDbContext db, ApiClientService clients, IStringLocalizer<SharedResource> l) : PageModel
 {
     public sealed class InputModel

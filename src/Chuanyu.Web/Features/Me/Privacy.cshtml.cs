@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.UserCentre;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class PrivacyModel(PersonalDataService data, SignInManager<AppUser> signIn, IStringLocalizer<SharedResource> l) : PageModel
 {
     private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web)

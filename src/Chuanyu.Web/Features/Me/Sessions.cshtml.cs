@@ -1,10 +1,12 @@
 using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.UserCentre;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class SessionsModel(SessionService sessions, IStringLocalizer<SharedResource> l) : PageModel
 {
     public IReadOnlyList<SessionDto> Sessions { get; private set; } = [];

@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Organizations;
 
 /// <summary>The organisation admin's page: approve people who asked to join, name instrument managers.</summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class OrganizationMembersModel(AppDbContext db, OrganizationService service, IStringLocalizer<SharedResource> l) : PageModel
 {
     public Organization Organization { get; private set; } = null!;

@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Organizations;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class RegisterOrganizationModel(AppDbContext db, OrganizationService service, IStringLocalizer<SharedResource> l) : PageModel
 {
     public sealed class InputModel
