@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features;
 
 [IgnoreAntiforgeryToken]
+[AllowAnonymous]
 public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 {
     public string Heading { get; private set; } = "";

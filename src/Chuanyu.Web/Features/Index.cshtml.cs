@@ -1,10 +1,12 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features;
 
+[AllowAnonymous]
 public sealed class IndexModel(AppDbContext db) : PageModel
 {
     public static readonly string[] Parts = ["Identity", "Catalog", "Booking", "Vouchers", "Experts", "Transfer", "Challenges", "Monitoring", "Exchange"];

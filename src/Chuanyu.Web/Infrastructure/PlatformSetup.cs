@@ -1,6 +1,5 @@
 using System.Globalization;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -35,17 +34,9 @@ public static class PlatformSetup
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Features";
-                o.Conventions.AuthorizeFolder("/Me", Policies.SignedIn);
-                // Policies on one page combine with AND, so each admin page names its own instead of one for the folder.
-                o.Conventions.AuthorizePage("/Admin/Organizations", Policies.AnyRegionAdmin);
-                o.Conventions.AuthorizePage("/Admin/Audit", Policies.AuditAdmin);
-                o.Conventions.AuthorizePage("/Admin/Outbox", Policies.SystemAdmin);
-                o.Conventions.AuthorizePage("/Admin/Users", Policies.SecurityAdmin);
-                o.Conventions.AuthorizePage("/Admin/SecurityPolicy", Policies.SecurityAdmin);
-                o.Conventions.AuthorizePage("/Admin/System", Policies.SystemAdmin);
-                o.Conventions.AuthorizePage("/Admin/ApiClients", Policies.SecurityAdmin);
-                o.Conventions.AuthorizePage("/Organizations/Register", Policies.SignedIn);
-                o.Conventions.AuthorizePage("/Organizations/Members", Policies.SignedIn);
+                // Who may open a page is said on its PageModel ([AllowAnonymous] or [Authorize(Policy = ...)]), not here:
+                // a page that says nothing falls under the fallback policy (a signed-in person, AccountsSetup). Policies
+                // on one page combine with AND, so each admin page names its own policy instead of one for the folder.
                 // Control and bidi characters in any bound text refuse the request before a handler runs (InputText.cs).
                 o.Conventions.ConfigureFilter(new InputTextPageFilter());
             })
@@ -64,9 +55,10 @@ public static class PlatformSetup
 
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // Public: load balancers probe these without credentials; the API description is what integrators read first.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         // The language switch: a plain link, so it works without JavaScript.
         app.MapGet("/culture/{name}", (string name, string? returnUrl, HttpContext context) =>
         {
@@ -75,7 +67,7 @@ public static class PlatformSetup
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
             return Results.LocalRedirect(returnUrl is not null && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
-        }).ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

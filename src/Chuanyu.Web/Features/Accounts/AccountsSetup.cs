@@ -3,22 +3,10 @@ using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Chuanyu.Web.Features.Accounts;
-
-public static class Policies
-{
-    public const string SignedIn = nameof(SignedIn);
-    public const string SystemAdmin = nameof(SystemAdmin);
-    public const string SecurityAdmin = nameof(SecurityAdmin);
-    public const string AuditAdmin = nameof(AuditAdmin);
-
-    /// <summary>Verification of organisations: the region's administrator, or the system administrator for both regions.</summary>
-    public const string AnyRegionAdmin = nameof(AnyRegionAdmin);
-
-    /// <summary>Another system calling with a signed request (never a person's cookie or token); add scopes with RequireScope.</summary>
-    public const string ApiClient = nameof(ApiClient);
-}
 
 /// <summary>Met when the current user holds any of the roles (administrator roles only with the second factor).</summary>
 public sealed record PlatformRoleRequirement(params PlatformRole[] AnyOf) : IAuthorizationRequirement;
@@ -49,6 +37,29 @@ internal sealed class PlatformRoleHandler(IHttpContextAccessor http) : Authoriza
         }
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// The framework's policy provider, except that the fallback policy applies to the routes the platform maps (every page
+/// and endpoint) and not to a request that matched none: an unknown address keeps its 404, and a known address called
+/// with a method it does not take keeps its 405, for everyone (no handler runs for them, so there is nothing to guard).
+/// </summary>
+internal sealed class RouteFallbackPolicyProvider(IOptions<AuthorizationOptions> options, IHttpContextAccessor http) : IAuthorizationPolicyProvider
+{
+    private readonly DefaultAuthorizationPolicyProvider _framework = new(options);
+
+    // The answer depends on the endpoint only, which is what the authorization middleware caches policies by.
+    public bool AllowsCachingPolicies => true;
+
+    public Task<AuthorizationPolicy?> GetPolicyAsync(string policyName) => _framework.GetPolicyAsync(policyName);
+
+    public Task<AuthorizationPolicy> GetDefaultPolicyAsync() => _framework.GetDefaultPolicyAsync();
+
+    // Outside a request (a test asking for it) the fallback is answered as configured.
+    public Task<AuthorizationPolicy?> GetFallbackPolicyAsync() =>
+        http.HttpContext is { } context && context.GetEndpoint() is not RouteEndpoint
+            ? Task.FromResult<AuthorizationPolicy?>(null)
+            : _framework.GetFallbackPolicyAsync();
 }
 
 public static class AccountsSetup
@@ -126,8 +137,13 @@ public static class AccountsSetup
 
         services.AddSingleton<IAuthorizationHandler, PlatformRoleHandler>();
         services.AddSingleton<IAuthorizationHandler, PersonHandler>();
+        var signedIn = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PersonRequirement()).Build();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser().AddRequirements(new PersonRequirement()))
+            // Secure by default: a page or endpoint that says nothing (no [AllowAnonymous], no policy) is for signed-in
+            // people only, as with Policies.SignedIn. Routes for other systems name Policies.ApiClient, so a signed API
+            // client is refused (403) by a route that forgot to say who may use it rather than let in whatever its scopes.
+            .SetFallbackPolicy(signedIn)
+            .AddPolicy(Policies.SignedIn, signedIn)
             .AddPolicy(Policies.SystemAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.SystemAdmin)))
             .AddPolicy(Policies.SecurityAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.SecurityAdmin)))
             .AddPolicy(Policies.AuditAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.AuditAdmin)))
@@ -135,6 +151,7 @@ public static class AccountsSetup
                 new PlatformRoleRequirement(PlatformRole.SystemAdmin, PlatformRole.RegionAdmin)))
             .AddPolicy(Policies.ApiClient, p => p.AddAuthenticationSchemes(ApiClients.RequestSignature.Scheme).RequireAuthenticatedUser()
                 .RequireClaim(ApiClients.ApiClientClaims.ClientId));
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, RouteFallbackPolicyProvider>());
         return services;
     }
 

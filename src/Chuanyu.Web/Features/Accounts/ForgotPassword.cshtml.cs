@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,6 +14,7 @@ namespace Chuanyu.Web.Features.Accounts;
 /// Sends a reset link through the outbox. The answer is the same whether or not the address has an account,
 /// so the page cannot be used to find out who is registered.
 /// </summary>
+[AllowAnonymous]
 public sealed class ForgotPasswordModel(UserManager<AppUser> users, IEmailSender<AppUser> email, AuditLog audit,
     Chuanyu.Web.Data.AppDbContext db, TimeProvider clock, IConfiguration configuration) : PageModel
 {

@@ -1,12 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Accounts;
 
+[AllowAnonymous]
 public sealed class LoginModel(SignInAttempts attempts, AuditLog audit,
     IStringLocalizer<SharedResource> l, IConfiguration configuration, IHostEnvironment env) : PageModel
 {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Accounts;
 
+[AllowAnonymous]
 public sealed class LoginWith2faModel(SignInManager<AppUser> signIn, AuditLog audit, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty]

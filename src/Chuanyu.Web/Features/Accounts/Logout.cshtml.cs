@@ -1,4 +1,5 @@
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Chuanyu.Web.Features.Accounts;
 
 /// <summary>Sign-out is a POST (with antiforgery) so a link on another site cannot sign people out.</summary>
+[AllowAnonymous]
 public sealed class LogoutModel(SignInManager<AppUser> signIn, AuditLog audit, CurrentUser me) : PageModel
 {
     public void OnGet()

@@ -1,11 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Accounts;
 
+[AllowAnonymous]
 public sealed class RegisterModel(SelfRegistration registration, IStringLocalizer<SharedResource> l, SystemSettingsStore system) : PageModel
 {
     public bool Closed => !system.Current.RegistrationOpen;

@@ -2,6 +2,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,7 @@ namespace Chuanyu.Web.Features.Admin;
 /// A new client's secret is rendered in the POST's own response (no redirect): it must not travel through TempData
 /// or any other storage, so it is shown once and never again.
 /// </summary>
+[Authorize(Policy = Policies.SecurityAdmin)]
 public sealed class ApiClientsModel(AppDbContext db, ApiClientService clients, IStringLocalizer<SharedResource> l) : PageModel
 {
     public sealed class InputModel

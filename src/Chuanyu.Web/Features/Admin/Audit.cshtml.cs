@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,6 +12,7 @@ namespace Chuanyu.Web.Features.Admin;
 /// The audit chain for the audit administrator: verified from the first row on every visit, searchable by time,
 /// person, action, object, outcome and address (each search is itself audited), and exported signed.
 /// </summary>
+[Authorize(Policy = Policies.AuditAdmin)]
 public sealed class AuditModel(AppDbContext db, AuditSearch search, AuditExporter exporter, DocumentSigner signer) : PageModel
 {
     private const int PageSize = AuditSearch.DefaultPageSize;

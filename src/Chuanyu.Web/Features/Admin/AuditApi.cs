@@ -1,4 +1,4 @@
-using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chuanyu.Web.Features.Admin;

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Admin;
 
 /// <summary>A region administrator's verification queue: organisations of their own region only.</summary>
+[Authorize(Policy = Policies.AnyRegionAdmin)]
 public sealed class AdminOrganizationsModel(AppDbContext db, CurrentUser me, OrganizationService service, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty(SupportsGet = true)]

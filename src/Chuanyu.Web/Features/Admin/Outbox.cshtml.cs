@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chuanyu.Web.Features.Admin;
 
 /// <summary>Development only: with no mail server, this is where password-reset links can be read.</summary>
+[Authorize(Policy = Policies.SystemAdmin)]
 public sealed class OutboxModel(AppDbContext db, IHostEnvironment env) : PageModel
 {
     public IReadOnlyList<OutboxMessage> Messages { get; private set; } = [];

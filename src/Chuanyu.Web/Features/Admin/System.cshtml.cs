@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Admin;
 
 /// <summary>The system administrator's configuration: self-registration open or closed, and a notice on every page.</summary>
+[Authorize(Policy = Policies.SystemAdmin)]
 public sealed class SystemModel(SystemSettingsStore store, AppDbContext db, AuditLog audit, CurrentUser me, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty] public SystemSettings Settings { get; set; } = new();

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,7 @@ namespace Chuanyu.Web.Features.Admin;
 /// The security administrator grants platform-wide and region roles (and the three separated administrator roles).
 /// Organisation roles are granted by each organisation's own administrator on its members page.
 /// </summary>
+[Authorize(Policy = Policies.SecurityAdmin)]
 public sealed class UsersModel(AppDbContext db, RoleService roles, AccountAdministration accounts, Infrastructure.Crypto.FieldProtector protector,
     AuditLog audit, IStringLocalizer<SharedResource> l) : PageModel
 {

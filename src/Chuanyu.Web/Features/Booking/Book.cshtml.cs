@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -13,6 +14,7 @@ namespace Chuanyu.Web.Features.Booking;
 /// see the instrument sees the week; signing in is needed to book. The form keeps what was typed when the service says
 /// no (field errors beside their inputs, a taken slot as 409, a broken rule as 422); a request made goes to "my bookings".
 /// </summary>
+[AllowAnonymous]
 public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogService catalog, CurrentUser me, TimeProvider clock,
     IStringLocalizer<SharedResource> l) : PageModel
 {

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,7 @@ namespace Chuanyu.Web.Features.Catalog;
 /// (404). The owning organisation's managers also see its status and act on it here; actions that cannot be undone
 /// by one click (retire, transfer) ask for a ticked confirmation first.
 /// </summary>
+[AllowAnonymous]
 public sealed class ResourceDetailsModel(AppDbContext db, CatalogService catalog, PhotoService photos, CurrentUser me, TimeProvider clock,
     IStringLocalizer<SharedResource> l) : PageModel
 {

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chuanyu.Web.Features.Catalog;
 
 /// <summary>An organisation's resources that the caller may see; its managers also see drafts and retired records, and the status.</summary>
+[AllowAnonymous]
 public sealed class OrganizationResourcesModel(AppDbContext db, CatalogService catalog, OrganizationService organizations) : PageModel
 {
     private const int PageSize = 20;

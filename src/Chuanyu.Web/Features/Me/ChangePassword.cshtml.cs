@@ -1,5 +1,6 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.UserCentre;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class ChangePasswordModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, CurrentUser me, AuditLog audit,
     IStringLocalizer<SharedResource> l) : PageModel
 {

@@ -1,11 +1,13 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.UserCentre;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class MeIndexModel(AppDbContext db, CurrentUser me, OrganizationService organizations, PersonalDataService personalData,
     Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> l) : PageModel
 {

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,6 +12,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.UserCentre;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class PrivacyModel(PersonalDataService data, SignInManager<AppUser> signIn, IStringLocalizer<SharedResource> l) : PageModel
 {
     private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web)

@@ -1,11 +1,13 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.UserCentre;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class SessionsModel(SessionService sessions, IStringLocalizer<SharedResource> l) : PageModel
 {
     public IReadOnlyList<SessionDto> Sessions { get; private set; } = [];

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.UserCentre;
 
 /// <summary>Enrols a TOTP authenticator (RFC 6238, as Identity implements it). Required for administrators outside development.</summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, CurrentUser me, AuditLog audit,
     IStringLocalizer<SharedResource> l) : PageModel
 {

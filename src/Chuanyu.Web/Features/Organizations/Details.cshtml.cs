@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Organizations;
 
+[AllowAnonymous]
 public sealed class OrganizationDetailsModel(AppDbContext db, OrganizationService service, CurrentUser me, IStringLocalizer<SharedResource> l) : PageModel
 {
     public Organization Organization { get; private set; } = null!;

@@ -1,12 +1,14 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Organizations;
 
+[AllowAnonymous]
 public sealed class OrganizationsIndexModel(AppDbContext db, CurrentUser me) : PageModel
 {
     private const int PageSize = 20;

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Organizations;
 
 /// <summary>The organisation admin's page: approve people who asked to join, name instrument managers.</summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class OrganizationMembersModel(AppDbContext db, OrganizationService service, IStringLocalizer<SharedResource> l) : PageModel
 {
     public Organization Organization { get; private set; } = null!;

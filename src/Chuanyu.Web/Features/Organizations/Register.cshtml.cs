@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Organizations;
 
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class RegisterOrganizationModel(AppDbContext db, OrganizationService service, IStringLocalizer<SharedResource> l) : PageModel
 {
     public sealed class InputModel

@@ -1,4 +1,5 @@
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Chuanyu.Web.Features.Search;
 
 /// <summary>The search page: the same search as <c>GET /api/v1/search</c>, with the facets as links that add or remove a filter.</summary>
+[AllowAnonymous]
 public sealed class SearchIndexModel(SearchService search) : PageModel
 {
     public const int PageSize = 20;

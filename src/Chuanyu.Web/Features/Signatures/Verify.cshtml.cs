@@ -1,5 +1,6 @@
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,6 +14,7 @@ namespace Chuanyu.Web.Features.Signatures;
 /// The upload limit and the rate limit are endpoint metadata, so they sit on the page (Verify.cshtml), not here.
 /// </summary>
 [RejectOversizedUpload(SignaturesApi.MaxRequestBytes)]
+[AllowAnonymous]
 public sealed class VerifyModel(DocumentSigner signer, IStringLocalizer<SharedResource> l) : PageModel
 {
     private const int MaxSignatureFileBytes = 4096;

@@ -1,0 +1,187 @@
+namespace Chuanyu.Tests.Security;
+
+/// <summary>
+/// Who may use each page and endpoint of the platform: one line per route, checked against the host's endpoints by
+/// <see cref="RouteAccessTests"/>. A new route needs its attribute where it is defined ([AllowAnonymous] or
+/// [Authorize(Policy = ...)] on the PageModel, .AllowAnonymous() or .RequireAuthorization(...) on the endpoint) and a
+/// line here.
+/// </summary>
+/// <remarks>
+/// Columns: PAGE (a Razor page, any method) or the HTTP methods; the route as mapped; who may use it:
+/// <c>anonymous</c> (AllowAnonymous: anyone, signed in or not), the policy names of <c>Policies</c> joined with
+/// <c>+</c> when several apply (all must hold), inline requirements such as <c>claim(scope=...)</c>, or
+/// <c>fallback</c> (nothing declared: the fallback policy, a signed-in person).
+/// </remarks>
+public static class RouteAccessTable
+{
+    public const string Text = """
+        # Platform: probes, the API description, the language switch
+        GET     /culture/{name}                                                            anonymous
+        ANY     /healthz                                                                   anonymous
+        GET     /openapi/{documentName}.json                                               anonymous
+        ANY     /readyz                                                                    anonymous
+
+        # Pages (PAGE: any method; the route as mapped, Index pages under both their names)
+        PAGE    /                                                                          anonymous
+        PAGE    /Accounts/AccessDenied                                                     anonymous
+        PAGE    /Accounts/ForgotPassword                                                   anonymous
+        PAGE    /Accounts/Login                                                            anonymous
+        PAGE    /Accounts/LoginWith2fa                                                     anonymous
+        PAGE    /Accounts/Logout                                                           anonymous
+        PAGE    /Accounts/Register                                                         anonymous
+        PAGE    /Accounts/ResetPassword                                                    anonymous
+        PAGE    /Admin/ApiClients                                                          SecurityAdmin
+        PAGE    /Admin/Audit                                                               AuditAdmin
+        PAGE    /Admin/Organizations                                                       AnyRegionAdmin
+        PAGE    /Admin/Outbox                                                              SystemAdmin
+        PAGE    /Admin/SecurityPolicy                                                      SecurityAdmin
+        PAGE    /Admin/System                                                              SystemAdmin
+        PAGE    /Admin/Users                                                               SecurityAdmin
+        PAGE    /Error                                                                     anonymous
+        PAGE    /Evaluation                                                                SignedIn
+        PAGE    /Evaluation/Scheme                                                         SignedIn
+        PAGE    /Index                                                                     anonymous
+        PAGE    /Me                                                                        SignedIn
+        PAGE    /Me/BookingQueue                                                           SignedIn
+        PAGE    /Me/Bookings                                                               SignedIn
+        PAGE    /Me/ChangePassword                                                         SignedIn
+        PAGE    /Me/Index                                                                  SignedIn
+        PAGE    /Me/Privacy                                                                SignedIn
+        PAGE    /Me/Resources                                                              SignedIn
+        PAGE    /Me/Resources/Import                                                       SignedIn
+        PAGE    /Me/Resources/New                                                          SignedIn
+        PAGE    /Me/Resources/{id:guid}/Edit                                               SignedIn
+        PAGE    /Me/ServiceOrderQueue                                                      SignedIn
+        PAGE    /Me/ServiceOrders                                                          SignedIn
+        PAGE    /Me/Sessions                                                               SignedIn
+        PAGE    /Me/TwoFactor                                                              SignedIn
+        PAGE    /Me/UsageStatement                                                         SignedIn
+        PAGE    /Organizations                                                             anonymous
+        PAGE    /Organizations/Details/{id:guid}                                           anonymous
+        PAGE    /Organizations/Index                                                       anonymous
+        PAGE    /Organizations/Members/{id:guid}                                           SignedIn
+        PAGE    /Organizations/Register                                                    SignedIn
+        PAGE    /Organizations/{id:guid}/Resources                                         anonymous
+        PAGE    /Resources/{id:guid}                                                       anonymous
+        PAGE    /Resources/{id:guid}/Achievements                                          SignedIn
+        PAGE    /Resources/{id:guid}/Book                                                  anonymous
+        PAGE    /Resources/{id:guid}/BookingRules                                          SignedIn
+        PAGE    /Resources/{id:guid}/Order                                                 SignedIn
+        PAGE    /Search                                                                    anonymous
+        PAGE    /ServiceOrders/{id:guid}                                                   SignedIn
+        PAGE    /Signatures/Verify                                                         anonymous
+
+        # API
+        GET     /api/v1/admin/api-clients                                                  SecurityAdmin
+        POST    /api/v1/admin/api-clients                                                  SecurityAdmin
+        GET     /api/v1/admin/api-clients/{id:guid}                                        SecurityAdmin
+        DELETE  /api/v1/admin/api-clients/{id:guid}                                        SecurityAdmin
+        GET     /api/v1/admin/audit/entries                                                AuditAdmin
+        GET     /api/v1/admin/audit/export                                                 AuditAdmin
+        GET     /api/v1/admin/audit/verification                                           AuditAdmin
+        GET     /api/v1/admin/outbox                                                       SystemAdmin
+        POST    /api/v1/admin/role-grants                                                  SecurityAdmin
+        DELETE  /api/v1/admin/role-grants/{id:guid}                                        SecurityAdmin
+        GET     /api/v1/admin/security-policy                                              SecurityAdmin
+        PUT     /api/v1/admin/security-policy                                              SecurityAdmin
+        GET     /api/v1/admin/system-settings                                              SystemAdmin
+        PUT     /api/v1/admin/system-settings                                              SystemAdmin
+        GET     /api/v1/admin/users                                                        SecurityAdmin
+        POST    /api/v1/admin/users                                                        SecurityAdmin
+        GET     /api/v1/admin/users/{id:guid}/personal-data                                SecurityAdmin
+        POST    /api/v1/auth/login                                                         anonymous
+        POST    /api/v1/auth/register                                                      anonymous
+        POST    /api/v1/bookings                                                           SignedIn
+        GET     /api/v1/bookings/managed                                                   SignedIn
+        GET     /api/v1/bookings/{id:guid}                                                 SignedIn
+        POST    /api/v1/bookings/{id:guid}/approve                                         SignedIn
+        POST    /api/v1/bookings/{id:guid}/cancel                                          SignedIn
+        POST    /api/v1/bookings/{id:guid}/check-in                                        SignedIn
+        POST    /api/v1/bookings/{id:guid}/check-out                                       SignedIn
+        POST    /api/v1/bookings/{id:guid}/rating                                          SignedIn
+        POST    /api/v1/bookings/{id:guid}/reject                                          SignedIn
+        GET     /api/v1/clients/me                                                         ApiClient
+        GET     /api/v1/evaluation/runs                                                    SignedIn
+        POST    /api/v1/evaluation/runs                                                    SignedIn
+        GET     /api/v1/evaluation/runs/{id:guid}                                          SignedIn
+        GET     /api/v1/evaluation/runs/{id:guid}/instruments                              SignedIn
+        GET     /api/v1/evaluation/runs/{id:guid}/instruments.xlsx                         SignedIn
+        GET     /api/v1/evaluation/runs/{id:guid}/organizations                            SignedIn
+        GET     /api/v1/evaluation/runs/{id:guid}/summary                                  SignedIn
+        GET     /api/v1/evaluation/scheme                                                  SignedIn
+        PUT     /api/v1/evaluation/scheme                                                  SignedIn
+        GET     /api/v1/exchange/organizations                                             ApiClient+claim(scope=organizations.read)
+        GET     /api/v1/instruments/{id:guid}/achievements                                 SignedIn
+        POST    /api/v1/instruments/{id:guid}/achievements                                 SignedIn
+        DELETE  /api/v1/instruments/{id:guid}/achievements/{achievementId:guid}            SignedIn
+        GET     /api/v1/instruments/{id:guid}/availability                                 anonymous
+        POST    /api/v1/instruments/{id:guid}/blackouts                                    SignedIn
+        DELETE  /api/v1/instruments/{id:guid}/blackouts/{blackoutId:guid}                  SignedIn
+        GET     /api/v1/instruments/{id:guid}/booking-rules                                anonymous
+        PUT     /api/v1/instruments/{id:guid}/booking-rules                                SignedIn
+        GET     /api/v1/instruments/{id:guid}/qualifications                               SignedIn
+        POST    /api/v1/instruments/{id:guid}/qualifications                               SignedIn
+        DELETE  /api/v1/instruments/{id:guid}/qualifications/{qualificationId:guid}        SignedIn
+        GET     /api/v1/instruments/{id:guid}/ratings                                      anonymous
+        GET     /api/v1/instruments/{id:guid}/schedule.ics                                 anonymous
+        GET     /api/v1/me                                                                 SignedIn
+        GET     /api/v1/me/bookings                                                        SignedIn
+        GET     /api/v1/me/bookings.ics                                                    SignedIn
+        POST    /api/v1/me/deletion                                                        SignedIn
+        PUT     /api/v1/me/mobile                                                          SignedIn
+        POST    /api/v1/me/password                                                        SignedIn
+        GET     /api/v1/me/personal-data                                                   SignedIn
+        GET     /api/v1/me/service-orders                                                  SignedIn
+        GET     /api/v1/me/sessions                                                        SignedIn
+        DELETE  /api/v1/me/sessions/{id:guid}                                              SignedIn
+        GET     /api/v1/organizations                                                      anonymous
+        POST    /api/v1/organizations                                                      SignedIn
+        GET     /api/v1/organizations/{id:guid}                                            anonymous
+        GET     /api/v1/organizations/{id:guid}/members                                    SignedIn
+        POST    /api/v1/organizations/{id:guid}/memberships                                SignedIn
+        POST    /api/v1/organizations/{id:guid}/memberships/{membershipId:guid}/decision   SignedIn
+        GET     /api/v1/organizations/{id:guid}/resources                                  anonymous
+        GET     /api/v1/organizations/{id:guid}/resources/export                           SignedIn
+        POST    /api/v1/organizations/{id:guid}/resources/import                           SignedIn
+        POST    /api/v1/organizations/{id:guid}/roles                                      SignedIn
+        GET     /api/v1/organizations/{id:guid}/usage-statement                            SignedIn
+        GET     /api/v1/organizations/{id:guid}/usage-statement.xlsx                       SignedIn
+        POST    /api/v1/organizations/{id:guid}/verification                               AnyRegionAdmin
+        GET     /api/v1/regions                                                            anonymous
+        POST    /api/v1/resources                                                          SignedIn
+        GET     /api/v1/resources/import-template                                          anonymous
+        GET     /api/v1/resources/{id:guid}                                                anonymous
+        PUT     /api/v1/resources/{id:guid}                                                SignedIn
+        GET     /api/v1/resources/{id:guid}/core-metadata                                  anonymous
+        GET     /api/v1/resources/{id:guid}/photos                                         anonymous
+        POST    /api/v1/resources/{id:guid}/photos                                         SignedIn
+        PUT     /api/v1/resources/{id:guid}/photos/order                                   SignedIn
+        GET     /api/v1/resources/{id:guid}/photos/{photoId:guid}                          anonymous
+        DELETE  /api/v1/resources/{id:guid}/photos/{photoId:guid}                          SignedIn
+        POST    /api/v1/resources/{id:guid}/publish                                        SignedIn
+        POST    /api/v1/resources/{id:guid}/retire                                         SignedIn
+        POST    /api/v1/resources/{id:guid}/transfer                                       SignedIn
+        GET     /api/v1/search                                                             anonymous
+        GET     /api/v1/search/export                                                      SignedIn
+        POST    /api/v1/service-orders                                                     SignedIn
+        GET     /api/v1/service-orders/managed                                             SignedIn
+        GET     /api/v1/service-orders/{id:guid}                                           SignedIn
+        POST    /api/v1/service-orders/{id:guid}/accept                                    SignedIn
+        POST    /api/v1/service-orders/{id:guid}/cancel                                    SignedIn
+        POST    /api/v1/service-orders/{id:guid}/complete                                  SignedIn
+        POST    /api/v1/service-orders/{id:guid}/quote                                     SignedIn
+        POST    /api/v1/service-orders/{id:guid}/reject                                    SignedIn
+        GET     /api/v1/service-orders/{id:guid}/report                                    SignedIn
+        POST    /api/v1/service-orders/{id:guid}/report                                    SignedIn
+        POST    /api/v1/service-orders/{id:guid}/start                                     SignedIn
+        POST    /api/v1/signatures/verify                                                  anonymous
+        GET     /api/v1/signing-keys                                                       anonymous
+        """;
+
+    public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')
+        .Select(line => line.Trim())
+        .Where(line => line.Length > 0 && !line.StartsWith('#'))
+        .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var kind, var route, var access]
+            ? new RouteAccessEntry(kind, route, access)
+            : throw new FormatException($"route-access table: \"{line}\" is not \"KIND ROUTE  ACCESS\""))];
+}
