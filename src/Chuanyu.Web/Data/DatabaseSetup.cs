@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Chuanyu.Web.Data;
 
@@ -27,7 +28,7 @@ public static class DatabaseSetup
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
         var connectionString = ResolveConnectionString(options, configuration);
-        services.AddDbContextPool<AppDbContext>(db =>
+        services.AddDbContextPool<AppDbContext>((sp, db) =>
         {
             if (options.Provider == DatabaseProvider.Postgres)
             {
@@ -37,6 +38,9 @@ public static class DatabaseSetup
             {
                 db.UseSqlite(connectionString);
             }
+            // Features take part in saves through EF interceptors they register in DI (singletons: the options, and so
+            // the interceptors, are shared by every pooled context); the data layer names none of them.
+            db.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         services.AddSingleton(new DatabaseConnection(options.Provider, connectionString));
         services.AddTransient<MigrationRunner>();

@@ -3,13 +3,21 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chuanyu.Web.Features.Search;
 
 /// <summary>One search across the catalogue of both regions; anyone may search, results follow the visibility rules.</summary>
 public static class SearchApi
 {
-    public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddScoped<SearchService>().AddSingleton<FacetCache>();
+    /// <summary>The search service, its facet cache, and how the index stays current: an interceptor on every EF save.</summary>
+    public static IServiceCollection AddSearch(this IServiceCollection services)
+    {
+        services.AddScoped<SearchService>().AddSingleton<FacetCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SearchIndexInterceptor>());
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {

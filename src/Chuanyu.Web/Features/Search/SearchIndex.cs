@@ -128,9 +128,9 @@ internal sealed class PlatformCounterConfiguration : IEntityTypeConfiguration<Pl
 }
 
 /// <summary>
-/// Keeps <c>resource_search</c> in step with the catalogue: called by <see cref="AppDbContext"/> before every save, it
-/// looks at the resources, fees and certifications about to change and adds, updates or removes their search rows in
-/// the same save (so in the same transaction). Only published records are searchable.
+/// Keeps <c>resource_search</c> in step with the catalogue: called by <see cref="SearchIndexInterceptor"/> before every
+/// save, it looks at the resources, fees and certifications about to change and adds, updates or removes their search
+/// rows in the same save (so in the same transaction). Only published records are searchable.
 /// </summary>
 public static class SearchIndexer
 {
@@ -230,7 +230,15 @@ public static class SearchIndexer
         return (rows, changed);
     }
 
-    public static async Task StageAsync(AppDbContext db, CancellationToken ct)
+    /// <summary>Whether the pending changes of <paramref name="db"/> touch what the index holds (no database access).</summary>
+    public static bool HasIndexedChanges(AppDbContext db)
+    {
+        var (affected, deleted, renamed) = Collect(db);
+        return affected.Count > 0 || deleted.Count > 0 || renamed.Count > 0;
+    }
+
+    /// <summary>The resources whose search row may change with the pending save, those being deleted, and the organisations being renamed.</summary>
+    private static (HashSet<Guid> Affected, HashSet<Guid> Deleted, List<Guid> Renamed) Collect(AppDbContext db)
     {
         var affected = new HashSet<Guid>();
         var deleted = new HashSet<Guid>();
@@ -258,6 +266,16 @@ public static class SearchIndexer
                     break;
             }
         }
+        return (affected, deleted, renamed);
+    }
+
+    /// <summary>
+    /// Adds, updates or removes the search rows of the resources, fees, certifications and organisation names about to
+    /// be saved, as part of the same save (<see cref="SearchIndexInterceptor"/>).
+    /// </summary>
+    public static async Task StageAsync(AppDbContext db, CancellationToken ct)
+    {
+        var (affected, deleted, renamed) = Collect(db);
         // The owner's name is indexed with every record: a renamed organisation's records are indexed again.
         foreach (var chunk in renamed.Chunk(100))
         {
