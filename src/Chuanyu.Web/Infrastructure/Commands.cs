@@ -82,7 +82,7 @@ public static class Commands
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         Console.WriteLine("Rewriting the search text of every indexed record …");
-        var (rows, changed) = await Features.Search.SearchIndexer.ReindexTextAsync(services.GetRequiredService<AppDbContext>(), Console.WriteLine, CancellationToken.None);
+        var (rows, changed) = await Features.Search.SearchIndexer.ReindexTextAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<Features.Search.ISearchBackend>(), Console.WriteLine, CancellationToken.None);
         Console.WriteLine($"Reindexed: {rows} rows read, {changed} rewritten in {started.Elapsed.TotalSeconds:0.0} s; searches now ask for abbreviations alone.");
         return 0;
     }

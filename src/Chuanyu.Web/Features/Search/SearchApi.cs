@@ -11,9 +11,17 @@ namespace Chuanyu.Web.Features.Search;
 /// <summary>One search across the catalogue of both regions; anyone may search, results follow the visibility rules.</summary>
 public static class SearchApi
 {
-    /// <summary>The search service, its facet cache, and how the index stays current: an interceptor on every EF save.</summary>
+    /// <summary>
+    /// The search service, its facet cache, the backend of the configured engine (chosen once, from
+    /// <see cref="DatabaseConnection"/>), the <c>Search:*</c> settings, and how the index stays current: an interceptor
+    /// on every EF save.
+    /// </summary>
     public static IServiceCollection AddSearch(this IServiceCollection services)
     {
+        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section);
+        services.AddSingleton<ISearchBackend>(sp => sp.GetRequiredService<DatabaseConnection>().Provider == DatabaseProvider.Postgres
+            ? ActivatorUtilities.CreateInstance<PostgresSearchBackend>(sp)
+            : ActivatorUtilities.CreateInstance<SqliteSearchBackend>(sp));
         services.AddScoped<SearchService>().AddSingleton<FacetCache>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SearchIndexInterceptor>());
         return services;

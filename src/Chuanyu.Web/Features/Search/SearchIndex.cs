@@ -161,7 +161,7 @@ public static class SearchIndexer
     /// abbreviations alone (<see cref="ChineseAnalyzer.IndexedQuery"/>). Filters, keys and facets do not change.
     /// Run it after an upgrade that brings a new synonym table, once every instance runs the new version.
     /// </summary>
-    public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, Action<string> log, CancellationToken ct, int batchSize = 2_000)
+    public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, ISearchBackend backend, Action<string> log, CancellationToken ct, int batchSize = 2_000)
     {
         var stamp = ChineseAnalyzer.Default.SynonymsStamp;
         var after = long.MinValue;
@@ -218,10 +218,9 @@ public static class SearchIndexer
                 log($"  {rows:N0} rows read, {changed:N0} rewritten …");
             }
         }
-        if (changed > 0 && db.Database.IsSqlite())
+        if (changed > 0)
         {
-            log("  merging the FTS5 index segments ('optimize') …");
-            await db.Database.ExecuteSqlRawAsync("INSERT INTO resource_fts (resource_fts) VALUES ('optimize')", ct);
+            await backend.AfterTextRewriteAsync(db, log, ct);
         }
         if (await db.Database.ExecuteSqlAsync($"UPDATE platform_counters SET value = {stamp} WHERE name = {SynonymsCounter}", ct) != 1)
         {
