@@ -107,10 +107,10 @@ public static class Commands
         }
         // The database as the host prepares it: migrated, reference data, and the demo organisations where configured.
         await app.PrepareDatabaseAsync();
-        Features.Search.SeedReport report;
+        Seeding.SeedReport report;
         try
         {
-            var seeder = new Features.Search.CatalogSeeder(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>());
+            var seeder = new Seeding.CatalogSeeder(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>());
             report = await seeder.RunAsync(options, Console.WriteLine);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or NotSupportedException)
@@ -128,7 +128,7 @@ public static class Commands
     }
 
     /// <summary>"--resources 1000" or "--resources=1000"; null when a value is missing, not a number or out of range.</summary>
-    internal static Features.Search.SeedOptions? ParseSeedOptions(string[] args)
+    internal static Seeding.SeedOptions? ParseSeedOptions(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i++)
@@ -160,9 +160,9 @@ public static class Commands
             return null;
         }
         var resources = Number(values, "resources", 0, 1, 100_000_000);
-        var seed = Number(values, "seed", Features.Search.SyntheticCatalog.DefaultSeed, int.MinValue, int.MaxValue);
+        var seed = Number(values, "seed", Seeding.SyntheticCatalog.DefaultSeed, int.MinValue, int.MaxValue);
         var batch = Number(values, "batch", 10_000, 1, 1_000_000);
-        return resources is null || seed is null || batch is null ? null : new Features.Search.SeedOptions(resources.Value, seed.Value, batch.Value);
+        return resources is null || seed is null || batch is null ? null : new Seeding.SeedOptions(resources.Value, seed.Value, batch.Value);
     }
 
     /// <summary>The audit retention job, once: exit 0 when done (or nothing to do), 1 when refused, 3 when another instance holds it.</summary>

@@ -8,6 +8,7 @@ using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
+using Chuanyu.Web.Seeding;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Tests.Search;

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
