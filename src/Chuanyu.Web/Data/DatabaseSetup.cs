@@ -85,3 +85,27 @@ public static class DatabaseSetup
 }
 
 public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString);
+
+/// <summary>
+/// Work a feature needs done on its own tables once the schema is migrated and the reference data is loaded: run at every
+/// start-up and by the <c>migrate</c> command, so it must be idempotent and quick. Registered in DI by the feature
+/// (e.g. Search stamps an empty index with its synonym table); the data layer names none of them.
+/// </summary>
+public interface IDatabasePreparation
+{
+    Task PrepareAsync(AppDbContext db, CancellationToken ct);
+}
+
+public static class DatabasePreparation
+{
+    /// <summary>The reference data, then every feature's <see cref="IDatabasePreparation"/>, on a migrated database.</summary>
+    public static async Task PrepareDataAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        await ReferenceData.EnsureAsync(db, ct);
+        foreach (var preparation in services.GetServices<IDatabasePreparation>())
+        {
+            await preparation.PrepareAsync(db, ct);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chuanyu.Web.Features.Booking;
@@ -16,6 +17,7 @@ public static class BookingApi
         services.AddScoped<EvaluationService>();
         services.AddScoped<EvaluationRunner>();
         services.AddScoped<AchievementService>();
+        services.AddPlatformCommand<EvaluateCommand>();
         if (runInBackground)
         {
             services.AddHostedService<BookingJobsService>();

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,8 +14,8 @@ public static class SearchApi
 {
     /// <summary>
     /// The search service, its facet cache, the backend of the configured engine (chosen once, from
-    /// <see cref="DatabaseConnection"/>), the <c>Search:*</c> settings, and how the index stays current: an interceptor
-    /// on every EF save.
+    /// <see cref="DatabaseConnection"/>), the <c>Search:*</c> settings, how the index stays current (an interceptor on
+    /// every EF save), the synonym stamp of an empty index at start-up, and the <c>reindex</c> command.
     /// </summary>
     public static IServiceCollection AddSearch(this IServiceCollection services)
     {
@@ -24,6 +25,8 @@ public static class SearchApi
             : ActivatorUtilities.CreateInstance<SqliteSearchBackend>(sp));
         services.AddScoped<SearchService>().AddSingleton<FacetCache>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SearchIndexInterceptor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabasePreparation, SearchIndexPreparation>());
+        services.AddPlatformCommand<ReindexCommand>();
         return services;
     }
 
