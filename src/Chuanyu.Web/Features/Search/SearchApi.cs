@@ -25,7 +25,7 @@ public static class SearchApi
             : ActivatorUtilities.CreateInstance<SqliteSearchBackend>(sp));
         services.AddScoped<SearchService>().AddSingleton<FacetCache>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SearchIndexInterceptor>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SearchIndexBypassGuard>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor>(SearchIndexBypassGuard.Instance));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabasePreparation, SearchIndexPreparation>());
         services.AddPlatformCommand<ReindexCommand>();
         return services;

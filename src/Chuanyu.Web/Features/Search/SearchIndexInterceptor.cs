@@ -49,6 +49,16 @@ public sealed class SearchIndexInterceptor : SaveChangesInterceptor
 /// </summary>
 public sealed class SearchIndexBypassGuard : IQueryExpressionInterceptor
 {
+    /// <summary>
+    /// The one instance (it holds no state): EF keys its internal service providers on the query-expression interceptors
+    /// by instance, so a new one per host would build a new provider per host (and EF refuses more than twenty).
+    /// </summary>
+    public static readonly SearchIndexBypassGuard Instance = new();
+
+    private SearchIndexBypassGuard()
+    {
+    }
+
     /// <summary>Resource columns that no search row is computed from (the concurrency version and the last editor).</summary>
     private static readonly HashSet<string> UnindexedResourceMembers =
         [nameof(Resource.Version), nameof(Resource.UpdatedAt), nameof(Resource.UpdatedBy)];
