@@ -3,6 +3,7 @@ using System.Globalization;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -135,6 +136,7 @@ public static class ImportBench
         builder.Services.AddDatabase(builder.Configuration);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddCatalog();
+        builder.Services.AddSearch(); // the index is written by the import's save, as in the platform
         builder.Services.AddResourceImport();
         using var host = builder.Build();
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Chuanyu.Web.Features.Catalog;
+using ChineseAnalyzer = Chuanyu.Web.Features.Search.ChineseAnalyzer;
 
 namespace Chuanyu.Bench;
 

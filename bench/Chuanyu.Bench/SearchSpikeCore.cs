@@ -1,5 +1,5 @@
 using System.Net;
-using Chuanyu.Web.Features.Catalog;
+using ChineseAnalyzer = Chuanyu.Web.Features.Search.ChineseAnalyzer;
 
 namespace Chuanyu.Bench;
 

@@ -1,4 +1,4 @@
-using Chuanyu.Web.Features.Catalog;
+using ChineseAnalyzer = Chuanyu.Web.Features.Search.ChineseAnalyzer;
 
 namespace Chuanyu.Bench;
 

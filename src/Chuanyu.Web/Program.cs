@@ -7,6 +7,7 @@ using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Infrastructure;
+using Chuanyu.Web.Seeding;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
 // A command's own operands (a backup file path, seed's "--resources 1000") are not configuration; only --key=value switches are.
@@ -27,6 +28,7 @@ builder.Services.AddResourcePhotos();
 builder.Services.AddResourceImport();
 builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
+builder.Services.AddSeeding();
 
 var app = builder.Build();
 

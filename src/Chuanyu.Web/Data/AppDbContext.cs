@@ -10,7 +10,8 @@ namespace Chuanyu.Web.Data;
 
 /// <summary>
 /// The one DbContext of the platform. Identity's user tables plus each feature's own tables; roles are our own
-/// scoped <see cref="RoleGrant"/> rows rather than Identity's global roles.
+/// scoped <see cref="RoleGrant"/> rows rather than Identity's global roles. Features that react to saves (the search
+/// index) do it through EF interceptors they register in DI (<see cref="DatabaseSetup.AddDatabase"/>), not here.
 /// </summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityUserContext<AppUser, Guid>(options)
@@ -23,19 +24,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
-
-    /// <summary>Every save first brings the search index in step with the catalogue changes it carries (same transaction).</summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        await Features.Search.SearchIndexer.StageAsync(this, cancellationToken);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-    }
-
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        Features.Search.SearchIndexer.StageAsync(this, CancellationToken.None).GetAwaiter().GetResult();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

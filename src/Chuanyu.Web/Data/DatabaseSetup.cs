@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Chuanyu.Web.Data;
 
@@ -27,7 +28,7 @@ public static class DatabaseSetup
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
         var connectionString = ResolveConnectionString(options, configuration);
-        services.AddDbContextPool<AppDbContext>(db =>
+        services.AddDbContextPool<AppDbContext>((sp, db) =>
         {
             if (options.Provider == DatabaseProvider.Postgres)
             {
@@ -37,6 +38,9 @@ public static class DatabaseSetup
             {
                 db.UseSqlite(connectionString);
             }
+            // Features take part in saves through EF interceptors they register in DI (singletons: the options, and so
+            // the interceptors, are shared by every pooled context); the data layer names none of them.
+            db.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         services.AddSingleton(new DatabaseConnection(options.Provider, connectionString));
         services.AddTransient<MigrationRunner>();
@@ -81,3 +85,27 @@ public static class DatabaseSetup
 }
 
 public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString);
+
+/// <summary>
+/// Work a feature needs done on its own tables once the schema is migrated and the reference data is loaded: run at every
+/// start-up and by the <c>migrate</c> command, so it must be idempotent and quick. Registered in DI by the feature
+/// (e.g. Search stamps an empty index with its synonym table); the data layer names none of them.
+/// </summary>
+public interface IDatabasePreparation
+{
+    Task PrepareAsync(AppDbContext db, CancellationToken ct);
+}
+
+public static class DatabasePreparation
+{
+    /// <summary>The reference data, then every feature's <see cref="IDatabasePreparation"/>, on a migrated database.</summary>
+    public static async Task PrepareDataAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        await ReferenceData.EnsureAsync(db, ct);
+        foreach (var preparation in services.GetServices<IDatabasePreparation>())
+        {
+            await preparation.PrepareAsync(db, ct);
+        }
+    }
+}

@@ -71,7 +71,7 @@ public static class PlatformSetup
         return app;
     }
 
-    /// <summary>Migrates (when configured), loads reference data and, in development, the demo data.</summary>
+    /// <summary>Migrates (when configured), loads reference data, runs each feature's <see cref="IDatabasePreparation"/> and, in development, the demo data.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
@@ -85,8 +85,7 @@ public static class PlatformSetup
         {
             await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
         }
-        await ReferenceData.EnsureAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>());
-        await Features.Search.SearchIndexer.StampSynonymsIfEmptyAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+        await scope.ServiceProvider.PrepareDataAsync();
         if (DemoData.ShouldSeed(app.Configuration, app.Environment))
         {
             await DemoData.SeedAsync(scope.ServiceProvider);

@@ -1,5 +1,7 @@
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chuanyu.Tests.Data;
 
@@ -78,5 +80,17 @@ public sealed class CommandTests
         var (badExit, badOutput) = await ProcessRunner.RunPlatformAsync(factory.Database.Provider, factory.Database.ConnectionString, "create-admin", $"x-{Guid.NewGuid():N}@example.cn", "RegionAdmin", "某人");
         Assert.Equal(2, badExit);
         Assert.Contains("usage", badOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryCommandName_IsThePlatformsOwn_OrRegisteredByExactlyOneFeature()
+    {
+        // Program tells a command from the host's arguments by Commands.Names before DI exists; the features register the rest.
+        using var factory = new ChuanyuFactory();
+        using var scope = factory.Services.CreateScope();
+        var registered = scope.ServiceProvider.GetServices<IPlatformCommand>().Select(c => c.Name).ToList();
+        Assert.Equal(registered.Count, registered.Distinct(StringComparer.Ordinal).Count());
+        Assert.Empty(registered.Intersect(Commands.PlatformNames, StringComparer.Ordinal));
+        Assert.Equal(Commands.Names.Order(StringComparer.Ordinal), Commands.PlatformNames.Concat(registered).Order(StringComparer.Ordinal));
     }
 }

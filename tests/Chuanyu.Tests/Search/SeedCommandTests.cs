@@ -7,7 +7,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Search;
-using Chuanyu.Web.Infrastructure;
+using Chuanyu.Web.Seeding;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Tests.Search;
@@ -275,7 +275,7 @@ public sealed class SeedCommandTests
     [InlineData(new[] { "seed", "--resources", "10", "extra" }, null, null, null)]
     public void Options_AreParsedStrictly(string[] args, int? resources, int? seed, int? batch)
     {
-        var options = Commands.ParseSeedOptions(args);
+        var options = SeedCommand.ParseOptions(args);
         Assert.Equal(resources, options?.Resources);
         Assert.Equal(seed, options?.Seed);
         Assert.Equal(batch, options?.Batch);

@@ -73,6 +73,7 @@ public static class AccountsSetup
         services.AddSingleton<SecurityPolicyStore>();
         services.AddSingleton<SystemSettingsStore>();
         services.AddScoped<AccountAdministration>();
+        services.AddPlatformCommand<CreateAdminCommand>();
         // CurrentUserMiddleware checks the security stamp and the session on every request; Identity's own periodic
         // check would re-create the principal (and so a new session) behind the person's back.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromDays(3650));

@@ -15,6 +15,7 @@ public static class BookingApi
         services.AddScoped<EvaluationService>();
         services.AddScoped<EvaluationRunner>();
         services.AddScoped<AchievementService>();
+        services.AddPlatformCommand<EvaluateCommand>();
         if (runInBackground)
         {
             services.AddHostedService<BookingJobsService>();

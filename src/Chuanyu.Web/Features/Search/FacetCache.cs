@@ -12,7 +12,7 @@ namespace Chuanyu.Web.Features.Search;
 /// version order and no change is skipped; another instance sees a change at its next search. Rows deleted from the
 /// index keep stale values here, which is harmless: a search only looks up doc ids the index returned.
 /// </summary>
-public sealed class FacetCache : IDisposable
+public sealed class FacetCache(ISearchBackend backend) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -105,7 +105,7 @@ public sealed class FacetCache : IDisposable
     public void Dispose() => _loading.Dispose();
 
     /// <summary>Brings the cache up to the database's index version (a no-op read of two counters when nothing changed).</summary>
-    public async Task SyncAsync(DbConnection connection, bool postgres, CancellationToken ct)
+    public async Task SyncAsync(DbConnection connection, CancellationToken ct)
     {
         long current = 0;
         await using (var cmd = connection.CreateCommand())
@@ -136,7 +136,7 @@ public sealed class FacetCache : IDisposable
             {
                 return;
             }
-            var loaded = await LoadAsync(connection, postgres, from < 0 ? "" : " WHERE version > " + from.ToString(CultureInfo.InvariantCulture), ct);
+            var loaded = await LoadAsync(connection, from < 0 ? "" : " WHERE version > " + from.ToString(CultureInfo.InvariantCulture), ct);
             // The shares and tiers only steer plans and estimates: a pass over every row (tens of ms at a million) is
             // worth it after a large change or once a minute, not after every save.
             if (from < 0 || loaded > Tiers.Total / 1000 || Environment.TickCount64 - _computedAt > 60_000)
@@ -154,7 +154,7 @@ public sealed class FacetCache : IDisposable
     }
 
     /// <summary>Reads the facet values of the <c>resource_search</c> rows matching <paramref name="where"/> (our own SQL, no user text) into the cache.</summary>
-    public async Task<int> LoadAsync(DbConnection connection, bool postgres, string where, CancellationToken ct)
+    public async Task<int> LoadAsync(DbConnection connection, string where, CancellationToken ct)
     {
         var count = 0;
         await using var cmd = connection.CreateCommand();
@@ -163,7 +163,7 @@ public sealed class FacetCache : IDisposable
         while (await reader.ReadAsync(ct))
         {
             Set(reader.GetInt32(0), new Row(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
-                postgres ? reader.GetGuid(7) : Guid.Parse(reader.GetString(7)), reader.GetInt32(8)));
+                backend.ReadGuid(reader, 7), reader.GetInt32(8)));
             count++;
         }
         return count;

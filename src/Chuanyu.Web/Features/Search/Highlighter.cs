@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Chuanyu.Web.Features.Catalog;
 
 namespace Chuanyu.Web.Features.Search;
 

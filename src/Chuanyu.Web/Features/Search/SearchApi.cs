@@ -3,13 +3,32 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chuanyu.Web.Features.Search;
 
 /// <summary>One search across the catalogue of both regions; anyone may search, results follow the visibility rules.</summary>
 public static class SearchApi
 {
-    public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddScoped<SearchService>().AddSingleton<FacetCache>();
+    /// <summary>
+    /// The search service, its facet cache, the backend of the configured engine (chosen once, from
+    /// <see cref="DatabaseConnection"/>), the <c>Search:*</c> settings, how the index stays current (an interceptor on
+    /// every EF save), the synonym stamp of an empty index at start-up, and the <c>reindex</c> command.
+    /// </summary>
+    public static IServiceCollection AddSearch(this IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section);
+        services.AddSingleton<ISearchBackend>(sp => sp.GetRequiredService<DatabaseConnection>().Provider == DatabaseProvider.Postgres
+            ? ActivatorUtilities.CreateInstance<PostgresSearchBackend>(sp)
+            : ActivatorUtilities.CreateInstance<SqliteSearchBackend>(sp));
+        services.AddScoped<SearchService>().AddSingleton<FacetCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SearchIndexInterceptor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor>(SearchIndexBypassGuard.Instance));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabasePreparation, SearchIndexPreparation>());
+        services.AddPlatformCommand<ReindexCommand>();
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {

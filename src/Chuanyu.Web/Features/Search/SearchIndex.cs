@@ -128,9 +128,9 @@ internal sealed class PlatformCounterConfiguration : IEntityTypeConfiguration<Pl
 }
 
 /// <summary>
-/// Keeps <c>resource_search</c> in step with the catalogue: called by <see cref="AppDbContext"/> before every save, it
-/// looks at the resources, fees and certifications about to change and adds, updates or removes their search rows in
-/// the same save (so in the same transaction). Only published records are searchable.
+/// Keeps <c>resource_search</c> in step with the catalogue: called by <see cref="SearchIndexInterceptor"/> before every
+/// save, it looks at the resources, fees and certifications about to change and adds, updates or removes their search
+/// rows in the same save (so in the same transaction). Only published records are searchable.
 /// </summary>
 public static class SearchIndexer
 {
@@ -161,7 +161,7 @@ public static class SearchIndexer
     /// abbreviations alone (<see cref="ChineseAnalyzer.IndexedQuery"/>). Filters, keys and facets do not change.
     /// Run it after an upgrade that brings a new synonym table, once every instance runs the new version.
     /// </summary>
-    public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, Action<string> log, CancellationToken ct, int batchSize = 2_000)
+    public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, ISearchBackend backend, Action<string> log, CancellationToken ct, int batchSize = 2_000)
     {
         var stamp = ChineseAnalyzer.Default.SynonymsStamp;
         var after = long.MinValue;
@@ -218,10 +218,9 @@ public static class SearchIndexer
                 log($"  {rows:N0} rows read, {changed:N0} rewritten …");
             }
         }
-        if (changed > 0 && db.Database.IsSqlite())
+        if (changed > 0)
         {
-            log("  merging the FTS5 index segments ('optimize') …");
-            await db.Database.ExecuteSqlRawAsync("INSERT INTO resource_fts (resource_fts) VALUES ('optimize')", ct);
+            await backend.AfterTextRewriteAsync(db, log, ct);
         }
         if (await db.Database.ExecuteSqlAsync($"UPDATE platform_counters SET value = {stamp} WHERE name = {SynonymsCounter}", ct) != 1)
         {
@@ -230,7 +229,15 @@ public static class SearchIndexer
         return (rows, changed);
     }
 
-    public static async Task StageAsync(AppDbContext db, CancellationToken ct)
+    /// <summary>Whether the pending changes of <paramref name="db"/> touch what the index holds (no database access).</summary>
+    public static bool HasIndexedChanges(AppDbContext db)
+    {
+        var (affected, deleted, renamed) = Collect(db);
+        return affected.Count > 0 || deleted.Count > 0 || renamed.Count > 0;
+    }
+
+    /// <summary>The resources whose search row may change with the pending save, those being deleted, and the organisations being renamed.</summary>
+    private static (HashSet<Guid> Affected, HashSet<Guid> Deleted, List<Guid> Renamed) Collect(AppDbContext db)
     {
         var affected = new HashSet<Guid>();
         var deleted = new HashSet<Guid>();
@@ -258,6 +265,16 @@ public static class SearchIndexer
                     break;
             }
         }
+        return (affected, deleted, renamed);
+    }
+
+    /// <summary>
+    /// Adds, updates or removes the search rows of the resources, fees, certifications and organisation names about to
+    /// be saved, as part of the same save (<see cref="SearchIndexInterceptor"/>).
+    /// </summary>
+    public static async Task StageAsync(AppDbContext db, CancellationToken ct)
+    {
+        var (affected, deleted, renamed) = Collect(db);
         // The owner's name is indexed with every record: a renamed organisation's records are indexed again.
         foreach (var chunk in renamed.Chunk(100))
         {

@@ -6,6 +6,7 @@ using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Chuanyu.Web.Features.Search;
 
@@ -47,33 +48,20 @@ public sealed record SearchResult(
 /// </list>
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
-public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache cache, IConfiguration configuration)
+public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache cache, ISearchBackend backend, IOptions<SearchOptions> options)
 {
     public const int Cap = 10_000;
     public const int Window = 200;
 
-    /// <summary>An index of fewer than twice this many rows is read whole; a round of PostgreSQL tiers covers at least a sixteenth of it.</summary>
-    private readonly int _tierGroup = configuration.GetValue("Search:TierGroup", 16_384);
+    /// <summary>An index of fewer than twice this many rows is read whole (<see cref="SearchOptions.TierGroup"/>).</summary>
+    private readonly int _tierGroup = options.Value.TierGroup;
 
     /// <summary>Matches counted exactly before a result counts as large and is estimated (the cap; lowered only by tests).</summary>
-    private readonly int _exactCount = Math.Clamp(configuration.GetValue("Search:ExactCount", Cap), 1, Cap);
+    private readonly int _exactCount = Math.Clamp(options.Value.ExactCount, 1, Cap);
 
-    /// <summary>
-    /// When the sample expects at most this many matches, PostgreSQL reads them all for an exact count (each costs a heap
-    /// visit, 2–10 µs); a larger result is estimated.
-    /// </summary>
-    private readonly int _exactRest = configuration.GetValue("Search:ExactRest", 1_500);
-
-    /// <summary>SQLite streams FTS5 doclists at about 1–2 µs a match, so it counts more exactly before estimating.</summary>
-    private readonly int _exactRestSqlite = configuration.GetValue("Search:ExactRestSqlite", 5_000);
-
-    private const int MaxTierRounds = 6;
-    private const int MaxTokensPerRound = 16;
     public const int MaxPageSize = 50;
 
     private static readonly Dictionary<string, string> RegionCodes = new(StringComparer.Ordinal) { ["500000"] = "重庆市", ["510000"] = "四川省" };
-
-    private readonly record struct Match(long Key, int Kind, int Region, int District, int Category, int Flags, int Price);
 
     private sealed record Ranked(long Key, Guid ResourceId, double Score, bool TitleHit);
 
@@ -201,18 +189,18 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         {
             return (null, errors);
         }
-        var postgres = !db.Database.IsSqlite();
         var visibility = Visibility();
 
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
-            await cache.SyncAsync(connection, postgres, ct);
-            var (text, inMemory) = Plan(postgres, query.Q!, alternatives, filter);
+            await cache.SyncAsync(connection, ct);
+            var (text, inMemory) = Plan(query.Q!, alternatives, filter);
             var opened = Stopwatch.GetTimestamp();
             var need = Math.Max(Window, query.Page * query.PageSize);
-            var reading = await ReadAsync(connection, postgres, text, visibility, inMemory, need, Math.Max(_exactCount, need) + 1, ct, kind: (int?)filter.Kind);
+            var reader = new MatchReader(connection, backend, cache, visibility, inMemory);
+            var reading = await ReadAsync(reader, text, need, Math.Max(_exactCount, need) + 1, ct, kind: (int?)filter.Kind);
             var matches = reading.Matches;
             var matched = Stopwatch.GetTimestamp();
             var approximate = !reading.Complete;
@@ -224,7 +212,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
 
             // Order: the re-ranked window, then the rest in key order.
             var window = matches.Take(Window).Select(m => m.Key).ToList();
-            var ranked = await RankAsync(connection, postgres, window, alternatives, ct);
+            var ranked = await RankAsync(connection, window, alternatives, ct);
             var rankedAt = Stopwatch.GetTimestamp();
             var order = ranked.OrderByDescending(r => r.TitleHit).ThenByDescending(r => r.Score).ThenBy(r => r.Key).ToList();
             var skip = (query.Page - 1) * query.PageSize;
@@ -238,7 +226,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                 var keys = matches.Skip(Window).Select(m => m.Key).ToList();
                 var fromWindow = order.Skip(skip).ToList();
                 var deepKeys = keys.Skip(Math.Max(0, skip - order.Count)).Take(query.PageSize - fromWindow.Count).ToList();
-                var deep = await RankAsync(connection, postgres, deepKeys, alternatives, ct);
+                var deep = await RankAsync(connection, deepKeys, alternatives, ct);
                 page = fromWindow.Concat(deep.OrderBy(r => r.Key)).ToList();
             }
 
@@ -264,16 +252,16 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         {
             return (null, errors);
         }
-        var postgres = !db.Database.IsSqlite();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
-            await cache.SyncAsync(connection, postgres, ct);
-            var (text, inMemory) = Plan(postgres, query.Q!, alternatives, filter);
-            var matches = (await ReadAsync(connection, postgres, text, Visibility(), inMemory, limit, limit, ct, sampleLargeResults: false, kind: (int?)filter.Kind))
+            await cache.SyncAsync(connection, ct);
+            var (text, inMemory) = Plan(query.Q!, alternatives, filter);
+            var reader = new MatchReader(connection, backend, cache, Visibility(), inMemory);
+            var matches = (await ReadAsync(reader, text, limit, limit, ct, sampleLargeResults: false, kind: (int?)filter.Kind))
                 .Matches.Take(limit).ToList();
-            var ranked = await RankAsync(connection, postgres, matches.Select(m => m.Key).ToList(), alternatives, ct);
+            var ranked = await RankAsync(connection, matches.Select(m => m.Key).ToList(), alternatives, ct);
             return (ranked.OrderBy(r => r.Key).Select(r => r.ResourceId).ToList(), errors);
         }
         finally
@@ -282,150 +270,64 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         }
     }
 
-    private sealed record VisibilityRule(bool All, IReadOnlyList<Guid> Organizations, IReadOnlyList<string> Regions);
-
     // Internal-only records are found by the owner's members and managers and by the region's administrators;
     // everything else in the index is published and visible to everyone (drafts and retired records are not indexed).
-    private VisibilityRule Visibility()
+    private SearchVisibility Visibility()
     {
         if (me.IsSystemAdmin)
         {
-            return new VisibilityRule(true, [], []);
+            return new SearchVisibility(true, [], []);
         }
         var orgs = me.Grants.Where(g => g.OrganizationId is not null && g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin or PlatformRole.Member && me.Has(g.Role))
             .Select(g => g.OrganizationId!.Value).Distinct().ToList();
-        return new VisibilityRule(false, orgs, me.AdminRegions.ToList());
-    }
-
-    private static string ToFts5(IReadOnlyList<IReadOnlyList<string>> alternatives, IReadOnlyList<string> filters)
-    {
-        var words = ChineseAnalyzer.ToFts5(alternatives);
-        return filters.Count == 0 ? words : "(" + words + ") AND " + string.Join(" AND ", filters.Select(f => "\"" + f + "\""));
-    }
-
-    private static string ToTsQuery(IReadOnlyList<IReadOnlyList<string>> alternatives, IReadOnlyList<string> filters)
-    {
-        var words = ChineseAnalyzer.ToTsQuery(alternatives);
-        return filters.Count == 0 ? words : "(" + words + ") & " + string.Join(" & ", filters.Select(f => "'" + f + "'"));
+        return new SearchVisibility(false, orgs, me.AdminRegions.ToList());
     }
 
     /// <summary>
     /// What a search read: matches in key order (every one when <c>Complete</c>); for a large result also the matches
     /// among the sample blocks (<see cref="FacetCache.TierTable"/>) and the factor from the sample to the whole index.
     /// </summary>
-    private sealed record Reading(List<Match> Matches, bool Complete, List<Match>? Sample = null, double Scale = 1);
+    private sealed record Reading(List<SearchMatch> Matches, bool Complete, List<SearchMatch>? Sample = null, double Scale = 1);
 
     /// <summary>
     /// The matches a search needs, at least <paramref name="need"/> of them in key order, and at most <paramref name="limit"/>.
     /// <para>Both engines first count the matches among the sample blocks (<see cref="SampleAsync"/>). A small expected
-    /// total is then read whole and counted exactly.</para>
-    /// <para>A large one: SQLite streams FTS5 rowids in key order and stops after <paramref name="need"/>. PostgreSQL's
-    /// GIN index cannot return matches in key order (one query over every match builds a bitmap of all of them and
-    /// sorts it: 0.1–1.8 s for a frequent word at a million rows), so it asks for the words among the next best tiers,
-    /// in rounds sized by the density seen, and only those matches cost a heap visit. The sample gives the total.</para>
+    /// total (<see cref="ISearchBackend.ExactBelow"/>) is then read whole and counted exactly; a large one is read as far
+    /// as the page needs, as the engine does it best (<see cref="ISearchBackend.ReadLargeAsync"/>: SQLite streams FTS5
+    /// rowids in key order and stops; PostgreSQL asks GIN for the best tiers), and the sample gives the total.</para>
     /// </summary>
-    private async Task<Reading> ReadAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, (int? Kind, int? Region) inMemory,
-        int need, int limit, CancellationToken ct, bool sampleLargeResults = true, int? kind = null)
+    private async Task<Reading> ReadAsync(MatchReader reader, string text, int need, int limit, CancellationToken ct, bool sampleLargeResults = true, int? kind = null)
     {
         var tiers = cache.Tiers;
         // Every match up to the limit; when there are more, the sample (read now if not yet) gives the total.
-        async Task<Reading> AllAsync((List<Match> Matches, double Scale, int Blocks)? sample)
+        async Task<Reading> AllAsync((List<SearchMatch> Matches, double Scale, int Blocks)? sample)
         {
-            var all = await ReadMatchesAsync(connection, postgres, text, visibility, ct, limit, inMemory);
+            var all = await reader.ReadAsync(text, ct, limit);
             if (all.Count < limit)
             {
                 return new Reading(all, true);
             }
             if (sample is null && sampleLargeResults && tiers.SampleBlocks.Length > 0)
             {
-                sample = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, 0, ct);
+                sample = await SampleAsync(reader, text, tiers, 0, ct);
             }
             return sample is { } s ? new Reading(all, false, s.Matches, s.Scale) : new Reading(all, false);
         }
 
-        if (tiers.Total < 2L * _tierGroup || tiers.SampleBlocks.Length == 0 || (!postgres && !sampleLargeResults))
+        if (tiers.Total < 2L * _tierGroup || tiers.SampleBlocks.Length == 0 || (!backend.SamplesToPlan && !sampleLargeResults))
         {
             return await AllAsync(null);
         }
-        // Below this expected total the whole result is read and counted exactly. PostgreSQL: reading every match costs
-        // a heap visit each (about 3 µs); reading the best tiers costs GIN a walk of their rows (about 0.3 µs each) until
-        // `need` matches are found, at density expected / rows of the kind searched for. Whole is cheaper while
-        // 3·expected < 0.3·1.5·need·rows / expected, i.e. expected < √(0.15·need·rows).
-        var tierRows = tiers.RowsOf(kind);
-        var rowsInAll = tierRows.Sum(r => (long)r);
-        var exactBelow = postgres ? Math.Max(_exactRest, Math.Sqrt(0.15 * need * rowsInAll)) : _exactRestSqlite;
-        var (sampled, scale, blocks) = await SampleAsync(connection, postgres, text, visibility, inMemory, tiers, exactBelow, ct);
+        var rowsInAll = tiers.RowsOf(kind).Sum(r => (long)r);
+        var exactBelow = backend.ExactBelow(need, rowsInAll);
+        var (sampled, scale, blocks) = await SampleAsync(reader, text, tiers, exactBelow, ct);
         var expected = sampled.Count * scale;
-        if (!postgres)
-        {
-            // FTS5 streams matches in key order: a large result stops after the page's candidates.
-            return expected <= exactBelow ? await AllAsync((sampled, scale, blocks))
-                : new Reading(await ReadMatchesAsync(connection, false, text, visibility, ct, need, inMemory), false, sampled, scale);
-        }
-        // Matches per row in the sample (per row of the kind searched for: kinds described less fully sit in lower tiers,
-        // and the walk below counts only the rows of that kind); the best tiers can still hold fewer, so each round also
-        // learns from what the rounds before it found.
-        var density = Math.Max(sampled.Count, 1) / (double)Math.Max(tiers.SampleRowsOf(kind, blocks), 1);
         if (expected <= exactBelow)
         {
             return await AllAsync((sampled, scale, blocks));
         }
-        var list = new List<Match>();
-        var next = 0;
-        long covered = 0;
-        for (var round = 0; list.Count < need; round++)
-        {
-            if (covered > 0)
-            {
-                density = Math.Min(density, Math.Max(list.Count, 1) / (double)covered);
-            }
-            // The next best tiers, about `group` rows: a whole quality rank as one token when it fits, else its blocks.
-            var group = Math.Max(_tierGroup / 16.0, (need - list.Count) / density * 1.5);
-            if (round >= MaxTierRounds || group >= (rowsInAll - covered) / 2.0)
-            {
-                return await AllAsync((sampled, scale, blocks)); // most of the index is left to read: one query over every match is cheaper
-            }
-            var tokens = new List<string>();
-            long rows = 0;
-            while (next < tiers.Ids.Length && rows < group && tokens.Count < MaxTokensPerRound)
-            {
-                var rank = SearchEntry.RankOfTier(tiers.Ids[next]);
-                if (next == 0 || SearchEntry.RankOfTier(tiers.Ids[next - 1]) != rank)
-                {
-                    var end = next;
-                    long rankRows = 0;
-                    while (end < tiers.Ids.Length && SearchEntry.RankOfTier(tiers.Ids[end]) == rank)
-                    {
-                        rankRows += tierRows[end++];
-                    }
-                    if (rankRows == 0)
-                    {
-                        next = end; // none of the kind searched for
-                        continue;
-                    }
-                    if (rows + rankRows <= group * 1.5)
-                    {
-                        tokens.Add(FilterTokens.Rank(rank));
-                        rows += rankRows;
-                        next = end;
-                        continue;
-                    }
-                }
-                if (tierRows[next] > 0)
-                {
-                    tokens.Add(FilterTokens.Tier(tiers.Ids[next]));
-                    rows += tierRows[next];
-                }
-                next++;
-            }
-            if (tokens.Count == 0)
-            {
-                return await AllAsync((sampled, scale, blocks));
-            }
-            list.AddRange(await ReadMatchesAsync(connection, true, Restrict(true, text, tokens), visibility, ct, int.MaxValue, inMemory, ordered: false));
-            covered += rows;
-        }
-        return new Reading(list, false, sampled, scale);
+        var large = await backend.ReadLargeAsync(new LargeRead(reader, text, need, kind, tiers, sampled.Count, tiers.SampleRowsOf(kind, blocks)), ct);
+        return large is null ? await AllAsync((sampled, scale, blocks)) : new Reading(large, false, sampled, scale);
     }
 
     /// <summary>Matches counted in a sample of the index before a total is estimated from it: about ±10 %.</summary>
@@ -436,10 +338,9 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     /// more around it when it held fewer than <see cref="SampleMatches"/> but too many to read them all (a rarer word
     /// needs a wider sample; each block costs GIN a walk of its 8,192 rows, so the sample stops at four).
     /// </summary>
-    private async Task<(List<Match> Matches, double Scale, int Blocks)> SampleAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility,
-        (int? Kind, int? Region) inMemory, FacetCache.TierTable tiers, double exactBelow, CancellationToken ct)
+    private async Task<(List<SearchMatch> Matches, double Scale, int Blocks)> SampleAsync(MatchReader reader, string text, FacetCache.TierTable tiers, double exactBelow, CancellationToken ct)
     {
-        var matches = new List<Match>();
+        var matches = new List<SearchMatch>();
         long rows = 0;
         var used = 0;
         foreach (var take in new[] { 1, 3 })
@@ -449,17 +350,12 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                 break; // enough for an estimate, or so few that the whole result will be read exactly anyway
             }
             var blocks = tiers.SampleBlocks.Skip(used).Take(take).ToList();
-            matches.AddRange(await ReadMatchesAsync(connection, postgres, Restrict(postgres, text, blocks.Select(FilterTokens.Sample).ToList()), visibility, ct, int.MaxValue, inMemory, ordered: false));
+            matches.AddRange(await reader.ReadAsync(backend.Restrict(text, blocks.Select(FilterTokens.Sample).ToList()), ct, int.MaxValue, ordered: false));
             rows += tiers.SampleRows.Skip(used).Take(take).Sum();
             used += blocks.Count;
         }
         return (matches, (double)tiers.Total / Math.Max(rows, 1), used);
     }
-
-    /// <summary>The engine query limited to rows holding one of the given tier or sample tokens.</summary>
-    private static string Restrict(bool postgres, string text, IReadOnlyList<string> tokens) => postgres
-        ? "(" + text + ") & (" + string.Join(" | ", tokens.Select(t => "'" + t + "'")) + ")"
-        : "(" + text + ") AND (" + string.Join(" OR ", tokens.Select(t => "\"" + t + "\"")) + ")";
 
     /// <summary>An estimated total rounded to three significant digits.</summary>
     public static int Estimate(double raw)
@@ -473,91 +369,13 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     }
 
     /// <summary>
-    /// Matching rows in search-key order (best first), visible to the caller, up to <paramref name="limit"/>: only keys
-    /// come out of the full-text index; the facet values and the visibility come from <see cref="FacetCache"/>.
-    /// </summary>
-    private async Task<List<Match>> ReadMatchesAsync(DbConnection connection, bool postgres, string text, VisibilityRule visibility, CancellationToken ct,
-        int limit = Cap + 1, (int? Kind, int? Region) inMemory = default, bool ordered = true)
-    {
-        var fetch = ordered ? limit + 64 : int.MaxValue;
-        while (true)
-        {
-            var list = new List<Match>(Math.Min(limit, 1024));
-            var unknown = new List<long>();
-            var read = 0;
-            await using (var cmd = connection.CreateCommand())
-            {
-                // PostgreSQL needs the LIMIT to plan a top-k; SQLite streams in rowid order and stops when we stop reading.
-                // (Unordered: a tier-restricted read on PostgreSQL takes every match of its tiers and sorts them here.)
-                cmd.CommandText = !postgres ? "SELECT rowid FROM resource_fts WHERE resource_fts MATCH @q ORDER BY rowid"
-                    : ordered ? "SELECT search_key FROM resource_search_text WHERE search_vector @@ @q::tsquery ORDER BY search_key LIMIT " + fetch.ToString(CultureInfo.InvariantCulture)
-                    : "SELECT search_key FROM resource_search_text WHERE search_vector @@ @q::tsquery";
-                var p = cmd.CreateParameter();
-                p.ParameterName = "@q";
-                p.Value = text;
-                cmd.Parameters.Add(p);
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (list.Count < limit && await reader.ReadAsync(ct))
-                {
-                    read++;
-                    var key = reader.GetInt64(0);
-                    if (!cache.TryGet((int)(key & 0xFFFF_FFFF), out var row))
-                    {
-                        unknown.Add(key);
-                    }
-                    else if (IsVisible(row, visibility) && Passes(row, inMemory))
-                    {
-                        list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
-                    }
-                }
-            }
-            if (unknown.Count > 0)
-            {
-                // Written after this instance's last sync: read those few rows, remember them, and merge them in key order.
-                foreach (var chunk in unknown.Chunk(500))
-                {
-                    await cache.LoadAsync(connection, postgres, " WHERE search_key IN (" + string.Join(",", chunk.Select(k => k.ToString(CultureInfo.InvariantCulture))) + ")", ct);
-                }
-                foreach (var key in unknown)
-                {
-                    if (cache.TryGet((int)(key & 0xFFFF_FFFF), out var row) && IsVisible(row, visibility) && Passes(row, inMemory))
-                    {
-                        list.Add(new Match(key, row.Kind, row.Region, row.District, row.Category, row.Flags, row.Price));
-                    }
-                }
-            }
-            if (!ordered || unknown.Count > 0)
-            {
-                list.Sort((a, b) => a.Key.CompareTo(b.Key));
-            }
-            if (list.Count > limit)
-            {
-                list.RemoveRange(limit, list.Count - limit);
-            }
-            if (!ordered)
-            {
-                return list;
-            }
-            // On PostgreSQL a page of keys can run out before enough visible ones were found (internal-only records): ask for more.
-            if (!postgres || list.Count >= limit || read < fetch)
-            {
-                return list;
-            }
-            fetch *= 4;
-        }
-    }
-
-    private static bool Passes(FacetCache.Row row, (int? Kind, int? Region) inMemory) =>
-        (inMemory.Kind is not { } kind || row.Kind == kind) && (inMemory.Region is not { } region || row.Region == region);
-
-    /// <summary>
     /// The engine query and the filters applied from the facet cache instead. A filter value held by most rows (Sichuan,
     /// instruments) is cheaper to check per key than to intersect as a token whose list covers most of the index (FTS5
     /// doclist; GIN posting tree probed for every candidate: 0.4 ms without 区510000, 7 ms with it, measured at 1M);
     /// a rarer value stays a token so the index skips the rows it excludes. Synonym alternatives that another one
     /// implies are left out of the engine query.
     /// </summary>
-    private (string Text, (int? Kind, int? Region) InMemory) Plan(bool postgres, string q, IReadOnlyList<IReadOnlyList<string>> alternatives, SearchFilter filter)
+    private (string Text, (int? Kind, int? Region) InMemory) Plan(string q, IReadOnlyList<IReadOnlyList<string>> alternatives, SearchFilter filter)
     {
         int? kind = null, region = null;
         if (filter.Kind is { } k && cache.ShareOfKind((int)k) >= CommonShare)
@@ -576,15 +394,11 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         var minimal = ChineseAnalyzer.WithoutImplied(cache.SynonymsStamp == ChineseAnalyzer.Default.SynonymsStamp
             ? ChineseAnalyzer.Default.IndexedQuery(q)
             : alternatives);
-        return (postgres ? ToTsQuery(minimal, tokens) : ToFts5(minimal, tokens), (kind, region));
+        return (backend.Query(minimal, tokens), (kind, region));
     }
 
     /// <summary>A filter value held by at least this share of the index is applied from the cache.</summary>
     private const double CommonShare = 0.5;
-
-    private static bool IsVisible(FacetCache.Row row, VisibilityRule visibility) =>
-        visibility.All || (row.Flags & (int)SearchMarks.InternalOnly) == 0 || visibility.Organizations.Contains(row.Organization)
-        || visibility.Regions.Contains(row.Region.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
     /// Relevance of the given candidates, computed from their analysed text: whether the title holds a whole query
@@ -593,29 +407,20 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     /// out of the request path: FTS5's bm25() scans every query term's whole doclist for its IDF even when only 200
     /// rows are ranked (70–160 ms), see docs/search-design.md.
     /// </summary>
-    private static async Task<List<Ranked>> RankAsync(DbConnection connection, bool postgres, List<long> keys, IReadOnlyList<IReadOnlyList<string>> alternatives, CancellationToken ct)
+    private async Task<List<Ranked>> RankAsync(DbConnection connection, List<long> keys, IReadOnlyList<IReadOnlyList<string>> alternatives, CancellationToken ct)
     {
         if (keys.Count == 0)
         {
             return [];
         }
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = postgres
-            ? "SELECT s.search_key, s.resource_id, t.title, t.body FROM resource_search s JOIN resource_search_text t ON t.search_key = s.search_key WHERE s.search_key = ANY(@keys)"
-            : "SELECT s.search_key, s.resource_id, t.title, t.body FROM resource_search s JOIN resource_search_text t ON t.search_key = s.search_key WHERE s.search_key IN (" + string.Join(",", keys) + ")";
-        if (postgres)
-        {
-            var k = cmd.CreateParameter();
-            k.ParameterName = "@keys";
-            k.Value = keys.ToArray();
-            cmd.Parameters.Add(k);
-        }
+        backend.SelectTexts(cmd, keys);
         var rows = new List<(long Key, Guid Id, string Title, string Body)>(keys.Count);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                rows.Add((reader.GetInt64(0), postgres ? reader.GetGuid(1) : Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3)));
+                rows.Add((reader.GetInt64(0), backend.ReadGuid(reader, 1), reader.GetString(2), reader.GetString(3)));
             }
         }
         // Only the query's tokens are counted in the stored text (space-separated tokens): no split of every body.
@@ -728,7 +533,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     }
 
     /// <summary>Facet counts over the matches held, multiplied by <paramref name="scale"/> when they are a sample of an estimated total.</summary>
-    private static SearchFacets Facets(List<Match> matches, double scale)
+    private static SearchFacets Facets(List<SearchMatch> matches, double scale)
     {
         int Scaled(int n) => Math.Max(n, (int)Math.Round(n * scale));
         var districtCounts = Count(matches, m => m.District);
@@ -758,7 +563,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
 
     private static FacetValue Code(int code, string label, int count) => new(code.ToString("D6", CultureInfo.InvariantCulture), label, count);
 
-    private static Dictionary<int, int> Count(IEnumerable<Match> matches, Func<Match, int> by)
+    private static Dictionary<int, int> Count(IEnumerable<SearchMatch> matches, Func<SearchMatch, int> by)
     {
         var counts = new Dictionary<int, int>();
         foreach (var m in matches)

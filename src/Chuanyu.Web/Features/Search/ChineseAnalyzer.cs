@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Chuanyu.Web.Features.Catalog;
+namespace Chuanyu.Web.Features.Search;
 
 /// <summary>
 /// Chinese text analysis for search, done in C# so both engines index the same tokens (SQLite FTS5 and PostgreSQL

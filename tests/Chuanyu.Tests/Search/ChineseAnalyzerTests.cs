@@ -1,6 +1,6 @@
-using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Search;
 
-namespace Chuanyu.Tests.Catalog;
+namespace Chuanyu.Tests.Search;
 
 /// <summary>The analysis both engines index: what a person types must find the records a person would expect, and nothing of their syntax survives.</summary>
 public sealed class ChineseAnalyzerTests

@@ -5,13 +5,14 @@ using System.Globalization;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
-namespace Chuanyu.Web.Features.Search;
+namespace Chuanyu.Web.Seeding;
 
 public sealed record SeedOptions(int Resources, int Seed = SyntheticCatalog.DefaultSeed, int Batch = 10_000);
 

@@ -4,7 +4,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 
-namespace Chuanyu.Web.Features.Search;
+namespace Chuanyu.Web.Seeding;
 
 /// <summary>An organisation that may own synthetic resources: its id, name and seat.</summary>
 public sealed record SeedOwner(Guid Id, string Name, string DistrictCode);

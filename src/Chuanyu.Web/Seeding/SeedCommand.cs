@@ -1,0 +1,95 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
+
+namespace Chuanyu.Web.Seeding;
+
+/// <summary>
+/// <c>seed --resources N [--seed S] [--batch B]</c>: synthetic catalogue records for load tests (docs/seed-command.md).
+/// Appends N synthetic resources for load tests (docs/seed-command.md): exit 0 when seeded, 1 when refused (Production)
+/// or failed (nothing written), 2 for a usage error.
+/// </summary>
+public sealed class SeedCommand : IPlatformCommand
+{
+    public string Name => "seed";
+
+    public async Task<int> RunAsync(PlatformCommandContext context, string[] args)
+    {
+        var services = context.Services;
+        const string usage = "usage: seed --resources N [--seed S] [--batch B]   (synthetic records for load tests; refused in Production)";
+        if (context.Environment.IsProduction())
+        {
+            Console.Error.WriteLine("seed writes synthetic records for load tests and is refused in the Production environment.");
+            return 1;
+        }
+        var options = ParseOptions(args);
+        if (options is null)
+        {
+            Console.Error.WriteLine(usage);
+            return 2;
+        }
+        // The database as the host prepares it: migrated, reference data, and the demo organisations where configured.
+        await context.PrepareDatabaseAsync();
+        SeedReport report;
+        try
+        {
+            var seeder = new CatalogSeeder(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>());
+            report = await seeder.RunAsync(options, Console.WriteLine);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or NotSupportedException)
+        {
+            Console.Error.WriteLine($"Seed failed and was rolled back; nothing was written: {ex.Message}");
+            return 1;
+        }
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(culture, $"Seeded {report.Resources:N0} resources ({report.Fees:N0} fees, {report.Certifications:N0} certifications, "
+            + $"{report.Organizations} synthetic organisations added) in {report.Seconds:F1} s: {report.Resources / report.Seconds:N0} resources/s."));
+        Console.WriteLine(string.Create(culture, $"Database size: {report.DatabaseBytes / 1048576.0:N0} MiB ({report.DatabaseBytes:N0} bytes)."));
+        await services.GetRequiredService<AuditLog>().RecordAsync("catalog.seed", null,
+            detail: string.Create(culture, $"{report.Resources} synthetic resources, seed {options.Seed}, doc ids from {report.FirstDocId}"), actorName: "console");
+        return 0;
+    }
+
+    /// <summary>"--resources 1000" or "--resources=1000"; null when a value is missing, not a number or out of range.</summary>
+    internal static SeedOptions? ParseOptions(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                return null;
+            }
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                values[a[2..eq]] = a[(eq + 1)..];
+            }
+            else if (i + 1 < args.Length)
+            {
+                values[a[2..]] = args[++i];
+            }
+            else
+            {
+                return null;
+            }
+        }
+        static int? Number(Dictionary<string, string> v, string key, int fallback, int min, int max) =>
+            !v.TryGetValue(key, out var s) ? fallback
+            : int.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n : null;
+        if (values.Keys.Any(k => k is not ("resources" or "seed" or "batch")) || !values.ContainsKey("resources"))
+        {
+            return null;
+        }
+        var resources = Number(values, "resources", 0, 1, 100_000_000);
+        var seed = Number(values, "seed", SyntheticCatalog.DefaultSeed, int.MinValue, int.MaxValue);
+        var batch = Number(values, "batch", 10_000, 1, 1_000_000);
+        return resources is null || seed is null || batch is null ? null : new SeedOptions(resources.Value, seed.Value, batch.Value);
+    }
+}
+
+public static class SeedingSetup
+{
+    /// <summary>The <c>seed</c> command (the generator and the bulk writer need nothing else from DI).</summary>
+    public static IServiceCollection AddSeeding(this IServiceCollection services) => services.AddPlatformCommand<SeedCommand>();
+}
