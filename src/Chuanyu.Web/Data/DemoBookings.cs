@@ -1,6 +1,9 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Evaluation;
+using Chuanyu.Web.Features.ServiceOrders;
+using Chuanyu.Web.Features.Usage;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -65,7 +65,7 @@ public static class Commands
             Console.Error.WriteLine("usage: evaluate --year Y");
             return 2;
         }
-        var runner = services.GetRequiredService<Features.Booking.EvaluationRunner>();
+        var runner = services.GetRequiredService<Features.Evaluation.EvaluationRunner>();
         var run = await runner.QueueAsync(year, Guid.Empty, CancellationToken.None);
         await services.GetRequiredService<AppDbContext>().SaveChangesAsync();
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -74,7 +74,7 @@ public static class Commands
         Console.WriteLine(string.Create(culture, $"Evaluation {year} ({run.Id}): {run.Status}, {run.Instruments:N0} instruments, {run.UsageRecords:N0} usage records in {watch.Elapsed.TotalSeconds:F1} s.")
             + (run.Error is null ? "" : $" Error: {run.Error}"));
         await services.GetRequiredService<AuditLog>().RecordAsync("evaluation.start", $"evaluation:{run.Id}", detail: $"{year} 年度（命令行）", actorName: "console");
-        return run.Status == Features.Booking.EvaluationRunStatus.Completed ? 0 : 1;
+        return run.Status == Features.Evaluation.EvaluationRunStatus.Completed ? 0 : 1;
     }
 
     /// <summary>Rewrites the search text of every indexed record with the current analyser and synonym table (docs/deployment.md).</summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Usage;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
