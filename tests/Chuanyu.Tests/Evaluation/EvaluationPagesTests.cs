@@ -3,7 +3,6 @@ using System.Net;
 using AngleSharp.Html.Parser;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Evaluation;
-using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

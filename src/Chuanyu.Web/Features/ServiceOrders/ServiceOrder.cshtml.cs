@@ -45,8 +45,8 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
     public async Task<IActionResult> OnPostQuoteAsync(Guid id, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var hours = ServiceOrderPages.Number(Hours, "hours", errors, "机时须为数字，例如 2 或 2.5。");
-        var promised = ServiceOrderPages.Date(PromisedOn, "promisedOn", errors, "承诺完成日期须为 YYYY-MM-DD。");
+        var hours = FormValues.Number(Hours, "hours", errors, "机时须为数字，例如 2 或 2.5。");
+        var promised = FormValues.Date(PromisedOn, "promisedOn", errors, "承诺完成日期须为 YYYY-MM-DD。");
         var result = errors.Count > 0 ? new ServiceResult.Invalid(errors) : await orders.QuoteAsync(id, new QuoteInput(hours, Note, promised, Version), ct);
         return await DoneAsync(id, result, "quote", "Order.Quoted", ct);
     }

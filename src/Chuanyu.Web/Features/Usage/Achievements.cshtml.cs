@@ -1,5 +1,4 @@
 using Chuanyu.Web.Features.Catalog;
-using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -34,7 +33,7 @@ public sealed class AchievementsModel(AchievementService achievements, CatalogSe
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var on = ServiceOrderPages.Date(AchievedOn, "achievedOn", errors, "取得日期须为 YYYY-MM-DD。");
+        var on = FormValues.Date(AchievedOn, "achievedOn", errors, "取得日期须为 YYYY-MM-DD。");
         var (created, result) = errors.Count > 0 ? (null, new ServiceResult.Invalid(errors))
             : await achievements.AddAsync(id, new AchievementInput(Kind, Title, on), ct);
         switch (result)
