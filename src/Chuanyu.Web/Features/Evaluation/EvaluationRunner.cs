@@ -150,11 +150,11 @@ public sealed class EvaluationRunner(AppDbContext db, IServiceScopeFactory scope
 
         var trainees = await db.Set<InstrumentQualification>().Where(q => q.GrantedAt >= from && q.GrantedAt < to)
             .GroupBy(q => q.ResourceId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var achievements = await db.Set<InstrumentAchievement>().Where(a => a.AchievedOn >= firstDay && a.AchievedOn <= lastDay)
-            .GroupBy(a => new { a.ResourceId, Function = a.Kind == AchievementKind.FunctionDevelopment })
+        var outputs = await db.Set<InstrumentOutput>().Where(a => a.AchievedOn >= firstDay && a.AchievedOn <= lastDay)
+            .GroupBy(a => new { a.ResourceId, Function = a.Kind == InstrumentOutputKind.FunctionDevelopment })
             .Select(g => new { g.Key.ResourceId, g.Key.Function, Count = g.Count() }).ToListAsync(ct);
-        var results = achievements.Where(a => !a.Function).ToDictionary(a => a.ResourceId, a => a.Count);
-        var functions = achievements.Where(a => a.Function).ToDictionary(a => a.ResourceId, a => a.Count);
+        var results = outputs.Where(a => !a.Function).ToDictionary(a => a.ResourceId, a => a.Count);
+        var functions = outputs.Where(a => a.Function).ToDictionary(a => a.ResourceId, a => a.Count);
         var ratings = await db.Set<BookingRating>().Where(r => r.CreatedAt >= from && r.CreatedAt < to)
             .GroupBy(r => r.ResourceId).Select(g => new { g.Key, Sum = g.Sum(r => r.Score), Count = g.Count() })
             .ToDictionaryAsync(x => x.Key, ct);

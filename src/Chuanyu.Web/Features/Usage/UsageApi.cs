@@ -1,4 +1,5 @@
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.OpenApi;
 
 namespace Chuanyu.Web.Features.Usage;
 
@@ -11,7 +12,20 @@ public static class UsageApi
     public static IServiceCollection AddUsage(this IServiceCollection services)
     {
         services.AddScoped<UsageStatements>();
-        services.AddScoped<AchievementService>();
+        services.AddScoped<InstrumentOutputService>();
+        // The instrument outputs were called achievements until "Achievement" went to research results (科技成果); the
+        // API describes them under their old schema names, so the document and the clients generated from it stay as
+        // they were.
+        services.PostConfigure<OpenApiOptions>("v1", o =>
+        {
+            var named = o.CreateSchemaReferenceId;
+            o.CreateSchemaReferenceId = type => (Nullable.GetUnderlyingType(type.Type) ?? type.Type) switch
+            {
+                var t when t == typeof(InstrumentOutputInput) => "AchievementInput",
+                var t when t == typeof(InstrumentOutputKind) => "AchievementKind",
+                _ => named(type),
+            };
+        });
         return services;
     }
 
@@ -33,17 +47,17 @@ public static class UsageApi
             })
             .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The same statement as an .xlsx workbook.");
 
-        var achievements = app.MapGroup("/api/v1/instruments/{id:guid}/achievements").WithTags("Evaluation").RequireAuthorization(Policies.SignedIn);
-        achievements.MapGet("/", async (Guid id, int? year, AchievementService service, CancellationToken ct) =>
+        var outputs = app.MapGroup("/api/v1/instruments/{id:guid}/achievements").WithTags("Evaluation").RequireAuthorization(Policies.SignedIn);
+        outputs.MapGet("/", async (Guid id, int? year, InstrumentOutputService service, CancellationToken ct) =>
                 ApiResults.Respond(await service.ListAsync(id, year, ct)))
             .WithSummary("Results and function developments registered for the instrument (its managers and the region's admins).");
-        achievements.MapPost("/", async (Guid id, AchievementInput input, AchievementService service, CancellationToken ct) =>
+        outputs.MapPost("/", async (Guid id, InstrumentOutputInput input, InstrumentOutputService service, CancellationToken ct) =>
             {
                 var (created, result) = await service.AddAsync(id, input, ct);
                 return created is null ? ApiResults.ToHttp(result) : Results.Created($"/api/v1/instruments/{id}/achievements/{created.Id}", created);
             })
             .WithSummary("Register a result (Paper, Patent, Award, Project, Standard) or a FunctionDevelopment.");
-        achievements.MapDelete("/{achievementId:guid}", async (Guid id, Guid achievementId, AchievementService service, CancellationToken ct) =>
+        outputs.MapDelete("/{achievementId:guid}", async (Guid id, Guid achievementId, InstrumentOutputService service, CancellationToken ct) =>
             ApiResults.ToHttp(await service.RemoveAsync(id, achievementId, ct)));
         return app;
     }

@@ -27,8 +27,8 @@ public sealed class UsageRecord
     public long FeeFen { get; set; }
 }
 
-/// <summary>What an instrument achieved with its use (成果), registered by its managers; counted by the evaluation.</summary>
-public enum AchievementKind
+/// <summary>The kind of an output credited to an instrument (仪器支撑成果), registered by its managers; counted by the evaluation.</summary>
+public enum InstrumentOutputKind
 {
     /// <summary>论文</summary>
     Paper,
@@ -49,12 +49,15 @@ public enum AchievementKind
     FunctionDevelopment,
 }
 
-/// <summary>One result or function development an instrument contributed to (仪器成果登记).</summary>
-public sealed class InstrumentAchievement
+/// <summary>
+/// One output credited to an instrument (仪器支撑成果): a result (paper, patent, award, project, standard) or a function
+/// development it contributed to. Not a research result of the technology market (科技成果), which is <c>Achievement</c>.
+/// </summary>
+public sealed class InstrumentOutput
 {
     public Guid Id { get; set; }
     public Guid ResourceId { get; set; }
-    public AchievementKind Kind { get; set; }
+    public InstrumentOutputKind Kind { get; set; }
     public string Title { get; set; } = "";
     public DateOnly AchievedOn { get; set; }
     public Guid CreatedBy { get; set; }
@@ -75,11 +78,11 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
     }
 }
 
-internal sealed class InstrumentAchievementConfiguration : IEntityTypeConfiguration<InstrumentAchievement>
+internal sealed class InstrumentOutputConfiguration : IEntityTypeConfiguration<InstrumentOutput>
 {
-    public void Configure(EntityTypeBuilder<InstrumentAchievement> b)
+    public void Configure(EntityTypeBuilder<InstrumentOutput> b)
     {
-        b.ToTable("instrument_achievements");
+        b.ToTable("instrument_outputs");
         b.Property(x => x.Kind).HasMaxLength(30);
         b.Property(x => x.Title).HasMaxLength(300);
         b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);

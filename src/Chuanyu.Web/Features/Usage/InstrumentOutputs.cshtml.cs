@@ -8,21 +8,22 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Usage;
 
 /// <summary>
-/// 仪器成果登记: the results and function developments registered for an instrument, by year; its managers add and
-/// remove them, the region's administrators read them. An instrument the caller may not see is 404, one they see
+/// 仪器成果登记: the outputs credited to an instrument (仪器支撑成果: results and function developments), by year; its
+/// managers add and remove them, the region's administrators read them. The route and the form's field names
+/// (<c>achievementId</c>) are those the page always had. An instrument the caller may not see is 404, one they see
 /// but may not read the results of is 403 (the service's answers).
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class AchievementsModel(AchievementService achievements, CatalogService catalog, TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class InstrumentOutputsModel(InstrumentOutputService outputs, CatalogService catalog, TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Year { get; set; }
 
-    [BindProperty] public AchievementKind? Kind { get; set; }
+    [BindProperty] public InstrumentOutputKind? Kind { get; set; }
     [BindProperty] public string? Title { get; set; }
     [BindProperty] public string? AchievedOn { get; set; }
 
     public ResourceDto Resource { get; private set; } = null!;
-    public IReadOnlyList<AchievementDto> Items { get; private set; } = [];
+    public IReadOnlyList<InstrumentOutputDto> Items { get; private set; } = [];
     public bool CanWrite { get; private set; }
     public DateOnly Today { get; private set; }
     public FieldErrors Errors { get; private set; } = new();
@@ -35,11 +36,11 @@ public sealed class AchievementsModel(AchievementService achievements, CatalogSe
         var errors = new FieldErrors();
         var on = FormValues.Date(AchievedOn, "achievedOn", errors, "取得日期须为 YYYY-MM-DD。");
         var (created, result) = errors.Count > 0 ? (null, new ServiceResult.Invalid(errors))
-            : await achievements.AddAsync(id, new AchievementInput(Kind, Title, on), ct);
+            : await outputs.AddAsync(id, new InstrumentOutputInput(Kind, Title, on), ct);
         switch (result)
         {
             case ServiceResult.Ok:
-                TempData["Message"] = l["Achievement.Added", created!.Title].Value;
+                TempData["Message"] = l["InstrumentOutput.Added", created!.Title].Value;
                 return Redirect($"/Resources/{id}/Achievements");
             case ServiceResult.Invalid invalid:
                 Errors = invalid.Errors;
@@ -51,10 +52,10 @@ public sealed class AchievementsModel(AchievementService achievements, CatalogSe
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, Guid achievementId, CancellationToken ct)
     {
-        var result = await achievements.RemoveAsync(id, achievementId, ct);
+        var result = await outputs.RemoveAsync(id, achievementId, ct);
         if (result is ServiceResult.Ok)
         {
-            TempData["Message"] = l["Achievement.Removed"].Value;
+            TempData["Message"] = l["InstrumentOutput.Removed"].Value;
             return Redirect($"/Resources/{id}/Achievements" + (Year is { } y ? $"?year={y}" : ""));
         }
         return Refused(result) ?? await FailAsync(id, result, ct);
@@ -76,7 +77,7 @@ public sealed class AchievementsModel(AchievementService achievements, CatalogSe
 
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (list, result) = await achievements.ListAsync(id, Year, ct);
+        var (list, result) = await outputs.ListAsync(id, Year, ct);
         if (list is null)
         {
             return Refused(result) ?? NotFound();

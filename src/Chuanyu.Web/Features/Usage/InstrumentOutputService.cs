@@ -6,24 +6,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Usage;
 
-public sealed record AchievementInput(AchievementKind? Kind, string? Title, DateOnly? AchievedOn);
+public sealed record InstrumentOutputInput(InstrumentOutputKind? Kind, string? Title, DateOnly? AchievedOn);
 
-public sealed record AchievementDto(Guid Id, AchievementKind Kind, string KindLabel, string Title, DateOnly AchievedOn, DateTimeOffset CreatedAt);
+public sealed record InstrumentOutputDto(Guid Id, InstrumentOutputKind Kind, string KindLabel, string Title, DateOnly AchievedOn, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// Results and function developments registered for an instrument (仪器成果登记) by its managers: the evaluation's
-/// "results" and "functions" indicators count them by the year they were achieved. Read by the managers and by the
-/// region's administrators, who check them.
+/// The outputs credited to an instrument (仪器支撑成果: papers, patents, awards, projects, standards and function
+/// developments), registered by its managers (仪器成果登记): the evaluation's "results" and "functions" indicators count
+/// them by the year they were achieved. Read by the managers and by the region's administrators, who check them. The
+/// audit actions keep their names (<c>achievement.add</c>, <c>achievement.remove</c>) so the chain's history reads as one.
 /// </summary>
-public sealed class AchievementService(AppDbContext db, CurrentUser me, CatalogService catalog, AuditLog audit, TimeProvider clock)
+public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, CatalogService catalog, AuditLog audit, TimeProvider clock)
 {
-    public static string KindLabel(AchievementKind k) => k switch
+    public static string KindLabel(InstrumentOutputKind k) => k switch
     {
-        AchievementKind.Paper => "论文",
-        AchievementKind.Patent => "专利",
-        AchievementKind.Award => "获奖",
-        AchievementKind.Project => "科研项目",
-        AchievementKind.Standard => "标准",
+        InstrumentOutputKind.Paper => "论文",
+        InstrumentOutputKind.Patent => "专利",
+        InstrumentOutputKind.Award => "获奖",
+        InstrumentOutputKind.Project => "科研项目",
+        InstrumentOutputKind.Standard => "标准",
         _ => "功能开发",
     };
 
@@ -38,14 +39,14 @@ public sealed class AchievementService(AppDbContext db, CurrentUser me, CatalogS
         return allowed ? (r, null) : (null, new ServiceResult.Forbidden());
     }
 
-    public async Task<(List<AchievementDto>? List, ServiceResult Result)> ListAsync(Guid resourceId, int? year, CancellationToken ct)
+    public async Task<(List<InstrumentOutputDto>? List, ServiceResult Result)> ListAsync(Guid resourceId, int? year, CancellationToken ct)
     {
         var (r, refused) = await LoadAsync(resourceId, false, ct);
         if (refused is not null)
         {
             return (null, refused);
         }
-        var q = db.Set<InstrumentAchievement>().AsNoTracking().Where(a => a.ResourceId == r!.Id);
+        var q = db.Set<InstrumentOutput>().AsNoTracking().Where(a => a.ResourceId == r!.Id);
         if (year is { } y and >= 2000 and <= 2100)
         {
             q = q.Where(a => a.AchievedOn >= new DateOnly(y, 1, 1) && a.AchievedOn <= new DateOnly(y, 12, 31));
@@ -54,9 +55,9 @@ public sealed class AchievementService(AppDbContext db, CurrentUser me, CatalogS
         return (list.Select(ToDto).ToList(), new ServiceResult.Ok());
     }
 
-    private static AchievementDto ToDto(InstrumentAchievement a) => new(a.Id, a.Kind, KindLabel(a.Kind), a.Title, a.AchievedOn, a.CreatedAt);
+    private static InstrumentOutputDto ToDto(InstrumentOutput a) => new(a.Id, a.Kind, KindLabel(a.Kind), a.Title, a.AchievedOn, a.CreatedAt);
 
-    public async Task<(AchievementDto? Created, ServiceResult Result)> AddAsync(Guid resourceId, AchievementInput input, CancellationToken ct)
+    public async Task<(InstrumentOutputDto? Created, ServiceResult Result)> AddAsync(Guid resourceId, InstrumentOutputInput input, CancellationToken ct)
     {
         var (r, refused) = await LoadAsync(resourceId, true, ct);
         if (refused is not null)
@@ -82,7 +83,7 @@ public sealed class AchievementService(AppDbContext db, CurrentUser me, CatalogS
         {
             return (null, new ServiceResult.Invalid(e));
         }
-        var a = new InstrumentAchievement
+        var a = new InstrumentOutput
         {
             Id = Guid.CreateVersion7(),
             ResourceId = r!.Id,
@@ -100,14 +101,14 @@ public sealed class AchievementService(AppDbContext db, CurrentUser me, CatalogS
         return (ToDto(a), new ServiceResult.Ok());
     }
 
-    public async Task<ServiceResult> RemoveAsync(Guid resourceId, Guid achievementId, CancellationToken ct)
+    public async Task<ServiceResult> RemoveAsync(Guid resourceId, Guid outputId, CancellationToken ct)
     {
         var (r, refused) = await LoadAsync(resourceId, true, ct);
         if (refused is not null)
         {
             return refused;
         }
-        var a = await db.Set<InstrumentAchievement>().FirstOrDefaultAsync(x => x.Id == achievementId && x.ResourceId == r!.Id, ct);
+        var a = await db.Set<InstrumentOutput>().FirstOrDefaultAsync(x => x.Id == outputId && x.ResourceId == r!.Id, ct);
         if (a is null)
         {
             return new ServiceResult.NotFound();
