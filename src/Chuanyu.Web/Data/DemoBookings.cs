@@ -1,6 +1,9 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Evaluation;
+using Chuanyu.Web.Features.ServiceOrders;
+using Chuanyu.Web.Features.Usage;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -167,7 +170,7 @@ public static class DemoBookings
         db.AddRange(usage);
         db.AddRange(ratings);
         AddServiceOrders(db, instruments, users, cqu.Id, managerId, now);
-        AddAchievements(db, instruments, managerId, today);
+        AddInstrumentOutputs(db, instruments, managerId, today);
         await db.SaveChangesAsync(ct);
         await EvaluateAsync(services, db, now, ct);
     }
@@ -232,21 +235,21 @@ public static class DemoBookings
         }
     }
 
-    /// <summary>Results and function developments of this year for the two busiest instruments, so the evaluation counts some.</summary>
-    private static void AddAchievements(AppDbContext db, List<Resource> instruments, Guid managerId, DateTimeOffset today)
+    /// <summary>Outputs (results and function developments) of this year for the two busiest instruments, so the evaluation counts some.</summary>
+    private static void AddInstrumentOutputs(AppDbContext db, List<Resource> instruments, Guid managerId, DateTimeOffset today)
     {
-        var titles = new (AchievementKind Kind, string Title)[]
+        var titles = new (InstrumentOutputKind Kind, string Title)[]
         {
-            (AchievementKind.Paper, "高镍正极材料表面重构的原位电镜研究"),
-            (AchievementKind.Patent, "一种扫描电镜样品台快速定位装置"),
-            (AchievementKind.Paper, "钛合金激光焊缝组织与断裂行为"),
-            (AchievementKind.FunctionDevelopment, "开发低电压下生物样品免镀膜观察方法"),
-            (AchievementKind.Project, "国家重点研发计划课题：先进电池材料表征"),
+            (InstrumentOutputKind.Paper, "高镍正极材料表面重构的原位电镜研究"),
+            (InstrumentOutputKind.Patent, "一种扫描电镜样品台快速定位装置"),
+            (InstrumentOutputKind.Paper, "钛合金激光焊缝组织与断裂行为"),
+            (InstrumentOutputKind.FunctionDevelopment, "开发低电压下生物样品免镀膜观察方法"),
+            (InstrumentOutputKind.Project, "国家重点研发计划课题：先进电池材料表征"),
         };
         var year = today.Year;
         foreach (var (item, i) in titles.Select((t, i) => (t, i)))
         {
-            db.Add(new InstrumentAchievement
+            db.Add(new InstrumentOutput
             {
                 Id = Guid.CreateVersion7(),
                 ResourceId = instruments[i % Math.Min(2, instruments.Count)].Id,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
+using Chuanyu.Web.Features.Usage;
 using Microsoft.EntityFrameworkCore;
 using static Chuanyu.Tests.Booking.BookingTestData;
 

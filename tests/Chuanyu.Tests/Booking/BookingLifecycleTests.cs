@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Booking;
+using Chuanyu.Web.Features.ServiceOrders;
+using Chuanyu.Web.Features.Usage;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

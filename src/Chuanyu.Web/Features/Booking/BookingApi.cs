@@ -10,16 +10,9 @@ public static class BookingApi
     {
         services.AddScoped<BookingService>();
         services.AddScoped<BookingJobs>();
-        services.AddScoped<UsageStatements>();
-        services.AddScoped<ServiceOrderService>();
-        services.AddScoped<EvaluationService>();
-        services.AddScoped<EvaluationRunner>();
-        services.AddScoped<AchievementService>();
-        services.AddPlatformCommand<EvaluateCommand>();
         if (runInBackground)
         {
             services.AddHostedService<BookingJobsService>();
-            services.AddHostedService<EvaluationRunnerService>();
         }
         return services;
     }
@@ -61,22 +54,6 @@ public static class BookingApi
         app.MapGet("/api/v1/me/bookings.ics", async (BookingService service, CancellationToken ct) =>
                 Results.Text(await service.MyCalendarAsync(ct), ICalendar.ContentType))
             .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The caller's bookings as an iCalendar file (RFC 5545).");
-
-        app.MapGet("/api/v1/organizations/{id:guid}/usage-statement", async (Guid id, string? month, StatementSide? side, UsageStatements statements, CancellationToken ct) =>
-            {
-                var (statement, result) = await statements.GetAsync(id, month, side ?? StatementSide.User, ct);
-                return statement is null ? ApiResults.ToHttp(result) : Results.Ok(statement);
-            })
-            .RequireAuthorization(Policies.SignedIn).WithTags("Booking")
-            .WithSummary("An organisation's monthly usage statement (month=yyyy-MM, side=User|Owner): uses, hours, fees, no-show and late-cancellation fees.");
-        app.MapGet("/api/v1/organizations/{id:guid}/usage-statement.xlsx", async (Guid id, string? month, StatementSide? side, UsageStatements statements, CancellationToken ct) =>
-            {
-                var (statement, result) = await statements.GetAsync(id, month, side ?? StatementSide.User, ct);
-                return statement is null ? ApiResults.ToHttp(result)
-                    : Results.File(UsageStatements.ToXlsx(statement), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        $"usage-statement-{statement.Month}-{(statement.Side == StatementSide.User ? "user" : "owner")}.xlsx");
-            })
-            .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The same statement as an .xlsx workbook.");
 
         var instruments = app.MapGroup("/api/v1/instruments/{id:guid}").WithTags("Booking");
         instruments.MapGet("/schedule.ics", async (Guid id, BookingService service, CancellationToken ct) =>

@@ -141,29 +141,6 @@ public sealed class InstrumentQualification
     public DateTimeOffset GrantedAt { get; set; }
 }
 
-/// <summary>
-/// Time actually used (机时): written when a booking is checked out, and the source of statements and of the annual
-/// open-sharing evaluation. External means the user's organisation is not the owner.
-/// </summary>
-public sealed class UsageRecord
-{
-    public Guid Id { get; set; }
-    public Guid? BookingId { get; set; }
-
-    /// <summary>The service order whose work this was (送样检测), when it came from one rather than a booking.</summary>
-    public Guid? ServiceOrderId { get; set; }
-    public Guid ResourceId { get; set; }
-    public Guid OwnerOrganizationId { get; set; }
-    public Guid UserId { get; set; }
-    public Guid UserOrganizationId { get; set; }
-    public FeeUserType UserType { get; set; }
-    public bool External { get; set; }
-    public DateTimeOffset StartedAt { get; set; }
-    public DateTimeOffset EndedAt { get; set; }
-    public int Minutes { get; set; }
-    public long FeeFen { get; set; }
-}
-
 /// <summary>A user's rating of a completed booking (1–5 with a comment), one per booking.</summary>
 public sealed class BookingRating
 {
@@ -236,19 +213,5 @@ internal sealed class InstrumentQualificationConfiguration : IEntityTypeConfigur
         b.ToTable("instrument_qualifications");
         b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.ResourceId, x.UserId }).IsUnique();
-    }
-}
-
-internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
-{
-    public void Configure(EntityTypeBuilder<UsageRecord> b)
-    {
-        b.ToTable("usage_records");
-        b.Property(x => x.UserType).HasMaxLength(20);
-        b.HasIndex(x => new { x.ResourceId, x.StartedAt });
-        b.HasIndex(x => new { x.UserOrganizationId, x.StartedAt });
-        b.HasIndex(x => new { x.OwnerOrganizationId, x.StartedAt });
-        b.HasIndex(x => x.BookingId).IsUnique();
-        b.HasIndex(x => x.ServiceOrderId).IsUnique();
     }
 }

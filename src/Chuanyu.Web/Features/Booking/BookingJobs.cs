@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,0 +1,90 @@
+using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Booking;
+
+public sealed record RatingInput(int? Score, string? Comment);
+
+public sealed record RatingDto(int Score, string? Comment, string UserName, DateTimeOffset CreatedAt);
+
+/// <summary>An instrument's ratings: the average of all (null when none), their count, and the latest page.</summary>
+public sealed record RatingSummary(double? Average, int Count, IReadOnlyList<RatingDto> Latest);
+
+/// <summary>Ratings of completed bookings: the user rates once; anyone sees an instrument's average and latest ratings.</summary>
+public sealed partial class BookingService
+{
+    /// <summary>The user's rating of a completed booking: once, 1–5, with an optional comment.</summary>
+    public async Task<ServiceResult> RateAsync(Guid id, RatingInput input, CancellationToken ct)
+    {
+        var (b, r, refused) = await LoadAsync(id, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        if (!IsUserSide(b!))
+        {
+            return new ServiceResult.Forbidden();
+        }
+        var e = new FieldErrors();
+        if (input.Score is not (>= 1 and <= 5))
+        {
+            e.Add("score", "评分须为 1–5 分。");
+        }
+        var comment = input.Comment?.Trim();
+        if (comment is { Length: > 500 })
+        {
+            e.Add("comment", "评价最多 500 个字。");
+        }
+        if (e.Count > 0)
+        {
+            return new ServiceResult.Invalid(e);
+        }
+        if (b!.Status != BookingStatus.Completed)
+        {
+            return new ServiceResult.Conflict("使用完成后才能评价。");
+        }
+        if (await db.Set<BookingRating>().AnyAsync(x => x.BookingId == b.Id, ct))
+        {
+            return new ServiceResult.Conflict("该预约已经评价过。");
+        }
+        db.Add(new BookingRating
+        {
+            Id = Guid.CreateVersion7(),
+            BookingId = b.Id,
+            ResourceId = r!.Id,
+            UserId = b.UserId,
+            Score = input.Score!.Value,
+            Comment = string.IsNullOrEmpty(comment) ? null : comment,
+            CreatedAt = clock.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return new ServiceResult.Conflict("该预约已经评价过。"); // a second request raced on the unique booking id
+        }
+        return new ServiceResult.Ok();
+    }
+
+    /// <summary>The ratings of an instrument anyone may see: average, count and the latest ten with the rater's name masked.</summary>
+    public async Task<RatingSummary?> RatingsAsync(Guid instrumentId, CancellationToken ct)
+    {
+        var r = await db.Set<Resource>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == instrumentId, ct);
+        if (r is null || !catalog.CanSee(r))
+        {
+            return null;
+        }
+        var ratings = db.Set<BookingRating>().AsNoTracking().Where(x => x.ResourceId == instrumentId);
+        var count = await ratings.CountAsync(ct);
+        var average = count == 0 ? (double?)null : Math.Round(await ratings.AverageAsync(x => (double)x.Score, ct), 1);
+        var latest = await (from x in ratings
+                            join u in db.Users.AsNoTracking() on x.UserId equals u.Id into users
+                            from u in users.DefaultIfEmpty()
+                            orderby x.CreatedAt descending
+                            select new { x.Score, x.Comment, Name = u == null ? null : u.DisplayName, x.CreatedAt }).Take(10).ToListAsync(ct);
+        return new RatingSummary(average, count, latest.Select(x => new RatingDto(x.Score, x.Comment, Masking.Name(x.Name), x.CreatedAt)).ToList());
+    }
+}

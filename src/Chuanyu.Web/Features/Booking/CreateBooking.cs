@@ -1,0 +1,282 @@
+using System.Globalization;
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Booking;
+
+public sealed record BookingRepeat(string? Frequency, int? Count);
+
+/// <summary>A booking request. Times are ISO 8601 with an offset (2026-12-01T09:00:00+08:00): a time without one is refused.</summary>
+public sealed record BookingInput(Guid? InstrumentId, string? Start, string? End, string? Purpose,
+    Guid? OrganizationId = null, Guid? OnBehalfOf = null, BookingRepeat? Repeat = null);
+
+public sealed record BookingOccurrence(Guid Id, DateTimeOffset Start, DateTimeOffset End, BookingStatus Status);
+
+public sealed record BookingCreated(Guid Id, BookingStatus Status, Guid? SeriesId, IReadOnlyList<BookingOccurrence> Occurrences);
+
+/// <summary>
+/// Booking an instrument: the request is checked (input, the instrument, who asks for whom, the rules, training,
+/// blackouts, quotas) and inserted only if no active booking holds the time; the managers and the user are told.
+/// </summary>
+public sealed partial class BookingService
+{
+    public const int MaxRepeat = 52;
+
+    /// <summary>The first key of the PostgreSQL advisory locks that queue the bookings of one instrument ("Bk").</summary>
+    private const int BookingLockClass = 0x426B;
+
+    public async Task<(BookingCreated? Created, ServiceResult Result)> CreateAsync(BookingInput input, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var start = ParseInstant(input.Start);
+        var end = ParseInstant(input.End);
+        if (input.InstrumentId is null)
+        {
+            errors.Add("instrumentId", "请指定要预约的仪器。");
+        }
+        if (start is null)
+        {
+            errors.Add("start", "开始时间须为带时区的 ISO 8601 时间，例如 2026-12-01T09:00:00+08:00。");
+        }
+        if (end is null)
+        {
+            errors.Add("end", "结束时间须为带时区的 ISO 8601 时间，例如 2026-12-01T11:00:00+08:00。");
+        }
+        else if (start is not null && end <= start)
+        {
+            errors.Add("end", "结束时间须晚于开始时间。");
+        }
+        var purpose = input.Purpose?.Trim() ?? "";
+        if (purpose.Length < 2)
+        {
+            errors.Add("purpose", "请填写使用目的（实验内容、样品情况），至少 2 个字。");
+        }
+        else if (purpose.Length > 500)
+        {
+            errors.Add("purpose", "使用目的最多 500 个字。");
+        }
+        var step = TimeSpan.Zero;
+        var count = 1;
+        if (input.Repeat is { } repeat)
+        {
+            step = repeat.Frequency switch { "Daily" => TimeSpan.FromDays(1), "Weekly" => TimeSpan.FromDays(7), _ => TimeSpan.Zero };
+            if (step == TimeSpan.Zero)
+            {
+                errors.Add("repeat.frequency", "重复方式须为 Daily（每天）或 Weekly（每周）。");
+            }
+            if (repeat.Count is not { } n || n < 2 || n > MaxRepeat)
+            {
+                errors.Add("repeat.count", $"重复次数须为 2–{MaxRepeat} 次。");
+            }
+            else
+            {
+                count = n;
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return (null, new ServiceResult.Invalid(errors));
+        }
+        // The request's dozen reads and writes share one connection instead of taking it from the pool each time.
+        await db.Database.OpenConnectionAsync(ct);
+        // The instrument and its rules in one read (no rules row: the defaults).
+        var loaded = await db.Set<Resource>().AsNoTracking().Where(r => r.Id == input.InstrumentId)
+            .Select(r => new { Resource = r, Rules = db.Set<BookingRules>().FirstOrDefault(b => b.ResourceId == r.Id) })
+            .FirstOrDefaultAsync(ct);
+        var resource = loaded?.Resource;
+        if (resource is null || !catalog.CanSee(resource))
+        {
+            return (null, new ServiceResult.NotFound());
+        }
+        var refusal = RefuseResource(resource);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+        // The organisation the booking is for (and that pays), and the user who will come.
+        var (organization, userType, refusedRequester) = await RequesterAsync(input.OrganizationId, resource, "预约", ct);
+        if (refusedRequester is not null)
+        {
+            return (null, refusedRequester);
+        }
+        var organizationId = organization!.Id;
+        var userId = me.Id!.Value;
+        if (input.OnBehalfOf is { } colleague && colleague != userId)
+        {
+            var isColleague = await db.RoleGrants.AnyAsync(g => g.UserId == colleague && g.OrganizationId == organizationId, ct);
+            if (!isColleague)
+            {
+                errors.Add("onBehalfOf", "只能为本单位的同事代为预约。");
+                return (null, new ServiceResult.Invalid(errors));
+            }
+            userId = colleague;
+        }
+        var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
+        if (!rules.Allows(userType))
+        {
+            return (null, new ServiceResult.RuleBroken("userTypes", $"该仪器不接受{BookingRulesCheck.UserTypeLabel(userType)}用户预约。"));
+        }
+        var now = clock.GetUtcNow();
+        var slots = Enumerable.Range(0, count).Select(i => (Start: start!.Value + step * i, End: end!.Value + step * i)).ToList();
+        foreach (var (slot, i) in slots.Select((s, i) => (s, i)))
+        {
+            if (BookingRulesCheck.CheckTime(rules, slot.Start, slot.End, now) is { } broken)
+            {
+                return (null, new ServiceResult.RuleBroken(broken.Rule, Occurrence(count, i, slot.Start) + broken.Message));
+            }
+        }
+        if (count > 1 && slots[0].End + TimeSpan.FromMinutes(rules.BufferMinutes) > slots[1].Start)
+        {
+            return (null, new ServiceResult.RuleBroken("repeat", "重复的各次预约相互重叠。"));
+        }
+        if (rules.QualificationRequired && await QualificationProblemAsync(resource.Id, userId, slots[^1].Start, ct) is { } unqualified)
+        {
+            return (null, unqualified);
+        }
+        if (await BlackoutProblemAsync(resource.Id, slots, ct) is { } blackout)
+        {
+            return (null, blackout);
+        }
+        var buffer = TimeSpan.FromMinutes(rules.BufferMinutes);
+        var seriesId = count > 1 ? Guid.CreateVersion7() : (Guid?)null;
+        var status = rules.ApprovalRequired ? BookingStatus.Pending : BookingStatus.Approved;
+        var bookings = slots.Select(s => new InstrumentBooking
+        {
+            Id = Guid.CreateVersion7(),
+            ResourceId = resource.Id,
+            OwnerOrganizationId = resource.OrganizationId,
+            UserId = userId,
+            UserOrganizationId = organizationId,
+            BookedBy = me.Id!.Value,
+            UserType = userType,
+            StartAt = s.Start,
+            EndAt = s.End,
+            BlockedUntil = s.End + buffer,
+            Status = status,
+            Purpose = purpose,
+            SeriesId = seriesId,
+            CreatedAt = now,
+            DecidedAt = status == BookingStatus.Approved ? now : null,
+        }).ToList();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Database.AutoSavepointsEnabled = false; // one SaveChanges in this transaction: no savepoint round trips
+        if (db.Database.IsNpgsql())
+        {
+            // Requests for one instrument queue here, so the check below sees every earlier booking and answers a clean
+            // 409; the exclusion constraint stays the guarantee (a lock key shared by two instruments only queues them).
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({BookingLockClass}, {LockKey(resource.Id)})", ct);
+        }
+        if (await QuotaProblemAsync(rules, resource.Id, userId, organizationId, slots, ct) is { } quota)
+        {
+            return (null, quota);
+        }
+        foreach (var (b, i) in bookings.Select((b, i) => (b, i)))
+        {
+            // Held time overlaps, or this booking would start within the buffer after another's end (a booking made
+            // before the buffer was set holds no buffer of its own).
+            var earliest = b.StartAt - buffer;
+            var taken = await db.Set<InstrumentBooking>().AsNoTracking()
+                .Where(x => x.ResourceId == resource.Id && InstrumentBooking.Active.Contains(x.Status) && x.StartAt < b.BlockedUntil &&
+                            (x.BlockedUntil > b.StartAt || x.EndAt > earliest))
+                .Select(x => new { x.StartAt, x.EndAt }).FirstOrDefaultAsync(ct);
+            if (taken is not null)
+            {
+                return (null, new ServiceResult.Conflict(Occurrence(count, i, b.StartAt) +
+                    $"该时段已被预约（{Display.Range(taken.StartAt, taken.EndAt)}），请选择其他时段。"));
+            }
+        }
+        db.AddRange(bookings);
+        await NotifyCreatedAsync(resource, bookings, ct);
+        // No audit row for a request: the booking itself says who asked for what and when; decisions are audited.
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (IsOverlap(e))
+        {
+            // Another request took the slot between our check and our insert; the database refused ours.
+            return (null, new ServiceResult.Conflict("该时段刚刚被他人预约，请选择其他时段。"));
+        }
+        return (new BookingCreated(bookings[0].Id, status, seriesId,
+            bookings.Select(b => new BookingOccurrence(b.Id, b.StartAt, b.EndAt, b.Status)).ToList()), new ServiceResult.Ok());
+    }
+
+    /// <summary>The same 32-bit key for an instrument on every instance (string and object hash codes are per process).</summary>
+    public static int LockKey(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        return BitConverter.ToInt32(bytes[..4]) ^ BitConverter.ToInt32(bytes[4..8]) ^ BitConverter.ToInt32(bytes[8..12]) ^ BitConverter.ToInt32(bytes[12..]);
+    }
+
+    private static string Occurrence(int count, int index, DateTimeOffset start) =>
+        count > 1 ? $"第 {index + 1} 次（{Display.Date(start)}）：" : "";
+
+    private async Task<ServiceResult?> QuotaProblemAsync(BookingRules rules, Guid resourceId, Guid userId, Guid organizationId,
+        List<(DateTimeOffset Start, DateTimeOffset End)> slots, CancellationToken ct)
+    {
+        if (rules.UserQuotaHoursPerMonth is null && rules.OrganizationQuotaHoursPerMonth is null)
+        {
+            return null;
+        }
+        foreach (var month in slots.GroupBy(s => MonthOf(s.Start)))
+        {
+            var (from, to) = month.Key;
+            var asked = month.Sum(s => (s.End - s.Start).TotalMinutes);
+            var counted = new[] { BookingStatus.Pending, BookingStatus.Approved, BookingStatus.InUse, BookingStatus.Completed };
+            var booked = await db.Set<InstrumentBooking>().AsNoTracking()
+                .Where(b => b.ResourceId == resourceId && counted.Contains(b.Status) && b.StartAt >= from && b.StartAt < to &&
+                            (b.UserId == userId || b.UserOrganizationId == organizationId))
+                .Select(b => new { b.UserId, b.UserOrganizationId, b.StartAt, b.EndAt }).ToListAsync(ct);
+            var label = from.ToOffset(Display.ChinaStandardTime).ToString("yyyy 年 M 月", CultureInfo.InvariantCulture);
+            if (rules.UserQuotaHoursPerMonth is { } userHours &&
+                booked.Where(b => b.UserId == userId).Sum(b => (b.EndAt - b.StartAt).TotalMinutes) + asked > userHours * 60)
+            {
+                return new ServiceResult.RuleBroken("userQuota", $"每人每月最多预约该仪器 {userHours} 小时，{label}已超出。");
+            }
+            if (rules.OrganizationQuotaHoursPerMonth is { } orgHours &&
+                booked.Where(b => b.UserOrganizationId == organizationId).Sum(b => (b.EndAt - b.StartAt).TotalMinutes) + asked > orgHours * 60)
+            {
+                return new ServiceResult.RuleBroken("organizationQuota", $"每个单位每月最多预约该仪器 {orgHours} 小时，贵单位{label}已超出。");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The calendar month (China Standard Time) an instant falls in, as a UTC range.</summary>
+    public static (DateTimeOffset From, DateTimeOffset To) MonthOf(DateTimeOffset t)
+    {
+        var local = t.ToOffset(Display.ChinaStandardTime);
+        var from = new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, Display.ChinaStandardTime);
+        return (from.ToUniversalTime(), from.AddMonths(1).ToUniversalTime());
+    }
+
+    private async Task NotifyCreatedAsync(Resource r, List<InstrumentBooking> bookings, CancellationToken ct)
+    {
+        var first = bookings[0];
+        var when = bookings.Count == 1 ? Slot(first) : $"{Slot(first)} 起共 {bookings.Count} 次";
+        // One read for the managers' addresses and the user's (who is the caller unless booked on their behalf).
+        var people = await (from u in db.Users.AsNoTracking()
+                            where u.Id == first.UserId || db.RoleGrants.Any(g => g.UserId == u.Id && g.OrganizationId == r.OrganizationId &&
+                                                                                  (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
+                            select new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        var user = people.First(p => p.Id == first.UserId);
+        var emails = people.Where(p => p.Id != first.UserId && p.Email != null).Select(p => p.Email!).Distinct().ToList();
+        var pending = first.Status == BookingStatus.Pending;
+        foreach (var email in emails)
+        {
+            Enqueue(email, pending ? $"新的预约申请待审核：{r.Name}" : $"新的预约：{r.Name}",
+                $"{user.DisplayName} 预约了 {r.Name}（{when}）。\n使用目的：{first.Purpose}\n" +
+                (pending ? "请登录平台“预约审批”处理。" : "该仪器无需审批，预约已自动确认。"));
+        }
+        if (user.Email is { } to)
+        {
+            Enqueue(to, pending ? $"预约已提交：{r.Name}" : $"预约成功：{r.Name}",
+                $"您预约的 {r.Name}（{when}）" + (pending ? "已提交，等待仪器管理员审核。" : "已确认，请按时签到。"));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Booking;
+using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using NPOI.SS.UserModel;
+using NPOI.XSSF.UserModel;
+
+namespace Chuanyu.Web.Features.Usage;
+
+/// <summary>Which side of the use an organisation's statement shows: what its people used (and owe), or what its instruments earned.</summary>
+public enum StatementSide
+{
+    /// <summary>使用方：本单位人员使用仪器的机时与费用</summary>
+    User,
+
+    /// <summary>提供方：本单位仪器对内对外服务的机时与收入</summary>
+    Owner,
+}
+
+public sealed record StatementLine(DateTimeOffset Start, DateTimeOffset End, string Instrument, string? Model, string OwnerOrganization,
+    string User, string UserOrganization, FeeUserType UserType, string Item, decimal Hours, decimal Fee);
+
+public sealed record UsageStatementDto(Guid OrganizationId, string OrganizationName, string Month, StatementSide Side,
+    decimal Hours, decimal ExternalHours, decimal Fee, IReadOnlyList<StatementLine> Lines);
+
+/// <summary>
+/// The monthly statement of one organisation (机时费用月结单): every use recorded at check-out in the month (China
+/// Standard Time) with its hours and fee, plus the no-show and late-cancellation fees, from either side. Read by the
+/// organisation's admins and resource managers, the region's admins and the system admin.
+/// </summary>
+public sealed class UsageStatements(AppDbContext db, CurrentUser me)
+{
+    public const int MaxLines = 50_000;
+
+    public bool CanView(Organization o) =>
+        me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, o.RegionCode) ||
+        me.HasInOrganization(PlatformRole.OrgAdmin, o.Id) || me.HasInOrganization(PlatformRole.ResourceManager, o.Id);
+
+    public static DateTimeOffset? ParseMonth(string? month) =>
+        month is { Length: 7 } && DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d.Year is >= 2000 and <= 2100
+            ? new DateTimeOffset(d, Display.ChinaStandardTime) : null;
+
+    public async Task<(UsageStatementDto? Statement, ServiceResult Result)> GetAsync(Guid organizationId, string? month, StatementSide side, CancellationToken ct)
+    {
+        var from = ParseMonth(month);
+        if (from is null)
+        {
+            var e = new FieldErrors();
+            e.Add("month", "月份须为 yyyy-MM，例如 2026-11。");
+            return (null, new ServiceResult.Invalid(e));
+        }
+        var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
+        if (organization is null)
+        {
+            return (null, new ServiceResult.NotFound());
+        }
+        if (!CanView(organization))
+        {
+            return (null, new ServiceResult.Forbidden());
+        }
+        var start = from.Value.ToUniversalTime();
+        var end = from.Value.AddMonths(1).ToUniversalTime();
+        var usage = db.Set<UsageRecord>().AsNoTracking().Where(u => u.StartedAt >= start && u.StartedAt < end);
+        usage = side == StatementSide.User ? usage.Where(u => u.UserOrganizationId == organizationId) : usage.Where(u => u.OwnerOrganizationId == organizationId);
+        var uses = await usage.OrderBy(u => u.StartedAt).Take(MaxLines)
+            .Select(u => new { u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, u.External, Start = u.StartedAt, End = u.EndedAt, u.Minutes, u.FeeFen })
+            .ToListAsync(ct);
+        var charged = db.Set<InstrumentBooking>().AsNoTracking()
+            .Where(b => b.StartAt >= start && b.StartAt < end && b.FeeFen > 0 && (b.Status == BookingStatus.NoShow || b.Status == BookingStatus.Cancelled));
+        charged = side == StatementSide.User ? charged.Where(b => b.UserOrganizationId == organizationId) : charged.Where(b => b.OwnerOrganizationId == organizationId);
+        var fees = await charged.OrderBy(b => b.StartAt).Take(MaxLines)
+            .Select(b => new { b.ResourceId, b.OwnerOrganizationId, b.UserId, b.UserOrganizationId, b.UserType, b.Status, Start = b.StartAt, End = b.EndAt, b.FeeFen })
+            .ToListAsync(ct);
+
+        var resourceIds = uses.Select(u => u.ResourceId).Concat(fees.Select(f => f.ResourceId)).Distinct().ToList();
+        var resources = await db.Set<Resource>().AsNoTracking().Where(r => resourceIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => (r.Name, r.Model), ct);
+        var orgIds = uses.SelectMany(u => new[] { u.OwnerOrganizationId, u.UserOrganizationId }).Concat(fees.SelectMany(f => new[] { f.OwnerOrganizationId, f.UserOrganizationId })).Distinct().ToList();
+        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var userIds = uses.Select(u => u.UserId).Concat(fees.Select(f => f.UserId)).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+
+        StatementLine Line(Guid resource, Guid owner, Guid user, Guid userOrg, FeeUserType type, string item, DateTimeOffset s, DateTimeOffset e, int minutes, long fee)
+        {
+            var (name, model) = resources.GetValueOrDefault(resource, ("（已删除）", null));
+            return new StatementLine(s, e, name, model, orgs.GetValueOrDefault(owner, ""), users.GetValueOrDefault(user, "（已注销）"),
+                orgs.GetValueOrDefault(userOrg, ""), type, item, Math.Round(minutes / 60m, 2), fee / 100m);
+        }
+        var lines = uses.Select(u => Line(u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, "机时", u.Start, u.End, u.Minutes, u.FeeFen))
+            .Concat(fees.Select(f => Line(f.ResourceId, f.OwnerOrganizationId, f.UserId, f.UserOrganizationId, f.UserType,
+                f.Status == BookingStatus.NoShow ? "爽约费" : "逾期取消费", f.Start, f.End, 0, f.FeeFen ?? 0)))
+            .OrderBy(l => l.Start).ToList();
+        return (new UsageStatementDto(organization.Id, organization.Name, month!, side,
+            Math.Round(uses.Sum(u => u.Minutes) / 60m, 2), Math.Round(uses.Where(u => u.External).Sum(u => u.Minutes) / 60m, 2),
+            (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen ?? 0)) / 100m, lines), new ServiceResult.Ok());
+    }
+
+    /// <summary>The statement as a one-sheet .xlsx: a title, the lines and a total row (numbers as numbers, text as text).</summary>
+    public static byte[] ToXlsx(UsageStatementDto s)
+    {
+        var workbook = new XSSFWorkbook();
+        var sheet = workbook.CreateSheet("机时费用月结单");
+        var bold = workbook.CreateFont();
+        bold.IsBold = true;
+        var header = workbook.CreateCellStyle();
+        header.SetFont(bold);
+        var money = workbook.CreateCellStyle();
+        money.DataFormat = workbook.CreateDataFormat().GetFormat("0.00");
+        var title = sheet.CreateRow(0).CreateCell(0, CellType.String);
+        title.SetCellValue($"{ResourceSheet.XmlSafe(s.OrganizationName)} {s.Month} 机时费用月结单（{(s.Side == StatementSide.User ? "使用方" : "提供方")}，北京时间）");
+        title.CellStyle = header;
+        string[] headers = ["开始时间", "结束时间", "仪器", "型号", "仪器所属单位", "使用人", "使用单位", "用户类型", "项目", "机时（小时）", "费用（元）"];
+        var head = sheet.CreateRow(1);
+        for (var i = 0; i < headers.Length; i++)
+        {
+            var cell = head.CreateCell(i, CellType.String);
+            cell.SetCellValue(headers[i]);
+            cell.CellStyle = header;
+        }
+        var r = 2;
+        foreach (var l in s.Lines)
+        {
+            var row = sheet.CreateRow(r++);
+            string[] texts = [Display.Minute(l.Start), Display.Minute(l.End), l.Instrument, l.Model ?? "", l.OwnerOrganization, l.User,
+                l.UserOrganization, BookingRulesCheck.UserTypeLabel(l.UserType), l.Item];
+            for (var i = 0; i < texts.Length; i++)
+            {
+                // Always string cells: a name that starts with '=' stays text, never a formula.
+                row.CreateCell(i, CellType.String).SetCellValue(ResourceSheet.XmlSafe(texts[i]));
+            }
+            row.CreateCell(9, CellType.Numeric).SetCellValue((double)l.Hours);
+            var fee = row.CreateCell(10, CellType.Numeric);
+            fee.SetCellValue((double)l.Fee);
+            fee.CellStyle = money;
+        }
+        var total = sheet.CreateRow(r);
+        var label = total.CreateCell(0, CellType.String);
+        label.SetCellValue($"合计（{s.Lines.Count} 条）");
+        label.CellStyle = header;
+        total.CreateCell(9, CellType.Numeric).SetCellValue((double)s.Hours);
+        var sum = total.CreateCell(10, CellType.Numeric);
+        sum.SetCellValue((double)s.Fee);
+        sum.CellStyle = money;
+        for (var i = 0; i < headers.Length; i++)
+        {
+            sheet.SetColumnWidth(i, (i is 2 or 4 or 6 ? 24 : 14) * 256);
+        }
+        using var output = new MemoryStream();
+        workbook.Write(output, true);
+        return output.ToArray();
+    }
+}
