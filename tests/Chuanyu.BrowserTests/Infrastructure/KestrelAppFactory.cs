@@ -39,6 +39,9 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.ConnectionString);
         builder.UseSetting("Demo:Seed", "true");
+        // One app serves every browser test, all from 127.0.0.1, and they sign in far more often than a person (the
+        // accessibility walk alone signs in seven roles); the per-IP limit has its own tests with a low value.
+        builder.UseSetting("Security:CredentialRequestsPerMinutePerIp", "100000");
     }
 
     protected override void Dispose(bool disposing)
