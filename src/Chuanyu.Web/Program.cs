@@ -46,6 +46,8 @@ if (command is not null)
 await app.PrepareDatabaseAsync();
 
 app.UseForwardedHeaders();
+// First, so that everything after it (error pages and problems included) speaks the request's language.
+app.UseRequestLocalization();
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
@@ -57,7 +59,6 @@ app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), page => page
     .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", StatusCodeSelector = ProblemExceptionHandler.StatusCodeFor })
     .UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
 app.UseStaticFiles();
-app.UseRequestLocalization();
 app.UseRouting();
 app.UseRequestSizeLimit();
 app.UseRequestCharsetCheck();

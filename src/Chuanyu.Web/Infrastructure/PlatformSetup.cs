@@ -27,9 +27,14 @@ public static class PlatformSetup
             o.SupportedCultures = Cultures;
             o.SupportedUICultures = Cultures;
             o.FallBackToParentUICultures = true;
-            // Chinese unless the person chose English with the switch (a cookie); the browser's language is not
-            // consulted, because a government platform in China speaks Chinese first.
-            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
+            // Pages: Chinese unless the person chose English with the switch (a cookie); the browser's language is not
+            // consulted, because a government platform in China speaks Chinese first. The API: the cookie when a page
+            // calls it, else the client's Accept-Language (a program asks for its language explicitly).
+            o.RequestCultureProviders =
+            [
+                new CookieRequestCultureProvider(),
+                new ApiAcceptLanguageProvider(),
+            ];
         });
         services.AddRazorPages(o =>
             {
@@ -109,4 +114,11 @@ public sealed class DatabaseReadyCheck(MigrationRunner migrations) : IHealthChec
             return HealthCheckResult.Unhealthy("database unreachable");
         }
     }
+}
+
+/// <summary>Accept-Language, for API requests only (pages follow the language switch).</summary>
+public sealed class ApiAcceptLanguageProvider : AcceptLanguageHeaderRequestCultureProvider
+{
+    public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext) =>
+        httpContext.Request.Path.StartsWithSegments("/api") ? base.DetermineProviderCultureResult(httpContext) : NullProviderCultureResult;
 }

@@ -156,6 +156,13 @@ public static class ProblemHandlingExtensions
         {
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            // Every error carries a stable code; one made without (the framework's 404/405, a bare status) is named by its status.
+            if (!c.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
+                c.ProblemDetails.Extensions["code"] = ApiProblem.CodeFor(status);
+                c.ProblemDetails.Title ??= ApiProblem.Title(ApiProblem.CodeFor(status));
+            }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -1,14 +1,25 @@
 namespace Chuanyu.Web.Infrastructure;
 
-/// <summary>Field name (camelCase, as the API and the form use) → reasons in Chinese.</summary>
-public sealed class FieldErrors : Dictionary<string, string[]>
+/// <summary>Field name (camelCase, as the API and the form use) → reasons, as messages said in the reader's language.</summary>
+public sealed class FieldErrors : Dictionary<string, Message[]>
 {
     public FieldErrors() : base(StringComparer.Ordinal) { }
 
-    public void Add(string field, string reason) => this[field] = TryGetValue(field, out var r) ? [.. r, reason] : [reason];
+    public void Add(string field, Message reason) => this[field] = TryGetValue(field, out var r) ? [.. r, reason] : [reason];
 
-    /// <summary>The reasons for one field as the form shows them, or null.</summary>
-    public string? Message(string field) => TryGetValue(field, out var reasons) ? string.Join(" ", reasons) : null;
+    /// <summary>Until every feature says its reasons by key: a reason in Chinese, shown as it is in every language.</summary>
+    public void Add(string field, string reason) => Add(field, new Message(reason));
+
+    /// <summary>The reasons for one field as the form shows them (in the current culture), or null.</summary>
+    public string? Message(string field) => TryGetValue(field, out var reasons) ? string.Join(" ", reasons.Select(r => r.ToString())) : null;
+
+    /// <summary>Every field's reasons in the current culture, as ProblemDetails' <c>errors</c> carries them.</summary>
+    public Dictionary<string, string[]> Translated() =>
+        this.ToDictionary(e => e.Key, e => e.Value.Select(m => m.ToString()).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>Every field's reasons as their stable keys, for clients that act on them (<c>errorCodes</c>).</summary>
+    public Dictionary<string, string[]> Codes() =>
+        this.ToDictionary(e => e.Key, e => e.Value.Select(m => m.Key).ToArray(), StringComparer.Ordinal);
 
     /// <summary>Bootstrap's invalid marker for one field's input.</summary>
     public string CssFor(string field) => ContainsKey(field) ? "is-invalid" : "";
@@ -23,9 +34,9 @@ public abstract record ServiceResult
     /// <summary>What a page says when the action did not happen (null when it did); 404/403 are the caller's to return.</summary>
     public string? FailureMessage => this switch
     {
-        Invalid i => string.Join(" ", i.Errors.SelectMany(e => e.Value)),
-        Conflict c => c.Reason,
-        RuleBroken r => r.Reason,
+        Invalid i => string.Join(" ", i.Errors.SelectMany(e => e.Value).Select(m => m.ToString())),
+        Conflict c => c.Reason.ToString(),
+        RuleBroken r => r.Reason.ToString(),
         _ => null,
     };
 
@@ -33,10 +44,20 @@ public abstract record ServiceResult
     public sealed record NotFound : ServiceResult;
     public sealed record Forbidden : ServiceResult;
     public sealed record Invalid(FieldErrors Errors) : ServiceResult;
-    public sealed record Conflict(string Reason) : ServiceResult;
+
+    /// <summary>The action clashes with the record's current state (409); the reason's key is the API's <c>code</c>.</summary>
+    public sealed record Conflict(Message Reason) : ServiceResult
+    {
+        /// <summary>Until every feature says its reasons by key.</summary>
+        public Conflict(string reason) : this(new Message(reason)) { }
+    }
 
     /// <summary>Well-formed, but a business rule says no (422): <paramref name="Rule"/> names the rule for clients.</summary>
-    public sealed record RuleBroken(string Rule, string Reason) : ServiceResult;
+    public sealed record RuleBroken(string Rule, Message Reason) : ServiceResult
+    {
+        /// <summary>Until every feature says its reasons by key.</summary>
+        public RuleBroken(string rule, string reason) : this(rule, new Message(reason)) { }
+    }
 }
 
 /// <summary>One page of a list, as every list endpoint answers.</summary>
@@ -47,7 +68,7 @@ public static class Paging
 {
     public const int MaxPage = 10_000;
     public const int MaxPageSize = 200;
-    public const string Reason = "页码为 1–10000，每页 1–200 条。";
+    public static readonly Message Reason = new("Common.PageOutOfRange", MaxPage, MaxPageSize);
 
     /// <summary>The errors of a page request (empty when it is valid).</summary>
     public static FieldErrors Errors(int page, int pageSize)
@@ -66,7 +87,7 @@ public static class Paging
 
     /// <summary>400 naming the bad field, or null when the page request is valid.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem? Check(int page, int pageSize) =>
-        Errors(page, pageSize) is { Count: > 0 } errors ? TypedResults.ValidationProblem(errors) : null;
+        Errors(page, pageSize) is { Count: > 0 } errors ? ApiProblem.Validation(errors) : null;
 }
 
 /// <summary>How a <see cref="ServiceResult"/> is answered over HTTP, the same for every feature.</summary>
@@ -76,10 +97,10 @@ public static class ApiResults
     {
         ServiceResult.Ok => TypedResults.StatusCode(okStatus),
         ServiceResult.NotFound => TypedResults.NotFound(),
-        ServiceResult.Forbidden => TypedResults.Problem(statusCode: 403, title: "无权操作", detail: "您没有管理该单位的权限。"),
-        ServiceResult.Invalid i => TypedResults.ValidationProblem(i.Errors),
-        ServiceResult.Conflict c => TypedResults.Problem(statusCode: 409, title: "操作冲突", detail: c.Reason),
-        ServiceResult.RuleBroken r => TypedResults.Problem(statusCode: 422, title: "不符合规则", detail: r.Reason,
+        ServiceResult.Forbidden => ApiProblem.Result(403, "forbidden", new Message("Common.NotYourOrganization")),
+        ServiceResult.Invalid i => ApiProblem.Validation(i.Errors),
+        ServiceResult.Conflict c => ApiProblem.Result(409, c.Reason.Key, c.Reason, titleCode: "conflict"),
+        ServiceResult.RuleBroken r => ApiProblem.Result(422, r.Reason.Key, r.Reason, titleCode: "ruleBroken",
             extensions: new Dictionary<string, object?> { ["rule"] = r.Rule }),
         _ => throw new InvalidOperationException(result.GetType().Name),
     };

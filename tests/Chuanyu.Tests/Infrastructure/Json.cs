@@ -16,6 +16,8 @@ public static class Json
         var body = await response.ReadJsonAsync();
         Xunit.Assert.Equal(status, body.GetProperty("status").GetInt32());
         Xunit.Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("title").GetString()));
+        // Every API error carries a stable machine-readable code next to its localised words.
+        Xunit.Assert.True(body.TryGetProperty("code", out var code) && !string.IsNullOrWhiteSpace(code.GetString()), $"problem without a code: {body}");
         return body;
     }
 

@@ -142,13 +142,13 @@ public static class AccountsApi
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblem.Validation(errors);
         }
         // A taken address answers exactly like a new one (SelfRegistration says why).
         var (_, identityErrors) = await registration.RegisterAsync(request.Email!, request.Password!, request.DisplayName!, "api");
         if (identityErrors is not null)
         {
-            return TypedResults.ValidationProblem(identityErrors);
+            return ApiProblem.Validation(identityErrors);
         }
         return TypedResults.Accepted((string?)null, new RegistrationAccepted(request.Email!.Trim(), SelfRegistration.AcceptedMessage));
     }
@@ -161,7 +161,7 @@ public static class AccountsApi
         if (!ok)
         {
             await audit.RecordAsync("auth.password-change", $"user:{me.Id}", AuditOutcome.Failure, string.Join(",", errors.Keys));
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblem.Validation(errors);
         }
         await audit.RecordAsync("auth.password-change", $"user:{me.Id}");
         return TypedResults.NoContent();
@@ -243,7 +243,7 @@ public static class AccountsApi
         OrganizationInput input, OrganizationService service, CancellationToken ct)
     {
         var (org, errors) = await service.CreateAsync(input, ct);
-        return org is null ? TypedResults.ValidationProblem(errors) : TypedResults.Created($"/api/v1/organizations/{org.Id}", ToDto(org));
+        return org is null ? ApiProblem.Validation(errors) : TypedResults.Created($"/api/v1/organizations/{org.Id}", ToDto(org));
     }
 
     private static async Task<IResult> VerifyOrganizationAsync(Guid id, VerifyRequest request, OrganizationService service, CancellationToken ct) =>

@@ -68,7 +68,7 @@ public sealed class RegisterModel(SelfRegistration registration, IStringLocalize
             {
                 foreach (var reason in reasons.Distinct())
                 {
-                    ModelState.AddModelError(field == "password" ? "Input.Password" : "Input.Email", reason);
+                    ModelState.AddModelError(field == "password" ? "Input.Password" : "Input.Email", reason.ToString());
                 }
             }
             return Page();

@@ -48,7 +48,7 @@ public static class AdminApi
         where T : class, IValidatedSetting
     {
         var errors = await store.SaveAsync(value, db, audit, me, ct);
-        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(store.Current);
+        return errors.Count > 0 ? ApiProblem.Validation(errors) : TypedResults.Ok(store.Current);
     }
 
     private static async Task<Results<Ok<PagedList<AdminUserDto>>, ValidationProblem>> ListUsersAsync(
@@ -77,7 +77,7 @@ public static class AdminApi
         NewAccountRequest request, AccountAdministration accounts, CancellationToken ct)
     {
         var (account, errors) = await accounts.CreateAsync(request, ct: ct);
-        return account is null ? TypedResults.ValidationProblem(errors) : TypedResults.Created($"/api/v1/admin/users/{account.Id}/personal-data", account);
+        return account is null ? ApiProblem.Validation(errors) : TypedResults.Created($"/api/v1/admin/users/{account.Id}/personal-data", account);
     }
 
     private static async Task<Results<Ok<UserPersonalDataDto>, NotFound>> ViewPersonalDataAsync(

@@ -39,7 +39,7 @@ public static class AuditApi
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblem.Validation(errors);
         }
         return TypedResults.Ok(await search.SearchAsync(filter!, pageNumber, size, ct));
     }
@@ -65,7 +65,7 @@ public static class AuditApi
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblem.Validation(errors);
         }
         var (through, count) = await exporter.SnapshotAsync(filter!, ct);
         if (count > exporter.MaxRows)

@@ -73,7 +73,7 @@ public static class ApiClientsApi
         var (created, errors) = await clients.CreateAsync(input, ct);
         if (created is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblem.Validation(errors);
         }
         // The secret must not linger in a cache between here and the security administrator.
         context.Response.Headers.CacheControl = "no-store";

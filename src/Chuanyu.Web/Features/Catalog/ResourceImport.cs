@@ -519,7 +519,7 @@ internal sealed class RowChecker(ImportRules rules)
             }
             foreach (var reason in reasons)
             {
-                Fail(header, reason);
+                Fail(header, reason.ToString());
             }
         }
 

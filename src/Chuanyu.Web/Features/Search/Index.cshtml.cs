@@ -41,7 +41,7 @@ public sealed class SearchIndexModel(SearchService search) : PageModel
         var page = Pager.RequestedPage(Request);
         var (result, errors) = await search.SearchAsync(new SearchQuery(Q, Kind, Region, District, Category, OrganizationId, Certification, Price, page, PageSize), ct);
         Result = result;
-        Errors = errors.ToDictionary();
+        Errors = errors.Translated();
         if (result is not null)
         {
             Pager = new Pager(result.Page, PageSize, result.Total, Request);
