@@ -71,17 +71,4 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         }
         Assert.True(report.Length == 0, "axe-core found serious or critical violations:\n" + report);
     }
-
-    /// <summary>The demo's field-emission SEM at 重庆大学 (bookable, managed by cqu.instrument) and its organisation, found through search.</summary>
-    private static async Task<(string Resource, string Organization)> DemoInstrumentAsync(IPage page)
-    {
-        await page.GotoAsync("/Search?q=" + Uri.EscapeDataString("GeminiSEM 300"));
-        var href = await page.GetByTestId("results").GetByRole(AriaRole.Link).Filter(new() { HasText = "GeminiSEM 300" }).First.GetAttributeAsync("href")
-            ?? throw new InvalidOperationException("The search result has no link.");
-        var resource = href.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
-        await page.GotoAsync($"/Resources/{resource}");
-        var orgHref = await page.Locator(".breadcrumb a").First.GetAttributeAsync("href")
-            ?? throw new InvalidOperationException("The resource page has no organisation link.");
-        return (resource, orgHref.Split('/', StringSplitOptions.RemoveEmptyEntries)[1]);
-    }
 }

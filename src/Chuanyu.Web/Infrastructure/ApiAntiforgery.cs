@@ -18,9 +18,8 @@ public static class ApiAntiforgery
     {
         if (NeedsToken(context) && !await IsValidAsync(context))
         {
-            await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "缺少防伪令牌",
-                detail: "以登录 Cookie 调用修改数据的接口时须携带防伪令牌（请求头 RequestVerificationToken）；其他系统请使用访问令牌或签名请求。",
-                extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" }).ExecuteAsync(context);
+            await ApiProblem.Result(StatusCodes.Status400BadRequest, "antiforgery", new Message("Common.AntiforgeryMissing", HeaderName))
+                .ExecuteAsync(context);
             return;
         }
         await next(context);

@@ -18,8 +18,11 @@ public static class DateLimits
     public static readonly DateTimeOffset LatestInstant = new(2100, 12, 31, 23, 59, 59, Display.ChinaStandardTime);
 
     /// <summary>null when <paramref name="from"/> ≤ <paramref name="value"/> ≤ <paramref name="to"/>, else the reason naming the range.</summary>
-    public static string? Outside(DateOnly value, DateOnly from, DateOnly to, string label) =>
-        value >= from && value <= to ? null : $"{label}须在 {Iso(from)} 至 {Iso(to)} 之间。";
+    public static Message? Outside(DateOnly value, DateOnly from, DateOnly to, Message label) =>
+        value >= from && value <= to ? null : new Message("Common.DateOutside", label, Iso(from), Iso(to));
+
+    /// <summary>Until every feature says its labels by key.</summary>
+    public static Message? Outside(DateOnly value, DateOnly from, DateOnly to, string label) => Outside(value, from, to, new Message(label));
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

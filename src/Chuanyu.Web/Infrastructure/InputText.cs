@@ -19,7 +19,7 @@ public readonly record struct InputTextRefusal(int CodePoint, int Position)
 {
     public string CodePointText => $"U+{CodePoint:X4}";
 
-    public string Message => $"含有不可见的控制字符或文字方向控制符（{CodePointText}，第 {Position} 个字符），请删除后重试。";
+    public Message Message => new("Common.InvisibleCharacter", CodePointText, Position);
 }
 
 /// <summary>
@@ -198,7 +198,7 @@ public static class InputText
             case string s:
                 if (Find(s) is { } refusal && !errors.ContainsKey(path))
                 {
-                    errors[path] = [refusal.Message];
+                    errors[path] = [refusal.Message.ToString()];
                 }
                 return;
         }
@@ -286,7 +286,7 @@ public sealed class InputTextChecked
 
 public static class InputTextEndpoints
 {
-    public const string ProblemTitle = "输入含有不可见的控制字符或文字方向控制符";
+    public static string ProblemTitle => new Message("Common.InvisibleCharacterTitle").ToString();
 
     /// <summary>
     /// Checks the text in every bound argument of the endpoints under <paramref name="builder"/> (a JSON body, an
@@ -329,7 +329,7 @@ public static class InputTextEndpoints
                 {
                     InputText.Collect(invocation.Arguments[index], root, InputText.Naming.Json, errors);
                 }
-                return errors.Count == 0 ? await next(invocation) : TypedResults.ValidationProblem(errors, title: ProblemTitle);
+                return errors.Count == 0 ? await next(invocation) : TypedResults.ValidationProblem(errors, title: ProblemTitle, extensions: new Dictionary<string, object?> { ["code"] = "invisibleCharacter" });
             };
         });
         return builder;

@@ -3,8 +3,8 @@ namespace Chuanyu.Web.Infrastructure;
 /// <summary>Masks personal data for lists: enough to recognise, not enough to use.</summary>
 public static class Masking
 {
-    /// <summary>The first character of a name and a mask (a rating says someone used the instrument, not who); "（已注销）" for none.</summary>
-    public static string Name(string? name) => string.IsNullOrEmpty(name) ? "（已注销）" : name[..1] + "**";
+    /// <summary>The first character of a name and a mask (a rating says someone used the instrument, not who); new Message("Common.Deregistered").ToString() for none.</summary>
+    public static string Name(string? name) => string.IsNullOrEmpty(name) ? new Message("Common.Deregistered").ToString() : name[..1] + "**";
 
     public static string Email(string? email)
     {

@@ -28,64 +28,64 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         if (exception is BadHttpRequestException bad)
         {
             // Say which field and why in plain words; never the framework's message, which names our types and parameters.
-            var (status, title, code, field, reason) = BadRequestProblem.Describe(bad);
+            var (status, code, field, reason) = BadRequestProblem.Describe(bad);
             if (field is not null)
             {
-                await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] }, statusCode: status, title: title,
-                    detail: reason, extensions: new Dictionary<string, object?> { ["code"] = code }).ExecuteAsync(context);
+                var errors = new FieldErrors();
+                errors.Add(field, reason);
+                await Results.ValidationProblem(errors.Translated(), statusCode: status, title: ApiProblem.Title(ApiProblem.CodeFor(status)),
+                    detail: reason.ToString(), extensions: new Dictionary<string, object?> { ["code"] = code, ["errorCodes"] = errors.Codes() })
+                    .ExecuteAsync(context);
             }
             else
             {
-                await Results.Problem(statusCode: status, title: title, detail: reason, extensions: new Dictionary<string, object?> { ["code"] = code })
-                    .ExecuteAsync(context);
+                await ApiProblem.Result(status, code, reason, titleCode: ApiProblem.CodeFor(status)).ExecuteAsync(context);
             }
             return true;
         }
         logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
-        await Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "服务器内部错误",
-            detail: "请求未能完成，请稍后重试；若问题持续，请联系平台运维并提供请求编号。",
-            extensions: new Dictionary<string, object?> { ["code"] = "internalError" }).ExecuteAsync(context);
+        await ApiProblem.Result(StatusCodes.Status500InternalServerError, "internalError", new Message("Common.InternalError")).ExecuteAsync(context);
         return true;
     }
 }
 
 /// <summary>
-/// What a malformed request gets told: the status, a title, a stable code, the field (JSON path or parameter name) when
-/// one is to blame, and the reason in Chinese. Built from the exception's kind and the parameter name or JSON path only,
+/// What a malformed request gets told: the status, a stable code, the field (JSON path or parameter name) when
+/// one is to blame, and the reason. Built from the exception's kind and the parameter name or JSON path only,
 /// so no type name, namespace or framework wording reaches the caller.
 /// </summary>
 public static partial class BadRequestProblem
 {
-    public static (int Status, string Title, string Code, string? Field, string Reason) Describe(BadHttpRequestException bad)
+    public static (int Status, string Code, string? Field, Message Reason) Describe(BadHttpRequestException bad)
     {
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (413, "请求体过大", "payloadTooLarge", null, $"请求体不能超过 {ProblemHandlingExtensions.DefaultMaxBodyBytes / 1024} KB。");
+            return (413, "payloadTooLarge", null, new Message("Common.BodyTooLarge", ProblemHandlingExtensions.DefaultMaxBodyBytes / 1024));
         }
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return (415, "不支持的请求格式", "unsupportedMediaType", null, "请求体须为 JSON（Content-Type: application/json; charset=utf-8）。");
+            return (415, "unsupportedMediaType", null, new Message("Common.BodyNotJson"));
         }
         if (bad.InnerException is System.Text.Json.JsonException json)
         {
             var path = JsonField(json.Path);
             return path is null
-                ? (400, "请求格式错误", "invalidJson", "body", "请求体不是有效的 JSON。")
-                : (400, "请求格式错误", "invalidJson", path, $"请求体不是有效的 JSON：字段 {path} 的值类型或格式不正确。");
+                ? (400, "invalidJson", "body", new Message("Common.InvalidJson"))
+                : (400, "invalidJson", path, new Message("Common.InvalidJsonField", path));
         }
         var message = bad.Message;
         if (message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || message.Contains("request body", StringComparison.OrdinalIgnoreCase))
         {
-            return (400, "请求格式错误", "missingBody", "body", "缺少请求体，请以 JSON 提交。");
+            return (400, "missingBody", "body", new Message("Common.MissingBody"));
         }
         if (ParameterName().Match(message) is { Success: true } parameter)
         {
             var name = parameter.Groups["name"].Value;
             return message.StartsWith("Required parameter", StringComparison.Ordinal)
-                ? (400, "请求格式错误", "missingParameter", name, "缺少必填参数。")
-                : (400, "请求格式错误", "invalidParameter", name, "参数的值格式不正确。");
+                ? (400, "missingParameter", name, new Message("Common.MissingParameter"))
+                : (400, "invalidParameter", name, new Message("Common.InvalidParameter"));
         }
-        return (bad.StatusCode, "请求格式错误", "badRequest", null, "请求格式不正确，请检查后重试。");
+        return (bad.StatusCode, "badRequest", null, new Message("Common.BadRequest"));
     }
 
     /// <summary>"$.fees[0].price" → "fees[0].price"; "$" or nothing → null (the body as a whole).</summary>
@@ -118,9 +118,8 @@ public static class RequestCharset
         {
             if (context.Request.Path.StartsWithSegments("/api"))
             {
-                await Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "不支持的字符集",
-                    detail: "请求体须为 UTF-8 编码（Content-Type 中的 charset 无法识别）。",
-                    extensions: new Dictionary<string, object?> { ["code"] = "unsupportedCharset" }).ExecuteAsync(context);
+                await ApiProblem.Result(StatusCodes.Status415UnsupportedMediaType, "unsupportedCharset", new Message("Common.UnsupportedCharset"))
+                    .ExecuteAsync(context);
             }
             else
             {
@@ -187,8 +186,8 @@ public static class ProblemHandlingExtensions
         if (!reExecuted && context.Request.ContentLength > Math.Min(limit, DefaultMaxBodyBytes) &&
             context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>() is null)
         {
-            await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "请求体过大",
-                detail: $"请求体不能超过 {DefaultMaxBodyBytes / 1024} KB。").ExecuteAsync(context);
+            await ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "payloadTooLarge", new Message("Common.BodyTooLarge", DefaultMaxBodyBytes / 1024))
+                .ExecuteAsync(context);
             return;
         }
         await next(context);

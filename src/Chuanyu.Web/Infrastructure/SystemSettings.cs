@@ -13,7 +13,7 @@ public sealed record SystemSettings : IValidatedSetting
         var errors = new FieldErrors();
         if (Announcement?.Length > 500)
         {
-            errors.Add("announcement", "公告不能超过 500 个字。");
+            errors.Add("announcement", new Message("Common.AnnouncementTooLong", 500));
         }
         return errors;
     }

@@ -51,11 +51,11 @@ public static class Uploads
         }
         if (request.Headers.Authorization.Count == 0 && !await antiforgery.IsRequestValidAsync(request.HttpContext))
         {
-            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "请求无效", detail: "缺少或无效的防伪令牌，请刷新页面后重试。"));
+            return (null, ApiProblem.Result(StatusCodes.Status400BadRequest, "antiforgery", new Message("Common.AntiforgeryInvalid")));
         }
         if (!request.HasFormContentType)
         {
-            return (null, FileProblem("请以 multipart/form-data 上传，字段名 file。"));
+            return (null, FileProblem(new Message("Common.Upload.NotMultipart")));
         }
         try
         {
@@ -67,36 +67,43 @@ public static class Uploads
         }
         catch (InvalidDataException)
         {
-            return (null, FileProblem("上传内容不是有效的 multipart/form-data。"));
+            return (null, FileProblem(new Message("Common.Upload.BadMultipart")));
         }
     }
 
     /// <summary>A 400 ProblemDetails naming the <c>file</c> field.</summary>
-    public static ValidationProblem FileProblem(string reason) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [reason] });
+    public static ValidationProblem FileProblem(Message reason)
+    {
+        var errors = new FieldErrors();
+        errors.Add("file", reason);
+        return ApiProblem.Validation(errors);
+    }
 
-    /// <summary>Checks a file; returns the checked upload, or the reason in Chinese for the form field. The stream is rewound.</summary>
-    public static async Task<(CheckedUpload? Upload, string? Error)> CheckAsync(string? fileName, Stream content, long length, UploadKind kind, long maxBytes,
+    /// <summary>Until every feature says its reasons by key.</summary>
+    public static ValidationProblem FileProblem(string reason) => FileProblem(new Message(reason));
+
+    /// <summary>Checks a file; returns the checked upload, or the reason for the form field. The stream is rewound.</summary>
+    public static async Task<(CheckedUpload? Upload, Message? Error)> CheckAsync(string? fileName, Stream content, long length, UploadKind kind, long maxBytes,
         CancellationToken ct = default)
     {
         if (length <= 0)
         {
-            return (null, "请选择要上传的文件（文件不能为空）。");
+            return (null, new Message("Common.Upload.Empty"));
         }
         if (length > maxBytes)
         {
-            return (null, $"文件大小 {Megabytes(length)} 超过上限 {Megabytes(maxBytes)}。");
+            return (null, new Message("Common.Upload.TooLarge", Megabytes(length), Megabytes(maxBytes)));
         }
         var name = SafeFileName(fileName);
         if (name is null)
         {
-            return (null, "文件名无效。");
+            return (null, new Message("Common.Upload.BadName"));
         }
         var extension = Path.GetExtension(name).ToLowerInvariant();
         var allowed = Extensions[kind];
         if (!allowed.Contains(extension))
         {
-            return (null, $"不支持的文件类型“{extension}”，请上传 {string.Join("、", allowed)} 文件。");
+            return (null, new Message("Common.Upload.UnsupportedType", extension, string.Join(", ", allowed)));
         }
         var head = new byte[8];
         var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
@@ -113,7 +120,7 @@ public static class Uploads
         content.Position = 0;
         return matches
             ? (new CheckedUpload(name, extension, length), null)
-            : (null, $"文件内容与扩展名“{extension}”不符，请上传真实的 {extension} 文件（例如用 Excel 或 WPS 另存为）。");
+            : (null, new Message("Common.Upload.ContentMismatch", extension));
     }
 
     /// <summary>The last path segment of a client-supplied name, without control characters; null when nothing usable is left.</summary>

@@ -72,8 +72,8 @@ public static class WebHardening
                 context.Response.Headers.RetryAfter = "60";
                 if (context.Request.Path.StartsWithSegments("/api"))
                 {
-                    await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "请求过于频繁",
-                        detail: "来自该地址的登录、注册或重置密码请求过多，请一分钟后再试。").ExecuteAsync(context);
+                    await ApiProblem.Result(StatusCodes.Status429TooManyRequests, "tooManyRequests", new Message("Common.TooManySignIns"))
+                        .ExecuteAsync(context);
                 }
                 else
                 {

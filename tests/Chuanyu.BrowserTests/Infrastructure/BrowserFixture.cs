@@ -25,6 +25,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string DatabaseProvider => _app?.Database.Provider ?? "";
 
+    /// <summary>The running application's services (its database, to tell data from the interface's words).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         _app = new KestrelAppFactory();

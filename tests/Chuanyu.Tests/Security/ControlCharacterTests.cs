@@ -76,8 +76,8 @@ public sealed class ControlCharacterTests(ChuanyuFactory factory) : IClassFixtur
         Assert.NotNull(refusal);
         Assert.Equal(codePoint, refusal.Value.CodePoint);
         Assert.Equal(5, refusal.Value.Position);
-        Assert.Contains($"U+{codePoint:X4}", refusal.Value.Message, StringComparison.Ordinal);
-        Assert.Contains("第 5 个字符", refusal.Value.Message, StringComparison.Ordinal);
+        Assert.Contains($"U+{codePoint:X4}", refusal.Value.Message.Zh(), StringComparison.Ordinal);
+        Assert.Contains("第 5 个字符", refusal.Value.Message.Zh(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Infrastructure;
 using NPOI.XSSF.UserModel;
 
@@ -21,8 +22,11 @@ public sealed class UploadTests
         return stream.ToArray();
     }
 
-    private static Task<(CheckedUpload? Upload, string? Error)> CheckAsync(string name, byte[] bytes, UploadKind kind = UploadKind.Spreadsheet, long max = TenMb) =>
-        Uploads.CheckAsync(name, new MemoryStream(bytes), bytes.Length, kind, max);
+    private static async Task<(CheckedUpload? Upload, string? Error)> CheckAsync(string name, byte[] bytes, UploadKind kind = UploadKind.Spreadsheet, long max = TenMb)
+    {
+        var (upload, error) = await Uploads.CheckAsync(name, new MemoryStream(bytes), bytes.Length, kind, max);
+        return (upload, error?.Zh());
+    }
 
     [Fact]
     public async Task RealSpreadsheets_Pass_AndTheStreamIsRewound()
@@ -79,7 +83,7 @@ public sealed class UploadTests
 
         // The size is refused from the declared length, before anything is read (a 50 MB upload to a 10 MB limit).
         var (_, tooBig) = await Uploads.CheckAsync("big.csv", new MemoryStream(), 50L * 1024 * 1024, UploadKind.Spreadsheet, TenMb);
-        Assert.Equal("文件大小 50 MB 超过上限 10 MB。", tooBig);
+        Assert.Equal("文件大小 50 MB 超过上限 10 MB。", tooBig.Zh());
         Assert.Contains("不能为空", (await CheckAsync("empty.csv", [])).Error, StringComparison.Ordinal);
         Assert.Contains("不符", (await CheckAsync("binary.csv", [0x41, 0x00, 0x42])).Error, StringComparison.Ordinal);
     }

@@ -69,7 +69,7 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         var (upload, fileError) = await Uploads.CheckAsync(fileName, content, length, UploadKind.Spreadsheet, MaxFileBytes, ct);
         if (upload is null)
         {
-            return Failed(length > MaxFileBytes ? ImportFailure.TooLarge : ImportFailure.File, fileError!, noTime);
+            return Failed(length > MaxFileBytes ? ImportFailure.TooLarge : ImportFailure.File, fileError!.ToString(), noTime);
         }
         var org = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => new { o.Name, o.Status }).FirstOrDefaultAsync(ct);
         if (org is null)
@@ -390,7 +390,7 @@ internal sealed class RowChecker(ImportRules rules)
             // The platform's rule for input text (InputText): a control or bidi character makes the row a bad row.
             if (InputText.Find(value) is { } refusal)
             {
-                Fail(ResourceSheet.Columns[column].Header, refusal.Message);
+                Fail(ResourceSheet.Columns[column].Header, refusal.Message.ToString());
                 return null;
             }
             return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -405,7 +405,7 @@ internal sealed class RowChecker(ImportRules rules)
         }
         if (_organizationAt != NoColumn && _organizationAt < row.Cells.Length && InputText.Find(row.Cells[_organizationAt]) is { } ownerRefusal)
         {
-            Fail(ResourceSheet.OrganizationHeader, ownerRefusal.Message);
+            Fail(ResourceSheet.OrganizationHeader, ownerRefusal.Message.ToString());
         }
         else if (_organizationAt != NoColumn && _organizationAt < row.Cells.Length && row.Cells[_organizationAt] is { } owner && !string.IsNullOrWhiteSpace(owner) &&
             !string.Equals(Normalize(owner), Normalize(rules.OrganizationName), StringComparison.Ordinal))

@@ -96,7 +96,7 @@ public sealed class PhotoService(AppDbContext db, CatalogService catalog, Curren
         var (upload, error) = await Uploads.CheckAsync(fileName, content, length, UploadKind.Image, MaxBytes, ct);
         if (upload is null)
         {
-            return (null, Invalid("file", error!));
+            return (null, Invalid("file", error!.ToString()));
         }
         var bytes = new byte[upload.Length];
         await content.ReadExactlyAsync(bytes, ct);
