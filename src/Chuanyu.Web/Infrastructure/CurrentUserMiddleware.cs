@@ -15,7 +15,7 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
         ["/Me/ChangePassword", "/Accounts/Logout", "/culture", "/Error", "/api/v1/me/password", "/lib", "/css", "/js"];
 
     public async Task InvokeAsync(HttpContext context, CurrentUser currentUser, AppDbContext db, IHostEnvironment env,
-        Features.Accounts.SecurityPolicyStore policy, SystemSettingsStore system, TimeProvider clock)
+        Features.Accounts.SecurityPolicyStore policy, SystemSettingsStore system, TimeProvider clock, LinkGenerator links)
     {
         await policy.RefreshIfStaleAsync(context.RequestAborted);
         await system.RefreshIfStaleAsync(context.RequestAborted);
@@ -45,7 +45,7 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
                         : "密码已超过有效期，请先通过 POST /api/v1/me/password 修改密码。").ExecuteAsync(context);
                 return;
             }
-            context.Response.Redirect("/Me/ChangePassword");
+            context.Response.Redirect(links.GetPathByPage(context, "/Me/ChangePassword") ?? throw new InvalidOperationException("no page /Me/ChangePassword"));
             return;
         }
         await next(context);

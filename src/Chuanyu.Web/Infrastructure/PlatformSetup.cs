@@ -10,6 +10,12 @@ public static class PlatformSetup
 {
     public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
 
+    /// <summary>The language switch's endpoint name: pages link to it through LinkGenerator, not by a typed path.</summary>
+    public const string CultureEndpoint = "SwitchCulture";
+
+    /// <summary>The API description's endpoint name (the footer links to it).</summary>
+    public const string OpenApiEndpoint = "OpenApiDocument";
+
     public static IServiceCollection AddPlatformUi(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
@@ -63,7 +69,7 @@ public static class PlatformSetup
         // Public: load balancers probe these without credentials; the API description is what integrators read first.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().WithName(OpenApiEndpoint);
         // The language switch: a plain link, so it works without JavaScript.
         app.MapGet("/culture/{name}", (string name, string? returnUrl, HttpContext context) =>
         {
@@ -72,7 +78,7 @@ public static class PlatformSetup
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
             return Results.LocalRedirect(returnUrl is not null && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
-        }).AllowAnonymous().ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription().WithName(CultureEndpoint);
         return app;
     }
 

@@ -32,6 +32,10 @@ public sealed record RoleGrantRequest(Guid UserId, PlatformRole Role, string? Re
 
 public static class AccountsApi
 {
+    /// <summary>Endpoint names (WithName): links and Location headers are generated from them, not typed.</summary>
+    public const string OrganizationEndpoint = "GetOrganization";
+    public const string RoleGrantEndpoint = "RevokeRoleGrant";
+
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Accounts");
@@ -62,7 +66,7 @@ public static class AccountsApi
 
         var orgs = api.MapGroup("/organizations").WithTags("Organizations");
         orgs.MapGet("/", ListOrganizationsAsync).AllowAnonymous();
-        orgs.MapGet("/{id:guid}", GetOrganizationAsync).AllowAnonymous();
+        orgs.MapGet("/{id:guid}", GetOrganizationAsync).AllowAnonymous().WithName(OrganizationEndpoint);
         orgs.MapPost("/", CreateOrganizationAsync).RequireAuthorization(Policies.SignedIn);
         orgs.MapPost("/{id:guid}/verification", VerifyOrganizationAsync).RequireAuthorization(Policies.AnyRegionAdmin);
         orgs.MapGet("/{id:guid}/members", ListMembersAsync).RequireAuthorization(Policies.SignedIn);
@@ -72,7 +76,7 @@ public static class AccountsApi
 
         var admin = api.MapGroup("/admin").WithTags("Administration");
         admin.MapPost("/role-grants", GrantRoleAsync).RequireAuthorization(Policies.SecurityAdmin);
-        admin.MapDelete("/role-grants/{id:guid}", RevokeRoleAsync).RequireAuthorization(Policies.SecurityAdmin);
+        admin.MapDelete("/role-grants/{id:guid}", RevokeRoleAsync).RequireAuthorization(Policies.SecurityAdmin).WithName(RoleGrantEndpoint);
         admin.MapGet("/audit/verification", VerifyAuditAsync).RequireAuthorization(Policies.AuditAdmin);
         admin.MapGet("/outbox", ListOutboxAsync).RequireAuthorization(Policies.SystemAdmin);
         return app;
@@ -240,10 +244,10 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Created<OrganizationDto>, ValidationProblem>> CreateOrganizationAsync(
-        OrganizationInput input, OrganizationService service, CancellationToken ct)
+        OrganizationInput input, OrganizationService service, LinkGenerator links, HttpContext context, CancellationToken ct)
     {
         var (org, errors) = await service.CreateAsync(input, ct);
-        return org is null ? ApiProblem.Validation(errors) : TypedResults.Created($"/api/v1/organizations/{org.Id}", ToDto(org));
+        return org is null ? ApiProblem.Validation(errors) : TypedResults.Created(links.EndpointPath(context, OrganizationEndpoint, new { id = org.Id }), ToDto(org));
     }
 
     private static async Task<IResult> VerifyOrganizationAsync(Guid id, VerifyRequest request, OrganizationService service, CancellationToken ct) =>
@@ -272,12 +276,12 @@ public static class AccountsApi
     private static async Task<IResult> SetOrganizationRoleAsync(Guid id, OrganizationRoleRequest request, OrganizationService service, CancellationToken ct) =>
         ApiResults.ToHttp(await service.SetOrganizationRoleAsync(id, request.UserId, request.Role, request.Grant, ct));
 
-    private static async Task<IResult> GrantRoleAsync(RoleGrantRequest request, RoleService roles, CancellationToken ct)
+    private static async Task<IResult> GrantRoleAsync(RoleGrantRequest request, RoleService roles, LinkGenerator links, HttpContext context, CancellationToken ct)
     {
         var (grant, result) = await roles.GrantAsync(request.UserId, request.Role, request.RegionCode, request.OrganizationId, ct);
         return grant is null
             ? ApiResults.ToHttp(result)
-            : TypedResults.Created($"/api/v1/admin/role-grants/{grant.Id}", new RoleDto(grant.Role, grant.RegionCode, grant.OrganizationId));
+            : TypedResults.Created(links.EndpointPath(context, RoleGrantEndpoint, new { id = grant.Id }), new RoleDto(grant.Role, grant.RegionCode, grant.OrganizationId));
     }
 
     private static async Task<IResult> RevokeRoleAsync(Guid id, RoleService roles, CancellationToken ct) => ApiResults.ToHttp(await roles.RevokeAsync(id, ct));

@@ -50,7 +50,7 @@ public sealed class LoginModel(SignInAttempts attempts, AuditLog audit,
         if (result.Succeeded)
         {
             await audit.RecordAsync("auth.login", $"user:{user!.Id}", AuditOutcome.Success, "web", user.Id, user.Email);
-            return LocalRedirect(SafeReturnUrl(ReturnUrl));
+            return SafeReturnUrl(ReturnUrl) is { } returnUrl ? LocalRedirect(returnUrl) : RedirectToPage("/Me/Index");
         }
         if (result.RequiresTwoFactor)
         {
@@ -60,8 +60,9 @@ public sealed class LoginModel(SignInAttempts attempts, AuditLog audit,
         return Page();
     }
 
-    internal static string SafeReturnUrl(string? returnUrl) =>
+    /// <summary>The return URL when it is a local path; null (go to the user centre) otherwise.</summary>
+    internal static string? SafeReturnUrl(string? returnUrl) =>
         returnUrl is not null && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
             ? returnUrl
-            : "/Me";
+            : null;
 }

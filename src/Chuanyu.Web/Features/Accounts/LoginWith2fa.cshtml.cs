@@ -41,7 +41,7 @@ public sealed class LoginWith2faModel(SignInManager<AppUser> signIn, AuditLog au
         if (result.Succeeded)
         {
             await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Success, "web+totp", user.Id, user.Email);
-            return LocalRedirect(LoginModel.SafeReturnUrl(ReturnUrl));
+            return LoginModel.SafeReturnUrl(ReturnUrl) is { } returnUrl ? LocalRedirect(returnUrl) : RedirectToPage("/Me/Index");
         }
         await audit.RecordAsync("auth.login", $"user:{user.Id}", AuditOutcome.Failure, result.IsLockedOut ? "locked out (totp)" : "wrong totp code", user.Id, user.Email);
         ModelState.AddModelError("", result.IsLockedOut ? l["Login.LockedOut"] : l["TwoFactor.Invalid"]);

@@ -21,6 +21,6 @@ public sealed class LogoutModel(SignInManager<AppUser> signIn, AuditLog audit, C
             await audit.RecordAsync("auth.logout", $"user:{me.Id}");
         }
         await signIn.SignOutAsync();
-        return Redirect("/");
+        return RedirectToPage("/Index");
     }
 }

@@ -19,6 +19,9 @@ public sealed record UserPersonalDataDto(Guid Id, string DisplayName, string Ema
 /// </summary>
 public static class AdminApi
 {
+    /// <summary>Endpoint names (WithName): links and Location headers are generated from them, not typed.</summary>
+    public const string PersonalDataEndpoint = "GetUserPersonalData";
+
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/v1/admin").WithTags("Administration");
@@ -27,7 +30,7 @@ public static class AdminApi
             .WithSummary("Accounts with their roles; e-mail and mobile masked.");
         admin.MapPost("/users", CreateUserAsync).RequireAuthorization(Policies.SecurityAdmin)
             .WithSummary("Create an account with a random initial password (returned once; must be changed at first sign-in).");
-        admin.MapGet("/users/{id:guid}/personal-data", ViewPersonalDataAsync).RequireAuthorization(Policies.SecurityAdmin)
+        admin.MapGet("/users/{id:guid}/personal-data", ViewPersonalDataAsync).RequireAuthorization(Policies.SecurityAdmin).WithName(PersonalDataEndpoint)
             .WithSummary("The unmasked e-mail and mobile of one account; every view is audited (privacy.view).");
 
         admin.MapGet("/security-policy", (SecurityPolicyStore store) => TypedResults.Ok(store.Current)).RequireAuthorization(Policies.SecurityAdmin)
@@ -74,10 +77,11 @@ public static class AdminApi
     }
 
     private static async Task<Results<Created<NewAccountDto>, ValidationProblem>> CreateUserAsync(
-        NewAccountRequest request, AccountAdministration accounts, CancellationToken ct)
+        NewAccountRequest request, AccountAdministration accounts, LinkGenerator links, HttpContext context, CancellationToken ct)
     {
         var (account, errors) = await accounts.CreateAsync(request, ct: ct);
-        return account is null ? ApiProblem.Validation(errors) : TypedResults.Created($"/api/v1/admin/users/{account.Id}/personal-data", account);
+        return account is null ? ApiProblem.Validation(errors)
+            : TypedResults.Created(links.EndpointPath(context, PersonalDataEndpoint, new { id = account.Id }), account);
     }
 
     private static async Task<Results<Ok<UserPersonalDataDto>, NotFound>> ViewPersonalDataAsync(

@@ -13,7 +13,7 @@ namespace Chuanyu.Web.Features.Admin;
 /// person, action, object, outcome and address (each search is itself audited), and exported signed.
 /// </summary>
 [Authorize(Policy = Policies.AuditAdmin)]
-public sealed class AuditModel(AppDbContext db, AuditSearch search, AuditExporter exporter, DocumentSigner signer) : PageModel
+public sealed class AuditModel(AppDbContext db, AuditSearch search, AuditExporter exporter, DocumentSigner signer, LinkGenerator links) : PageModel
 {
     private const int PageSize = AuditSearch.DefaultPageSize;
 
@@ -67,7 +67,7 @@ public sealed class AuditModel(AppDbContext db, AuditSearch search, AuditExporte
                 query.Add(name, value.Trim());
             }
         }
-        return "/api/v1/admin/audit/export" + query.ToQueryString();
+        return links.EndpointPath(HttpContext, AuditApi.ExportEndpoint) + query.ToQueryString();
     }
 
     // "page" is also the Razor Pages route value (the page's path), which model binding prefers over the query

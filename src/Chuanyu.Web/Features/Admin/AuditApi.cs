@@ -10,6 +10,9 @@ public static class AuditApi
     public const string SignatureStatusHeader = "X-Chuanyu-Signature-Status";
     public const string SignedFileHeader = "X-Chuanyu-Signed-File";
 
+    /// <summary>The export's endpoint name: the audit page's export links are generated from it.</summary>
+    public const string ExportEndpoint = "ExportAudit";
+
     public static IServiceCollection AddAuditAdministration(this IServiceCollection services)
     {
         services.AddScoped<AuditSearch>();
@@ -22,7 +25,7 @@ public static class AuditApi
         var audit = app.MapGroup("/api/v1/admin/audit").WithTags("Audit").RequireAuthorization(Policies.AuditAdmin);
         audit.MapGet("/entries", SearchAsync)
             .WithSummary("Search the audit chain, newest first (dates without an offset are Beijing time). Each search is itself audited.");
-        audit.MapGet("/export", ExportAsync)
+        audit.MapGet("/export", ExportAsync).WithName(ExportEndpoint)
             .WithSummary("Export the matching audit rows as xlsx or csv (at most 100,000), watermarked and signed; the signature is in X-Chuanyu-Signature. bundle=zip adds the .sig file and a note in one zip.")
             .Produces(StatusCodes.Status200OK, contentType: AuditExporter.XlsxContentType, additionalContentTypes: [AuditExporter.CsvContentType, "application/zip"]);
         return app;

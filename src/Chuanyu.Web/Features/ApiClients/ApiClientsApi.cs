@@ -12,6 +12,9 @@ public sealed record ClientMeDto(Guid Id, string Name, string KeyId, Guid? Organ
 
 public static class ApiClientsApi
 {
+    /// <summary>One client's endpoint name: the Location of a registered client is generated from it.</summary>
+    public const string ClientEndpoint = "GetApiClient";
+
     public static IServiceCollection AddApiClients(this IServiceCollection services) => services.AddScoped<ApiClientService>();
 
     /// <summary>Client-only endpoint that also needs <paramref name="scope"/> among the client's scopes.</summary>
@@ -32,7 +35,7 @@ public static class ApiClientsApi
             .WithSummary("Registered API clients (never their secrets).");
         admin.MapGet("/{id:guid}", async Task<Results<Ok<ApiClientDto>, NotFound>> (Guid id, ApiClientService clients, CancellationToken ct) =>
                 await clients.FindAsync(id, ct) is { } client ? TypedResults.Ok(client) : TypedResults.NotFound())
-            .WithSummary("One registered API client (never its secret).");
+            .WithName(ClientEndpoint).WithSummary("One registered API client (never its secret).");
         admin.MapPost("/", CreateAsync).WithSummary("Register an API client; the response carries its secret, shown this once only.");
         admin.MapDelete("/{id:guid}", RevokeAsync).WithSummary("Revoke an API client: its next request is refused.");
         return app;
@@ -68,7 +71,7 @@ public static class ApiClientsApi
     }
 
     private static async Task<Results<Created<CreatedApiClient>, ValidationProblem>> CreateAsync(
-        ApiClientInput input, ApiClientService clients, HttpContext context, CancellationToken ct)
+        ApiClientInput input, ApiClientService clients, LinkGenerator links, HttpContext context, CancellationToken ct)
     {
         var (created, errors) = await clients.CreateAsync(input, ct);
         if (created is null)
@@ -77,7 +80,7 @@ public static class ApiClientsApi
         }
         // The secret must not linger in a cache between here and the security administrator.
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Created($"/api/v1/admin/api-clients/{created.Client.Id}", created);
+        return TypedResults.Created(links.EndpointPath(context, ClientEndpoint, new { id = created.Client.Id }), created);
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ApiClientService clients, CancellationToken ct) =>

@@ -38,9 +38,9 @@ public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogS
     /// <summary>Why the request was refused as a whole (a taken slot, a broken rule), in Chinese.</summary>
     public string? Failure { get; private set; }
 
-    public string WeekUrl(DateOnly from) => $"/Resources/{Resource.Id}/Book?from={CatalogPages.Date(from)}";
+    public string WeekUrl(DateOnly from) => Url.PagePath("/Booking/Book", new { id = Resource.Id, from = CatalogPages.Date(from) });
 
-    public string LoginUrl => "/Accounts/Login?returnUrl=" + Uri.EscapeDataString(Request.Path + Request.QueryString);
+    public string LoginUrl => Url.PagePath("/Accounts/Login", new { returnUrl = Request.Path + Request.QueryString });
 
     public BookingColleaguesView ColleaguesView => new(Colleagues, Form.OnBehalfOf, Errors.Message("onBehalfOf"));
 
@@ -93,7 +93,7 @@ public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogS
                 TempData["Message"] = created.Status == BookingStatus.Pending
                     ? l["Booking.Submitted", count].Value
                     : l["Booking.Confirmed", count].Value;
-                return Redirect("/Me/Bookings");
+                return RedirectToPage("/Booking/MyBookings");
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:

@@ -6,6 +6,10 @@ namespace Chuanyu.Web.Features.Booking;
 /// <summary>Instrument booking over HTTP: requests, decisions, check-in/out, availability, rules, blackouts and training records.</summary>
 public static class BookingApi
 {
+    /// <summary>Endpoint names (WithName): links and Location headers are generated from them, not typed.</summary>
+    public const string BookingEndpoint = "GetBooking";
+    public const string BlackoutEndpoint = "DeleteBlackout";
+
     public static IServiceCollection AddBooking(this IServiceCollection services, bool runInBackground)
     {
         services.AddScoped<BookingService>();
@@ -20,15 +24,15 @@ public static class BookingApi
     public static IEndpointRouteBuilder MapBookingApi(this IEndpointRouteBuilder app)
     {
         var bookings = app.MapGroup("/api/v1/bookings").WithTags("Booking").RequireAuthorization(Policies.SignedIn);
-        bookings.MapPost("/", async (BookingInput input, BookingService service, CancellationToken ct) =>
+        bookings.MapPost("/", async (BookingInput input, BookingService service, LinkGenerator links, HttpContext context, CancellationToken ct) =>
             {
                 var (created, result) = await service.CreateAsync(input, ct);
-                return created is null ? ApiResults.ToHttp(result) : Results.Created($"/api/v1/bookings/{created.Id}", created);
+                return created is null ? ApiResults.ToHttp(result) : Results.Created(links.EndpointPath(context, BookingEndpoint, new { id = created.Id }), created);
             })
             .WithSummary("Book an instrument: 201 { id, status }; 409 when the time is taken; 422 with `rule` when a booking rule says no.");
         bookings.MapGet("/{id:guid}", async (Guid id, BookingService service, CancellationToken ct) =>
                 await service.GetAsync(id, ct) is { } b ? Results.Ok(b) : Results.NotFound())
-            .WithSummary("One booking: for its user, whoever booked it, the instrument's managers and the region's admins.");
+            .WithName(BookingEndpoint).WithSummary("One booking: for its user, whoever booked it, the instrument's managers and the region's admins.");
         bookings.MapGet("/managed", async (BookingService service, BookingStatus? status, Guid? instrumentId,
                 [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default) =>
                 Paging.Check(page, pageSize) ?? Results.Ok(await service.ListManagedAsync(status, instrumentId, page, pageSize, ct)))
@@ -76,14 +80,15 @@ public static class BookingApi
         instruments.MapPut("/booking-rules", async (Guid id, BookingRulesInput input, BookingService service, CancellationToken ct) =>
                 ApiResults.Respond(await service.SetRulesAsync(id, input, ct)))
             .RequireAuthorization(Policies.SignedIn).WithSummary("Replace the booking rules (the instrument's managers); 409 when `version` is stale.");
-        instruments.MapPost("/blackouts", async (Guid id, BlackoutInput input, BookingService service, CancellationToken ct) =>
+        instruments.MapPost("/blackouts", async (Guid id, BlackoutInput input, BookingService service, LinkGenerator links, HttpContext context, CancellationToken ct) =>
             {
                 var (blackout, result) = await service.AddBlackoutAsync(id, input, ct);
-                return blackout is null ? ApiResults.ToHttp(result) : Results.Created($"/api/v1/instruments/{id}/blackouts/{blackout.Id}", blackout);
+                return blackout is null ? ApiResults.ToHttp(result)
+                    : Results.Created(links.EndpointPath(context, BlackoutEndpoint, new { id, blackoutId = blackout.Id }), blackout);
             })
             .RequireAuthorization(Policies.SignedIn).WithSummary("Block a period (maintenance); bookings there are refused from now on.");
         instruments.MapDelete("/blackouts/{blackoutId:guid}", async (Guid id, Guid blackoutId, BookingService service, CancellationToken ct) =>
-            ApiResults.ToHttp(await service.RemoveBlackoutAsync(id, blackoutId, ct))).RequireAuthorization(Policies.SignedIn);
+            ApiResults.ToHttp(await service.RemoveBlackoutAsync(id, blackoutId, ct))).RequireAuthorization(Policies.SignedIn).WithName(BlackoutEndpoint);
         instruments.MapGet("/qualifications", async (Guid id, BookingService service, CancellationToken ct) =>
             {
                 var (list, result) = await service.ListQualificationsAsync(id, ct);

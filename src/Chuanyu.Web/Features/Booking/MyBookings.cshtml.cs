@@ -44,18 +44,13 @@ public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, ISt
         await DoneAsync(await bookings.CheckOutAsync(bookingId, ct), "Booking.CheckedOut", ct);
 
     /// <summary>This list's URL (its filter and page) for a form's action, with the handler to call.</summary>
-    public string ActionUrl(string handler) => $"/Me/Bookings{Query(Status, Pager.RequestedPage(Request), handler)}";
+    public string ActionUrl(string handler) => ListUrl(Status, Pager.RequestedPage(Request), handler);
 
     /// <summary>This list's URL with another status filter (back to page 1).</summary>
-    public static string With(BookingStatus? status) => $"/Me/Bookings{Query(status, 1, null)}";
+    public string With(BookingStatus? status) => ListUrl(status, 1, null);
 
-    private static string Query(BookingStatus? status, int page, string? handler) =>
-        QueryString.Create(new Dictionary<string, string?>
-        {
-            ["handler"] = handler,
-            ["status"] = status?.ToString(),
-            ["page"] = page > 1 ? page.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-        }.Where(kv => kv.Value is not null)).ToString();
+    private string ListUrl(BookingStatus? status, int page, string? handler) =>
+        Url.PagePath("/Booking/MyBookings", new { handler, status }, page);
 
     private async Task<IActionResult> DoneAsync(ServiceResult result, string okKey, CancellationToken ct)
     {
@@ -63,7 +58,7 @@ public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, ISt
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l[okKey].Value;
-                return Redirect($"/Me/Bookings{Query(Status, Pager.RequestedPage(Request), null)}");
+                return Redirect(ListUrl(Status, Pager.RequestedPage(Request), null));
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:

@@ -48,18 +48,15 @@ public sealed class BookingQueueModel(BookingService bookings, CurrentUser me, I
     public async Task<IActionResult> OnPostRejectAsync(Guid bookingId, string? note, CancellationToken ct) =>
         await DecideAsync(bookingId, approve: false, note, ct);
 
-    public string ActionUrl(string handler) => "/Me/BookingQueue" + Query(Status, Instrument, Pager.RequestedPage(Request), handler);
+    public string ActionUrl(string handler) => ListUrl(Status, Instrument, Pager.RequestedPage(Request), handler);
 
-    public string With(string? status) => "/Me/BookingQueue" + Query(status, Instrument, 1, null);
+    public string With(string? status) => ListUrl(status, Instrument, 1, null);
 
-    private static string Query(string? status, Guid? instrument, int page, string? handler) =>
-        QueryString.Create(new Dictionary<string, string?>
-        {
-            ["handler"] = handler,
-            ["status"] = status,
-            ["instrument"] = instrument?.ToString(),
-            ["page"] = page > 1 ? page.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-        }.Where(kv => !string.IsNullOrEmpty(kv.Value))).ToString();
+    /// <summary>The queue of every instrument, keeping the status filter.</summary>
+    public string AllInstruments => ListUrl(Status, null, 1, null);
+
+    private string ListUrl(string? status, Guid? instrument, int page, string? handler) =>
+        Url.PagePath("/Booking/Queue", new { handler, status, instrument }, page);
 
     private async Task<IActionResult> DecideAsync(Guid bookingId, bool approve, string? note, CancellationToken ct)
     {
@@ -68,7 +65,7 @@ public sealed class BookingQueueModel(BookingService bookings, CurrentUser me, I
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l[approve ? "Booking.Approved" : "Booking.Rejected"].Value;
-                return Redirect("/Me/BookingQueue" + Query(Status, Instrument, Pager.RequestedPage(Request), null));
+                return Redirect(ListUrl(Status, Instrument, Pager.RequestedPage(Request), null));
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:

@@ -66,7 +66,7 @@ public sealed class BookingRulesModel(AppDbContext db, BookingService bookings, 
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l["Booking.RulesSaved"].Value;
-                return Redirect($"/Resources/{id}/BookingRules");
+                return RedirectToPage("/Booking/Rules", new { id });
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:
@@ -162,7 +162,7 @@ public sealed class BookingRulesModel(AppDbContext db, BookingService bookings, 
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l[okKey].Value;
-                return Redirect($"/Resources/{Resource.Id}/BookingRules#{section}");
+                return RedirectToPage("/Booking/Rules", null, new { id = Resource.Id }, section);
             case ServiceResult.Forbidden:
                 return StatusCode(StatusCodes.Status403Forbidden);
             case ServiceResult.NotFound:

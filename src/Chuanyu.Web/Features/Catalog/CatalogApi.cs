@@ -11,6 +11,9 @@ public sealed record ResourceListItem(Guid Id, ResourceKind Kind, string Name, s
 /// <summary>Catalogue records: read by anyone within the visibility rules, written by their organisation's managers.</summary>
 public static class CatalogApi
 {
+    /// <summary>One resource's endpoint name: the Location of a created resource is generated from it.</summary>
+    public const string ResourceEndpoint = "GetResource";
+
     public static IServiceCollection AddCatalog(this IServiceCollection services) => services.AddScoped<CatalogService>();
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
@@ -18,11 +21,11 @@ public static class CatalogApi
         var resources = app.MapGroup("/api/v1/resources").WithTags("Catalog");
         resources.MapGet("/{id:guid}", async (Guid id, CatalogService catalog, CancellationToken ct) =>
                 await catalog.GetAsync(id, ct) is { } r ? Results.Ok(r) : Results.NotFound())
-            .AllowAnonymous().WithSummary("One resource; 404 when it does not exist or is not visible to the caller.");
-        resources.MapPost("/", async (ResourceInput input, CatalogService catalog, CancellationToken ct) =>
+            .AllowAnonymous().WithName(ResourceEndpoint).WithSummary("One resource; 404 when it does not exist or is not visible to the caller.");
+        resources.MapPost("/", async (ResourceInput input, CatalogService catalog, LinkGenerator links, HttpContext context, CancellationToken ct) =>
             {
                 var (r, result) = await catalog.CreateAsync(input, ct);
-                return r is null ? ApiResults.ToHttp(result) : Results.Created($"/api/v1/resources/{r.Id}", r);
+                return r is null ? ApiResults.ToHttp(result) : Results.Created(links.EndpointPath(context, ResourceEndpoint, new { id = r.Id }), r);
             })
             .RequireAuthorization(Policies.SignedIn).WithSummary("Create a draft resource for an organisation the caller manages.");
         resources.MapPut("/{id:guid}", async (Guid id, ResourceInput input, CatalogService catalog, CancellationToken ct) =>

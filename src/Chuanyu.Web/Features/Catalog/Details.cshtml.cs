@@ -62,7 +62,7 @@ public sealed class ResourceDetailsModel(AppDbContext db, CatalogService catalog
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l[okKey].Value;
-                return Redirect($"/Resources/{id}");
+                return RedirectToPage("/Catalog/Details", new { id });
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:

@@ -59,7 +59,7 @@ public sealed class EditResourceModel(AppDbContext db, CatalogService catalog, P
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l["Catalog.Saved"].Value;
-                return Redirect($"/Resources/{updated!.Id}");
+                return RedirectToPage("/Catalog/Details", new { id = updated!.Id });
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:
@@ -118,10 +118,10 @@ public sealed class EditResourceModel(AppDbContext db, CatalogService catalog, P
         return result is ServiceResult.Ok ? Back("Catalog.Photo.Moved") : Outcome(result);
     }
 
-    private RedirectResult Back(string messageKey)
+    private RedirectToPageResult Back(string messageKey)
     {
         TempData["Message"] = l[messageKey].Value;
-        return Redirect($"/Me/Resources/{Resource.Id}/Edit#photos");
+        return RedirectToPage("/Catalog/Edit", null, new { id = Resource.Id }, "photos");
     }
 
     private IActionResult Outcome(ServiceResult result) => result switch

@@ -91,6 +91,6 @@ public sealed class MyResourcesModel(AppDbContext db, CurrentUser me) : PageMode
             ["sort"] = Sort,
         };
         q[key] = value;
-        return "/Me/Resources" + Microsoft.AspNetCore.Http.QueryString.Create(q.Where(kv => !string.IsNullOrEmpty(kv.Value)));
+        return Url.PagePath("/Catalog/Mine", new RouteValueDictionary(q.Where(kv => !string.IsNullOrEmpty(kv.Value))));
     }
 }

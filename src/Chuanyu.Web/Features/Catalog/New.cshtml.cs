@@ -52,7 +52,7 @@ public sealed class NewResourceModel(AppDbContext db, CatalogService catalog, Cu
             return Page();
         }
         TempData["Message"] = l["Catalog.Created"].Value;
-        return Redirect($"/Resources/{created.Id}");
+        return RedirectToPage("/Catalog/Details", new { id = created.Id });
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)

@@ -15,6 +15,9 @@ public sealed record PhotoOrderRequest(IReadOnlyList<Guid>? PhotoIds);
 /// </summary>
 public static class PhotoApi
 {
+    /// <summary>One photo's endpoint name: a photo's URL (<see cref="PhotoDto.Url"/>) is generated from it.</summary>
+    public const string PhotoEndpoint = "GetResourcePhoto";
+
     public static IServiceCollection AddResourcePhotos(this IServiceCollection services) => services.AddScoped<PhotoService>();
 
     public static IEndpointRouteBuilder MapPhotoApi(this IEndpointRouteBuilder app)
@@ -23,7 +26,7 @@ public static class PhotoApi
         photos.MapGet("/", async (Guid id, PhotoService service, CancellationToken ct) =>
                 await service.ListAsync(id, ct) is { } list ? Results.Ok(list) : Results.NotFound())
             .AllowAnonymous().WithSummary("The resource's photos in order (without their bytes); 404 when the resource is not visible to the caller.");
-        photos.MapGet("/{photoId:guid}", GetAsync)
+        photos.MapGet("/{photoId:guid}", GetAsync).WithName(PhotoEndpoint)
             .AllowAnonymous().WithSummary("One photo's bytes, only when the caller may see the resource.");
         photos.MapPost("/", AddAsync)
             .RequireAuthorization(Policies.SignedIn)

@@ -9,13 +9,16 @@ public sealed record ImportResponse(bool Applied, int Rows, int Created);
 /// <summary>Bulk import and export of catalogue records, the import template, and one record in the core-metadata form.</summary>
 public static class ResourceImportApi
 {
+    /// <summary>The template's endpoint name: the import page's download links are generated from it.</summary>
+    public const string TemplateEndpoint = "GetResourceImportTemplate";
+
     public static IServiceCollection AddResourceImport(this IServiceCollection services) =>
         services.AddScoped<ResourceImporter>().AddScoped<ResourceImportService>();
 
     public static IEndpointRouteBuilder MapResourceImportApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Catalog");
-        api.MapGet("/resources/import-template", TemplateAsync).AllowAnonymous()
+        api.MapGet("/resources/import-template", TemplateAsync).AllowAnonymous().WithName(TemplateEndpoint)
             .WithSummary("The import template: ?format=xlsx (header, example row, sheet 填写说明 with the allowed values) or csv (UTF-8 with BOM).");
         api.MapPost("/organizations/{id:guid}/resources/import", ImportAsync)
             .RequireAuthorization(Policies.SignedIn)

@@ -35,7 +35,7 @@ public sealed record CoreMetadata(Guid ResourceId, string Standard, IReadOnlyLis
 /// (the same rule as <see cref="CatalogService.CanManage"/>: 404 for an organisation the caller cannot see, 403 for
 /// one they see but do not manage), the organisations a person manages, and the downloads.
 /// </summary>
-public sealed class ResourceImportService(AppDbContext db, CurrentUser me, CatalogService catalog, ResourceImporter importer, AuditLog audit, TimeProvider clock)
+public sealed class ResourceImportService(AppDbContext db, CurrentUser me, CatalogService catalog, ResourceImporter importer, AuditLog audit, TimeProvider clock, LinkGenerator links)
 {
     /// <summary>Null when the caller may import into the organisation; otherwise NotFound or Forbidden.</summary>
     public async Task<ServiceResult?> AuthorizeImportAsync(Guid organizationId, CancellationToken ct)
@@ -189,7 +189,7 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
             new("所在地", "location", string.Join(" ", new[] { region, district }.Where(x => x is not null)), Proposed),
             new("安放地址", "address", r.Address, National),
             new("共享方式", "sharingMode", ResourceSheet.SharingNames[r.SharingStatus], Proposed),
-            new("在线链接", "onlineUrl", $"/api/v1/resources/{r.Id}", Proposed),
+            new("在线链接", "onlineUrl", links.EndpointPath(CatalogApi.ResourceEndpoint, new { id = r.Id }), Proposed),
             new("元数据更新时间", "metadataUpdatedAt", Display.DateTime(r.UpdatedAt), Proposed),
             new("规格型号", "modelNumber", r.Model, National),
             new("生产制造商", "manufacturer", r.Manufacturer, National),

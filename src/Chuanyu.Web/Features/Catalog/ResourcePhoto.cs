@@ -40,7 +40,8 @@ internal sealed class ResourcePhotoConfiguration : IEntityTypeConfiguration<Reso
 /// <summary>A photo without its bytes, for lists.</summary>
 public sealed record PhotoDto(Guid Id, Guid ResourceId, string FileName, string ContentType, long Size, int SortOrder, DateTimeOffset UploadedAt)
 {
-    public string Url => $"/api/v1/resources/{ResourceId}/photos/{Id}";
+    /// <summary>Where its bytes are: generated from the photo endpoint's name (<see cref="PhotoApi.PhotoEndpoint"/>).</summary>
+    public string Url { get; init; } = "";
 }
 
 /// <summary>
@@ -49,7 +50,7 @@ public sealed record PhotoDto(Guid Id, Guid ResourceId, string FileName, string 
 /// really JPEG or PNG (<see cref="Uploads.CheckAsync"/>), up to <see cref="MaxBytes"/>, and at most
 /// <see cref="MaxPerResource"/> per record.
 /// </summary>
-public sealed class PhotoService(AppDbContext db, CatalogService catalog, CurrentUser me, AuditLog audit, TimeProvider clock)
+public sealed class PhotoService(AppDbContext db, CatalogService catalog, CurrentUser me, AuditLog audit, TimeProvider clock, LinkGenerator links)
 {
     public const long MaxBytes = 5L * 1024 * 1024;
     public const int MaxPerResource = 6;
@@ -70,10 +71,13 @@ public sealed class PhotoService(AppDbContext db, CatalogService catalog, Curren
 
     /// <summary>The photos of a resource whose visibility the caller has already checked.</summary>
     public async Task<IReadOnlyList<PhotoDto>> ListVisibleAsync(Guid resourceId, CancellationToken ct) =>
-        await db.Set<ResourcePhoto>().AsNoTracking().Where(p => p.ResourceId == resourceId)
+        (await db.Set<ResourcePhoto>().AsNoTracking().Where(p => p.ResourceId == resourceId)
             .OrderBy(p => p.SortOrder).ThenBy(p => p.UploadedAt).ThenBy(p => p.Id)
             .Select(p => new PhotoDto(p.Id, p.ResourceId, p.FileName, p.ContentType, p.Size, p.SortOrder, p.UploadedAt))
-            .ToListAsync(ct);
+            .ToListAsync(ct)).Select(WithUrl).ToList();
+
+    private PhotoDto WithUrl(PhotoDto photo) =>
+        photo with { Url = links.EndpointPath(PhotoApi.PhotoEndpoint, new { id = photo.ResourceId, photoId = photo.Id }) };
 
     /// <summary>A photo with its bytes, only when the caller may see its resource.</summary>
     public async Task<ResourcePhoto?> GetAsync(Guid resourceId, Guid photoId, CancellationToken ct)
@@ -125,7 +129,7 @@ public sealed class PhotoService(AppDbContext db, CatalogService catalog, Curren
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("resource.photo.add", $"resource:{resourceId}", detail: $"photo:{photo.Id} {photo.FileName} {photo.Size} bytes", ct: ct);
         await tx.CommitAsync(ct);
-        return (new PhotoDto(photo.Id, resourceId, photo.FileName, photo.ContentType, photo.Size, photo.SortOrder, photo.UploadedAt), new ServiceResult.Ok());
+        return (WithUrl(new PhotoDto(photo.Id, resourceId, photo.FileName, photo.ContentType, photo.Size, photo.SortOrder, photo.UploadedAt)), new ServiceResult.Ok());
     }
 
     public async Task<ServiceResult> DeleteAsync(Guid resourceId, Guid photoId, CancellationToken ct)

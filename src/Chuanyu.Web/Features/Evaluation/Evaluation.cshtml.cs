@@ -14,7 +14,7 @@ namespace Chuanyu.Web.Features.Evaluation;
 /// refreshes itself every 3 s while one is queued or running. Whoever has no scope (<see cref="EvaluationService.CanView"/>) gets 403.
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider clock, IStringLocalizer<SharedResource> l, LinkGenerator links) : PageModel
 {
     public const int PageSize = 20;
     public const string OrganizationsTab = "organizations";
@@ -47,20 +47,20 @@ public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider c
 
     public Pager Pager => new(Pager.RequestedPage(Request), PageSize, ShowOrganizations ? Organizations?.Total ?? 0 : Instruments?.Total ?? 0, Request);
 
-    public string ExportUrl => $"/api/v1/evaluation/runs/{Selected?.Id}/instruments.xlsx" + (Region is null ? "" : "?region=" + Uri.EscapeDataString(Region));
+    /// <summary>The selected run's instruments as .xlsx, for the region filtered on (shown only with a selected run).</summary>
+    public string ExportUrl => links.EndpointPath(HttpContext, EvaluationApi.InstrumentsXlsxEndpoint, new { id = Selected?.Id, region = Region });
 
     /// <summary>This page with some query values changed (null removes one); back to page 1.</summary>
     public string With(string? region = "", EvaluationGrade? grade = null, bool keepGrade = true, EvaluationSort? sort = null, string? tab = "")
     {
-        var query = new Dictionary<string, string?>
+        return Url.PagePath("/Evaluation/Evaluation", new
         {
-            ["run"] = Selected?.Id.ToString(),
-            ["tab"] = tab == "" ? Tab : tab,
-            ["region"] = region == "" ? Region : region,
-            ["grade"] = (keepGrade ? Grade : grade)?.ToString(),
-            ["sort"] = (sort ?? Sort) == EvaluationSort.Rank ? null : (sort ?? Sort).ToString(),
-        };
-        return "/Evaluation" + QueryString.Create(query.Where(kv => !string.IsNullOrEmpty(kv.Value)));
+            run = Selected?.Id,
+            tab = tab == "" ? Tab : tab,
+            region = region == "" ? Region : region,
+            grade = keepGrade ? Grade : grade,
+            sort = (sort ?? Sort) == EvaluationSort.Rank ? (EvaluationSort?)null : sort ?? Sort,
+        });
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -84,7 +84,7 @@ public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider c
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l["Eval.Started", run!.Year].Value;
-                return Redirect($"/Evaluation?run={run.Id}");
+                return RedirectToPage("/Evaluation/Evaluation", new { run = run.Id });
             case ServiceResult.Forbidden:
                 return StatusCode(StatusCodes.Status403Forbidden);
             case ServiceResult.Invalid invalid:

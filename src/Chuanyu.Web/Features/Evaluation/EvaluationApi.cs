@@ -6,6 +6,10 @@ namespace Chuanyu.Web.Features.Evaluation;
 /// <summary>The annual open-sharing evaluation (开放共享评价考核) over HTTP: the indicator scheme, runs, results and rankings.</summary>
 public static class EvaluationApi
 {
+    /// <summary>Endpoint names (WithName): links and Location headers are generated from them, not typed.</summary>
+    public const string RunEndpoint = "GetEvaluationRun";
+    public const string InstrumentsXlsxEndpoint = "ExportEvaluationInstruments";
+
     public static IServiceCollection AddEvaluation(this IServiceCollection services, bool runInBackground)
     {
         services.AddScoped<EvaluationService>();
@@ -29,10 +33,10 @@ public static class EvaluationApi
                 return scheme is null ? ApiResults.ToHttp(result) : Results.Ok(scheme);
             })
             .WithSummary("Replace the scheme (platform administrator); weights add up to 100; 409 when `version` is stale.");
-        evaluation.MapPost("/runs", async (EvaluationRunInput input, EvaluationService service, CancellationToken ct) =>
+        evaluation.MapPost("/runs", async (EvaluationRunInput input, EvaluationService service, LinkGenerator links, HttpContext context, CancellationToken ct) =>
             {
                 var (run, result) = await service.StartAsync(input, ct);
-                return run is null ? ApiResults.ToHttp(result) : Results.Accepted($"/api/v1/evaluation/runs/{run.Id}", run);
+                return run is null ? ApiResults.ToHttp(result) : Results.Accepted(links.EndpointPath(context, RunEndpoint, new { id = run.Id }), run);
             })
             .WithSummary("Evaluate a year (platform administrator): 202, computed in the background; poll the run for its progress.");
         evaluation.MapGet("/runs", async (EvaluationService service, CancellationToken ct) =>
@@ -40,7 +44,7 @@ public static class EvaluationApi
             .WithSummary("The latest runs.");
         evaluation.MapGet("/runs/{id:guid}", async (Guid id, EvaluationService service, CancellationToken ct) =>
                 await service.GetRunAsync(id, ct) is { } run ? Results.Ok(run) : Results.NotFound())
-            .WithSummary("One run with its status and progress (0–100).");
+            .WithName(RunEndpoint).WithSummary("One run with its status and progress (0–100).");
         evaluation.MapGet("/runs/{id:guid}/summary", async (Guid id, EvaluationService service, CancellationToken ct) =>
                 ApiResults.Respond(await service.SummaryAsync(id, ct)))
             .WithSummary("Grades, regions and the score histogram within the caller's scope.");
@@ -60,7 +64,7 @@ public static class EvaluationApi
                 return file is null ? ApiResults.ToHttp(result)
                     : Results.File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"evaluation-{id:N}.xlsx");
             })
-            .WithSummary("The instruments' results as .xlsx (the caller's scope, rank order).");
+            .WithName(InstrumentsXlsxEndpoint).WithSummary("The instruments' results as .xlsx (the caller's scope, rank order).");
         return app;
     }
 }

@@ -50,7 +50,7 @@ public sealed class EvaluationSchemeModel(EvaluationService evaluation, IStringL
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l["Eval.SchemeSaved"].Value;
-                return Redirect("/Evaluation/Scheme");
+                return RedirectToPage("/Evaluation/SchemeEdit");
             case ServiceResult.Forbidden:
                 return StatusCode(StatusCodes.Status403Forbidden);
             case ServiceResult.Invalid invalid:

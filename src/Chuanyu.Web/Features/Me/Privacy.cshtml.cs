@@ -42,7 +42,7 @@ public sealed class PrivacyModel(PersonalDataService data, SignInManager<AppUser
         {
             await signIn.SignOutAsync();
             TempData["Message"] = l["Privacy.Deleted"].Value;
-            return Redirect("/");
+            return RedirectToPage("/Index");
         }
         DeleteError = result.FailureMessage;
         return Page();

@@ -46,7 +46,7 @@ public sealed class RegisterOrganizationModel(AppDbContext db, OrganizationServi
             return Page();
         }
         TempData["Message"] = l["OrgRegister.Done", org.Name].Value;
-        return Redirect($"/Organizations/Details/{org.Id}");
+        return RedirectToPage("/Organizations/Details", new { id = org.Id });
     }
 
     private async Task LoadDistrictsAsync(CancellationToken ct)

@@ -11,6 +11,9 @@ namespace Chuanyu.Web.Features.Search;
 /// <summary>One search across the catalogue of both regions; anyone may search, results follow the visibility rules.</summary>
 public static class SearchApi
 {
+    /// <summary>The export's endpoint name: the search page's export link is generated from it.</summary>
+    public const string ExportEndpoint = "ExportSearch";
+
     /// <summary>
     /// The search service, its facet cache, the backend of the configured engine (chosen once, from
     /// <see cref="DatabaseConnection"/>), the <c>Search:*</c> settings, how the index stays current (an interceptor on
@@ -35,7 +38,7 @@ public static class SearchApi
         app.MapGet("/api/v1/search", SearchAsync).AllowAnonymous().WithTags("Search")
             .WithSummary("Chinese full-text search over published resources with filters, facets and highlights.")
             .WithDescription("`total` and the facet counts are exact unless `totalApproximate` (a large result, estimated from its best matches); pages reach the first 10,000 results. Empty or over-long `q`, or a bad filter value, is a 400 naming the parameter.");
-        app.MapGet("/api/v1/search/export", ExportAsync).RequireAuthorization(Policies.SignedIn).WithTags("Search")
+        app.MapGet("/api/v1/search/export", ExportAsync).RequireAuthorization(Policies.SignedIn).WithTags("Search").WithName(ExportEndpoint)
             .WithSummary("The matches of a search (same parameters, at most 10,000, best first) as .xlsx in the catalogue sheet layout.");
         return app;
     }

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Chuanyu.Web.Features.ServiceOrders;
 
-/// <summary>What the two order lists show: the orders of a page, the filter, and where the filter links go.</summary>
-public sealed record ServiceOrderListView(IReadOnlyList<ServiceOrderDto> Items, int Total, Pager Pager, ServiceOrderStatus? Status, string BasePath, bool Managed);
+/// <summary>What the two order lists show: the orders of a page, the filter, and the page (its name) the filter links go to.</summary>
+public sealed record ServiceOrderListView(IReadOnlyList<ServiceOrderDto> Items, int Total, Pager Pager, ServiceOrderStatus? Status, string ListPage, bool Managed);
 
 /// <summary>"我的送样订单": the caller's orders, latest first, filtered by status.</summary>
 [Authorize(Policy = Policies.SignedIn)]
@@ -22,7 +22,7 @@ public sealed class MyServiceOrdersModel(ServiceOrderService orders) : PageModel
     {
         var page = Pager.RequestedPage(Request);
         var list = await orders.ListMineAsync(Status, page, PageSize, ct);
-        View = new ServiceOrderListView(list.Items, list.Total, new Pager(page, PageSize, list.Total, Request), Status, "/Me/ServiceOrders", false);
+        View = new ServiceOrderListView(list.Items, list.Total, new Pager(page, PageSize, list.Total, Request), Status, "/ServiceOrders/MyServiceOrders", false);
     }
 }
 
@@ -41,6 +41,6 @@ public sealed class ServiceOrderQueueModel(ServiceOrderService orders, CurrentUs
         var page = Pager.RequestedPage(Request);
         var list = IsManager ? await orders.ListManagedAsync(Status, page, MyServiceOrdersModel.PageSize, ct)
             : new PagedList<ServiceOrderDto>(0, 1, MyServiceOrdersModel.PageSize, []);
-        View = new ServiceOrderListView(list.Items, list.Total, new Pager(page, MyServiceOrdersModel.PageSize, list.Total, Request), Status, "/Me/ServiceOrderQueue", true);
+        View = new ServiceOrderListView(list.Items, list.Total, new Pager(page, MyServiceOrdersModel.PageSize, list.Total, Request), Status, "/ServiceOrders/ServiceOrderQueue", true);
     }
 }

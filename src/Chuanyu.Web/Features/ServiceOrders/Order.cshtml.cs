@@ -98,7 +98,7 @@ public sealed class ServiceOrderCreateModel(AppDbContext db, ServiceOrderService
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l["Order.Created", created!.Number].Value;
-                return Redirect($"/ServiceOrders/{created.Id}");
+                return RedirectToPage("/ServiceOrders/ServiceOrder", new { id = created.Id });
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:

@@ -105,7 +105,7 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l[okKey].Value;
-                return Redirect($"/ServiceOrders/{id}");
+                return RedirectToPage("/ServiceOrders/ServiceOrder", new { id });
             case ServiceResult.NotFound:
                 return NotFound();
             case ServiceResult.Forbidden:

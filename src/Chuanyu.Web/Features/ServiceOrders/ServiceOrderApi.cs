@@ -9,6 +9,10 @@ namespace Chuanyu.Web.Features.ServiceOrders;
 /// <summary>Service orders (送样检测) over HTTP: ordering, quoting, the report and its acceptance.</summary>
 public static class ServiceOrderApi
 {
+    /// <summary>Endpoint names (WithName): links and Location headers are generated from them, not typed.</summary>
+    public const string OrderEndpoint = "GetServiceOrder";
+    public const string ReportEndpoint = "GetServiceOrderReport";
+
     public static IServiceCollection AddServiceOrders(this IServiceCollection services)
     {
         services.AddScoped<ServiceOrderService>();
@@ -18,15 +22,15 @@ public static class ServiceOrderApi
     public static IEndpointRouteBuilder MapServiceOrderApi(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/v1/service-orders").WithTags("Service orders").RequireAuthorization(Policies.SignedIn);
-        orders.MapPost("/", async (ServiceOrderInput input, ServiceOrderService service, CancellationToken ct) =>
+        orders.MapPost("/", async (ServiceOrderInput input, ServiceOrderService service, LinkGenerator links, HttpContext context, CancellationToken ct) =>
             {
                 var (created, result) = await service.CreateAsync(input, ct);
-                return created is null ? ApiResults.ToHttp(result) : Results.Created($"/api/v1/service-orders/{created.Id}", created);
+                return created is null ? ApiResults.ToHttp(result) : Results.Created(links.EndpointPath(context, OrderEndpoint, new { id = created.Id }), created);
             })
             .WithSummary("Order testing: serviceId (a testing service or an instrument), items (检测项目), samples [{name, quantity}], purpose; 201 with the order.");
         orders.MapGet("/{id:guid}", async (Guid id, ServiceOrderService service, CancellationToken ct) =>
                 await service.GetAsync(id, ct) is { } o ? Results.Ok(o) : Results.NotFound())
-            .WithSummary("One order: for its customer, the provider's managers and the region's admins.");
+            .WithName(OrderEndpoint).WithSummary("One order: for its customer, the provider's managers and the region's admins.");
         orders.MapGet("/managed", async (ServiceOrderService service, ServiceOrderStatus? status,
                 [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default) =>
                 Paging.Check(page, pageSize) ?? Results.Ok(await service.ListManagedAsync(status, page, pageSize, ct)))
@@ -57,7 +61,7 @@ public static class ServiceOrderApi
                 context.Response.Headers.CacheControl = "private, no-store";
                 return Results.File(report.Content, "application/pdf", report.FileName);
             })
-            .WithSummary("The report (PDF) for whoever may see the order.");
+            .WithName(ReportEndpoint).WithSummary("The report (PDF) for whoever may see the order.");
         orders.MapPost("/{id:guid}/complete", async (Guid id, ServiceOrderService service, CancellationToken ct) =>
             ApiResults.ToHttp(await service.CompleteAsync(id, ct))).WithSummary("The customer accepts the report: completed, machine time and fee recorded.");
 

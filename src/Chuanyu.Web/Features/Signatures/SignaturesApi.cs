@@ -18,6 +18,9 @@ public static class SignaturesApi
 {
     public const string RateLimitPolicy = "signature-verification";
 
+    /// <summary>The public keys' endpoint name: the verification page links to it.</summary>
+    public const string SigningKeysEndpoint = "GetSigningKeys";
+
     /// <summary>Largest file that can be checked online: well above a 100,000-row export of ordinary audit rows.</summary>
     public const long MaxFileBytes = 50L * 1024 * 1024;
 
@@ -40,7 +43,7 @@ public static class SignaturesApi
     public static IEndpointRouteBuilder MapSignaturesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Signatures").AllowAnonymous();
-        api.MapGet("/signing-keys", (DocumentSigner signer) => TypedResults.Ok(signer.PublicKeys))
+        api.MapGet("/signing-keys", (DocumentSigner signer) => TypedResults.Ok(signer.PublicKeys)).WithName(SigningKeysEndpoint)
             .WithSummary("The platform's document-signing public keys: SM2 as an uncompressed point in hex, ECDSA P-256 as SPKI in base64.");
         api.MapPost("/signatures/verify", VerifyAsync)
             .DisableAntiforgery()

@@ -41,7 +41,7 @@ public sealed class InstrumentOutputsModel(InstrumentOutputService outputs, Cata
         {
             case ServiceResult.Ok:
                 TempData["Message"] = l["InstrumentOutput.Added", created!.Title].Value;
-                return Redirect($"/Resources/{id}/Achievements");
+                return RedirectToPage("/Usage/InstrumentOutputs", new { id });
             case ServiceResult.Invalid invalid:
                 Errors = invalid.Errors;
                 return await LoadAsync(id, ct) ?? Page();
@@ -56,7 +56,7 @@ public sealed class InstrumentOutputsModel(InstrumentOutputService outputs, Cata
         if (result is ServiceResult.Ok)
         {
             TempData["Message"] = l["InstrumentOutput.Removed"].Value;
-            return Redirect($"/Resources/{id}/Achievements" + (Year is { } y ? $"?year={y}" : ""));
+            return RedirectToPage("/Usage/InstrumentOutputs", new { id, year = Year });
         }
         return Refused(result) ?? await FailAsync(id, result, ct);
     }

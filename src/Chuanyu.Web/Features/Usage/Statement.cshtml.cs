@@ -13,7 +13,7 @@ namespace Chuanyu.Web.Features.Usage;
 /// instruments, or as the side that provided them; shown as a table and downloadable as .xlsx.
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class StatementModel(UsageStatements statements, AppDbContext db, CurrentUser me, TimeProvider clock) : PageModel
+public sealed class StatementModel(UsageStatements statements, AppDbContext db, CurrentUser me, TimeProvider clock, LinkGenerator links) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Organization { get; set; }
     [BindProperty(SupportsGet = true)] public string? Month { get; set; }
@@ -24,7 +24,7 @@ public sealed class StatementModel(UsageStatements statements, AppDbContext db, 
     public UsageStatementDto? Statement { get; private set; }
     public string? Error { get; private set; }
 
-    public string XlsxUrl => $"/api/v1/organizations/{Organization}/usage-statement.xlsx?month={Uri.EscapeDataString(Month ?? "")}&side={Side}";
+    public string XlsxUrl => links.EndpointPath(HttpContext, UsageApi.StatementXlsxEndpoint, new { id = Organization, month = Month, side = Side });
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {

@@ -9,6 +9,10 @@ namespace Chuanyu.Web.Features.Usage;
 /// </summary>
 public static class UsageApi
 {
+    /// <summary>Endpoint names (WithName): links and Location headers are generated from them, not typed.</summary>
+    public const string StatementXlsxEndpoint = "GetUsageStatementXlsx";
+    public const string OutputEndpoint = "DeleteInstrumentAchievement";
+
     public static IServiceCollection AddUsage(this IServiceCollection services)
     {
         services.AddScoped<UsageStatements>();
@@ -45,20 +49,21 @@ public static class UsageApi
                     : Results.File(UsageStatements.ToXlsx(statement), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         $"usage-statement-{statement.Month}-{(statement.Side == StatementSide.User ? "user" : "owner")}.xlsx");
             })
-            .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithSummary("The same statement as an .xlsx workbook.");
+            .RequireAuthorization(Policies.SignedIn).WithTags("Booking").WithName(StatementXlsxEndpoint).WithSummary("The same statement as an .xlsx workbook.");
 
         var outputs = app.MapGroup("/api/v1/instruments/{id:guid}/achievements").WithTags("Evaluation").RequireAuthorization(Policies.SignedIn);
         outputs.MapGet("/", async (Guid id, int? year, InstrumentOutputService service, CancellationToken ct) =>
                 ApiResults.Respond(await service.ListAsync(id, year, ct)))
             .WithSummary("Results and function developments registered for the instrument (its managers and the region's admins).");
-        outputs.MapPost("/", async (Guid id, InstrumentOutputInput input, InstrumentOutputService service, CancellationToken ct) =>
+        outputs.MapPost("/", async (Guid id, InstrumentOutputInput input, InstrumentOutputService service, LinkGenerator links, HttpContext context, CancellationToken ct) =>
             {
                 var (created, result) = await service.AddAsync(id, input, ct);
-                return created is null ? ApiResults.ToHttp(result) : Results.Created($"/api/v1/instruments/{id}/achievements/{created.Id}", created);
+                return created is null ? ApiResults.ToHttp(result)
+                    : Results.Created(links.EndpointPath(context, OutputEndpoint, new { id, achievementId = created.Id }), created);
             })
             .WithSummary("Register a result (Paper, Patent, Award, Project, Standard) or a FunctionDevelopment.");
         outputs.MapDelete("/{achievementId:guid}", async (Guid id, Guid achievementId, InstrumentOutputService service, CancellationToken ct) =>
-            ApiResults.ToHttp(await service.RemoveAsync(id, achievementId, ct)));
+            ApiResults.ToHttp(await service.RemoveAsync(id, achievementId, ct))).WithName(OutputEndpoint);
         return app;
     }
 }
