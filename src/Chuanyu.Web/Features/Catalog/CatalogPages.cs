@@ -65,7 +65,7 @@ public sealed class FeeRowForm
 
 /// <summary>
 /// The resource form as posted. Numbers and dates arrive as text and are parsed here, so a wrong value is a field
-/// error in Chinese beside its input rather than a silent null; the rules themselves are <see cref="CatalogService"/>'s.
+/// error beside its input (in the reader's language) rather than a silent null; the rules themselves are <see cref="CatalogService"/>'s.
 /// Error keys are the service's (<c>name</c>, <c>originalValue</c> …), with fee and certificate rows keyed by their
 /// user type or certificate type (<c>fee.Enterprise.price</c>, <c>cmaNumber</c>) because the form has one row each.
 /// </summary>
@@ -160,8 +160,8 @@ public sealed class ResourceForm
     public (ResourceInput? Input, FieldErrors Errors, Func<string, string> ErrorKey) ToInput()
     {
         var errors = new FieldErrors();
-        var value = ParseMoney(OriginalValue, "originalValue", "原值须为以元为单位的数字，如 3650000 或 3650000.50。", errors);
-        var purchased = ParseDate(PurchaseDate, "purchaseDate", "购置日期须为 YYYY-MM-DD 格式的日期。", errors);
+        var value = ParseMoney(OriginalValue, "originalValue", new Message("Catalog.OriginalValueNotNumber"), errors);
+        var purchased = ParseDate(PurchaseDate, "purchaseDate", new Message("Catalog.PurchaseDateFormat"), errors);
 
         var feeTypes = new List<FeeUserType>();
         var fees = new List<FeeInput>();
@@ -171,7 +171,7 @@ public sealed class ResourceForm
             {
                 continue;
             }
-            var price = ParseMoney(row.Price, $"fee.{row.UserType}.price", "价格须为以元为单位的数字，如 350 或 350.50。", errors);
+            var price = ParseMoney(row.Price, $"fee.{row.UserType}.price", new Message("Catalog.PriceNotNumber"), errors);
             feeTypes.Add(row.UserType);
             fees.Add(new FeeInput(row.UserType, price, row.Unit, row.Note));
         }
@@ -184,7 +184,7 @@ public sealed class ResourceForm
             {
                 continue;
             }
-            var on = ParseDate(expires, $"{CertPrefix(type)}ExpiresOn", "有效期至须为 YYYY-MM-DD 格式的日期。", errors);
+            var on = ParseDate(expires, $"{CertPrefix(type)}ExpiresOn", new Message("Catalog.ExpiryDateFormat"), errors);
             certTypes.Add(type);
             certs.Add(new CertificationInput(type, number, on));
         }
@@ -252,7 +252,7 @@ public sealed class ResourceForm
 
     private static bool Blank(string? s) => string.IsNullOrWhiteSpace(s);
 
-    private static decimal? ParseMoney(string? text, string field, string message, FieldErrors errors)
+    private static decimal? ParseMoney(string? text, string field, Message message, FieldErrors errors)
     {
         if (Blank(text))
         {
@@ -268,7 +268,7 @@ public sealed class ResourceForm
         return null;
     }
 
-    private static DateOnly? ParseDate(string? text, string field, string message, FieldErrors errors)
+    private static DateOnly? ParseDate(string? text, string field, Message message, FieldErrors errors)
     {
         if (Blank(text))
         {

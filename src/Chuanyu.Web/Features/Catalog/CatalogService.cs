@@ -80,7 +80,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         {
             // Naming an organisation one does not manage is refused as a field error: the id is the caller's input.
             var e = new FieldErrors();
-            e.Add("organizationId", "您不是该单位的仪器管理员或单位管理员，不能为其发布资源。");
+            e.Add("organizationId", new Message("Catalog.NotManagerOfOrganization"));
             return (null, new ServiceResult.Invalid(e));
         }
         var now = clock.GetUtcNow();
@@ -117,7 +117,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         }
         if (input.Version != resource.Version)
         {
-            return (null, new ServiceResult.Conflict("该资源已被他人修改，请刷新后重新编辑。"));
+            return (null, new ServiceResult.Conflict(new Message("Catalog.ChangedMeanwhile")));
         }
         await ApplyAsync(resource, input, ct);
         Touch(resource, clock.GetUtcNow());
@@ -134,7 +134,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         if (status == ResourceStatus.Published &&
             !await db.Organizations.AnyAsync(o => o.Id == resource.OrganizationId && o.Status == OrganizationStatus.Verified, ct))
         {
-            return (null, new ServiceResult.Conflict("所属单位尚未通过审核，资源暂不能发布。"));
+            return (null, new ServiceResult.Conflict(new Message("Catalog.OrganizationNotVerified")));
         }
         var now = clock.GetUtcNow();
         resource.Status = status;
@@ -155,7 +155,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         if (target is null || target.Id == resource.OrganizationId)
         {
             var e = new FieldErrors();
-            e.Add("organizationId", "请选择另一家已通过审核的单位。");
+            e.Add("organizationId", new Message("Catalog.TransferTargetInvalid"));
             return (null, new ServiceResult.Invalid(e));
         }
         var from = resource.OrganizationId;
@@ -182,7 +182,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         }
         catch (DbUpdateConcurrencyException)
         {
-            return (null, new ServiceResult.Conflict("该资源已被他人修改，请刷新后重新编辑。"));
+            return (null, new ServiceResult.Conflict(new Message("Catalog.ChangedMeanwhile")));
         }
         await audit.RecordAsync(action, $"resource:{resource.Id}", detail: detail ?? resource.Name, ct: ct);
         await tx.CommitAsync(ct);
@@ -264,105 +264,106 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         var errors = new FieldErrors();
         if (input.Kind is null || !Enum.IsDefined(input.Kind.Value))
         {
-            errors.Add("kind", "请选择资源类型。");
+            errors.Add("kind", new Message("Catalog.KindRequired"));
         }
-        Text(errors, "name", input.Name, 200, required: true, "资源名称");
-        Text(errors, "englishName", input.EnglishName, 200, required: false, "英文名称");
-        Text(errors, "address", input.Address, 300, required: false, "安放地址");
-        Text(errors, "categoryCode", input.CategoryCode, 20, required: false, "分类代码");
-        Text(errors, "model", input.Model, 100, required: false, "规格型号");
-        Text(errors, "manufacturer", input.Manufacturer, 200, required: false, "生产制造商");
-        Text(errors, "countryOfOrigin", input.CountryOfOrigin, 50, required: false, "产地国别");
-        Text(errors, "technicalIndicators", input.TechnicalIndicators, 4000, required: false, "技术指标");
-        Text(errors, "mainFunctions", input.MainFunctions, 4000, required: false, "主要功能");
-        Text(errors, "applicationFields", input.ApplicationFields, 1000, required: false, "应用领域");
-        Text(errors, "keywords", input.Keywords, 500, required: false, "关键词");
-        Text(errors, "contactName", input.ContactName, 50, required: false, "联系人");
-        Text(errors, "contactPhone", input.ContactPhone, 30, required: false, "联系电话");
-        Text(errors, "contactEmail", input.ContactEmail, 256, required: false, "联系邮箱");
+        Text(errors, "name", input.Name, 200, required: true, new Message("Catalog.FieldLabel.Name"));
+        Text(errors, "englishName", input.EnglishName, 200, required: false, new Message("Catalog.FieldLabel.EnglishName"));
+        Text(errors, "address", input.Address, 300, required: false, new Message("Catalog.FieldLabel.Address"));
+        Text(errors, "categoryCode", input.CategoryCode, 20, required: false, new Message("Catalog.FieldLabel.CategoryCode"));
+        Text(errors, "model", input.Model, 100, required: false, new Message("Catalog.FieldLabel.Model"));
+        Text(errors, "manufacturer", input.Manufacturer, 200, required: false, new Message("Catalog.FieldLabel.Manufacturer"));
+        Text(errors, "countryOfOrigin", input.CountryOfOrigin, 50, required: false, new Message("Catalog.FieldLabel.CountryOfOrigin"));
+        Text(errors, "technicalIndicators", input.TechnicalIndicators, 4000, required: false, new Message("Catalog.FieldLabel.TechnicalIndicators"));
+        Text(errors, "mainFunctions", input.MainFunctions, 4000, required: false, new Message("Catalog.FieldLabel.MainFunctions"));
+        Text(errors, "applicationFields", input.ApplicationFields, 1000, required: false, new Message("Catalog.FieldLabel.ApplicationFields"));
+        Text(errors, "keywords", input.Keywords, 500, required: false, new Message("Catalog.FieldLabel.Keywords"));
+        Text(errors, "contactName", input.ContactName, 50, required: false, new Message("Catalog.FieldLabel.ContactName"));
+        Text(errors, "contactPhone", input.ContactPhone, 30, required: false, new Message("Catalog.FieldLabel.ContactPhone"));
+        Text(errors, "contactEmail", input.ContactEmail, 256, required: false, new Message("Catalog.FieldLabel.ContactEmail"));
         if (input.SharingStatus is { } sharing && !Enum.IsDefined(sharing))
         {
-            errors.Add("sharingStatus", "共享方式无效。");
+            errors.Add("sharingStatus", new Message("Catalog.SharingStatusInvalid"));
         }
         if (!organizationKnown)
         {
-            errors.Add("organizationId", "请选择所属单位。");
+            errors.Add("organizationId", new Message("Catalog.OrganizationRequired"));
         }
         if (!districtKnown)
         {
-            errors.Add("districtCode", "请选择安放地点所在的区县（GB/T 2260 代码）。");
+            errors.Add("districtCode", new Message("Catalog.DistrictRequired"));
         }
         if (input.OriginalValue is { } value && (value < 0 || value > 100_000_000_000m || decimal.Round(value, 2) != value))
         {
-            errors.Add("originalValue", "原值须为 0 至 1000 亿元之间、最多两位小数的金额（单位：元）。");
+            errors.Add("originalValue", new Message("Catalog.OriginalValueOutOfRange"));
         }
         if (input.PurchaseDate is { } bought && (bought.Year < 1950 || bought > today))
         {
-            errors.Add("purchaseDate", "购置日期须在 1950 年之后，且不能晚于今天。");
+            errors.Add("purchaseDate", new Message("Catalog.PurchaseDateOutOfRange"));
         }
         var fees = input.Fees ?? [];
         if (fees.Count > 10)
         {
-            errors.Add("fees", "收费标准最多 10 条。");
+            errors.Add("fees", new Message("Catalog.TooManyFees"));
         }
         for (var i = 0; i < Math.Min(fees.Count, 10); i++)
         {
             var f = fees[i];
             if (f.UserType is null || !Enum.IsDefined(f.UserType.Value))
             {
-                errors.Add($"fees[{i}].userType", "请选择收费对象。");
+                errors.Add($"fees[{i}].userType", new Message("Catalog.FeeUserTypeRequired"));
             }
             if (f.Price is not { } price || price < 0 || price > 10_000_000m || decimal.Round(price, 2) != price)
             {
-                errors.Add($"fees[{i}].price", "价格须为 0 至 1000 万元之间、最多两位小数的金额。");
+                errors.Add($"fees[{i}].price", new Message("Catalog.FeePriceOutOfRange"));
             }
             if (string.IsNullOrWhiteSpace(f.Unit) || f.Unit.Trim().Length > 20)
             {
-                errors.Add($"fees[{i}].unit", "请填写计价单位（如 小时、样品），不超过 20 个字。");
+                errors.Add($"fees[{i}].unit", new Message("Catalog.FeeUnitRequired"));
             }
             if (f.Note?.Length > 200)
             {
-                errors.Add($"fees[{i}].note", "备注不能超过 200 个字。");
+                errors.Add($"fees[{i}].note", new Message("Catalog.FeeNoteTooLong"));
             }
         }
         if (fees.Where(f => f.UserType is not null).GroupBy(f => f.UserType).Any(g => g.Count() > 1))
         {
-            errors.Add("fees", "同一收费对象只能有一条收费标准。");
+            errors.Add("fees", new Message("Catalog.DuplicateFeeUserType"));
         }
         var certs = input.Certifications ?? [];
         if (certs.Count > 2 || certs.Where(c => c.Type is not null).GroupBy(c => c.Type).Any(g => g.Count() > 1))
         {
-            errors.Add("certifications", "CMA、CNAS 资质各最多一条。");
+            errors.Add("certifications", new Message("Catalog.TooManyCertifications"));
         }
         for (var i = 0; i < Math.Min(certs.Count, 2); i++)
         {
             var c = certs[i];
             if (c.Type is null || !Enum.IsDefined(c.Type.Value))
             {
-                errors.Add($"certifications[{i}].type", "请选择资质类型（CMA 或 CNAS）。");
+                errors.Add($"certifications[{i}].type", new Message("Catalog.CertificationTypeRequired"));
             }
             if (string.IsNullOrWhiteSpace(c.Number) || c.Number.Trim().Length > 50)
             {
-                errors.Add($"certifications[{i}].number", "请填写证书编号，不超过 50 个字符。");
+                errors.Add($"certifications[{i}].number", new Message("Catalog.CertificateNumberRequired"));
             }
             // CMA and CNAS certificates run six years; an expired one may be kept on record, a later one is a typo.
-            if (c.ExpiresOn is { } expires && DateLimits.Outside(expires, DateLimits.Earliest, today.AddYears(10), "证书有效期") is { } expiresError)
+            var latestExpiry = today.AddYears(10);
+            if (c.ExpiresOn is { } expires && (expires < DateLimits.Earliest || expires > latestExpiry))
             {
-                errors.Add($"certifications[{i}].expiresOn", expiresError);
+                errors.Add($"certifications[{i}].expiresOn", new Message("Catalog.CertificateExpiryOutOfRange", DateLimits.Earliest, latestExpiry));
             }
         }
         return errors;
     }
 
-    private static void Text(FieldErrors errors, string field, string? value, int max, bool required, string label)
+    private static void Text(FieldErrors errors, string field, string? value, int max, bool required, Message label)
     {
         if (required && string.IsNullOrWhiteSpace(value))
         {
-            errors.Add(field, $"请填写{label}。");
+            errors.Add(field, new Message("Catalog.Required", label));
         }
         else if (value?.Trim().Length > max)
         {
-            errors.Add(field, $"{label}不能超过 {max} 个字。");
+            errors.Add(field, new Message("Catalog.TooLong", label, max));
         }
     }
 

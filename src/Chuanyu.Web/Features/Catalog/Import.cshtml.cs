@@ -3,7 +3,6 @@ using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Catalog;
 
@@ -14,7 +13,7 @@ namespace Chuanyu.Web.Features.Catalog;
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
 [RejectOversizedUpload(ResourceImporter.MaxRequestBytes)]
-public sealed class ImportModel(ResourceImportService service, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class ImportModel(ResourceImportService service) : PageModel
 {
     /// <summary>Rows of the error table; the count above it says how many there are in all.</summary>
     public const int MaxShownErrors = 1_000;
@@ -50,15 +49,15 @@ public sealed class ImportModel(ResourceImportService service, IStringLocalizer<
         Organizations = await service.ManagedOrganizationsAsync(ct);
         if (OrganizationId is not { } org || Organizations.All(o => o.Id != org))
         {
-            Errors.Add(nameof(OrganizationId), l["Import.ChooseOrganization"]);
+            Errors.Add(nameof(OrganizationId), new Message("Catalog.ImportChooseOrganization"));
         }
         if (Upload is null || Upload.Length == 0)
         {
-            Errors.Add(nameof(Upload), l["Import.NoFile"]);
+            Errors.Add(nameof(Upload), new Message("Catalog.ImportNoFile"));
         }
         else if (Upload.Length > ResourceImporter.MaxFileBytes)
         {
-            Errors.Add(nameof(Upload), l["Import.TooLarge", ResourceImporter.MaxFileBytes / 1024 / 1024]);
+            Errors.Add(nameof(Upload), new Message("Catalog.ImportFileTooLarge", ResourceImporter.MaxFileBytes / 1024 / 1024));
             Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         }
         if (Errors.Count > 0)
@@ -69,7 +68,7 @@ public sealed class ImportModel(ResourceImportService service, IStringLocalizer<
         var (result, refused) = await service.ImportAsync(OrganizationId!.Value, content, Upload.Length, Upload.FileName, new ImportOptions(DryRun, Publish), ct);
         if (refused is not null)
         {
-            Errors.Add(nameof(OrganizationId), l["Import.ChooseOrganization"]);
+            Errors.Add(nameof(OrganizationId), new Message("Catalog.ImportChooseOrganization"));
             return Page();
         }
         if (result!.Failure == ImportFailure.File)

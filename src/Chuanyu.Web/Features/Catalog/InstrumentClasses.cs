@@ -15,6 +15,7 @@ public sealed record InstrumentClass(string Code, string Name, string? ParentCod
 /// </summary>
 public static class InstrumentClasses
 {
+    // Reference data: the classification's own names, not sentences for the reader.
     private static readonly Dictionary<string, string> CurrentTopNames = new(StringComparer.Ordinal)
     {
         ["120000"] = "工艺试验仪器",
@@ -85,6 +86,7 @@ public static class InstrumentClasses
         {
             map.TryAdd(c.Name, c);
         }
+        // The source's older level-1 names, accepted as aliases (reference data).
         map.TryAdd("工艺实验设备", ByCode["120000"]);
         map.TryAdd("医学诊断仪器", ByCode["090000"]);
         map.TryAdd("其他仪器", ByCode["990000"]);

@@ -67,7 +67,7 @@ public static class PhotoApi
         var file = form.Files.GetFile("file");
         if (file is null)
         {
-            return Uploads.FileProblem("请选择要上传的照片（字段名 file）。");
+            return CatalogProblems.Field("file", new Message("Catalog.PhotoFileMissing"));
         }
         await using var content = file.OpenReadStream();
         var (photo, result) = await service.AddAsync(id, file.FileName, content, file.Length, ct);
@@ -75,6 +75,6 @@ public static class PhotoApi
     }
 
     private static ProblemHttpResult TooLarge() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "文件过大",
-            detail: $"每张照片不能超过 {PhotoService.MaxBytes / 1024 / 1024} MB。");
+        ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "Catalog.PhotoTooLarge", new Message("Catalog.PhotoTooLarge", PhotoService.MaxBytes / 1024 / 1024),
+            titleCode: "payloadTooLarge").Titled(new Message("Catalog.FileTooLargeTitle"));
 }

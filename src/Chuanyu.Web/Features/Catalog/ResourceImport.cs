@@ -8,11 +8,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Catalog;
 
-/// <summary><see cref="DryRun"/>: check only (检查但不导入). <see cref="Publish"/>: publish at once instead of leaving drafts.</summary>
+/// <summary><see cref="DryRun"/>: check only, import nothing. <see cref="Publish"/>: publish at once instead of leaving drafts.</summary>
 public sealed record ImportOptions(bool DryRun = false, bool Publish = false);
 
-/// <summary>One problem: the row as Excel numbers it, the column's header, the reason in Chinese.</summary>
-public sealed record ImportError(int Row, string Column, string Reason);
+/// <summary>
+/// One problem: the row as Excel numbers it, the column (its header, or its letter when it has none) and the reason, as
+/// messages said in the reader's language; <see cref="Column"/> is the column as said now.
+/// </summary>
+public sealed record ImportError(int Row, Message ColumnName, Message Reason)
+{
+    public ImportError(int row, string header, Message reason) : this(row, Header(header), reason) { }
+
+    public string Column => ColumnName.ToString();
+
+    /// <summary>A column by its header: the file's own word, the same in every language (the template's format).</summary>
+    public static Message Header(string header) => new("Catalog.ImportColumnHeader", header);
+
+    /// <summary>A column without a header, by its letter.</summary>
+    public static Message Letter(string letter) => new("Catalog.ImportColumnLetter", letter);
+}
 
 /// <summary>Why nothing was imported; <see cref="None"/> when the import (or the dry run) went through.</summary>
 public enum ImportFailure
@@ -36,7 +50,7 @@ public enum ImportFailure
 public sealed record ImportTimings(TimeSpan Parse, TimeSpan Validate, TimeSpan Write);
 
 public sealed record ImportResult(
-    bool Applied, int Rows, int Created, ImportFailure Failure, string? Message, IReadOnlyList<ImportError> Errors, int ErrorCount, ImportTimings Timings)
+    bool Applied, int Rows, int Created, ImportFailure Failure, Message? Message, IReadOnlyList<ImportError> Errors, int ErrorCount, ImportTimings Timings)
 {
     public bool Truncated => ErrorCount > Errors.Count;
 }
@@ -69,16 +83,16 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         var (upload, fileError) = await Uploads.CheckAsync(fileName, content, length, UploadKind.Spreadsheet, MaxFileBytes, ct);
         if (upload is null)
         {
-            return Failed(length > MaxFileBytes ? ImportFailure.TooLarge : ImportFailure.File, fileError!.ToString(), noTime);
+            return Failed(length > MaxFileBytes ? ImportFailure.TooLarge : ImportFailure.File, fileError!, noTime);
         }
         var org = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => new { o.Name, o.Status }).FirstOrDefaultAsync(ct);
         if (org is null)
         {
-            return Failed(ImportFailure.Conflict, "单位不存在。", noTime);
+            return Failed(ImportFailure.Conflict, new Message("Catalog.OrganizationMissing"), noTime);
         }
         if (options.Publish && org.Status != OrganizationStatus.Verified)
         {
-            return Failed(ImportFailure.Conflict, "所属单位尚未通过审核，资源暂不能发布；请不勾选“导入后直接发布”，以草稿导入。", noTime);
+            return Failed(ImportFailure.Conflict, new Message("Catalog.ImportPublishNotVerified"), noTime);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -128,7 +142,7 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
                 }
                 if (++dataRows > MaxRows)
                 {
-                    checking.Add(new ImportError(row.Number, "", $"文件超过 {MaxRows} 行数据的上限，请拆分为多个文件分别导入。"));
+                    checking.Add(new ImportError(row.Number, "", new Message("Catalog.ImportTooManyRows", MaxRows)));
                     dataRows--;
                     break;
                 }
@@ -157,37 +171,37 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         }
         catch (SheetFormatException ex)
         {
-            return Failed(ImportFailure.File, ex.Message, noTime);
+            return Failed(ImportFailure.File, ex.Reason, noTime);
         }
         catch (InvalidDataException)
         {
             // A damaged deflate stream inside the package, found while reading the rows.
-            return Failed(ImportFailure.File, "文件已损坏（压缩数据无法解开），请重新保存后再上传。", noTime);
+            return Failed(ImportFailure.File, new Message("Catalog.FileDamaged"), noTime);
         }
         var parse = Stopwatch.GetElapsedTime(0, parseTicks);
         var validate = Stopwatch.GetElapsedTime(started) - parse;
         if (!checking.HasHeader)
         {
-            checking.Add(new ImportError(1, "", "文件中没有表头行：请使用平台提供的导入模板。"));
+            checking.Add(new ImportError(1, "", new Message("Catalog.ImportNoHeader")));
         }
         else if (dataRows == 0 && checking.ErrorCount == 0)
         {
-            checking.Add(new ImportError(checking.HeaderRow + 1, "", "文件中没有数据行。"));
+            checking.Add(new ImportError(checking.HeaderRow + 1, "", new Message("Catalog.ImportNoRows")));
         }
         if (checking.ErrorCount > 0)
         {
-            return new ImportResult(false, dataRows, 0, ImportFailure.Rows, $"文件有 {checking.ErrorCount} 处错误，未导入任何记录；请改正后重新上传。",
+            return new ImportResult(false, dataRows, 0, ImportFailure.Rows, new Message("Catalog.ImportRowsFailed", checking.ErrorCount),
                 checking.Errors, checking.ErrorCount, new ImportTimings(parse, validate, TimeSpan.Zero));
         }
         if (options.DryRun)
         {
-            return new ImportResult(false, dataRows, 0, ImportFailure.None, $"检查通过：{dataRows} 行均可导入（仅检查，未导入）。", [], 0,
+            return new ImportResult(false, dataRows, 0, ImportFailure.None, new Message("Catalog.ImportChecked", dataRows), [], 0,
                 new ImportTimings(parse, validate, TimeSpan.Zero));
         }
 
         var writing = Stopwatch.GetTimestamp();
         await WriteAsync(resources, organizationId, upload.FileName, options, actorId, actorName, ct);
-        return new ImportResult(true, dataRows, resources.Count, ImportFailure.None, $"已导入 {resources.Count} 条资源。", [], 0,
+        return new ImportResult(true, dataRows, resources.Count, ImportFailure.None, new Message("Catalog.ImportDone", resources.Count), [], 0,
             new ImportTimings(parse, validate, Stopwatch.GetElapsedTime(writing)));
     }
 
@@ -218,7 +232,7 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         }
     }
 
-    private static ImportResult Failed(ImportFailure failure, string message, ImportTimings timings) =>
+    private static ImportResult Failed(ImportFailure failure, Message message, ImportTimings timings) =>
         new(false, 0, 0, failure, message, [], 0, timings);
 }
 
@@ -321,11 +335,12 @@ internal sealed class RowChecker(ImportRules rules)
             }
             if (!ColumnByHeader.TryGetValue(key, out var column))
             {
-                Add(new ImportError(row.Number, given!.Trim(), $"无法识别的列名“{given.Trim()}”（{Letter(i)} 列）：请使用导入模板的列名，不要修改表头。"));
+                Add(new ImportError(row.Number, given!.Trim(), new Message("Catalog.ImportUnknownHeader", given.Trim(), Letter(i))));
             }
             else if (_at[column] != NoColumn)
             {
-                Add(new ImportError(row.Number, ResourceSheet.Columns[column].Header, $"列“{ResourceSheet.Columns[column].Header}”出现了两次（{Letter(_at[column])} 列和 {Letter(i)} 列）。"));
+                Add(new ImportError(row.Number, ResourceSheet.Columns[column].Header,
+                    new Message("Catalog.ImportRepeatedHeader", ResourceSheet.Columns[column].Header, Letter(_at[column]), Letter(i))));
             }
             else
             {
@@ -336,7 +351,7 @@ internal sealed class RowChecker(ImportRules rules)
         {
             if (_at[c] == NoColumn)
             {
-                Add(new ImportError(row.Number, ResourceSheet.Columns[c].Header, $"缺少列“{ResourceSheet.Columns[c].Header}”：请使用导入模板，表头须包含模板的全部列。"));
+                Add(new ImportError(row.Number, ResourceSheet.Columns[c].Header, new Message("Catalog.ImportMissingHeader", ResourceSheet.Columns[c].Header)));
             }
         }
         return ErrorCount == before;
@@ -358,15 +373,15 @@ internal sealed class RowChecker(ImportRules rules)
     {
         regionCode = null;
         var before = ErrorCount;
-        var failed = new HashSet<string>(StringComparer.Ordinal);
-        var reported = new HashSet<(string, string)>();
-        void Fail(string header, string reason)
+        var failed = new HashSet<Message>();
+        var reported = new HashSet<(Message, Message)>();
+        void Fail(Message column, Message reason)
         {
-            failed.Add(header);
+            failed.Add(column);
             // Two fees without a unit give the service's message twice; the person needs it once.
-            if (reported.Add((header, reason)))
+            if (reported.Add((column, reason)))
             {
-                Add(new ImportError(row.Number, header, reason));
+                Add(new ImportError(row.Number, column, reason));
             }
         }
 
@@ -375,52 +390,53 @@ internal sealed class RowChecker(ImportRules rules)
         {
             if (!string.IsNullOrWhiteSpace(row.Cells[i]) && (i >= _fileHeaders.Length || string.IsNullOrWhiteSpace(_fileHeaders[i])))
             {
-                Fail($"{Letter(i)} 列", $"{Letter(i)} 列有内容但没有列名，无法导入：请删除该列的内容或使用模板的列。");
+                Fail(ImportError.Letter(Letter(i)), new Message("Catalog.ImportUnnamedColumn", Letter(i)));
             }
         }
+        Message Header(int column) => ImportError.Header(ResourceSheet.Columns[column].Header);
         string? Cell(int column)
         {
             var at = _at[column];
             if (row.Problems is { } problems && at < problems.Length && problems[at] is { } problem)
             {
-                Fail(ResourceSheet.Columns[column].Header, problem);
+                Fail(Header(column), problem);
                 return null;
             }
             var value = at < row.Cells.Length ? row.Cells[at] : null;
             // The platform's rule for input text (InputText): a control or bidi character makes the row a bad row.
             if (InputText.Find(value) is { } refusal)
             {
-                Fail(ResourceSheet.Columns[column].Header, refusal.Message.ToString());
+                Fail(Header(column), Refused(refusal));
                 return null;
             }
             return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
         var cells = Enumerable.Range(0, ResourceSheet.Columns.Count).Select(Cell).ToArray();
-        string Header(int column) => ResourceSheet.Columns[column].Header;
 
         var name = cells[0];
         if (name is not null && name.StartsWith(ResourceSheet.ExampleMarker, StringComparison.Ordinal))
         {
-            Fail(Header(0), "这是导入模板中的示例行，请删除后再导入。");
+            Fail(Header(0), new Message("Catalog.ImportExampleRow"));
         }
         if (_organizationAt != NoColumn && _organizationAt < row.Cells.Length && InputText.Find(row.Cells[_organizationAt]) is { } ownerRefusal)
         {
-            Fail(ResourceSheet.OrganizationHeader, ownerRefusal.Message.ToString());
+            Fail(ImportError.Header(ResourceSheet.OrganizationHeader), Refused(ownerRefusal));
         }
         else if (_organizationAt != NoColumn && _organizationAt < row.Cells.Length && row.Cells[_organizationAt] is { } owner && !string.IsNullOrWhiteSpace(owner) &&
             !string.Equals(Normalize(owner), Normalize(rules.OrganizationName), StringComparison.Ordinal))
         {
-            Fail(ResourceSheet.OrganizationHeader, $"该行属于“{owner.Trim()}”，不能导入到“{rules.OrganizationName}”：请只导入本单位的资源，或删除“所属单位”列。");
+            Fail(ImportError.Header(ResourceSheet.OrganizationHeader),
+                new Message("Catalog.ImportOtherOrganization", owner.Trim(), rules.OrganizationName, ResourceSheet.OrganizationHeader));
         }
 
         ResourceKind? kind = null;
         if (cells[2] is null)
         {
-            Fail(Header(2), $"请填写资源类型（{string.Join("、", ResourceSheet.KindNames.Values)}）。");
+            Fail(Header(2), new Message("Catalog.ImportKindRequired", Allowed(ResourceSheet.KindNames.Values)));
         }
         else if ((kind = ResourceSheet.ParseKind(cells[2]!)) is null)
         {
-            Fail(Header(2), $"资源类型“{cells[2]}”无效，可填：{string.Join("、", ResourceSheet.KindNames.Values)}。");
+            Fail(Header(2), new Message("Catalog.ImportKindInvalid", cells[2], Allowed(ResourceSheet.KindNames.Values)));
         }
 
         string? category = null;
@@ -438,7 +454,7 @@ internal sealed class RowChecker(ImportRules rules)
             var value = ParseMoney(text);
             if (value is null)
             {
-                Fail(Header(column), $"“{Short(text)}”不是金额：请填写以元为单位的数字，如 3200000.00。");
+                Fail(Header(column), new Message("Catalog.ImportNotMoney", Short(text)));
             }
             return value;
         }
@@ -451,7 +467,7 @@ internal sealed class RowChecker(ImportRules rules)
             var value = ParseDate(text);
             if (value is null)
             {
-                Fail(Header(column), $"“{Short(text)}”不是有效的日期：请填写如 2019-06-18 的日期。");
+                Fail(Header(column), new Message("Catalog.ImportNotDate", Short(text)));
             }
             return value;
         }
@@ -461,7 +477,7 @@ internal sealed class RowChecker(ImportRules rules)
         string? district = null;
         if (cells[13] is null)
         {
-            Fail(Header(13), "请填写所在区县（GB/T 2260 六位代码或名称）。");
+            Fail(Header(13), new Message("Catalog.ImportDistrictRequired"));
         }
         else
         {
@@ -479,7 +495,7 @@ internal sealed class RowChecker(ImportRules rules)
         SharingStatus? sharing = null;
         if (cells[15] is not null && (sharing = ResourceSheet.ParseSharing(cells[15]!)) is null)
         {
-            Fail(Header(15), $"共享方式“{cells[15]}”无效，可填：{string.Join("、", ResourceSheet.SharingNames.Values)}。");
+            Fail(Header(15), new Message("Catalog.ImportSharingInvalid", cells[15], Allowed(ResourceSheet.SharingNames.Values)));
         }
 
         var fees = new List<FeeInput>();
@@ -512,14 +528,14 @@ internal sealed class RowChecker(ImportRules rules)
         var invalid = CatalogService.Validate(input, organizationKnown: true, districtKnown: district is not null, rules.Today);
         foreach (var (field, reasons) in invalid)
         {
-            var header = ColumnOf(field, feeColumns, certificationColumns);
+            var header = ImportError.Header(ColumnOf(field, feeColumns, certificationColumns));
             if (failed.Contains(header))
             {
                 continue;
             }
             foreach (var reason in reasons)
             {
-                Fail(header, reason.ToString());
+                Fail(header, reason);
             }
         }
 
@@ -528,11 +544,11 @@ internal sealed class RowChecker(ImportRules rules)
             var key = DuplicateKey(name, cells[3], cells[14]);
             if (rules.ExistingKeys.Contains(key))
             {
-                Fail(Header(0), "本单位已有相同的资源（资源名称、规格型号、安放地址都相同），请勿重复导入。");
+                Fail(Header(0), new Message("Catalog.ImportDuplicateExisting"));
             }
             else if (_seen.TryGetValue(key, out var first))
             {
-                Fail(Header(0), $"与第 {first} 行重复（资源名称、规格型号、安放地址都相同）。");
+                Fail(Header(0), new Message("Catalog.ImportDuplicateRow", first));
             }
             else
             {
@@ -552,7 +568,7 @@ internal sealed class RowChecker(ImportRules rules)
         var index = at < 0 ? -1 : int.Parse(field.AsSpan(at + 1, field.IndexOf(']', StringComparison.Ordinal) - at - 1), CultureInfo.InvariantCulture);
         return field switch
         {
-            _ when field.StartsWith("fees[", StringComparison.Ordinal) && field.EndsWith(".unit", StringComparison.Ordinal) => "计价单位",
+            _ when field.StartsWith("fees[", StringComparison.Ordinal) && field.EndsWith(".unit", StringComparison.Ordinal) => HeaderByField["fees.unit"],
             _ when field.StartsWith("fees[", StringComparison.Ordinal) => ResourceSheet.Columns[feeColumns[index]].Header,
             _ when field.StartsWith("certifications[", StringComparison.Ordinal) => ResourceSheet.Columns[certificationColumns[index]].Header,
             _ => field,
@@ -560,7 +576,7 @@ internal sealed class RowChecker(ImportRules rules)
     }
 
     /// <summary>A class code from a 6-digit code, a name, "010102 扫描电镜" or a path "分析仪器 › 电子光学仪器 › 扫描电镜".</summary>
-    private static string? ResolveCategory(string value, ResourceKind? kind, out string? error)
+    private static string? ResolveCategory(string value, ResourceKind? kind, out Message? error)
     {
         error = null;
         var v = Normalize(value);
@@ -571,7 +587,7 @@ internal sealed class RowChecker(ImportRules rules)
             {
                 return c.Code;
             }
-            error = $"仪器分类代码“{code}”不存在：请填写填写说明中所列的分类名称或 6 位代码。";
+            error = new Message("Catalog.ImportClassCodeUnknown", code);
             return null;
         }
         InstrumentClass? found;
@@ -595,14 +611,14 @@ internal sealed class RowChecker(ImportRules rules)
         }
         if (kind == ResourceKind.Instrument)
         {
-            error = $"未知的仪器分类“{Short(value)}”：大型科研仪器须填写国家大型科学仪器分类的名称或 6 位代码（如 扫描电镜 或 010102）。";
+            error = new Message("Catalog.ImportClassUnknown", Short(value));
             return null;
         }
         // Other kinds may carry their own classification; the service limits its length.
         return value.Trim();
     }
 
-    private string? ResolveDistrict(string value, out string? error)
+    private string? ResolveDistrict(string value, out Message? error)
     {
         error = null;
         var v = Normalize(value).Replace(" ", "", StringComparison.Ordinal);
@@ -612,7 +628,7 @@ internal sealed class RowChecker(ImportRules rules)
             {
                 return v;
             }
-            error = $"区县代码“{v}”不是川渝的区县（GB/T 2260）：请查看填写说明中的区县表。";
+            error = new Message("Catalog.ImportDistrictCodeUnknown", v);
             return null;
         }
         if (rules.DistrictNames.TryGetValue(v, out var codes))
@@ -621,12 +637,18 @@ internal sealed class RowChecker(ImportRules rules)
             {
                 return codes[0];
             }
-            error = $"区县名称“{v}”不唯一（{string.Join("、", codes)}），请填写六位代码，或在前面加上所属市的名称。";
+            error = new Message("Catalog.ImportDistrictAmbiguous", v, Allowed(codes));
             return null;
         }
-        error = $"未知的区县“{Short(value)}”：请填写 GB/T 2260 六位代码或川渝的区县名称（见填写说明）。";
+        error = new Message("Catalog.ImportDistrictUnknown", Short(value));
         return null;
     }
+
+    /// <summary>The platform's rule for input text, said by the catalogue: the character and where it is.</summary>
+    private static Message Refused(InputTextRefusal refusal) => new("Catalog.ControlCharacter", refusal.CodePointText, refusal.Position);
+
+    /// <summary>Values a cell may take, as the file writes them (the template's words), in one list.</summary>
+    private static string Allowed(IEnumerable<string> values) => string.Join("、", values);
 
     /// <summary>Yuan: "3200000", "3,200,000.50", "¥800", "800元"; full-width digits too. Null when it is not a number.</summary>
     internal static decimal? ParseMoney(string text)

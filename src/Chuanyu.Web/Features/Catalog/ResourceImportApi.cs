@@ -50,14 +50,14 @@ public static class ResourceImportApi
         }
     }
 
-    private static ValidationProblem BadFormat(string allowed) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"format 只能是 {allowed}。"] });
+    private static ValidationProblem BadFormat(string one, string other) =>
+        CatalogProblems.Field("format", new Message("Catalog.FormatOneOf", one, other));
 
     private static async Task<IResult> TemplateAsync(string? format, ResourceImportService service, CancellationToken ct)
     {
         if (!TryFormat(format, "xlsx", out var f))
         {
-            return BadFormat("xlsx 或 csv");
+            return BadFormat("xlsx", "csv");
         }
         var file = await service.TemplateAsync(f, ct);
         return TypedResults.File(file.Content, file.ContentType, file.FileName);
@@ -67,7 +67,7 @@ public static class ResourceImportApi
     {
         if (!TryFormat(format, "xlsx", out var f))
         {
-            return BadFormat("xlsx 或 csv");
+            return BadFormat("xlsx", "csv");
         }
         var file = await service.ExportAsync(id, f, ct);
         return file is null ? TypedResults.NotFound() : TypedResults.File(file.Content, file.ContentType, file.FileName);
@@ -78,7 +78,7 @@ public static class ResourceImportApi
         var f = (format ?? "json").Trim().ToLowerInvariant();
         if (f is not ("json" or "xlsx"))
         {
-            return BadFormat("json 或 xlsx");
+            return BadFormat("json", "xlsx");
         }
         var metadata = await service.CoreMetadataAsync(id, ct);
         if (metadata is null)
@@ -103,7 +103,7 @@ public static class ResourceImportApi
         }
         if (!request.HasFormContentType)
         {
-            return FieldError("file", "请以 multipart/form-data 上传：file 为 .xlsx 或 .csv 文件，可选 dryRun、publish（true/false）。");
+            return CatalogProblems.Field("file", new Message("Catalog.ImportNotMultipart"));
         }
         IFormCollection form;
         try
@@ -116,12 +116,12 @@ public static class ResourceImportApi
         }
         catch (InvalidDataException)
         {
-            return FieldError("file", "上传内容不是有效的 multipart/form-data。");
+            return CatalogProblems.Field("file", new Message("Catalog.ImportBadMultipart"));
         }
         var file = form.Files.GetFile("file");
         if (file is null)
         {
-            return FieldError("file", "请选择要导入的文件（字段名 file）。");
+            return CatalogProblems.Field("file", new Message("Catalog.ImportFileMissing"));
         }
         if (file.Length > ResourceImporter.MaxFileBytes)
         {
@@ -129,11 +129,11 @@ public static class ResourceImportApi
         }
         if (!TryFlag(form["dryRun"], out var dryRun))
         {
-            return FieldError("dryRun", "dryRun 只能是 true 或 false。");
+            return CatalogProblems.Field("dryRun", new Message("Catalog.FlagInvalid", "dryRun"));
         }
         if (!TryFlag(form["publish"], out var publish))
         {
-            return FieldError("publish", "publish 只能是 true 或 false。");
+            return CatalogProblems.Field("publish", new Message("Catalog.FlagInvalid", "publish"));
         }
         await using var content = file.OpenReadStream();
         var (result, denied) = await service.ImportAsync(id, content, file.Length, file.FileName, new ImportOptions(dryRun, publish), ct);
@@ -145,16 +145,17 @@ public static class ResourceImportApi
         {
             ImportFailure.None => TypedResults.Ok(new ImportResponse(result.Applied, result.Rows, result.Created)),
             ImportFailure.TooLarge => TooLarge(),
-            ImportFailure.File => FieldError("file", result.Message!),
-            ImportFailure.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "操作冲突", detail: result.Message),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "导入文件有错误，未导入任何记录", detail: result.Message,
+            ImportFailure.File => CatalogProblems.Field("file", result.Message!),
+            ImportFailure.Conflict => ApiProblem.Result(StatusCodes.Status409Conflict, result.Message!.Key, result.Message, titleCode: "conflict"),
+            _ => ApiProblem.Result(StatusCodes.Status422UnprocessableEntity, result.Message!.Key, result.Message, titleCode: "ruleBroken",
                 extensions: new Dictionary<string, object?>
                 {
-                    ["errors"] = result.Errors.Select(e => new { row = e.Row, column = e.Column, reason = e.Reason }).ToList(),
+                    // Each row's reason in the request's language, and its key for clients that act on it.
+                    ["errors"] = result.Errors.Select(e => new { row = e.Row, column = e.Column, reason = e.Reason.ToString(), code = e.Reason.Key }).ToList(),
                     ["errorCount"] = result.ErrorCount,
                     ["truncated"] = result.Truncated,
                     ["rows"] = result.Rows,
-                }),
+                }).Titled(new Message("Catalog.ImportRowsFailedTitle")),
         };
     }
 
@@ -174,10 +175,7 @@ public static class ResourceImportApi
         }
     }
 
-    private static ValidationProblem FieldError(string field, string reason) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });
-
     private static ProblemHttpResult TooLarge() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "文件过大",
-            detail: $"导入文件不能超过 {ResourceImporter.MaxFileBytes / 1024 / 1024} MB；请拆分为多个文件分别导入。");
+        ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "Catalog.ImportTooLarge", new Message("Catalog.ImportTooLarge", ResourceImporter.MaxFileBytes / 1024 / 1024),
+            titleCode: "payloadTooLarge").Titled(new Message("Catalog.FileTooLargeTitle"));
 }

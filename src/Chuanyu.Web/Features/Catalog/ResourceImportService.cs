@@ -161,6 +161,8 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         }
         var district = await db.Districts.AsNoTracking().Where(d => d.Code == r.DistrictCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var region = await db.Regions.AsNoTracking().Where(x => x.Code == r.RegionCode).Select(x => x.Name).FirstOrDefaultAsync(ct);
+        // The standard's form, not sentences for the reader: element names, values and bases stay as GB/T 30523 and the
+        // national instrument record write them (in Chinese); each element's identifier is its English name.
         const string Seen = "GB/T 30523-2023 ";
         const string Proposed = "拟定（docs/catalogue-metadata.md）";
         const string National = "国家大型科研仪器记录";
@@ -207,12 +209,14 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         return new CoreMetadata(r.Id, "GB/T 30523-2023《科技资源核心元数据》（元素名称见 docs/catalogue-metadata.md；未见标准全文的元素为拟定）", elements);
     }
 
+    /// <summary>A fee's user type as the sheet's fee column names it (the file format's word).</summary>
     public static string FeeUserName(FeeUserType t) => ResourceSheet.FeeColumns.First(c => c.UserType == t).Header.Replace("（元）", "", StringComparison.Ordinal);
 
     /// <summary>The core-metadata form as a one-sheet .xlsx (元数据项 / 标识 / 值 / 依据).</summary>
     public static byte[] CoreMetadataXlsx(CoreMetadata metadata)
     {
         var workbook = new XSSFWorkbook();
+        // The standard's form as a sheet: its names stay as the standard writes them, like the JSON form's.
         var sheet = workbook.CreateSheet("核心元数据");
         var bold = workbook.CreateFont();
         bold.IsBold = true;

@@ -100,7 +100,7 @@ public sealed class PhotoService(AppDbContext db, CatalogService catalog, Curren
         var (upload, error) = await Uploads.CheckAsync(fileName, content, length, UploadKind.Image, MaxBytes, ct);
         if (upload is null)
         {
-            return (null, Invalid("file", error!.ToString()));
+            return (null, Invalid("file", error!));
         }
         var bytes = new byte[upload.Length];
         await content.ReadExactlyAsync(bytes, ct);
@@ -111,7 +111,7 @@ public sealed class PhotoService(AppDbContext db, CatalogService catalog, Curren
         var orders = await db.Set<ResourcePhoto>().Where(p => p.ResourceId == resourceId).Select(p => p.SortOrder).ToListAsync(ct);
         if (orders.Count >= MaxPerResource)
         {
-            return (null, Invalid("file", $"每条资源最多 {MaxPerResource} 张照片，请先删除不需要的照片。"));
+            return (null, Invalid("file", new Message("Catalog.TooManyPhotos", MaxPerResource)));
         }
         var photo = new ResourcePhoto
         {
@@ -163,7 +163,7 @@ public sealed class PhotoService(AppDbContext db, CatalogService catalog, Curren
         var ids = photoIds ?? [];
         if (ids.Count != photos.Count || ids.Distinct().Count() != ids.Count || !photos.All(p => ids.Contains(p.Id)))
         {
-            return Invalid("photoIds", "请按新的顺序列出该资源的全部照片，每张一次。");
+            return Invalid("photoIds", new Message("Catalog.PhotoOrderIncomplete"));
         }
         for (var i = 0; i < ids.Count; i++)
         {
@@ -207,7 +207,7 @@ public sealed class PhotoService(AppDbContext db, CatalogService catalog, Curren
             : null;
     }
 
-    private static ServiceResult.Invalid Invalid(string field, string reason)
+    private static ServiceResult.Invalid Invalid(string field, Message reason)
     {
         var errors = new FieldErrors();
         errors.Add(field, reason);

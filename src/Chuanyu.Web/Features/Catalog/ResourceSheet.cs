@@ -35,6 +35,8 @@ public static class ResourceSheet
 {
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string CsvContentType = "text/csv; charset=utf-8";
+    // The file format people fill in and upload again: sheet names, headers, the enumerations' names, the help and the
+    // guide sheet stay in Chinese, whatever the language of the page that offers the template.
     public const string DataSheetName = "资源";
     public const string GuideSheetName = "填写说明";
 

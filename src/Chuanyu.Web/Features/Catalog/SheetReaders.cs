@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using Chuanyu.Web.Infrastructure;
 using CsvHelper;
 using NPOI.SS.UserModel;
 
@@ -12,13 +13,16 @@ namespace Chuanyu.Web.Features.Catalog;
 /// texts by column (null when empty) and, rarely, a problem with a cell that has no usable value (a formula error,
 /// a formula never calculated).
 /// </summary>
-public sealed record SheetRow(int Number, string?[] Cells, string?[]? Problems)
+public sealed record SheetRow(int Number, string?[] Cells, Message?[]? Problems)
 {
     public bool IsEmpty => Cells.All(string.IsNullOrWhiteSpace) && Problems is null;
 }
 
-/// <summary>The file cannot be read as a sheet at all (a broken package, unclosed quotes…); the message is for the person, in Chinese.</summary>
-public sealed class SheetFormatException(string message) : Exception(message);
+/// <summary>The file cannot be read as a sheet at all (a broken package, unclosed quotes…); <see cref="Reason"/> is for the person.</summary>
+public sealed class SheetFormatException(Message reason) : Exception(reason.Key)
+{
+    public Message Reason { get; } = reason;
+}
 
 /// <summary>
 /// Reads the first worksheet of an .xlsx as a stream of rows. Streaming with <see cref="XmlReader"/> over the
@@ -63,7 +67,7 @@ public sealed class XlsxSheetReader : IDisposable
         }
         catch (InvalidDataException)
         {
-            throw new SheetFormatException("文件不是有效的 .xlsx 工作簿（压缩包已损坏）。");
+            throw new SheetFormatException(new Message("Catalog.XlsxZipBroken"));
         }
         try
         {
@@ -71,7 +75,7 @@ public sealed class XlsxSheetReader : IDisposable
             var (firstSheetRel, date1904) = ReadWorkbook(zip);
             if (firstSheetRel is null || !rels.TryGetValue(firstSheetRel, out var sheet))
             {
-                throw new SheetFormatException("工作簿中没有工作表。");
+                throw new SheetFormatException(new Message("Catalog.XlsxNoSheet"));
             }
             var sharedPath = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/sharedStrings", StringComparison.Ordinal)).Target;
             var stylesPath = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/styles", StringComparison.Ordinal)).Target;
@@ -82,7 +86,7 @@ public sealed class XlsxSheetReader : IDisposable
         catch (Exception e) when (e is XmlException or InvalidDataException)
         {
             zip.Dispose();
-            throw new SheetFormatException("文件不是有效的 .xlsx 工作簿（内部 XML 无法读取）。");
+            throw new SheetFormatException(new Message("Catalog.XlsxXmlBroken"));
         }
         catch
         {
@@ -96,14 +100,14 @@ public sealed class XlsxSheetReader : IDisposable
     /// <summary>The rows of the first worksheet in file order, empty ones included (the caller skips them).</summary>
     public IEnumerable<SheetRow> Rows()
     {
-        var entry = _zip.GetEntry(_sheetPath) ?? throw new SheetFormatException("工作簿缺少第一个工作表的内容。");
+        var entry = _zip.GetEntry(_sheetPath) ?? throw new SheetFormatException(new Message("Catalog.XlsxSheetMissing"));
         using var stream = new CappedStream(entry.Open(), MaxSheetBytes);
         using var xml = XmlReader.Create(stream, XmlSettings);
         var lastRow = 0;
         var cells = new List<string?>(32);
         while (true)
         {
-            List<string?>? problems = null;
+            List<Message?>? problems = null;
             int number;
             try
             {
@@ -118,7 +122,7 @@ public sealed class XlsxSheetReader : IDisposable
             }
             catch (XmlException e)
             {
-                throw new SheetFormatException($"工作表内容无法读取（XML 格式错误，第 {e.LineNumber} 行附近）。");
+                throw new SheetFormatException(new Message("Catalog.XlsxSheetXmlError", e.LineNumber));
             }
             yield return new SheetRow(number, [.. cells], problems?.ToArray());
         }
@@ -139,7 +143,7 @@ public sealed class XlsxSheetReader : IDisposable
 
     // The readers below consume whole elements: each leaves the reader on the node after the element it read, so the
     // loops advance with Read() only when they did not consume anything.
-    private void ReadRow(XmlReader xml, List<string?> cells, ref List<string?>? problems)
+    private void ReadRow(XmlReader xml, List<string?> cells, ref List<Message?>? problems)
     {
         if (xml.IsEmptyElement)
         {
@@ -165,7 +169,7 @@ public sealed class XlsxSheetReader : IDisposable
             var column = ColumnIndex(xml.GetAttribute("r")) ?? cells.Count;
             if (column >= 16_384)
             {
-                throw new SheetFormatException("工作表的列数超出 Excel 的上限。");
+                throw new SheetFormatException(new Message("Catalog.XlsxTooManyColumns"));
             }
             var (value, problem) = ReadCell(xml);
             while (cells.Count <= column)
@@ -185,7 +189,7 @@ public sealed class XlsxSheetReader : IDisposable
         }
     }
 
-    private (string? Value, string? Problem) ReadCell(XmlReader xml)
+    private (string? Value, Message? Problem) ReadCell(XmlReader xml)
     {
         var type = xml.GetAttribute("t");
         var style = int.TryParse(xml.GetAttribute("s"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
@@ -230,20 +234,20 @@ public sealed class XlsxSheetReader : IDisposable
         }
         if (v is null)
         {
-            return formula ? (null, "公式没有计算结果，请在 Excel 或 WPS 中打开并保存后再上传，或改为直接填写数值。") : (null, null);
+            return formula ? (null, new Message("Catalog.XlsxFormulaNotCalculated")) : (null, null);
         }
         switch (type)
         {
             case "s":
                 return int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < _sharedStrings.Count
                     ? (_sharedStrings[index], null)
-                    : (null, "单元格引用的共享字符串不存在，文件可能已损坏。");
+                    : (null, new Message("Catalog.XlsxSharedStringMissing"));
             case "str":
                 return (Unescape(v), null);
             case "b":
                 return (v == "1" ? "TRUE" : "FALSE", null);
             case "e":
-                return (null, $"单元格是公式错误值 {v}，请改为实际的值。");
+                return (null, new Message("Catalog.XlsxFormulaError", v));
             case "d":
                 return (DateTime.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var iso) ? iso.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : v, null);
         }
@@ -411,7 +415,7 @@ public sealed class XlsxSheetReader : IDisposable
 
     private static (string? FirstSheetRel, bool Date1904) ReadWorkbook(ZipArchive zip)
     {
-        var entry = zip.GetEntry("xl/workbook.xml") ?? throw new SheetFormatException("文件不是有效的 .xlsx 工作簿（缺少 workbook.xml）。");
+        var entry = zip.GetEntry("xl/workbook.xml") ?? throw new SheetFormatException(new Message("Catalog.XlsxWorkbookMissing"));
         using var stream = new CappedStream(entry.Open(), 16L << 20);
         using var xml = XmlReader.Create(stream, XmlSettings);
         var date1904 = false;
@@ -527,7 +531,7 @@ public sealed class XlsxSheetReader : IDisposable
         private int Count(int n)
         {
             _read += n;
-            return _read > max ? throw new SheetFormatException($"工作簿解压后超过 {max / 1024 / 1024} MB，不是普通的资源清单，请拆分后再导入。") : n;
+            return _read > max ? throw new SheetFormatException(new Message("Catalog.XlsxTooLargeUnpacked", max / 1024 / 1024)) : n;
         }
 
         public override void Flush()
@@ -599,7 +603,7 @@ public static class CsvSheetReader
             }
             catch (Exception e) when (e is CsvFormatException or InvalidDataException or DecoderFallbackException)
             {
-                throw new SheetFormatException("CSV 文件无法读取（格式或编码有误），请用 Excel 或 WPS 另存为 CSV（UTF-8）后再上传。");
+                throw new SheetFormatException(new Message("Catalog.CsvUnreadable"));
             }
             if (!more)
             {
@@ -607,7 +611,7 @@ public static class CsvSheetReader
             }
             if (unterminated() is > 0 and var at)
             {
-                throw new SheetFormatException($"CSV 文件第 {at} 行有未闭合的引号，其后的内容无法分行，请检查该行。");
+                throw new SheetFormatException(new Message("Catalog.CsvUnclosedQuote", at));
             }
             var cells = new string?[csv.FieldCount];
             for (var i = 0; i < cells.Length; i++)
