@@ -424,6 +424,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         var (upload, problem) = await Uploads.CheckAsync(fileName, content, length, UploadKind.Document, MaxReportBytes, ct);
         if (upload is null)
         {
+            // The kernel's upload check still answers Chinese text (Infrastructure/Uploads.cs): the transitional overload until it answers a Message.
             errors.Add("file", problem!);
         }
         if (errors.Count > 0)
