@@ -6,7 +6,7 @@ namespace Chuanyu.Web.Infrastructure;
 public static class FormValues
 {
     /// <summary>A number typed in a form (full-width digits allowed); null when blank, the error added when not a number.</summary>
-    public static decimal? Number(string? text, string field, FieldErrors errors, string message)
+    public static decimal? Number(string? text, string field, FieldErrors errors, Message message)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -23,7 +23,7 @@ public static class FormValues
     }
 
     /// <summary>A date typed as yyyy-MM-dd (years 2000–2999); null when blank, the error added when not such a date.</summary>
-    public static DateOnly? Date(string? text, string field, FieldErrors errors, string message)
+    public static DateOnly? Date(string? text, string field, FieldErrors errors, Message message)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -36,4 +36,10 @@ public static class FormValues
         errors.Add(field, message);
         return null;
     }
+
+    /// <summary>Until every feature says its reasons by key: <see cref="Number(string?, string, FieldErrors, Message)"/> with a reason in Chinese.</summary>
+    public static decimal? Number(string? text, string field, FieldErrors errors, string message) => Number(text, field, errors, new Message(message));
+
+    /// <summary>Until every feature says its reasons by key: <see cref="Date(string?, string, FieldErrors, Message)"/> with a reason in Chinese.</summary>
+    public static DateOnly? Date(string? text, string field, FieldErrors errors, string message) => Date(text, field, errors, new Message(message));
 }

@@ -28,7 +28,7 @@ public sealed class EvaluateCommand : IPlatformCommand
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(culture, $"Evaluation {year} ({run.Id}): {run.Status}, {run.Instruments:N0} instruments, {run.UsageRecords:N0} usage records in {watch.Elapsed.TotalSeconds:F1} s.")
             + (run.Error is null ? "" : $" Error: {run.Error}"));
-        await services.GetRequiredService<AuditLog>().RecordAsync("evaluation.start", $"evaluation:{run.Id}", detail: $"{year} 年度（命令行）", actorName: "console");
+        await services.GetRequiredService<AuditLog>().RecordAsync("evaluation.start", $"evaluation:{run.Id}", detail: $"{year} 年度（命令行）", actorName: "console"); // audit detail: a record, kept in Chinese
         return run.Status == EvaluationRunStatus.Completed ? 0 : 1;
     }
 }

@@ -117,7 +117,7 @@ public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider c
         {
             RunNotice = Selected.Status == EvaluationRunStatus.Failed
                 ? l["Eval.RunFailed", Selected.Error ?? ""].Value
-                : l["Eval.RunPending", EvaluationService.StatusLabel(Selected.Status), Selected.Progress].Value;
+                : l["Eval.RunPending", Messages.Label(Selected.Status).ToString(), Selected.Progress].Value;
             return null;
         }
         var (summary, summaryResult) = await evaluation.SummaryAsync(Selected.Id, ct);

@@ -18,20 +18,25 @@ public sealed record IndicatorInfo(string Code, string Name, string Unit, string
 /// </summary>
 public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndicator> Indicators, double ExcellentFrom, double GoodFrom, double PassFrom)
 {
-    public static readonly IReadOnlyList<IndicatorInfo> Known =
+    /// <summary>The indicators there are: code, and the messages of the name, the unit and where the figure comes from.</summary>
+    private static readonly (string Code, Message Name, Message Unit, Message Source)[] Definitions =
     [
-        new("runningHours", "运行机时", "小时", "签到至签退的有效机时与送样检测机时之和"),
-        new("externalHours", "对外服务机时", "小时", "外单位用户的有效机时"),
-        new("sharingRate", "共享率", "%", "对外服务机时 ÷ 有效机时"),
-        new("training", "培训人员", "人", "当年取得上机资格的人数"),
-        new("results", "科研成果", "项", "当年登记的论文、专利、获奖、项目、标准"),
-        new("income", "服务收入", "元", "当年机时费与送样检测费（校内外合计）"),
-        new("externalIncome", "对外服务收入", "元", "外单位支付的机时费与检测费"),
-        new("functions", "功能开发", "项", "当年登记的功能开发、附件研制、方法开发"),
-        new("externalUsers", "服务外单位用户", "人", "使用过仪器的外单位用户人数"),
-        new("rating", "用户评价", "分", "当年用户评分的平均值（1–5）"),
+        ("runningHours", new("Evaluation.Indicator.RunningHours"), new("Evaluation.Unit.Hours"), new("Evaluation.IndicatorSource.RunningHours")),
+        ("externalHours", new("Evaluation.Indicator.ExternalHours"), new("Evaluation.Unit.Hours"), new("Evaluation.IndicatorSource.ExternalHours")),
+        ("sharingRate", new("Evaluation.Indicator.SharingRate"), new("Evaluation.Unit.Percent"), new("Evaluation.IndicatorSource.SharingRate")),
+        ("training", new("Evaluation.Indicator.Training"), new("Evaluation.Unit.People"), new("Evaluation.IndicatorSource.Training")),
+        ("results", new("Evaluation.Indicator.Results"), new("Evaluation.Unit.Items"), new("Evaluation.IndicatorSource.Results")),
+        ("income", new("Evaluation.Indicator.Income"), new("Evaluation.Unit.Yuan"), new("Evaluation.IndicatorSource.Income")),
+        ("externalIncome", new("Evaluation.Indicator.ExternalIncome"), new("Evaluation.Unit.Yuan"), new("Evaluation.IndicatorSource.ExternalIncome")),
+        ("functions", new("Evaluation.Indicator.Functions"), new("Evaluation.Unit.Items"), new("Evaluation.IndicatorSource.Functions")),
+        ("externalUsers", new("Evaluation.Indicator.ExternalUsers"), new("Evaluation.Unit.People"), new("Evaluation.IndicatorSource.ExternalUsers")),
+        ("rating", new("Evaluation.Indicator.Rating"), new("Evaluation.Unit.Points"), new("Evaluation.IndicatorSource.Rating")),
     ];
 
+    /// <summary>Every indicator there is, in the current UI culture (the request's).</summary>
+    public static IReadOnlyList<IndicatorInfo> Known => [.. Definitions.Select(d => Info(d.Code))];
+
+    // The default scheme's name is data: it is stored with the scheme once saved and edited as the administrators like.
     public static EvaluationScheme Default { get; } = new("参照教育部高校大型仪器设备年度使用效益评价（默认）",
     [
         new("runningHours", 35, 1400),
@@ -47,7 +52,16 @@ public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndic
 
     public static EvaluationScheme FromJson(string json) => JsonSerializer.Deserialize<EvaluationScheme>(json, Json) ?? Default;
 
-    public static IndicatorInfo Info(string code) => Known.First(k => k.Code == code);
+    /// <summary>What an indicator measures, in <paramref name="culture"/> (the current UI culture when null).</summary>
+    public static IndicatorInfo Info(string code, CultureInfo? culture = null)
+    {
+        var d = Definitions.First(k => k.Code == code);
+        culture ??= CultureInfo.CurrentUICulture;
+        return new(code, Messages.Translate(d.Name, culture), Messages.Translate(d.Unit, culture), Messages.Translate(d.Source, culture));
+    }
+
+    /// <summary>The name of an indicator, as a message.</summary>
+    public static Message NameOf(string code) => Definitions.First(k => k.Code == code).Name;
 
     /// <summary>Field errors of a scheme someone wrote, empty when it can be used.</summary>
     public FieldErrors Validate()
@@ -55,43 +69,51 @@ public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndic
         var e = new FieldErrors();
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 100)
         {
-            e.Add("name", "请填写指标体系名称（最多 100 个字）。");
+            e.Add("name", new Message("Evaluation.SchemeNameRequired"));
         }
         if (Indicators is not { Count: > 0 and <= 10 })
         {
-            e.Add("indicators", "至少一项、最多十项指标。");
+            e.Add("indicators", new Message("Evaluation.IndicatorCount"));
             return e;
         }
         for (var i = 0; i < Indicators.Count; i++)
         {
             var x = Indicators[i];
-            if (x is null || Known.All(k => k.Code != x.Code))
+            if (x is null || Definitions.All(k => k.Code != x.Code))
             {
-                e.Add($"indicators[{i}].code", $"未知的指标，可选：{string.Join("、", Known.Select(k => $"{k.Code}（{k.Name}）"))}。");
+                e.Add($"indicators[{i}].code", new Message("Evaluation.UnknownIndicator", Choices()));
                 continue;
             }
             if (Indicators.Take(i).Any(p => p?.Code == x.Code))
             {
-                e.Add($"indicators[{i}].code", $"指标“{Info(x.Code).Name}”重复。");
+                e.Add($"indicators[{i}].code", new Message("Evaluation.IndicatorDuplicated", NameOf(x.Code)));
             }
             if (!double.IsFinite(x.Weight) || x.Weight is <= 0 or > 100)
             {
-                e.Add($"indicators[{i}].weight", "权重须大于 0、不超过 100。");
+                e.Add($"indicators[{i}].weight", new Message("Evaluation.WeightRange"));
             }
             if (!double.IsFinite(x.Target) || x.Target <= 0 || x.Target > 1e12 || (x.Code == "rating" && x.Target > 5) || (x.Code == "sharingRate" && x.Target > 100))
             {
-                e.Add($"indicators[{i}].target", "满分值须大于 0（用户评价不超过 5 分，共享率不超过 100%）。");
+                e.Add($"indicators[{i}].target", new Message("Evaluation.TargetRange"));
             }
         }
         if (e.Count == 0 && Math.Abs(Indicators.Sum(x => x.Weight) - 100) > 0.001)
         {
-            e.Add("indicators", $"各项权重之和须为 100，现为 {Indicators.Sum(x => x.Weight).ToString("0.##", CultureInfo.InvariantCulture)}。");
+            e.Add("indicators", new Message("Evaluation.WeightsSum", Indicators.Sum(x => x.Weight)));
         }
         if (!(PassFrom > 0 && PassFrom < GoodFrom && GoodFrom < ExcellentFrom && ExcellentFrom <= 100))
         {
-            e.Add("thresholds", "等级分数线须满足 0 < 合格 < 良好 < 优秀 ≤ 100。");
+            e.Add("thresholds", new Message("Evaluation.ThresholdsOrder"));
         }
         return e;
+    }
+
+    /// <summary>The indicators one may choose, "code（name）" in a list, in the current UI culture.</summary>
+    private static string Choices()
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        return string.Join(Messages.Translate(new Message("Evaluation.ListSeparator"), culture),
+            Definitions.Select(d => Messages.Translate(new Message("Evaluation.IndicatorChoice", d.Code, d.Name), culture)));
     }
 
     /// <summary>The value an indicator reads from one set of figures (hours in hours, money in yuan, the rate in %).</summary>
@@ -116,12 +138,4 @@ public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndic
 
     public EvaluationGrade Grade(double score) =>
         score >= ExcellentFrom ? EvaluationGrade.Excellent : score >= GoodFrom ? EvaluationGrade.Good : score >= PassFrom ? EvaluationGrade.Pass : EvaluationGrade.Poor;
-
-    public static string GradeLabel(EvaluationGrade g) => g switch
-    {
-        EvaluationGrade.Excellent => "优秀",
-        EvaluationGrade.Good => "良好",
-        EvaluationGrade.Pass => "合格",
-        _ => "较差",
-    };
 }

@@ -83,7 +83,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         if (input.Scheme is null)
         {
             var e = new FieldErrors();
-            e.Add("scheme", "请提交指标体系。");
+            e.Add("scheme", new Message("Evaluation.SchemeRequired"));
             return (null, new ServiceResult.Invalid(e));
         }
         var scheme = input.Scheme with { Name = input.Scheme.Name?.Trim() ?? "" };
@@ -95,7 +95,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         var row = await db.Set<EvaluationSchemeRow>().FirstOrDefaultAsync(ct);
         if ((row?.Version ?? 0) != (input.Version ?? -1))
         {
-            return (null, new ServiceResult.Conflict("指标体系刚刚被他人修改，请刷新后再改。"));
+            return (null, new ServiceResult.Conflict(SchemeChangedMeanwhile));
         }
         if (row is null)
         {
@@ -112,10 +112,11 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         }
         catch (DbUpdateException)
         {
-            return (null, new ServiceResult.Conflict("指标体系刚刚被他人修改，请刷新后再改。"));
+            return (null, new ServiceResult.Conflict(SchemeChangedMeanwhile));
         }
+        // Audit details are records, kept in the platform's language (Chinese) whatever the actor reads.
         await audit.RecordAsync("evaluation.scheme", "evaluation-scheme", detail: string.Join("；",
-            scheme.Indicators.Select(i => $"{EvaluationScheme.Info(i.Code).Name} {i.Weight}/{i.Target}")), ct: ct);
+            scheme.Indicators.Select(i => $"{EvaluationScheme.Info(i.Code, PlatformSetup.Cultures[0]).Name} {i.Weight}/{i.Target}")), ct: ct);
         await tx.CommitAsync(ct);
         return (await GetSchemeAsync(ct), new ServiceResult.Ok());
     }
@@ -133,17 +134,18 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         if (input.Year is not { } year || year < 2000 || year > thisYear)
         {
             var e = new FieldErrors();
-            e.Add("year", $"评价年度须为 2000–{thisYear} 年。");
+            e.Add("year", new Message("Evaluation.YearOutOfRange", thisYear));
             return (null, new ServiceResult.Invalid(e));
         }
         if (await db.Set<EvaluationRun>().AnyAsync(r => r.Status == EvaluationRunStatus.Queued || r.Status == EvaluationRunStatus.Running, ct))
         {
-            return (null, new ServiceResult.Conflict("已有评价正在计算，请等它完成后再发起。"));
+            return (null, new ServiceResult.Conflict(new Message("Evaluation.RunInProgress")));
         }
         var run = await runner.QueueAsync(year, me.Id!.Value, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("evaluation.start", $"evaluation:{run.Id}", detail: $"{year} 年度", ct: ct);
+        await audit.RecordAsync("evaluation.start", $"evaluation:{run.Id}", detail: $"{year} 年度", ct: ct); // audit detail: a record, kept in Chinese
+
         await tx.CommitAsync(ct);
         return (ToDto(run), new ServiceResult.Ok());
     }
@@ -178,7 +180,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         }
         if (run.Status != EvaluationRunStatus.Completed)
         {
-            return (null, scope, new ServiceResult.Conflict($"该评价尚未完成（{StatusLabel(run.Status)}，{run.Progress}%）。"));
+            return (null, scope, new ServiceResult.Conflict(new Message("Evaluation.RunNotFinished", run.Status, run.Progress)));
         }
         if (region is not null && !scope.All && !scope.Regions.Contains(region))
         {
@@ -305,18 +307,14 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         }).ToList();
         var grades = Enum.GetValues<EvaluationGrade>().ToDictionary(x => x, x => byRegionGrade.Where(y => y.Grade == x).Sum(y => y.Count));
         var histogram = Enumerable.Range(0, 10).Select(i => bands.Where(b => b.Band == i).Sum(b => b.Count)).ToList();
-        var label = scope.All ? "川渝两地" : scope.Regions.Count > 0 ? string.Join("、", scope.Regions.Select(r => names.GetValueOrDefault(r, r)))
-            : "本单位";
+        // Region names are reference data (Chinese); the words around them follow the reader.
+        var label = scope.All ? new Message("Evaluation.Scope.BothRegions").ToString()
+            : scope.Regions.Count > 0 ? string.Join(new Message("Evaluation.ListSeparator").ToString(), scope.Regions.Select(r => names.GetValueOrDefault(r, r)))
+            : new Message("Evaluation.Scope.OwnOrganization").ToString();
         return (new EvaluationSummary(ToDto(run!), regions, grades, histogram, label), new ServiceResult.Ok());
     }
 
-    public static string StatusLabel(EvaluationRunStatus s) => s switch
-    {
-        EvaluationRunStatus.Queued => "排队中",
-        EvaluationRunStatus.Running => "计算中",
-        EvaluationRunStatus.Completed => "已完成",
-        _ => "失败",
-    };
+    private static readonly Message SchemeChangedMeanwhile = new("Evaluation.SchemeChangedMeanwhile");
 
     // ---- export --------------------------------------------------------------------------------------------------
 
@@ -330,22 +328,30 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         }
         var scheme = EvaluationScheme.FromJson(run!.SchemeJson);
         var q = Within(db.Set<EvaluationResult>().AsNoTracking().Where(r => r.RunId == run.Id), scope, region, null, null);
-        var headers = new List<string> { "总排名", "地区排名", "仪器名称", "型号", "所属单位", "地区", "有效机时（小时）", "对外服务机时（小时）", "共享率（%）",
-            "服务外单位用户（人）", "服务外单位（家）", "校内收入（元）", "对外收入（元）", "用户评价", "评价次数", "培训人员", "科研成果", "功能开发" };
-        headers.AddRange(scheme.Indicators.Select(i => $"{EvaluationScheme.Info(i.Code).Name}得分（满分 {i.Weight:0.#}）"));
-        headers.AddRange(["总分", "等级"]);
+        // An informational export (nothing re-imports it): its words follow the reader, region names are reference data.
+        var headers = new List<Message>
+        {
+            new("Evaluation.Export.Rank"), new("Evaluation.Export.RegionRank"), new("Evaluation.Export.Name"), new("Evaluation.Export.Model"),
+            new("Evaluation.Export.Organization"), new("Evaluation.Export.Region"), new("Evaluation.Export.EffectiveHours"),
+            new("Evaluation.Export.ExternalHours"), new("Evaluation.Export.SharingRate"), new("Evaluation.Export.ExternalUsers"),
+            new("Evaluation.Export.ExternalOrganizations"), new("Evaluation.Export.IncomeInternal"), new("Evaluation.Export.IncomeExternal"),
+            new("Evaluation.Export.Rating"), new("Evaluation.Export.RatingCount"), new("Evaluation.Export.Trainees"), new("Evaluation.Export.Results"),
+            new("Evaluation.Export.Functions"),
+        };
+        headers.AddRange(scheme.Indicators.Select(i => new Message("Evaluation.Export.IndicatorScore", EvaluationScheme.NameOf(i.Code), i.Weight)));
+        headers.AddRange([new("Evaluation.Export.Score"), new("Evaluation.Export.Grade")]);
         var regionNames = await db.Regions.AsNoTracking().Where(r => r.Code.EndsWith("0000")).ToDictionaryAsync(r => r.Code, r => r.Name, ct);
         using var output = new MemoryStream();
         var workbook = new SXSSFWorkbook(new XSSFWorkbook(), 100);
         try
         {
-            var sheet = (SXSSFSheet)workbook.CreateSheet("仪器评价结果");
+            var sheet = (SXSSFSheet)workbook.CreateSheet(new Message("Evaluation.Export.Sheet").ToString());
             var r = 0;
-            sheet.CreateRow(r++).CreateCell(0).SetCellValue($"{run.Year} 年度大型科研仪器开放共享评价结果（{scheme.Name}）");
+            sheet.CreateRow(r++).CreateCell(0).SetCellValue(new Message("Evaluation.Export.Title", run.Year, scheme.Name).ToString());
             var heading = sheet.CreateRow(r++);
             for (var i = 0; i < headers.Count; i++)
             {
-                heading.CreateCell(i).SetCellValue(headers[i]);
+                heading.CreateCell(i).SetCellValue(headers[i].ToString());
             }
             sheet.CreateFreezePane(0, r);
             var written = 0;
@@ -387,11 +393,12 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
                         row.CreateCell(c++, CellType.Numeric).SetCellValue(s);
                     }
                     row.CreateCell(c++, CellType.Numeric).SetCellValue(x.Score);
-                    row.CreateCell(c, CellType.String).SetCellValue(EvaluationScheme.GradeLabel(x.Grade));
+                    row.CreateCell(c, CellType.String).SetCellValue(Messages.Label(x.Grade).ToString());
                     written++;
                 }
             }
             AuditExporter.WriteStreamedWorkbook(workbook, sheet, output, clock.GetUtcNow());
+            // The audit detail is a record, kept in Chinese.
             await audit.RecordAsync("evaluation.export", $"evaluation:{run.Id}", detail: $"{run.Year} 年度，{written} 台仪器" + (region is null ? "" : $"，地区 {region}"), ct: ct);
         }
         finally

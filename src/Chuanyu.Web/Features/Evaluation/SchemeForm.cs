@@ -61,20 +61,21 @@ public sealed class SchemeForm
             {
                 continue;
             }
-            var weight = FormValues.Number(x.Weight, $"indicators[{i}].weight", errors, "权重须为数字，例如 20。");
-            var target = FormValues.Number(x.Target, $"indicators[{i}].target", errors, "满分值须为数字，例如 1400。");
+            var weight = FormValues.Number(x.Weight, $"indicators[{i}].weight", errors, new Message("Evaluation.WeightNotANumber"));
+            var target = FormValues.Number(x.Target, $"indicators[{i}].target", errors, new Message("Evaluation.TargetNotANumber"));
             if (weight is null && !errors.ContainsKey($"indicators[{i}].weight"))
             {
-                errors.Add($"indicators[{i}].weight", "请填写权重。");
+                errors.Add($"indicators[{i}].weight", new Message("Evaluation.WeightRequired"));
             }
             if (target is null && !errors.ContainsKey($"indicators[{i}].target"))
             {
-                errors.Add($"indicators[{i}].target", "请填写满分值。");
+                errors.Add($"indicators[{i}].target", new Message("Evaluation.TargetRequired"));
             }
             rows.Add(i);
             indicators.Add(new EvaluationIndicator(x.Code.Trim(), (double)(weight ?? 0), (double)(target ?? 0)));
         }
-        double Threshold(string? text, string field) => (double)(FormValues.Number(text, field, errors, "分数线须为数字。") ?? 0);
+        double Threshold(string? text, string field) => (double)(FormValues.Number(text, field, errors, new Message("Evaluation.ThresholdNotANumber"))
+ ?? 0);
         var excellent = Threshold(ExcellentFrom, "thresholds");
         var good = Threshold(GoodFrom, "thresholds");
         var pass = Threshold(PassFrom, "thresholds");

@@ -13,7 +13,7 @@ public sealed class SearchIndexModel(SearchService search) : PageModel
 {
     public const int PageSize = 20;
 
-    /// <summary>What people type most, offered when the box is empty.</summary>
+    /// <summary>What people type most, offered when the box is empty: search terms (data, in the index's language), not text to translate.</summary>
     public static readonly string[] Suggestions = ["扫描电镜", "XRD 衍射", "核磁共振", "液相色谱", "质谱", "万能试验机", "流式细胞仪", "CNAS 检测"];
 
     /// <summary>The filter parameters, in the order the page shows them.</summary>

@@ -61,11 +61,12 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
 
     public const int MaxPageSize = 50;
 
+    // Region names are reference data (GB/T 2260), in Chinese; the page says them from its own resources.
     private static readonly Dictionary<string, string> RegionCodes = new(StringComparer.Ordinal) { ["500000"] = "重庆市", ["510000"] = "四川省" };
 
     private sealed record Ranked(long Key, Guid ResourceId, double Score, bool TitleHit);
 
-    /// <summary>Checks the query; the field errors name the parameter and say why in Chinese.</summary>
+    /// <summary>Checks the query; the field errors name the parameter and say why (messages, said in the reader's language).</summary>
     public static FieldErrors Validate(SearchQuery query, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives)
     {
         var errors = new FieldErrors();
@@ -74,18 +75,18 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         var q = query.Q?.Trim() ?? "";
         if (q.Length == 0)
         {
-            errors.Add("q", "请输入检索词。");
+            errors.Add("q", new Message("Search.QueryRequired"));
         }
         else if (q.Length > ChineseAnalyzer.MaxQueryLength)
         {
-            errors.Add("q", $"检索词不能超过 {ChineseAnalyzer.MaxQueryLength} 个字。");
+            errors.Add("q", new Message("Search.QueryTooLong", ChineseAnalyzer.MaxQueryLength));
         }
         else
         {
             alternatives = ChineseAnalyzer.Default.Query(q);
             if (alternatives.Count == 0)
             {
-                errors.Add("q", "检索词中没有可检索的文字（汉字、字母或数字）。");
+                errors.Add("q", new Message("Search.QueryNothingSearchable"));
             }
         }
         if (!string.IsNullOrEmpty(query.Kind))
@@ -96,7 +97,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             else
             {
-                errors.Add("kind", "资源类型无效，可选值：" + string.Join("、", Enum.GetNames<ResourceKind>()) + "。");
+                errors.Add("kind", new Message("Search.KindInvalid", Choices(Enum.GetNames<ResourceKind>())));
             }
         }
         if (!string.IsNullOrEmpty(query.Region))
@@ -107,7 +108,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             else
             {
-                errors.Add("region", "地区无效：重庆为 500000，四川为 510000。");
+                errors.Add("region", new Message("Search.RegionInvalid"));
             }
         }
         if (!string.IsNullOrEmpty(query.District))
@@ -118,7 +119,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             else
             {
-                errors.Add("district", "区县须为川渝两地的 6 位行政区划代码（GB/T 2260）。");
+                errors.Add("district", new Message("Search.DistrictInvalid"));
             }
         }
         if (!string.IsNullOrEmpty(query.Category))
@@ -129,7 +130,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             else
             {
-                errors.Add("category", "仪器分类须为 6 位分类代码（如 010000 分析仪器）。");
+                errors.Add("category", new Message("Search.CategoryInvalid"));
             }
         }
         if (!string.IsNullOrEmpty(query.OrganizationId))
@@ -140,7 +141,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             else
             {
-                errors.Add("organizationId", "单位编号格式无效。");
+                errors.Add("organizationId", new Message("Search.OrganizationIdInvalid"));
             }
         }
         if (!string.IsNullOrEmpty(query.Certification))
@@ -151,7 +152,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             else
             {
-                errors.Add("certification", "资质须为 cma 或 cnas。");
+                errors.Add("certification", new Message("Search.CertificationInvalid"));
             }
         }
         if (!string.IsNullOrEmpty(query.Price))
@@ -162,19 +163,22 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             }
             else
             {
-                errors.Add("price", "价格区间可选值：" + string.Join("、", PriceBuckets.Names) + "。");
+                errors.Add("price", new Message("Search.PriceInvalid", Choices(PriceBuckets.Names)));
             }
         }
         if (query.PageSize is < 1 or > MaxPageSize)
         {
-            errors.Add("pageSize", $"每页条数须为 1–{MaxPageSize}。");
+            errors.Add("pageSize", new Message("Search.PageSizeRange", MaxPageSize));
         }
         else if (query.Page < 1 || (long)query.Page * query.PageSize > Cap)
         {
-            errors.Add("page", $"页码须从 1 开始，且只能翻阅前 {Cap:N0} 条结果；请增加筛选条件缩小范围。");
+            errors.Add("page", new Message("Search.PageBeyondCap", Cap));
         }
         return errors;
     }
+
+    /// <summary>The values a parameter takes, as a list in the current UI culture.</summary>
+    private static string Choices(IEnumerable<string> values) => string.Join(new Message("Search.ListSeparator").ToString(), values);
 
     /// <summary>The phases of the last search, as a <c>Server-Timing</c> header value (for operators and the benchmark).</summary>
     public string? Timings { get; private set; }
@@ -542,23 +546,24 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         var cnas = Scaled(matches.Count(m => (m.Flags & (int)SearchMarks.Cnas) != 0));
         if (cma > 0)
         {
-            certification.Add(new FacetValue("cma", "CMA 资质认定", cma));
+            certification.Add(new FacetValue("cma", new Message("Search.Certification.Cma").ToString(), cma));
         }
         if (cnas > 0)
         {
-            certification.Add(new FacetValue("cnas", "CNAS 认可", cnas));
+            certification.Add(new FacetValue("cnas", new Message("Search.Certification.Cnas").ToString(), cnas));
         }
         return new SearchFacets(
             Count(matches, m => m.Kind).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-                .Select(kv => new FacetValue(((ResourceKind)kv.Key).ToString(), CatalogLabels.Kind((ResourceKind)kv.Key), Scaled(kv.Value))).ToList(),
+                .Select(kv => new FacetValue(((ResourceKind)kv.Key).ToString(), CatalogLabels.Kind((ResourceKind)kv.Key).ToString(), Scaled(kv.Value))).ToList(),
             Count(matches, m => m.Region).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => Code(kv.Key, RegionCodes.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), Scaled(kv.Value))).ToList(),
             districtCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+                // District and instrument class names are reference data, in Chinese.
                 .Select(kv => Code(kv.Key, ReferenceData.NameOf(kv.Key.ToString("D6", CultureInfo.InvariantCulture)), Scaled(kv.Value))).ToList(),
             Count(matches.Where(m => m.Category != 0), m => m.Category).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => Code(kv.Key, InstrumentClasses.Find(kv.Key.ToString("D6", CultureInfo.InvariantCulture))?.Name ?? "", Scaled(kv.Value))).ToList(),
             certification,
-            Count(matches, m => m.Price).OrderBy(kv => kv.Key).Select(kv => new FacetValue(PriceBuckets.Names[kv.Key], CatalogLabels.Price(kv.Key), Scaled(kv.Value))).ToList());
+            Count(matches, m => m.Price).OrderBy(kv => kv.Key).Select(kv => new FacetValue(PriceBuckets.Names[kv.Key], CatalogLabels.Price(kv.Key).ToString(), Scaled(kv.Value))).ToList());
     }
 
     private static FacetValue Code(int code, string label, int count) => new(code.ToString("D6", CultureInfo.InvariantCulture), label, count);
@@ -615,31 +620,20 @@ public sealed record SearchFilter(
     }
 }
 
-/// <summary>Chinese names of catalogue values for API labels (pages use the resx strings).</summary>
+/// <summary>
+/// The facets' labels for the API, as messages (pages use the resx strings). <see cref="ResourceKind"/> is Catalog's: its
+/// labels as facets are this area's words (<c>Search.Kind.*</c>) until Catalog's file holds <c>Catalog.ResourceKind.*</c>.
+/// </summary>
 public static class CatalogLabels
 {
-    public static string Kind(ResourceKind kind) => kind switch
-    {
-        ResourceKind.Instrument => "科研仪器",
-        ResourceKind.Facility => "科研设施",
-        ResourceKind.TestingService => "检验检测服务",
-        ResourceKind.DataSet => "科学数据",
-        ResourceKind.Literature => "科技文献",
-        ResourceKind.GermplasmResource => "生物种质资源",
-        ResourceKind.Material => "实验材料",
-        ResourceKind.InnovationPlatform => "创新平台",
-        ResourceKind.Incubator => "孵化载体",
-        ResourceKind.PopularScience => "科普资源",
-        _ => kind.ToString(),
-    };
+    private static readonly Message[] PriceLabels =
+    [
+        new("Search.PriceBucket.None"), new("Search.PriceBucket.Free"), new("Search.PriceBucket.UpTo100"), new("Search.PriceBucket.UpTo500"),
+        new("Search.PriceBucket.UpTo2000"), new("Search.PriceBucket.Above2000"),
+    ];
 
-    public static string Price(int bucket) => bucket switch
-    {
-        PriceBuckets.Free => "免费",
-        PriceBuckets.UpTo100 => "100 元以内",
-        PriceBuckets.UpTo500 => "100–500 元",
-        PriceBuckets.UpTo2000 => "500–2000 元",
-        PriceBuckets.Above2000 => "2000 元以上",
-        _ => "未标价",
-    };
+    public static Message Kind(ResourceKind kind) => new($"Search.Kind.{kind}");
+
+    public static Message Price(int bucket) => bucket is > PriceBuckets.None and <= PriceBuckets.Above2000 ? PriceLabels[bucket] : PriceLabels[PriceBuckets.None];
 }
+

@@ -45,8 +45,8 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
     public async Task<IActionResult> OnPostQuoteAsync(Guid id, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var hours = FormValues.Number(Hours, "hours", errors, "机时须为数字，例如 2 或 2.5。");
-        var promised = FormValues.Date(PromisedOn, "promisedOn", errors, "承诺完成日期须为 YYYY-MM-DD。");
+        var hours = FormValues.Number(Hours, "hours", errors, new Message("ServiceOrders.HoursNotANumber"));
+        var promised = FormValues.Date(PromisedOn, "promisedOn", errors, new Message("ServiceOrders.PromisedOnNotADate"));
         var result = errors.Count > 0 ? new ServiceResult.Invalid(errors) : await orders.QuoteAsync(id, new QuoteInput(hours, Note, promised, Version), ct);
         return await DoneAsync(id, result, "quote", "Order.Quoted", ct);
     }
@@ -76,12 +76,13 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
             }
             else
             {
-                errors.Add("machineMinutes", "机时须为整数分钟，例如 90。");
+                errors.Add("machineMinutes", new Message("ServiceOrders.MachineMinutesNotInteger"));
             }
         }
         if (ReportFile is null || ReportFile.Length == 0)
         {
-            errors.Add("file", "请选择检测报告（PDF 文件）。");
+            errors.Add("file", new Message("ServiceOrders.ReportFileRequired"));
+
         }
         ServiceResult result;
         if (errors.Count > 0)

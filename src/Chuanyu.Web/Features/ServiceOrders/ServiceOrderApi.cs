@@ -74,8 +74,8 @@ public static class ServiceOrderApi
 
     private static async Task<IResult> UploadReportAsync(Guid id, HttpRequest request, ServiceOrderService service, IAntiforgery antiforgery, CancellationToken ct)
     {
-        var tooLarge = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "文件过大",
-            detail: $"检测报告不能超过 {ServiceOrderService.MaxReportBytes / 1024 / 1024} MB。");
+        var tooLarge = ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "ServiceOrders.ReportTooLarge",
+            new Message("ServiceOrders.ReportTooLarge", ServiceOrderService.MaxReportBytes / 1024 / 1024), titleCode: "payloadTooLarge");
         var (form, refused) = await Uploads.ReadFormAsync(request, antiforgery, ServiceOrderService.MaxReportRequestBytes, tooLarge, ct);
         if (form is null)
         {
@@ -84,7 +84,10 @@ public static class ServiceOrderApi
         var file = form.Files.GetFile("file");
         if (file is null)
         {
-            return Uploads.FileProblem("请选择检测报告（PDF，字段名 file）。");
+            var missing = new FieldErrors();
+            missing.Add("file", new Message("ServiceOrders.ReportFileMissing"));
+            return ApiProblem.Validation(missing);
+
         }
         int? minutes = int.TryParse(form["machineMinutes"], out var m) ? m : null;
         await using var content = file.OpenReadStream();

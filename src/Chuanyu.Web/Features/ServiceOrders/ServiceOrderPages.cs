@@ -88,7 +88,8 @@ public sealed class ServiceOrderForm
                 }
                 else
                 {
-                    errors.Add($"samples[{i}].quantity", "样品数量须为整数。");
+                    errors.Add($"samples[{i}].quantity", new Message("ServiceOrders.SampleQuantityNotInteger"));
+
                     continue;
                 }
             }

@@ -53,20 +53,20 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         var errors = new FieldErrors();
         if (input.ServiceId is null)
         {
-            errors.Add("serviceId", "请指定检测服务或仪器。");
+            errors.Add("serviceId", new Message("ServiceOrders.ServiceRequired"));
         }
         var items = (input.Items ?? []).Select(Line).Where(x => x.Length > 0).ToList();
         if (items.Count == 0)
         {
-            errors.Add("items", "请至少填写一个检测项目。");
+            errors.Add("items", new Message("ServiceOrders.ItemsRequired"));
         }
         else if (items.Count > MaxLines || items.Any(x => x.Length > 100))
         {
-            errors.Add("items", $"检测项目最多 {MaxLines} 项，每项最多 100 个字。");
+            errors.Add("items", new Message("ServiceOrders.ItemsTooMany", MaxLines));
         }
         else if (items.Distinct().Count() != items.Count)
         {
-            errors.Add("items", "检测项目有重复。");
+            errors.Add("items", new Message("ServiceOrders.ItemsDuplicated"));
         }
         var samples = new List<SampleDto>();
         foreach (var (s, i) in (input.Samples ?? []).Select((s, i) => (s, i)))
@@ -74,26 +74,26 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
             var name = Line(s.Name);
             if (name.Length is < 1 or > 100)
             {
-                errors.Add($"samples[{i}].name", "样品名称为 1–100 个字。");
+                errors.Add($"samples[{i}].name", new Message("ServiceOrders.SampleNameLength"));
             }
             if (s.Quantity is not (>= 1 and <= MaxQuantity))
             {
-                errors.Add($"samples[{i}].quantity", $"样品数量为 1–{MaxQuantity}。");
+                errors.Add($"samples[{i}].quantity", new Message("ServiceOrders.SampleQuantityRange", MaxQuantity));
             }
             samples.Add(new SampleDto(name, s.Quantity ?? 0));
         }
         if (samples.Count == 0)
         {
-            errors.Add("samples", "请至少填写一个样品。");
+            errors.Add("samples", new Message("ServiceOrders.SamplesRequired"));
         }
         else if (samples.Count > MaxLines)
         {
-            errors.Add("samples", $"样品最多 {MaxLines} 行。");
+            errors.Add("samples", new Message("ServiceOrders.SamplesTooMany", MaxLines));
         }
         var purpose = input.Purpose?.Trim() ?? "";
         if (purpose.Length is < 2 or > 500)
         {
-            errors.Add("purpose", "请填写检测目的与样品说明（2–500 个字）。");
+            errors.Add("purpose", new Message("ServiceOrders.PurposeRequired"));
         }
         if (errors.Count > 0)
         {
@@ -106,12 +106,13 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         if (!IsOrderable(resource.Kind))
         {
-            return (null, new ServiceResult.RuleBroken("kind", "只有检验检测服务和大型科研仪器可以送样检测。"));
+            return (null, new ServiceResult.RuleBroken("kind", new Message("ServiceOrders.NotOrderable")));
         }
         if (resource.Status != ResourceStatus.Published || resource.SharingStatus == SharingStatus.UnderMaintenance)
         {
-            return (null, new ServiceResult.RuleBroken("status", "该服务尚未发布、已停用或正在维护，暂不接受送样。"));
+            return (null, new ServiceResult.RuleBroken("status", new Message("ServiceOrders.NotAcceptingOrders")));
         }
+        // The action's name is woven into Booking's sentences: Booking's API, said in Chinese until Booking takes a message.
         var (organization, userType, refused) = await bookings.RequesterAsync(input.OrganizationId, resource, "送样", ct);
         if (refused is not null)
         {
@@ -119,8 +120,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         if (PriceLine(resource.Fees, userType) is null)
         {
-            return (null, new ServiceResult.RuleBroken("noPrice",
-                $"该服务的收费标准中没有{BookingRulesCheck.UserTypeLabel(userType)}用户的价格，暂不能下单，请联系服务提供方。"));
+            return (null, new ServiceResult.RuleBroken("noPrice", new Message("ServiceOrders.NoPriceForCustomer", UserType(userType))));
         }
         var now = clock.GetUtcNow();
         var order = new ServiceOrder
@@ -144,8 +144,8 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         var managers = await ManagerEmailsAsync(resource.OrganizationId, ct);
         foreach (var email in managers)
         {
-            Enqueue(email, $"新的送样检测订单：{resource.Name}", $"{me.DisplayName}（{organization.Name}）提交了送样订单 {order.Number}：" +
-                $"{order.ItemCount} 个检测项目，{order.SampleCount} 个样品。\n请登录平台“送样订单”报价。");
+            Enqueue(email, resource, new Message("ServiceOrders.Mail.NewOrder"),
+                new Message("ServiceOrders.Mail.NewOrderBody", me.DisplayName, organization.Name, order.Number, order.ItemCount, order.SampleCount));
         }
         await db.SaveChangesAsync(ct);
         return ((await ToDtosAsync([order], ct))[0], new ServiceResult.Ok());
@@ -242,7 +242,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
             var manager = catalog.CanManage(o.OwnerOrganizationId);
             var requester = IsRequester(o);
             return new ServiceOrderDto(o.Id, o.Number, o.ResourceId, names.GetValueOrDefault(o.ResourceId, ""), o.OwnerOrganizationId,
-                orgs.GetValueOrDefault(o.OwnerOrganizationId, ""), o.RequesterId, users.GetValueOrDefault(o.RequesterId, "（已注销）"),
+                orgs.GetValueOrDefault(o.OwnerOrganizationId, ""), o.RequesterId, users.GetValueOrDefault(o.RequesterId) ?? new Message("ServiceOrders.DeletedUser").ToString(),
                 o.RequesterOrganizationId, orgs.GetValueOrDefault(o.RequesterOrganizationId, ""), o.UserType, o.Status,
                 o.Items.Split('\n', StringSplitOptions.RemoveEmptyEntries), ParseSamples(o.Samples), o.SampleCount, o.Purpose,
                 o.PriceUnit, o.UnitPriceFen / 100m, o.Quantity, o.QuoteFen / 100m, o.QuoteNote, o.PromisedOn, o.MachineMinutes, o.ReportFileName,
@@ -287,7 +287,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             return (null, null, new ServiceResult.NotFound());
         }
-        return version is { } v && v != o.Version ? (null, null, new ServiceResult.Conflict("该订单刚刚被他人处理，请刷新后查看。")) : (o, r, null);
+        return version is { } v && v != o.Version ? (null, null, new ServiceResult.Conflict(ChangedMeanwhile)) : (o, r, null);
     }
 
     private ServiceResult? Refuse(ServiceOrder o, bool manager, params ServiceOrderStatus[] allowed)
@@ -296,7 +296,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             return new ServiceResult.Forbidden();
         }
-        return allowed.Contains(o.Status) ? null : new ServiceResult.Conflict($"该订单当前为“{StatusLabel(o.Status)}”，不能进行此操作。");
+        return allowed.Contains(o.Status) ? null : new ServiceResult.Conflict(new Message("ServiceOrders.WrongStatus", o.Status));
     }
 
     /// <summary>Quote (or re-quote) an order from the fee schedule; the provider gives the hours when it charges by the hour.</summary>
@@ -311,18 +311,18 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         var line = PriceLine(r!.Fees, o!.UserType);
         if (line is not null && BookingRulesCheck.IsHourly(line.Unit) && input.Hours is not (>= 0.5m and <= 1000m))
         {
-            errors.Add("hours", "该服务按机时收费，请填写预计机时（0.5–1000 小时）。");
+            errors.Add("hours", new Message("ServiceOrders.HoursRequired"));
         }
         var note = input.Note?.Trim();
         if (note is { Length: > 500 })
         {
-            errors.Add("note", "报价说明最多 500 个字。");
+            errors.Add("note", new Message("ServiceOrders.QuoteNoteTooLong"));
         }
         // A promise is for the coming year at most: testing takes days or weeks, not decades.
         var today = ChinaTime.Today(clock);
-        if (input.PromisedOn is { } promised && DateLimits.Outside(promised, today, today.AddYears(1), "承诺完成日期") is { } promisedError)
+        if (input.PromisedOn is { } promised && (promised < today || promised > today.AddYears(1)))
         {
-            errors.Add("promisedOn", promisedError);
+            errors.Add("promisedOn", new Message("ServiceOrders.PromisedOnOutside", today, today.AddYears(1)));
         }
         if (errors.Count > 0)
         {
@@ -331,7 +331,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         var price = Price(r.Fees, o.UserType, o.SampleCount, o.ItemCount, input.Hours);
         if (price is null)
         {
-            return new ServiceResult.RuleBroken("noPrice", $"收费标准中没有{BookingRulesCheck.UserTypeLabel(o.UserType)}用户的价格，请先在资源信息中补充收费标准。");
+            return new ServiceResult.RuleBroken("noPrice", new Message("ServiceOrders.NoPriceToQuote", UserType(o.UserType)));
         }
         o.PriceUnit = price.Unit;
         o.UnitPriceFen = price.UnitPriceFen;
@@ -341,7 +341,8 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         o.PromisedOn = input.PromisedOn;
         o.Status = ServiceOrderStatus.Quoted;
         o.QuotedAt = clock.GetUtcNow();
-        await NotifyRequesterAsync(o, r, "送样订单已报价", $"订单 {o.Number} 报价 {Display.Money(price.FeeFen / 100m)}（{Display.Money(price.UnitPriceFen / 100m)}/{price.Unit} × {price.Quantity:0.##}）。请登录平台确认。", ct);
+        await NotifyRequesterAsync(o, r, new Message("ServiceOrders.Mail.Quoted"), new Message("ServiceOrders.Mail.QuotedBody",
+            o.Number, Display.Money(price.FeeFen / 100m), Display.Money(price.UnitPriceFen / 100m), price.Unit, price.Quantity), ct);
         return await SaveAsync("service-order.quote", o, $"报价 {Display.Money(price.FeeFen / 100m)}", ct);
     }
 
@@ -356,13 +357,13 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         if (reason is not { Length: >= 2 and <= 500 })
         {
             var e = new FieldErrors();
-            e.Add("note", "请填写拒绝的理由（2–500 个字）。");
+            e.Add("note", new Message("ServiceOrders.RejectReasonRequired"));
             return new ServiceResult.Invalid(e);
         }
         o!.Status = ServiceOrderStatus.Rejected;
         o.DecisionNote = reason;
         o.ClosedAt = clock.GetUtcNow();
-        await NotifyRequesterAsync(o, r!, "送样订单未被接受", $"订单 {o.Number} 未被接受：{reason}", ct);
+        await NotifyRequesterAsync(o, r!, new Message("ServiceOrders.Mail.Rejected"), new Message("ServiceOrders.Mail.RejectedBody", o.Number, reason), ct);
         return await SaveAsync("service-order.reject", o, reason, ct);
     }
 
@@ -375,7 +376,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         o!.Status = ServiceOrderStatus.Accepted;
         o.AcceptedAt = clock.GetUtcNow();
-        await NotifyManagersAsync(o, r!, "送样订单报价已确认", $"{o.Number} 的报价已确认，请安排收样。", ct);
+        await NotifyManagersAsync(o, r!, new Message("ServiceOrders.Mail.QuoteAccepted"), new Message("ServiceOrders.Mail.QuoteAcceptedBody", o.Number), ct);
         return await SaveAsync("service-order.accept", o, $"确认报价 {Display.Money((o.QuoteFen ?? 0) / 100m)}", ct);
     }
 
@@ -389,7 +390,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         o!.Status = ServiceOrderStatus.Cancelled;
         o.DecisionNote = note?.Trim() is { Length: > 0 and <= 500 } n ? n : null;
         o.ClosedAt = clock.GetUtcNow();
-        await NotifyManagersAsync(o, r!, "送样订单已取消", $"{o.Number} 已被下单方取消。", ct);
+        await NotifyManagersAsync(o, r!, new Message("ServiceOrders.Mail.Cancelled"), new Message("ServiceOrders.Mail.CancelledBody", o.Number), ct);
         return await SaveAsync(null, o, "", ct);
     }
 
@@ -403,7 +404,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         o!.Status = ServiceOrderStatus.InProgress;
         o.StartedAt = clock.GetUtcNow();
-        await NotifyRequesterAsync(o, r!, "样品已接收", $"订单 {o.Number} 的样品已接收，检测进行中。", ct);
+        await NotifyRequesterAsync(o, r!, new Message("ServiceOrders.Mail.SamplesReceived"), new Message("ServiceOrders.Mail.SamplesReceivedBody", o.Number), ct);
         return await SaveAsync(null, o, "", ct);
     }
 
@@ -418,11 +419,12 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         var errors = new FieldErrors();
         if (machineMinutes is not (>= 1 and <= 100_000))
         {
-            errors.Add("machineMinutes", "请填写本次检测实际占用的机时（1–100000 分钟）。");
+            errors.Add("machineMinutes", new Message("ServiceOrders.MachineMinutesRequired"));
         }
         var (upload, problem) = await Uploads.CheckAsync(fileName, content, length, UploadKind.Document, MaxReportBytes, ct);
         if (upload is null)
         {
+            // The kernel's upload check still answers Chinese text (Infrastructure/Uploads.cs): the transitional overload until it answers a Message.
             errors.Add("file", problem!);
         }
         if (errors.Count > 0)
@@ -445,8 +447,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         o.ReportFileName = upload.FileName;
         o.MachineMinutes = machineMinutes;
         o.ReportedAt = now;
-        await NotifyRequesterAsync(o, r!, "检测报告已出具",
-            $"订单 {o.Number} 的检测报告已上传，请登录平台下载并验收；{AcceptanceDays} 天内未验收的订单将自动完成。", ct);
+        await NotifyRequesterAsync(o, r!, new Message("ServiceOrders.Mail.Reported"), new Message("ServiceOrders.Mail.ReportedBody", o.Number, AcceptanceDays), ct);
         return await SaveAsync("service-order.report", o, $"{upload.FileName}，机时 {machineMinutes} 分钟", ct);
     }
 
@@ -486,6 +487,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         };
     }
 
+    /// <summary>Saves the order and records the action; the audit detail is a record (hash-chained), kept in Chinese, not a message.</summary>
     private async Task<ServiceResult> SaveAsync(string? action, ServiceOrder o, string detail, CancellationToken ct)
     {
         if (o.Status != ServiceOrderStatus.Completed)
@@ -499,7 +501,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ServiceResult.Conflict("该订单刚刚被他人处理，请刷新后查看。");
+            return new ServiceResult.Conflict(ChangedMeanwhile);
         }
         if (action is not null)
         {
@@ -509,17 +511,13 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         return new ServiceResult.Ok();
     }
 
-    public static string StatusLabel(ServiceOrderStatus s) => s switch
-    {
-        ServiceOrderStatus.Submitted => "待报价",
-        ServiceOrderStatus.Quoted => "待确认报价",
-        ServiceOrderStatus.Accepted => "待送样",
-        ServiceOrderStatus.InProgress => "检测中",
-        ServiceOrderStatus.Reported => "待验收",
-        ServiceOrderStatus.Completed => "已完成",
-        ServiceOrderStatus.Rejected => "已拒绝",
-        _ => "已取消",
-    };
+    private static readonly Message ChangedMeanwhile = new("ServiceOrders.ChangedMeanwhile");
+
+    /// <summary>
+    /// The customer's type as this area's sentences say it (本单位, 本地区 …). <see cref="FeeUserType"/> is Catalog's; its
+    /// labels (<c>Catalog.FeeUserType.*</c>) are Catalog's file's to hold, so this area keeps the words it uses itself.
+    /// </summary>
+    public static Message UserType(FeeUserType type) => new($"ServiceOrders.UserType.{type}");
 
     // ---- notifications (outbox) ----------------------------------------------------------------------------------
 
@@ -528,21 +526,31 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
                                                                              (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin)))
             .Select(u => u.Email!).Distinct().ToListAsync(ct);
 
-    private async Task NotifyManagersAsync(ServiceOrder o, Resource r, string subject, string body, CancellationToken ct)
+    private async Task NotifyManagersAsync(ServiceOrder o, Resource r, Message subject, Message body, CancellationToken ct)
     {
         foreach (var email in await ManagerEmailsAsync(o.OwnerOrganizationId, ct))
         {
-            Enqueue(email, $"{subject}：{r.Name}", body);
+            Enqueue(email, r, subject, body);
         }
     }
 
-    private async Task NotifyRequesterAsync(ServiceOrder o, Resource r, string subject, string body, CancellationToken ct)
+    private async Task NotifyRequesterAsync(ServiceOrder o, Resource r, Message subject, Message body, CancellationToken ct)
     {
         if (await db.Users.AsNoTracking().Where(u => u.Id == o.RequesterId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } email)
         {
-            Enqueue(email, $"{subject}：{r.Name}", body);
+            Enqueue(email, r, subject, body);
         }
     }
 
-    private void Enqueue(string to, string subject, string body) => db.Outbox.Add(OutboxMessage.Email(to, subject, body, clock.GetUtcNow()));
+    /// <summary>
+    /// An e-mail goes to someone other than the person acting, whose language the platform does not know: it is said in
+    /// the platform's language (Chinese), not the actor's.
+    /// </summary>
+    private void Enqueue(string to, Resource r, Message subject, Message body)
+    {
+        var culture = PlatformSetup.Cultures[0];
+        db.Outbox.Add(OutboxMessage.Email(to, Messages.Translate(new Message("ServiceOrders.Mail.Subject", subject, r.Name), culture),
+            Messages.Translate(body, culture), clock.GetUtcNow()));
+    }
+
 }
