@@ -23,11 +23,11 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AuditLog a
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Trim().Length > 50)
         {
-            errors.Add("displayName", "请填写姓名（不超过 50 个字）。");
+            errors.Add("displayName", new Message("Accounts.DisplayNameRequired"));
         }
         if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 || !new EmailAddressAttribute().IsValid(request.Email))
         {
-            errors.Add("email", "请填写有效的邮箱地址。");
+            errors.Add("email", new Message("Accounts.EmailInvalid"));
         }
         var (mobile, mobileError) = PersonalInfo.CheckMobile(request.Mobile, protector);
         if (mobileError is not null)
@@ -77,8 +77,8 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AuditLog a
 /// <summary>Personal information the platform collects beyond the e-mail: only the mobile number, optional.</summary>
 public static partial class PersonalInfo
 {
-    public const string MobileFormatError = "手机号须为 11 位中国大陆手机号码。";
-    public const string NoDataKeyError = "平台尚未配置数据加密密钥（Crypto:CurrentDataKeyId），暂不能保存手机号，请联系平台系统管理员。";
+    public static readonly Message MobileFormat = new("Accounts.MobileFormat");
+    public static readonly Message NoDataKey = new("Accounts.NoDataKey");
 
     /// <summary>A mainland mobile number (11 digits starting 13–19), spaces and dashes removed; empty means none.</summary>
     public static (string? Value, bool Ok) NormalizeMobile(string? input)
@@ -95,12 +95,12 @@ public static partial class PersonalInfo
         return MobilePattern().IsMatch(digits) ? (digits, true) : (null, false);
     }
 
-    /// <summary>The normalised number to store, or the reason in Chinese (bad format, or no data key to encrypt it with).</summary>
-    public static (string? Value, string? Error) CheckMobile(string? input, FieldProtector protector)
+    /// <summary>The normalised number to store, or the reason (bad format, or no data key to encrypt it with).</summary>
+    public static (string? Value, Message? Error) CheckMobile(string? input, FieldProtector protector)
     {
         var (value, ok) = NormalizeMobile(input);
-        return !ok ? (null, MobileFormatError)
-            : value is not null && !protector.CanProtect ? (null, NoDataKeyError)
+        return !ok ? (null, MobileFormat)
+            : value is not null && !protector.CanProtect ? (null, NoDataKey)
             : (value, null);
     }
 
@@ -117,7 +117,7 @@ public static partial class PersonalInfo
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return "（无法解密）";
+            return new Message("Accounts.MobileUndecryptable").ToString();
         }
     }
 

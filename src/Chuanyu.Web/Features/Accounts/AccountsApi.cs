@@ -87,10 +87,9 @@ public static class AccountsApi
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                [string.IsNullOrWhiteSpace(request.Email) ? "email" : "password"] = ["请填写邮箱和密码。"],
-            });
+            var missing = new FieldErrors();
+            missing.Add(string.IsNullOrWhiteSpace(request.Email) ? "email" : "password", new Message("Accounts.EmailAndPasswordRequired"));
+            return ApiProblem.Validation(missing);
         }
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
         // Unknown account, wrong password and locked account answer alike (SignInAttempts says why).
@@ -103,7 +102,8 @@ public static class AccountsApi
         {
             if (string.IsNullOrWhiteSpace(request.TwoFactorCode))
             {
-                return TypedResults.Problem(statusCode: 401, title: "需要双因素验证码", detail: "该账号已启用双因素认证，请同时提交 twoFactorCode（身份验证器中的 6 位数字）。");
+                return ApiProblem.Result(401, "Accounts.TwoFactorCodeRequired", new Message("Accounts.TwoFactorCodeRequired"), titleCode: "unauthorized")
+                    .Titled(new Message("Accounts.TwoFactorCodeRequiredTitle"));
             }
             result = await signIn.TwoFactorAuthenticatorSignInAsync(request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal), false, false);
         }
@@ -117,7 +117,8 @@ public static class AccountsApi
         return TypedResults.Empty;
 
         static ProblemHttpResult InvalidCredentials() =>
-            TypedResults.Problem(statusCode: 401, title: "邮箱或密码不正确", detail: "请检查后重试；连续多次失败后账号将被临时锁定。");
+            ApiProblem.Result(401, "Accounts.InvalidCredentials", new Message("Accounts.InvalidCredentials"), titleCode: "unauthorized")
+                .Titled(new Message("Accounts.InvalidCredentialsTitle"));
     }
 
     private static async Task<Results<Accepted<RegistrationAccepted>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
@@ -130,19 +131,19 @@ public static class AccountsApi
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Trim().Length > 50)
         {
-            errors.Add("displayName", "请填写姓名（不超过 50 个字）。");
+            errors.Add("displayName", new Message("Accounts.DisplayNameRequired"));
         }
         if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(request.Email))
         {
-            errors.Add("email", "请填写有效的邮箱地址。");
+            errors.Add("email", new Message("Accounts.EmailInvalid"));
         }
         if (string.IsNullOrEmpty(request.Password))
         {
-            errors.Add("password", "请设置密码。");
+            errors.Add("password", new Message("Accounts.PasswordRequired"));
         }
         if (!request.AcceptTerms)
         {
-            errors.Add("acceptTerms", "请阅读并同意用户协议和隐私政策。");
+            errors.Add("acceptTerms", new Message("Accounts.TermsNotAccepted"));
         }
         if (errors.Count > 0)
         {
@@ -154,7 +155,7 @@ public static class AccountsApi
         {
             return ApiProblem.Validation(identityErrors);
         }
-        return TypedResults.Accepted((string?)null, new RegistrationAccepted(request.Email!.Trim(), SelfRegistration.AcceptedMessage));
+        return TypedResults.Accepted((string?)null, new RegistrationAccepted(request.Email!.Trim(), SelfRegistration.Accepted.ToString()));
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> ChangePasswordAsync(
@@ -210,7 +211,7 @@ public static class AccountsApi
         }
         if (q?.Length > 100)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["查询词不能超过 100 个字。"] });
+            return QueryTooLong();
         }
         var query = OrganizationQueries.Visible(db, me);
         if (!string.IsNullOrWhiteSpace(q))
@@ -300,13 +301,22 @@ public static class AccountsApi
     }
 
     internal static ProblemHttpResult RegistrationClosed() =>
-        TypedResults.Problem(statusCode: 403, title: "暂停开放注册", detail: "平台当前暂停开放自助注册，请联系所在单位或平台安全管理员开通账号。");
+        ApiProblem.Result(403, "Accounts.RegistrationClosed", new Message("Accounts.RegistrationClosed"), titleCode: "forbidden")
+            .Titled(new Message("Accounts.RegistrationClosedTitle"));
+
+    /// <summary>400 for a search term over 100 characters (organisations here, users in Admin).</summary>
+    internal static ValidationProblem QueryTooLong()
+    {
+        var errors = new FieldErrors();
+        errors.Add("q", new Message("Accounts.QueryTooLong"));
+        return ApiProblem.Validation(errors);
+    }
 
     internal static OrganizationDto ToDto(Organization o) =>
         new(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt);
 
     private static ProblemHttpResult Forbidden() =>
-        TypedResults.Problem(statusCode: 403, title: "无权操作", detail: "您没有管理该单位的权限。");
+        ApiProblem.Result(403, "Accounts.NotYourOrganization", new Message("Accounts.NotYourOrganization"), titleCode: "forbidden").Titled(new Message("Accounts.NotYourOrganizationTitle"));
 }
 
 public static class OrganizationQueries
@@ -334,11 +344,11 @@ public static class Registration
         var errors = new FieldErrors();
         if (string.IsNullOrEmpty(current))
         {
-            errors.Add("currentPassword", "请输入当前密码。");
+            errors.Add("currentPassword", new Message("Accounts.CurrentPasswordRequired"));
         }
         if (string.IsNullOrEmpty(next))
         {
-            errors.Add("newPassword", "请输入新密码。");
+            errors.Add("newPassword", new Message("Accounts.NewPasswordRequired"));
         }
         if (errors.Count > 0)
         {
@@ -348,7 +358,7 @@ public static class Registration
         foreach (var e in result.Errors)
         {
             errors.Add(e.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? "currentPassword" : "newPassword",
-                e.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? "当前密码不正确。" : e.Description);
+                e.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? new Message("Accounts.CurrentPasswordWrong") : IdentityMessages.Of(e));
         }
         return (result.Succeeded, errors);
     }
@@ -375,7 +385,7 @@ public static class Registration
         // The user name is the e-mail, so Identity reports a duplicate twice; one message is enough.
         foreach (var e in result.Errors.Where(e => e.Code != nameof(IdentityErrorDescriber.DuplicateUserName) || result.Errors.All(x => x.Code != nameof(IdentityErrorDescriber.DuplicateEmail))))
         {
-            errors.Add(e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email", e.Description);
+            errors.Add(e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email", IdentityMessages.Of(e));
         }
         return (null, errors);
     }

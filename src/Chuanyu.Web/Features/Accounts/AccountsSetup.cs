@@ -100,7 +100,7 @@ public static class AccountsSetup
             .AddPasswordValidator<PasswordHistoryValidator>()
             .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders()
-            .AddErrorDescriber<ChineseIdentityErrorDescriber>();
+            .AddErrorDescriber<MessageIdentityErrorDescriber>();
 
         services.AddAuthentication(o =>
             {
@@ -168,17 +168,40 @@ public static class AccountsSetup
     }
 }
 
-/// <summary>Identity's validation messages in Chinese, so registration errors read naturally.</summary>
-public sealed class ChineseIdentityErrorDescriber : IdentityErrorDescriber
+/// <summary>
+/// Identity's validation reasons as messages (<see cref="MessageIdentityError"/>): said in the request's language, and
+/// carried by key into <see cref="FieldErrors"/> so the API sends their codes.
+/// </summary>
+public sealed class MessageIdentityErrorDescriber : IdentityErrorDescriber
 {
-    public override IdentityError DuplicateEmail(string email) => new() { Code = nameof(DuplicateEmail), Description = $"邮箱 {email} 已被注册。" };
-    public override IdentityError DuplicateUserName(string userName) => new() { Code = nameof(DuplicateUserName), Description = $"账号 {userName} 已被注册。" };
-    public override IdentityError InvalidEmail(string? email) => new() { Code = nameof(InvalidEmail), Description = "邮箱格式不正确。" };
-    public override IdentityError PasswordTooShort(int length) => new() { Code = nameof(PasswordTooShort), Description = $"密码至少需要 {length} 位。" };
-    public override IdentityError PasswordRequiresDigit() => new() { Code = nameof(PasswordRequiresDigit), Description = "密码须包含数字。" };
-    public override IdentityError PasswordRequiresLower() => new() { Code = nameof(PasswordRequiresLower), Description = "密码须包含小写字母。" };
-    public override IdentityError PasswordRequiresUpper() => new() { Code = nameof(PasswordRequiresUpper), Description = "密码须包含大写字母。" };
-    public override IdentityError PasswordRequiresUniqueChars(int uniqueChars) => new() { Code = nameof(PasswordRequiresUniqueChars), Description = $"密码至少需要 {uniqueChars} 个不同字符。" };
-    public override IdentityError InvalidToken() => new() { Code = nameof(InvalidToken), Description = "链接无效或已过期，请重新申请。" };
-    public override IdentityError PasswordMismatch() => new() { Code = nameof(PasswordMismatch), Description = "密码不正确。" };
+    public override IdentityError DuplicateEmail(string email) => new MessageIdentityError(nameof(DuplicateEmail), new("Accounts.DuplicateEmail", email));
+    public override IdentityError DuplicateUserName(string userName) => new MessageIdentityError(nameof(DuplicateUserName), new("Accounts.DuplicateUserName", userName));
+    public override IdentityError InvalidEmail(string? email) => new MessageIdentityError(nameof(InvalidEmail), new("Accounts.InvalidEmail"));
+    public override IdentityError PasswordTooShort(int length) => new MessageIdentityError(nameof(PasswordTooShort), new("Accounts.PasswordTooShort", length));
+    public override IdentityError PasswordRequiresDigit() => new MessageIdentityError(nameof(PasswordRequiresDigit), new("Accounts.PasswordRequiresDigit"));
+    public override IdentityError PasswordRequiresLower() => new MessageIdentityError(nameof(PasswordRequiresLower), new("Accounts.PasswordRequiresLower"));
+    public override IdentityError PasswordRequiresUpper() => new MessageIdentityError(nameof(PasswordRequiresUpper), new("Accounts.PasswordRequiresUpper"));
+    public override IdentityError PasswordRequiresNonAlphanumeric() => new MessageIdentityError(nameof(PasswordRequiresNonAlphanumeric), new("Accounts.PasswordRequiresNonAlphanumeric"));
+    public override IdentityError PasswordRequiresUniqueChars(int uniqueChars) => new MessageIdentityError(nameof(PasswordRequiresUniqueChars), new("Accounts.PasswordRequiresUniqueChars", uniqueChars));
+    public override IdentityError InvalidToken() => new MessageIdentityError(nameof(InvalidToken), new("Accounts.InvalidToken"));
+    public override IdentityError PasswordMismatch() => new MessageIdentityError(nameof(PasswordMismatch), new("Accounts.PasswordMismatch"));
+}
+
+/// <summary>An Identity error that keeps its reason as a message; <see cref="IdentityError.Description"/> is its text in the request's language.</summary>
+public sealed class MessageIdentityError : IdentityError
+{
+    public MessageIdentityError(string code, Message message)
+    {
+        Code = code;
+        Message = message;
+        Description = message.ToString();
+    }
+
+    public Message Message { get; }
+}
+
+public static class IdentityMessages
+{
+    /// <summary>The reason of an Identity error as a message; one the platform did not word passes Identity's text through.</summary>
+    public static Message Of(IdentityError error) => error is MessageIdentityError m ? m.Message : new Message("Accounts.IdentityError", error.Description);
 }

@@ -1,3 +1,5 @@
+using Chuanyu.Web.Infrastructure;
+
 namespace Chuanyu.Web.Features.Accounts;
 
 /// <summary>
@@ -12,29 +14,32 @@ public static class CreditCode
 
     public static string Normalize(string? code) => (code ?? "").Trim().ToUpperInvariant();
 
-    /// <summary>Null when valid, otherwise the reason in Chinese (shown to the person who typed it).</summary>
-    public static string? Validate(string? code)
+    /// <summary>Null when valid, otherwise the reason in the current UI culture (shown to the person who typed it).</summary>
+    public static string? Validate(string? code) => Check(code)?.ToString();
+
+    /// <summary>Null when valid, otherwise the reason.</summary>
+    public static Message? Check(string? code)
     {
         var c = Normalize(code);
         if (c.Length != 18)
         {
-            return "统一社会信用代码应为 18 位。";
+            return new Message("Accounts.CreditCodeLength");
         }
         foreach (var ch in c)
         {
             if (!Alphabet.Contains(ch, StringComparison.Ordinal))
             {
-                return $"统一社会信用代码含有不允许的字符“{ch}”（不使用 I、O、Z、S、V）。";
+                return new Message("Accounts.CreditCodeCharacter", ch);
             }
         }
         for (var i = 2; i < 8; i++)
         {
             if (!char.IsAsciiDigit(c[i]))
             {
-                return "统一社会信用代码第 3–8 位应为行政区划代码。";
+                return new Message("Accounts.CreditCodeDivision");
             }
         }
-        return c[17] == CheckCharacter(c.AsSpan(0, 17)) ? null : "统一社会信用代码校验位不正确，请核对。";
+        return c[17] == CheckCharacter(c.AsSpan(0, 17)) ? null : new Message("Accounts.CreditCodeCheck");
     }
 
     public static bool IsValid(string? code) => Validate(code) is null;

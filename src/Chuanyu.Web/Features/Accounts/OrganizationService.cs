@@ -25,17 +25,17 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
         var name = input.Name?.Trim();
         if (string.IsNullOrEmpty(name))
         {
-            errors.Add("name", "请填写单位名称。");
+            errors.Add("name", new Message("Accounts.OrganizationNameRequired"));
         }
         else if (name.Length > 200)
         {
-            errors.Add("name", "单位名称不能超过 200 个字。");
+            errors.Add("name", new Message("Accounts.OrganizationNameTooLong"));
         }
         if (input.Kind is null || !Enum.IsDefined(input.Kind.Value))
         {
-            errors.Add("kind", "请选择单位类型。");
+            errors.Add("kind", new Message("Accounts.OrganizationKindRequired"));
         }
-        if (CreditCode.Validate(input.CreditCode) is { } creditError)
+        if (CreditCode.Check(input.CreditCode) is { } creditError)
         {
             errors.Add("creditCode", creditError);
         }
@@ -44,16 +44,16 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
             var code = CreditCode.Normalize(input.CreditCode);
             if (await db.Organizations.AnyAsync(o => o.CreditCode == code, ct))
             {
-                errors.Add("creditCode", "该统一社会信用代码的单位已在平台注册。");
+                errors.Add("creditCode", new Message("Accounts.CreditCodeTaken"));
             }
         }
         if (string.IsNullOrWhiteSpace(input.DistrictCode) || !await db.Districts.AnyAsync(d => d.Code == input.DistrictCode, ct))
         {
-            errors.Add("districtCode", "请选择所在区县（须为有效的行政区划代码）。");
+            errors.Add("districtCode", new Message("Accounts.DistrictRequired"));
         }
         if (input.Address?.Length > 300)
         {
-            errors.Add("address", "地址不能超过 300 个字。");
+            errors.Add("address", new Message("Accounts.AddressTooLong"));
         }
         return errors;
     }
@@ -94,7 +94,7 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
             // Two registrations of the same credit code raced past validation; the unique index decided.
             db.ChangeTracker.Clear();
             var e = new FieldErrors();
-            e.Add("creditCode", "该统一社会信用代码的单位已在平台注册。");
+            e.Add("creditCode", new Message("Accounts.CreditCodeTaken"));
             return (null, e);
         }
         await audit.RecordAsync("organization.register", $"organization:{org.Id}", detail: $"{org.Name} {org.CreditCode}", ct: ct);
@@ -116,13 +116,13 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
         if (note?.Length > 500)
         {
             var e = new FieldErrors();
-            e.Add("note", "说明不能超过 500 个字。");
+            e.Add("note", new Message("Accounts.NoteTooLong"));
             return new ServiceResult.Invalid(e);
         }
         if (!approve && string.IsNullOrWhiteSpace(note))
         {
             var e = new FieldErrors();
-            e.Add("note", "驳回时请说明原因，以便单位修改后重新提交。");
+            e.Add("note", new Message("Accounts.RejectionNoteRequired"));
             return new ServiceResult.Invalid(e);
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -147,7 +147,7 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
         var existing = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, ct);
         if (existing is { Status: MembershipStatus.Pending or MembershipStatus.Approved })
         {
-            return new ServiceResult.Conflict(existing.Status == MembershipStatus.Approved ? "您已是该单位成员。" : "您的申请正在等待单位管理员审核。");
+            return new ServiceResult.Conflict(new Message(existing.Status == MembershipStatus.Approved ? "Accounts.AlreadyMember" : "Accounts.MembershipPending"));
         }
         if (existing is not null)
         {
@@ -183,7 +183,7 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
         }
         if (membership.Status != MembershipStatus.Pending)
         {
-            return new ServiceResult.Conflict("该申请已处理。");
+            return new ServiceResult.Conflict(new Message("Accounts.MembershipDecided"));
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         membership.Status = approve ? MembershipStatus.Approved : MembershipStatus.Rejected;
@@ -214,7 +214,7 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
         if (role is not (PlatformRole.OrgAdmin or PlatformRole.ResourceManager))
         {
             var e = new FieldErrors();
-            e.Add("role", "单位管理员只能授予“单位管理员”或“仪器管理员”角色。");
+            e.Add("role", new Message("Accounts.OrganizationRoleNotGrantable"));
             return new ServiceResult.Invalid(e);
         }
         if (!await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == userId && m.Status == MembershipStatus.Approved, ct))
@@ -223,7 +223,7 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
         }
         if (!grant && role == PlatformRole.OrgAdmin && userId == user.Id)
         {
-            return new ServiceResult.Conflict("不能撤销自己的单位管理员角色，请由另一位管理员操作。");
+            return new ServiceResult.Conflict(new Message("Accounts.NoSelfRevokeOrgAdmin"));
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var existing = await db.RoleGrants.FirstOrDefaultAsync(g => g.UserId == userId && g.Role == role && g.OrganizationId == organizationId, ct);

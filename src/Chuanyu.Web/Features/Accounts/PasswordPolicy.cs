@@ -1,4 +1,5 @@
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -102,7 +103,7 @@ public sealed class PasswordHistoryValidator(AppDbContext db, IPasswordHasher<Ap
         var used = recent.Prepend(user.PasswordHash)
             .Any(hash => hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed);
         return used
-            ? IdentityResult.Failed(new IdentityError { Code = "PasswordReused", Description = $"新密码不能与当前密码或最近 {keep} 次使用过的密码相同。" })
+            ? IdentityResult.Failed(new MessageIdentityError("PasswordReused", new Message("Accounts.PasswordReused", keep)))
             : IdentityResult.Success;
     }
 }

@@ -33,7 +33,7 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
         var now = clock.GetUtcNow();
         await audit.RecordAsync("privacy.export", $"user:{id}", ct: ct);
         return new PersonalDataExport(
-            new ExportWatermark(user.Email!, now, $"本文件为 {user.Email} 于 {Display.DateTime(now)}（北京时间）从川渝科技资源共享服务平台导出的本人个人信息副本，仅供本人使用。"),
+            new ExportWatermark(user.Email!, now, new Message("Accounts.ExportNotice", user.Email, Display.DateTime(now)).ToString()),
             new PersonalAccount(user.Id, user.Email!, user.DisplayName, user.MobileProtected is null ? null : protector.Unprotect(user.MobileProtected), user.EmailConfirmed, user.TwoFactorEnabled, user.CreatedAt),
             me.Grants.OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList(),
             orgs,
@@ -47,12 +47,12 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
         if (!ok)
         {
             var e = new FieldErrors();
-            e.Add("mobile", PersonalInfo.MobileFormatError);
+            e.Add("mobile", PersonalInfo.MobileFormat);
             return new ServiceResult.Invalid(e);
         }
         if (value is not null && !protector.CanProtect)
         {
-            return new ServiceResult.Conflict(PersonalInfo.NoDataKeyError);
+            return new ServiceResult.Conflict(PersonalInfo.NoDataKey);
         }
         var id = me.Id!.Value;
         var stored = value is null ? null : protector.Protect(value);
@@ -86,7 +86,7 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
         if (!string.Equals(confirmEmail?.Trim(), user.Email, StringComparison.OrdinalIgnoreCase))
         {
             var e = new FieldErrors();
-            e.Add("confirmEmail", "请输入本账号的邮箱以确认注销。");
+            e.Add("confirmEmail", new Message("Accounts.ConfirmEmailMismatch"));
             return new ServiceResult.Invalid(e);
         }
         var adminOf = await db.RoleGrants.Where(g => g.UserId == id && g.Role == PlatformRole.OrgAdmin).Select(g => g.OrganizationId).ToListAsync(ct);
@@ -95,10 +95,10 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
             .Select(o => o.Name).ToListAsync(ct);
         if (soleAdminOf.Count > 0)
         {
-            return new ServiceResult.Conflict($"您是“{string.Join("”、“", soleAdminOf)}”唯一的单位管理员，请先将管理员角色交给另一位成员再注销。");
+            return new ServiceResult.Conflict(new Message("Accounts.SoleOrganizationAdmin", new SpokenList(new Message("Accounts.QuotedListSeparator"), soleAdminOf)));
         }
         await audit.RecordAsync("privacy.delete-account", $"user:{id}", ct: ct);
         var result = await users.DeleteAsync(user);
-        return result.Succeeded ? new ServiceResult.Ok() : new ServiceResult.Conflict(string.Join(" ", result.Errors.Select(x => x.Description)));
+        return result.Succeeded ? new ServiceResult.Ok() : new ServiceResult.Conflict(new Message("Accounts.IdentityError", string.Join(" ", result.Errors.Select(x => x.Description))));
     }
 }

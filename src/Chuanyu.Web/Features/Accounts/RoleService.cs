@@ -16,25 +16,25 @@ public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit,
         var errors = new FieldErrors();
         if (!Enum.IsDefined(role))
         {
-            errors.Add("role", "未知角色。");
+            errors.Add("role", new Message("Accounts.UnknownRole"));
         }
         if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
         {
-            errors.Add("userId", "用户不存在。");
+            errors.Add("userId", new Message("Accounts.UserNotFound"));
         }
         var needsRegion = role == PlatformRole.RegionAdmin;
         var needsOrg = role is PlatformRole.OrgAdmin or PlatformRole.ResourceManager or PlatformRole.Member;
         if (needsRegion != (regionCode is not null) || (regionCode is not null && !await db.Regions.AnyAsync(r => r.Code == regionCode, ct)))
         {
-            errors.Add("regionCode", needsRegion ? "地区管理员须指定有效的地区代码。" : "该角色不按地区授予。");
+            errors.Add("regionCode", new Message(needsRegion ? "Accounts.RegionRequired" : "Accounts.RoleNotByRegion"));
         }
         if (needsOrg != (organizationId is not null) || (organizationId is not null && !await db.Organizations.AnyAsync(o => o.Id == organizationId, ct)))
         {
-            errors.Add("organizationId", needsOrg ? "单位角色须指定有效的单位。" : "该角色不按单位授予。");
+            errors.Add("organizationId", new Message(needsOrg ? "Accounts.OrganizationRequired" : "Accounts.RoleNotByOrganization"));
         }
         if (userId == me.Id)
         {
-            errors.Add("userId", "不能给自己授予角色。");
+            errors.Add("userId", new Message("Accounts.NoSelfGrant"));
         }
         if (errors.Count > 0)
         {
@@ -42,7 +42,7 @@ public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit,
         }
         if (await db.RoleGrants.AnyAsync(g => g.UserId == userId && g.Role == role && g.RegionCode == regionCode && g.OrganizationId == organizationId, ct))
         {
-            return (null, new ServiceResult.Conflict("该用户已拥有此角色。"));
+            return (null, new ServiceResult.Conflict(new Message("Accounts.RoleAlreadyHeld")));
         }
         if (PlatformRoles.IsSeparated(role) &&
             await db.RoleGrants.Where(g => g.UserId == userId && PlatformRoles.Separated.Contains(g.Role)).Select(g => (PlatformRole?)g.Role).FirstOrDefaultAsync(ct) is { } held)
@@ -78,7 +78,7 @@ public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit,
         }
         if (grant.UserId == me.Id)
         {
-            return new ServiceResult.Conflict("不能撤销自己的角色，请由另一位安全管理员操作。");
+            return new ServiceResult.Conflict(new Message("Accounts.NoSelfRevoke"));
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.RoleGrants.Remove(grant);
@@ -89,13 +89,5 @@ public sealed class RoleService(AppDbContext db, CurrentUser me, AuditLog audit,
     }
 
     private static ServiceResult.Conflict SeparationConflict(PlatformRole? held, PlatformRole wanted) =>
-        new($"三员互斥：该用户{(held is null ? "已是另一类管理员" : "已是" + RoleName(held.Value))}，不能再兼任{RoleName(wanted)}。请先撤销原角色或另选人员。");
-
-    public static string RoleName(PlatformRole role) => role switch
-    {
-        PlatformRole.SystemAdmin => "系统管理员",
-        PlatformRole.SecurityAdmin => "安全管理员",
-        PlatformRole.AuditAdmin => "审计管理员",
-        _ => role.ToString(),
-    };
+        new(new Message("Accounts.SeparatedRoles", held is null ? new Message("Accounts.AnotherSeparatedRole") : Messages.Label(held.Value), Messages.Label(wanted)));
 }

@@ -34,21 +34,21 @@ public sealed record SecurityPolicy : IValidatedSetting
     public FieldErrors Validate()
     {
         var errors = new FieldErrors();
-        Check(errors, "passwordMinLength", PasswordMinLength, 8, 64, "密码最小长度须在 8–64 位之间。");
-        Check(errors, "passwordHistory", PasswordHistory, 0, 24, "历史密码数须在 0–24 之间。");
-        Check(errors, "passwordMaxAgeDays", PasswordMaxAgeDays, 0, 365, "密码有效期须在 0–365 天之间（0 表示不过期）。");
-        Check(errors, "maxFailedAccessAttempts", MaxFailedAccessAttempts, 3, 10, "登录失败锁定次数须在 3–10 次之间。");
-        Check(errors, "lockoutMinutes", LockoutMinutes, 1, 1440, "锁定时长须在 1–1440 分钟之间。");
-        Check(errors, "idleTimeoutMinutes", IdleTimeoutMinutes, 5, 120, "空闲超时须在 5–120 分钟之间。");
-        Check(errors, "absoluteSessionHours", AbsoluteSessionHours, 1, 24, "会话最长时间须在 1–24 小时之间。");
+        Check(errors, "passwordMinLength", PasswordMinLength, 8, 64, new Message("Accounts.PolicyPasswordMinLength"));
+        Check(errors, "passwordHistory", PasswordHistory, 0, 24, new Message("Accounts.PolicyPasswordHistory"));
+        Check(errors, "passwordMaxAgeDays", PasswordMaxAgeDays, 0, 365, new Message("Accounts.PolicyPasswordMaxAge"));
+        Check(errors, "maxFailedAccessAttempts", MaxFailedAccessAttempts, 3, 10, new Message("Accounts.PolicyMaxFailedAttempts"));
+        Check(errors, "lockoutMinutes", LockoutMinutes, 1, 1440, new Message("Accounts.PolicyLockoutMinutes"));
+        Check(errors, "idleTimeoutMinutes", IdleTimeoutMinutes, 5, 120, new Message("Accounts.PolicyIdleTimeout"));
+        Check(errors, "absoluteSessionHours", AbsoluteSessionHours, 1, 24, new Message("Accounts.PolicyAbsoluteSession"));
         if ((RequireDigit ? 1 : 0) + (RequireLowercase ? 1 : 0) + (RequireUppercase ? 1 : 0) + (RequireNonAlphanumeric ? 1 : 0) < 3)
         {
-            errors.Add("requireDigit", "密码须至少包含数字、小写字母、大写字母、特殊字符中的三类。");
+            errors.Add("requireDigit", new Message("Accounts.PolicyCharacterClasses"));
         }
         return errors;
     }
 
-    private static void Check(FieldErrors errors, string field, int value, int min, int max, string message)
+    private static void Check(FieldErrors errors, string field, int value, int min, int max, Message message)
     {
         if (value < min || value > max)
         {

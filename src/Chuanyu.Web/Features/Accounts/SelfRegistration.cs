@@ -13,7 +13,7 @@ namespace Chuanyu.Web.Features.Accounts;
 public sealed class SelfRegistration(UserManager<AppUser> users, AuditLog audit, AppDbContext db, TimeProvider clock)
 {
     /// <summary>What the caller is told in both cases.</summary>
-    public const string AcceptedMessage = "注册申请已受理。我们已向该邮箱发送一封邮件；如果这是新邮箱，账号已经创建，请用该邮箱和密码登录。";
+    public static readonly Message Accepted = new("Accounts.RegistrationAccepted");
 
     /// <summary>Null errors mean accepted (new account or taken address, indistinguishably); otherwise the field errors.</summary>
     public async Task<(AppUser? Created, FieldErrors? Errors)> RegisterAsync(string email, string password, string displayName, string channel)
@@ -23,16 +23,17 @@ public sealed class SelfRegistration(UserManager<AppUser> users, AuditLog audit,
         if (user is not null)
         {
             await audit.RecordAsync("account.register", $"user:{user.Id}", actorId: user.Id, actorName: user.Email, detail: $"privacy notice accepted ({channel})");
-            db.Outbox.Add(OutboxMessage.Email(user.Email!, "注册成功",
-                $"{user.DisplayName}，您好：\n\n您已使用本邮箱注册川渝科技资源共享服务平台账号，现在可以登录使用。\n\n如非本人操作，请通过登录页的“忘记密码”重置密码并联系平台运维。", now));
+            // The mails are written in the language of the registration request: the platform keeps no language per person.
+            db.Outbox.Add(OutboxMessage.Email(user.Email!, new Message("Accounts.WelcomeMailSubject").ToString(),
+                new Message("Accounts.WelcomeMailBody", user.DisplayName).ToString(), now));
             await db.SaveChangesAsync();
             return (user, null);
         }
         if (errors.Keys.All(k => k == "email") && await users.FindByEmailAsync(email.Trim()) is { } owner)
         {
             await audit.RecordAsync("account.register.taken", $"user:{owner.Id}", AuditOutcome.Failure, channel, actorName: email.Trim());
-            db.Outbox.Add(OutboxMessage.Email(owner.Email!, "有人尝试用您的邮箱注册",
-                $"{owner.DisplayName}，您好：\n\n有人刚刚尝试用您的邮箱注册平台账号。您已经有账号，无需再次注册，可直接登录；忘记密码时请使用登录页的“忘记密码”。\n\n如非本人操作，请忽略本邮件，您的账号不受影响。", now));
+            db.Outbox.Add(OutboxMessage.Email(owner.Email!, new Message("Accounts.TakenMailSubject").ToString(),
+                new Message("Accounts.TakenMailBody", owner.DisplayName).ToString(), now));
             await db.SaveChangesAsync();
             return (null, null);
         }

@@ -61,9 +61,9 @@ public sealed class SignInAttempts(UserManager<AppUser> users, SignInManager<App
     private async Task MailLockoutAsync(AppUser user)
     {
         var until = user.LockoutEnd is { } end ? Display.Minute(end) : null;
-        db.Outbox.Add(OutboxMessage.Email(user.Email!, "账号已临时锁定",
-            $"{user.DisplayName}，您好：\n\n您的账号因连续多次输入错误密码已被临时锁定" + (until is null ? "" : $"，将于 {until}（北京时间）自动解锁") +
-            "。\n锁定期间无法登录；如需立即使用，请通过登录页的“忘记密码”重置密码。\n\n如果这些登录尝试不是您本人所为，说明有人在尝试您的密码，建议尽快修改密码并开启双因素认证。",
+        // Written in the language of the request that locked the account: the platform keeps no language per person.
+        db.Outbox.Add(OutboxMessage.Email(user.Email!, new Message("Accounts.LockoutMailSubject").ToString(),
+            new Message("Accounts.LockoutMailBody", user.DisplayName, until is null ? "" : new Message("Accounts.LockoutMailUntil", until)).ToString(),
             clock.GetUtcNow()));
         await db.SaveChangesAsync();
     }

@@ -64,7 +64,7 @@ public static class AdminApi
         }
         if (q?.Length > 100)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["查询词不能超过 100 个字。"] });
+            return AccountsApi.QueryTooLong();
         }
         var (total, users) = await UserDirectory.SearchAsync(db, q, page, pageSize, ct);
         var ids = users.Select(u => u.Id).ToList();

@@ -54,7 +54,7 @@ public sealed class ApiClientsModel(AppDbContext db, ApiClientService clients, I
         _errors = await clients.ValidateAsync(input, ct);
         if (organizationMissing)
         {
-            _errors.Add("organizationId", l["ApiClients.NoSuchOrganization"].Value);
+            _errors.Add("organizationId", new Message("ApiClients.NoSuchOrganization"));
         }
         else if (_errors.Count == 0)
         {

@@ -59,12 +59,12 @@ public static class AuditApi
         };
         if (chosen is null)
         {
-            errors.Add("format", "导出格式只能是 xlsx 或 csv。");
+            errors.Add("format", new Message("Admin.ExportFormatInvalid"));
         }
         var zip = (bundle ?? "").Trim().ToLowerInvariant();
         if (zip is not ("" or "zip"))
         {
-            errors.Add("bundle", "bundle 只能是 zip（打包导出文件、签名文件和验签说明），或不填。");
+            errors.Add("bundle", new Message("Admin.ExportBundleInvalid"));
         }
         if (errors.Count > 0)
         {
@@ -73,9 +73,9 @@ public static class AuditApi
         var (through, count) = await exporter.SnapshotAsync(filter!, ct);
         if (count > exporter.MaxRows)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "导出记录过多",
-                detail: $"符合条件的审计记录有 {count:N0} 条，超过单次导出上限 {exporter.MaxRows:N0} 条。请缩小时间范围或增加筛选条件后分批导出。",
-                extensions: new Dictionary<string, object?> { ["total"] = count, ["maxRows"] = exporter.MaxRows });
+            return ApiProblem.Result(StatusCodes.Status400BadRequest, "Admin.ExportTooLarge", new Message("Admin.ExportTooLarge", count, exporter.MaxRows),
+                    titleCode: "badRequest", extensions: new Dictionary<string, object?> { ["total"] = count, ["maxRows"] = exporter.MaxRows })
+                .Titled(new Message("Admin.ExportTooLargeTitle"));
         }
         var file = await exporter.ExportAsync(filter!, chosen!.Value, zip == "zip", through, count, ct);
         context.Response.RegisterForDispose(file);

@@ -54,6 +54,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
     public const string CsvContentType = "text/csv; charset=utf-8";
 
     /// <summary>The column headings of both formats.</summary>
+    // The export is a signed record kept as evidence: its headings, watermark and values are a fixed Chinese file format, whoever exports it.
     public static readonly string[] Headers = ["序号", "时间（北京时间）", "操作人", "操作", "对象", "结果", "详情", "IP地址", "哈希算法", "哈希"];
 
     private static readonly int[] ColumnWidths = [10, 20, 28, 24, 40, 8, 60, 18, 10, 68];
@@ -114,6 +115,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
     /// <summary>The watermark: the same lines head the Excel sheet and the CSV file and fill the Excel document properties.</summary>
     private List<string> WatermarkLines(DateTimeOffset now, AuditFilter filter, int count) =>
     [
+        // Part of the signed file's format (see Headers): Chinese in every UI language.
         "川渝科技资源共享服务平台 审计日志导出",
         $"导出人：{me.Email}；导出时间：{Display.DateTime(now)}（北京时间）",
         // The filters as typed may hold characters XML cannot carry (the document properties and header are XML too).
@@ -130,6 +132,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
         var workbook = new SXSSFWorkbook(new XSSFWorkbook(), 100);
         try
         {
+            // The sheet name, document properties and page footer belong to the file format (see Headers).
             var sheet = (SXSSFSheet)workbook.CreateSheet("审计日志");
             var props = workbook.XssfWorkbook.GetProperties();
             props.CoreProperties.Title = "审计日志导出";
@@ -268,7 +271,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
         e.ActorName ?? "",
         e.Action,
         e.Target ?? "",
-        e.Outcome == AuditOutcome.Success ? "成功" : "失败",
+        e.Outcome == AuditOutcome.Success ? "成功" : "失败", // the file format's values (see Headers)
         e.Detail ?? "",
         e.IpAddress ?? "",
         e.HashAlgorithm,

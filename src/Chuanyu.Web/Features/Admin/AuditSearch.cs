@@ -17,6 +17,7 @@ public sealed record AuditQuery(string? From, string? To, string? Actor, string?
             .Where(p => !string.IsNullOrWhiteSpace(p.Item2))
             .Select(p => $"{p.Item1}={p.Item2!.Trim()}")
             .ToList();
+        // Written into the audit row and the export's watermark, which stay Chinese (a record and a file format).
         return parts.Count == 0 ? "（无筛选条件）" : string.Join("; ", parts);
     }
 }
@@ -63,19 +64,20 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
     {
         var errors = new FieldErrors();
         filter = null;
-        var from = ParseInstant(q.From, isEnd: false, "from", "开始时间", errors);
-        var to = ParseInstant(q.To, isEnd: true, "to", "结束时间", errors);
+        var from = ParseInstant(q.From, isEnd: false, "from", new Message("Admin.FilterFrom"), errors);
+        var to = ParseInstant(q.To, isEnd: true, "to", new Message("Admin.FilterTo"), errors);
         if (from is not null && to is not null && from >= to)
         {
-            errors.Add("to", "结束时间不能早于开始时间。");
+            errors.Add("to", new Message("Admin.ToBeforeFrom"));
         }
-        var actor = Text(q.Actor, 256, "actor", "操作人", errors);
-        var action = Text(q.Action, 100, "action", "操作类型", errors);
-        var target = Text(q.Target, 200, "target", "对象", errors);
-        var ip = Text(q.Ip, 64, "ip", "IP 地址", errors);
+        var actor = Text(q.Actor, 256, "actor", new Message("Admin.FilterActor"), errors);
+        var action = Text(q.Action, 100, "action", new Message("Admin.FilterAction"), errors);
+        var target = Text(q.Target, 200, "target", new Message("Admin.FilterTarget"), errors);
+        var ip = Text(q.Ip, 64, "ip", new Message("Admin.FilterIp"), errors);
         AuditOutcome? outcome = null;
         if (!string.IsNullOrWhiteSpace(q.Outcome))
         {
+            // The Chinese words are accepted input, as typed on the page, not text shown.
             outcome = q.Outcome.Trim() switch
             {
                 var o when o.Equals("success", StringComparison.OrdinalIgnoreCase) || o == "成功" => AuditOutcome.Success,
@@ -84,7 +86,7 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
             };
             if (outcome is null)
             {
-                errors.Add("outcome", "结果只能是 Success（成功）或 Failure（失败）。");
+                errors.Add("outcome", new Message("Admin.OutcomeInvalid"));
             }
         }
         if (errors.Count > 0)
@@ -172,7 +174,7 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
     public async Task<IReadOnlyList<string>> ActionsAsync(CancellationToken ct) =>
         await db.AuditEntries.AsNoTracking().Select(e => e.Action).Distinct().OrderBy(a => a).ToListAsync(ct);
 
-    private static string? Text(string? value, int max, string field, string label, FieldErrors errors)
+    private static string? Text(string? value, int max, string field, Message label, FieldErrors errors)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -181,13 +183,13 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
         var trimmed = value.Trim();
         if (trimmed.Length > max)
         {
-            errors.Add(field, $"{label}筛选条件不能超过 {max} 个字符。");
+            errors.Add(field, new Message("Admin.FilterTooLong", label, max));
             return null;
         }
         return trimmed;
     }
 
-    private static DateTimeOffset? ParseInstant(string? value, bool isEnd, string field, string label, FieldErrors errors)
+    private static DateTimeOffset? ParseInstant(string? value, bool isEnd, string field, Message label, FieldErrors errors)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -219,15 +221,15 @@ public sealed class AuditSearch(AppDbContext db, AuditLog audit)
             // A full ISO 8601 instant with fractions and an offset: exactly that instant, inclusive.
             return InRange(iso, isEnd ? TimeSpan.FromTicks(1) : TimeSpan.Zero, field, label, errors);
         }
-        errors.Add(field, $"{label}格式不正确：请写 2026-01-31（北京时间当天）或 2026-01-31T08:30（北京时间），也可带时区如 2026-01-31T00:30:00Z。");
+        errors.Add(field, new Message("Admin.DateFormat", label));
         return null;
     }
 
-    private static DateTimeOffset? InRange(DateTimeOffset t, TimeSpan add, string field, string label, FieldErrors errors)
+    private static DateTimeOffset? InRange(DateTimeOffset t, TimeSpan add, string field, Message label, FieldErrors errors)
     {
         if (t < DateLimits.EarliestInstant || t > DateLimits.LatestInstant)
         {
-            errors.Add(field, $"{label}须在 2000 年至 2100 年之间。");
+            errors.Add(field, new Message("Admin.DateRange", label));
             return null;
         }
         return (t + add).ToUniversalTime();

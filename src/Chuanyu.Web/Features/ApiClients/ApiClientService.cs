@@ -40,20 +40,20 @@ public sealed class ApiClientService(AppDbContext db, CurrentUser me, AuditLog a
         var name = input.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 100)
         {
-            errors.Add("name", "请填写客户端名称（1–100 个字）。");
+            errors.Add("name", new Message("ApiClients.NameRequired"));
         }
         if (input.OrganizationId is { } orgId && !await db.Organizations.AnyAsync(o => o.Id == orgId, ct))
         {
-            errors.Add("organizationId", "所属单位不存在。");
+            errors.Add("organizationId", new Message("ApiClients.OrganizationNotFound"));
         }
         var scopes = Scopes(input);
         if (scopes.Count == 0)
         {
-            errors.Add("scopes", "请至少选择一项权限范围。");
+            errors.Add("scopes", new Message("ApiClients.ScopesRequired"));
         }
         else if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
         {
-            errors.Add("scopes", $"未知的权限范围“{unknown}”，可选：{string.Join("、", ApiScopes.All)}。");
+            errors.Add("scopes", new Message("ApiClients.UnknownScope", unknown, new SpokenList(new Message("ApiClients.ListSeparator"), [.. ApiScopes.All])));
         }
         return errors;
     }

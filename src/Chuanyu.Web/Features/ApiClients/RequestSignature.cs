@@ -72,13 +72,13 @@ public static class RequestSignature
 
     public sealed record Header(string Algorithm, string KeyId, long Timestamp, string Nonce, string ContentHash, string Signature);
 
-    /// <summary>Parses the header, or says in Chinese which part is missing or malformed.</summary>
-    public static (Header? Header, string? Problem) Parse(string authorization)
+    /// <summary>Parses the header, or says which part is missing or malformed.</summary>
+    public static (Header? Header, Message? Problem) Parse(string authorization)
     {
         var algorithm = StartsWithScheme(authorization, HeaderSm3) ? HmacSm3 : StartsWithScheme(authorization, HeaderSha256) ? HmacSha256 : null;
         if (algorithm is null)
         {
-            return (null, "Authorization 头不是 CHUANYU-HMAC-SM3 或 CHUANYU-HMAC-SHA256 签名。");
+            return (null, new Message("ApiClients.NotASignature"));
         }
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var part in authorization[HeaderSchemeOf(algorithm).Length..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -86,32 +86,32 @@ public static class RequestSignature
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !values.TryAdd(part[..eq].Trim(), part[(eq + 1)..].Trim()))
             {
-                return (null, $"签名头的参数“{part}”格式不正确（应为 名称=值，以逗号分隔，且不重复）。");
+                return (null, new Message("ApiClients.MalformedParameter", part));
             }
         }
         string[] required = ["KeyId", "Timestamp", "Nonce", "ContentHash", "Signature"];
         var missing = required.Where(r => !values.TryGetValue(r, out var v) || v.Length == 0).ToList();
         if (missing.Count > 0)
         {
-            return (null, $"签名头缺少参数：{string.Join("、", missing)}。");
+            return (null, new Message("ApiClients.MissingParameters", new SpokenList(new Message("ApiClients.ListSeparator"), missing)));
         }
         if (!long.TryParse(values["Timestamp"], NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
         {
-            return (null, "Timestamp 须为 Unix 时间（秒）。");
+            return (null, new Message("ApiClients.TimestampFormat"));
         }
         var nonce = values["Nonce"];
         if (nonce.Length is < 8 or > 64 || !nonce.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~'))
         {
-            return (null, "Nonce 须为 8–64 个字符（字母、数字或 - _ . ~），且每个请求不同。");
+            return (null, new Message("ApiClients.NonceFormat"));
         }
         var contentHash = values["ContentHash"];
         if (contentHash.Length != 64 || !contentHash.All(char.IsAsciiHexDigit))
         {
-            return (null, "ContentHash 须为请求体哈希的 64 位十六进制串（空请求体也要计算）。");
+            return (null, new Message("ApiClients.ContentHashFormat"));
         }
         if (values["KeyId"].Length > 40)
         {
-            return (null, "KeyId 过长。");
+            return (null, new Message("ApiClients.KeyIdTooLong"));
         }
         return (new Header(algorithm, values["KeyId"], timestamp, nonce, contentHash.ToLowerInvariant(), values["Signature"]), null);
     }
@@ -142,7 +142,7 @@ public sealed class RequestSignatureHandler(
     AppDbContext db, AuditLog audit, FieldProtector protector, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private string? _failure;
+    private Message? _failure;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -160,27 +160,27 @@ public sealed class RequestSignatureHandler(
         var client = await db.Set<ApiClient>().AsNoTracking().FirstOrDefaultAsync(c => c.KeyId == header.KeyId, Context.RequestAborted);
         if (client is null)
         {
-            return await FailAsync(header.KeyId, "unknown-key", "KeyId 未登记。", call);
+            return await FailAsync(header.KeyId, "unknown-key", new Message("ApiClients.UnknownKey"), call);
         }
         if (client.RevokedAt is not null)
         {
-            return await FailAsync(header.KeyId, "revoked", "该客户端凭据已被吊销。", call);
+            return await FailAsync(header.KeyId, "revoked", new Message("ApiClients.Revoked"), call);
         }
         if (!string.Equals(client.Algorithm, header.Algorithm, StringComparison.Ordinal))
         {
             return await FailAsync(header.KeyId, "algorithm-mismatch",
-                $"签名算法与该客户端登记的算法不符：请使用 {RequestSignature.HeaderSchemeOf(client.Algorithm)}。", call);
+                new Message("ApiClients.AlgorithmMismatch", RequestSignature.HeaderSchemeOf(client.Algorithm)), call);
         }
         var now = clock.GetUtcNow();
         if (Math.Abs(now.ToUnixTimeSeconds() - header.Timestamp) > RequestSignature.Window.TotalSeconds)
         {
             return await FailAsync(header.KeyId, "stale-timestamp",
-                $"Timestamp 与服务器时间相差超过 {RequestSignature.Window.TotalSeconds:0} 秒，请校准时钟后重新签名。", call);
+                new Message("ApiClients.StaleTimestamp", RequestSignature.Window.TotalSeconds), call);
         }
         var body = await ReadBodyAsync();
         if (body is null)
         {
-            return await FailAsync(header.KeyId, "body-too-large", $"请求体不能超过 {ProblemHandlingExtensions.DefaultMaxBodyBytes / 1024} KB。", call);
+            return await FailAsync(header.KeyId, "body-too-large", new Message("ApiClients.BodyTooLarge", ProblemHandlingExtensions.DefaultMaxBodyBytes / 1024), call);
         }
 
         var secret = protector.Unprotect(client.SecretProtected);
@@ -188,16 +188,16 @@ public sealed class RequestSignatureHandler(
             secret, RequestSignature.StringToSign(Request.Method, RequestSignature.PathAndQuery(Context), header.Timestamp, header.Nonce, header.ContentHash));
         if (!TryFromHex(header.Signature, out var provided) || !CryptographicOperations.FixedTimeEquals(expected, provided))
         {
-            return await FailAsync(header.KeyId, "bad-signature", "签名不正确：请核对密钥、待签名串（方法、路径和查询串须与实际发送的一致）和算法。", call);
+            return await FailAsync(header.KeyId, "bad-signature", new Message("ApiClients.BadSignature"), call);
         }
         var actualHash = Convert.ToHexStringLower(Hashes.Hash(RequestSignature.HashOf(client.Algorithm), body));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(actualHash), Encoding.ASCII.GetBytes(header.ContentHash)))
         {
-            return await FailAsync(header.KeyId, "body-hash-mismatch", "ContentHash 与实际请求体不符：请求体在签名后被改动。", call);
+            return await FailAsync(header.KeyId, "body-hash-mismatch", new Message("ApiClients.BodyHashMismatch"), call);
         }
         if (!await RecordNonceAsync(header.KeyId, header.Nonce, now))
         {
-            return await FailAsync(header.KeyId, "replayed-nonce", "该 Nonce 已使用过：签名请求不能重放，每个请求须使用新的 Nonce。", call);
+            return await FailAsync(header.KeyId, "replayed-nonce", new Message("ApiClients.ReplayedNonce"), call);
         }
         await TouchAsync(client, now);
         await audit.RecordAsync("api-client.call", client.KeyId, AuditOutcome.Success, call, actorName: $"api-client:{client.Name}", ct: Context.RequestAborted);
@@ -220,19 +220,20 @@ public sealed class RequestSignatureHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = $"{RequestSignature.HeaderSm3}, {RequestSignature.HeaderSha256}";
-        await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "签名验证未通过",
-            detail: _failure ?? "该接口仅供已登记的外部系统调用：请按平台规定在 Authorization 头中提供 CHUANYU-HMAC-SM3 签名。").ExecuteAsync(Context);
+        var reason = _failure ?? new Message("ApiClients.SignatureRequired");
+        await ApiProblem.Result(StatusCodes.Status401Unauthorized, reason.Key, reason, titleCode: "unauthorized")
+            .Titled(new Message("ApiClients.SignatureRejectedTitle")).ExecuteAsync(Context);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "无权访问",
-            detail: "该客户端未获授权调用此接口（接口所需的权限范围不在其授权之内，或该接口仅供平台用户使用）。").ExecuteAsync(Context);
+        await ApiProblem.Result(StatusCodes.Status403Forbidden, "ApiClients.ClientForbidden", new Message("ApiClients.ClientForbidden"), titleCode: "forbidden")
+            .Titled(new Message("ApiClients.ClientForbiddenTitle")).ExecuteAsync(Context);
 
-    private async Task<AuthenticateResult> FailAsync(string? keyId, string reason, string message, string call)
+    private async Task<AuthenticateResult> FailAsync(string? keyId, string reason, Message message, string call)
     {
         _failure = message;
         await audit.RecordAsync("api-client.auth", keyId, AuditOutcome.Failure, $"{reason}: {call}", ct: Context.RequestAborted);
-        return AuthenticateResult.Fail(message);
+        return AuthenticateResult.Fail(message.ToString());
     }
 
     /// <summary>The whole body (within the platform's limit) for hashing; the stream is rewound for the endpoint.</summary>

@@ -78,6 +78,7 @@ public sealed class TwoFactorModel(UserManager<AppUser> users, SignInManager<App
             sb.Append(key.AsSpan(i, Math.Min(4, key.Length - i))).Append(' ');
         }
         FormattedKey = sb.ToString().TrimEnd().ToLowerInvariant();
+        // The issuer is the platform's registered name as the authenticator app lists it (data): the same in every UI language.
         AuthenticatorUri = $"otpauth://totp/{Uri.EscapeDataString("川渝科技资源共享服务平台")}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={Uri.EscapeDataString("川渝科技资源共享服务平台")}&digits=6";
     }
 }

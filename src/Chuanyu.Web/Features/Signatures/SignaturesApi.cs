@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -63,10 +64,7 @@ public static class SignaturesApi
         }
         if (!request.HasFormContentType)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["file"] = ["请以 multipart/form-data 上传：file 为要核验的文件，signature 为签名值。"],
-            });
+            return FileProblem(new Message("Signatures.MultipartRequired"));
         }
         IFormCollection form;
         try
@@ -79,14 +77,14 @@ public static class SignaturesApi
         }
         catch (InvalidDataException)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["上传内容不是有效的 multipart/form-data。"] });
+            return FileProblem(new Message("Signatures.MultipartInvalid"));
         }
         var file = form.Files.GetFile("file");
         var signature = form["signature"].ToString().Trim();
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (file is null)
         {
-            errors["file"] = ["请选择要核验的文件（字段名 file）。"];
+            errors.Add("file", new Message("Signatures.FileRequired"));
         }
         else if (file.Length > MaxFileBytes)
         {
@@ -94,15 +92,15 @@ public static class SignaturesApi
         }
         if (signature.Length == 0)
         {
-            errors["signature"] = ["请填写签名值（字段名 signature，形如 sm2-sm3:密钥编号:签名）。"];
+            errors.Add("signature", new Message("Signatures.SignatureRequired"));
         }
         else if (signature.Length > MaxSignatureChars)
         {
-            errors["signature"] = [$"签名值不能超过 {MaxSignatureChars} 个字符。"];
+            errors.Add("signature", new Message("Signatures.SignatureTooLong", MaxSignatureChars));
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblem.Validation(errors);
         }
         await using var content = file!.OpenReadStream();
         var check = signer.Check(content, signature);
@@ -110,8 +108,15 @@ public static class SignaturesApi
     }
 
     private static ProblemHttpResult TooLarge() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "文件过大",
-            detail: $"在线验签的文件不能超过 {MaxFileBytes / 1024 / 1024} MB；更大的文件请用平台公钥（/api/v1/signing-keys）离线验签。");
+        ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "Signatures.FileTooLarge", new Message("Signatures.FileTooLarge", MaxFileBytes / 1024 / 1024),
+            titleCode: "payloadTooLarge").Titled(new Message("Signatures.FileTooLargeTitle"));
+
+    private static ValidationProblem FileProblem(Message reason)
+    {
+        var errors = new FieldErrors();
+        errors.Add("file", reason);
+        return ApiProblem.Validation(errors);
+    }
 
     private sealed class SigningKeysValidation : IValidateOptions<CryptoOptions>
     {
@@ -138,8 +143,8 @@ public static class SignaturesApi
             context.Response.Headers.RetryAfter = "60";
             if (context.Request.Path.StartsWithSegments("/api"))
             {
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "请求过于频繁",
-                    detail: "来自该地址的验签请求过多，请一分钟后再试。").ExecuteAsync(context);
+                await ApiProblem.Result(StatusCodes.Status429TooManyRequests, "Signatures.TooManyVerifications", new Message("Signatures.TooManyVerifications"),
+                    titleCode: "tooManyRequests").Titled(new Message("Signatures.TooManyVerificationsTitle")).ExecuteAsync(context);
             }
             else
             {

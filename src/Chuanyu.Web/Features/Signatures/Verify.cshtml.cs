@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Signatures;
 
@@ -15,7 +14,7 @@ namespace Chuanyu.Web.Features.Signatures;
 /// </summary>
 [RejectOversizedUpload(SignaturesApi.MaxRequestBytes)]
 [AllowAnonymous]
-public sealed class VerifyModel(DocumentSigner signer, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class VerifyModel(DocumentSigner signer) : PageModel
 {
     private const int MaxSignatureFileBytes = 4096;
 
@@ -44,11 +43,11 @@ public sealed class VerifyModel(DocumentSigner signer, IStringLocalizer<SharedRe
     {
         if (Document is null || Document.Length == 0)
         {
-            Errors.Add(nameof(Document), l["Verify.NoFile"]);
+            Errors.Add(nameof(Document), new Message("Signatures.NoFile"));
         }
         else if (Document.Length > SignaturesApi.MaxFileBytes)
         {
-            Errors.Add(nameof(Document), l["Verify.FileTooLarge", SignaturesApi.MaxFileBytes / 1024 / 1024]);
+            Errors.Add(nameof(Document), new Message("Signatures.PageFileTooLarge", SignaturesApi.MaxFileBytes / 1024 / 1024));
             Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return Page();
         }
@@ -57,7 +56,7 @@ public sealed class VerifyModel(DocumentSigner signer, IStringLocalizer<SharedRe
         {
             if (SignatureFile.Length > MaxSignatureFileBytes)
             {
-                Errors.Add(nameof(SignatureFile), l["Verify.SignatureFileTooLarge"]);
+                Errors.Add(nameof(SignatureFile), new Message("Signatures.SignatureFileTooLarge"));
             }
             else
             {
@@ -67,11 +66,11 @@ public sealed class VerifyModel(DocumentSigner signer, IStringLocalizer<SharedRe
         }
         if (string.IsNullOrEmpty(signature) && !Errors.ContainsKey(nameof(SignatureFile)))
         {
-            Errors.Add(nameof(Signature), l["Verify.NoSignature"]);
+            Errors.Add(nameof(Signature), new Message("Signatures.NoSignature"));
         }
         else if (signature?.Length > SignaturesApi.MaxSignatureChars)
         {
-            Errors.Add(nameof(Signature), l["Verify.SignatureTooLong", SignaturesApi.MaxSignatureChars]);
+            Errors.Add(nameof(Signature), new Message("Signatures.SignatureTooLong", SignaturesApi.MaxSignatureChars));
         }
         if (Errors.Count > 0)
         {
