@@ -21,19 +21,19 @@ public sealed partial class BookingService
         var reason = input.Reason?.Trim() ?? "";
         if (start is null)
         {
-            e.Add("start", "开始时间须为带时区的 ISO 8601 时间。");
+            e.Add("start", new Message("Booking.BlackoutStartFormat"));
         }
         if (end is null || (start is not null && end <= start))
         {
-            e.Add("end", "结束时间须晚于开始时间。");
+            e.Add("end", new Message("Booking.EndBeforeStart"));
         }
         else if (start is not null && end - start > TimeSpan.FromDays(366))
         {
-            e.Add("end", "一次停机最长一年。");
+            e.Add("end", new Message("Booking.BlackoutTooLong"));
         }
         if (reason.Length is < 2 or > 200)
         {
-            e.Add("reason", "请填写停机原因（2–200 字），预约者会看到。");
+            e.Add("reason", new Message("Booking.BlackoutReason"));
         }
         if (e.Count > 0)
         {

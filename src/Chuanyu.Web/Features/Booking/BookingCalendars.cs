@@ -4,7 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Booking;
 
-/// <summary>Bookings as iCalendar files (RFC 5545): the caller's own, and an instrument's held time and blackouts.</summary>
+/// <summary>
+/// Bookings as iCalendar files (RFC 5545): the caller's own, and an instrument's held time and blackouts. The names and
+/// descriptions are in the request's language (the API's: the language cookie, else Accept-Language).
+/// </summary>
 public sealed partial class BookingService
 {
     /// <summary>The caller's bookings (as user or booker) from 90 days back to a year ahead, as an iCalendar file.</summary>
@@ -20,16 +23,18 @@ public sealed partial class BookingService
         var resourceIds = list.Select(b => b.ResourceId).Distinct().ToList();
         var resources = await db.Set<Resource>().AsNoTracking().Where(r => resourceIds.Contains(r.Id))
             .Select(r => new { r.Id, r.Name, r.Model, r.Address }).ToDictionaryAsync(r => r.Id, ct);
-        return ICalendar.Write("我的仪器预约", list.Select(b =>
+        return ICalendar.Write(new Message("Booking.Calendar.Mine").ToString(), list.Select(b =>
         {
             var r = resources[b.ResourceId];
-            return new CalendarEvent($"{b.Id:N}@chuanyu", b.StartAt, b.EndAt, $"{r.Name}（{StatusLabel(b.Status)}）", r.Address,
-                $"仪器：{r.Name}{(r.Model is null ? "" : " " + r.Model)}\n使用目的：{b.Purpose}\n预约号：{b.Id}", ICalendar.StatusOf(b.Status), b.CreatedAt);
+            return new CalendarEvent($"{b.Id:N}@chuanyu", b.StartAt, b.EndAt, new Message("Booking.Calendar.WithStatus", r.Name, b.Status).ToString(), r.Address,
+                string.Join('\n', new Message("Booking.Calendar.Instrument", r.Model is null ? r.Name : $"{r.Name} {r.Model}"),
+                    new Message("Booking.Calendar.Purpose", b.Purpose), new Message("Booking.Calendar.Number", b.Id)),
+                ICalendar.StatusOf(b.Status), b.CreatedAt);
         }));
     }
 
     /// <summary>
-    /// An instrument's held time from 30 days back to 90 days ahead as an iCalendar file: "已预约" for everyone, the user and
+    /// An instrument's held time from 30 days back to 90 days ahead as an iCalendar file: "taken" for everyone, the user and
     /// organisation only for the instrument's managers.
     /// </summary>
     public async Task<(string? Calendar, ServiceResult Result)> InstrumentCalendarAsync(Guid instrumentId, CancellationToken ct)
@@ -49,15 +54,20 @@ public sealed partial class BookingService
         var names = new Dictionary<Guid, string>();
         if (manager)
         {
-            names = (await ToDtosAsync(list, ct)).ToDictionary(d => d.Id, d => $"{d.UserName}（{d.UserOrganizationName}）");
+            names = (await ToDtosAsync(list, ct)).ToDictionary(d => d.Id, d => new Message("Booking.Calendar.Person", d.UserName, d.UserOrganizationName).ToString());
         }
         var blackouts = await db.Set<InstrumentBlackout>().AsNoTracking()
             .Where(b => b.ResourceId == r.Id && b.EndAt > from && b.StartAt < to).ToListAsync(ct);
-        var events = list.Select(b => new CalendarEvent($"{b.Id:N}@chuanyu", b.StartAt, b.EndAt,
-                (b.Status == BookingStatus.Pending ? "待审核" : "已预约") + (names.TryGetValue(b.Id, out var who) ? "：" + who : ""),
-                r.Address, manager ? "使用目的：" + b.Purpose : null, ICalendar.StatusOf(b.Status), b.CreatedAt))
-            .Concat(blackouts.Select(b => new CalendarEvent($"{b.Id:N}@chuanyu", b.StartAt, b.EndAt, "停机：" + b.Reason, r.Address, null, "CONFIRMED", b.CreatedAt)))
+        var events = list.Select(b =>
+            {
+                var held = new Message(b.Status == BookingStatus.Pending ? "Booking.Calendar.Pending" : "Booking.Calendar.Taken");
+                var summary = names.TryGetValue(b.Id, out var who) ? new Message("Booking.Calendar.HeldBy", held, who) : held;
+                return new CalendarEvent($"{b.Id:N}@chuanyu", b.StartAt, b.EndAt, summary.ToString(),
+                    r.Address, manager ? new Message("Booking.Calendar.Purpose", b.Purpose).ToString() : null, ICalendar.StatusOf(b.Status), b.CreatedAt);
+            })
+            .Concat(blackouts.Select(b => new CalendarEvent($"{b.Id:N}@chuanyu", b.StartAt, b.EndAt, new Message("Booking.Calendar.Blackout", b.Reason).ToString(),
+                r.Address, null, "CONFIRMED", b.CreatedAt)))
             .OrderBy(e => e.Start);
-        return (ICalendar.Write($"{r.Name} 预约排期", events), new ServiceResult.Ok());
+        return (ICalendar.Write(new Message("Booking.Calendar.Schedule", r.Name).ToString(), events), new ServiceResult.Ok());
     }
 }

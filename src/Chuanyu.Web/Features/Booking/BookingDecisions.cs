@@ -27,19 +27,19 @@ public sealed partial class BookingService
         }
         if (b!.Status != BookingStatus.Pending)
         {
-            return new ServiceResult.Conflict($"该预约当前为“{StatusLabel(b.Status)}”，只有待审核的预约可以审批。");
+            return new ServiceResult.Conflict(new Message("Booking.NotPending", b.Status));
         }
         note = note?.Trim();
         if (note is { Length: > 500 })
         {
             var e = new FieldErrors();
-            e.Add("note", "审批意见最多 500 个字。");
+            e.Add("note", new Message("Booking.DecisionNoteTooLong"));
             return new ServiceResult.Invalid(e);
         }
         if (!approve && string.IsNullOrEmpty(note))
         {
             var e = new FieldErrors();
-            e.Add("note", "不予通过时请说明理由，申请人会收到。");
+            e.Add("note", new Message("Booking.RejectionNeedsReason"));
             return new ServiceResult.Invalid(e);
         }
         var now = clock.GetUtcNow();
@@ -49,7 +49,7 @@ public sealed partial class BookingService
             // (on SQLite with a stale check, or after a rules change) another active booking took the time.
             if (b.StartAt <= now)
             {
-                return new ServiceResult.RuleBroken("past", "预约时段已经开始，不能再批准；请驳回或由申请人重新预约。");
+                return new ServiceResult.RuleBroken("past", new Message("Booking.ApprovalTooLate"));
             }
             if (RefuseResource(r) is { } unavailable)
             {
@@ -58,11 +58,11 @@ public sealed partial class BookingService
             var rules = await RulesAsync(r.Id, ct);
             if (!rules.Allows(b.UserType))
             {
-                return new ServiceResult.RuleBroken("userTypes", $"该仪器的预约规则已不再接受{BookingRulesCheck.UserTypeLabel(b.UserType)}用户，请驳回并说明原因。");
+                return new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNoLongerAllowed", BookingRulesCheck.UserTypeLabel(b.UserType)));
             }
             if (r.SharingStatus == SharingStatus.InternalOnly && b.UserType != FeeUserType.Internal)
             {
-                return new ServiceResult.RuleBroken("sharingStatus", "该仪器已改为仅供本单位内部使用，不能批准外单位的预约。");
+                return new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.NowInternalOnly"));
             }
             if (rules.QualificationRequired && await QualificationProblemAsync(r.Id, b.UserId, b.StartAt, ct) is { } unqualified)
             {
@@ -76,7 +76,7 @@ public sealed partial class BookingService
                 (x.Status == BookingStatus.Approved || x.Status == BookingStatus.InUse) && x.StartAt < b.BlockedUntil && x.BlockedUntil > b.StartAt, ct);
             if (clash)
             {
-                return new ServiceResult.Conflict("该时段已有已批准的预约，不能重复批准。");
+                return new ServiceResult.Conflict(new Message("Booking.AlreadyApprovedThere"));
             }
         }
         b.Status = approve ? BookingStatus.Approved : BookingStatus.Rejected;
@@ -84,9 +84,9 @@ public sealed partial class BookingService
         b.DecidedAt = now;
         b.DecisionNote = string.IsNullOrEmpty(note) ? null : note;
         b.Version++;
-        await NotifyUserAsync(b, r, approve ? "预约已批准" : "预约未通过",
-            approve ? $"您预约的 {r.Name}（{Slot(b)}）已批准。请按时到场签到，逾时 15 分钟未签到将视为爽约。" + (b.DecisionNote is null ? "" : $"\n管理员留言：{b.DecisionNote}")
-                : $"您预约的 {r.Name}（{Slot(b)}）未通过审核。\n理由：{b.DecisionNote}", ct);
+        await NotifyUserAsync(b, new Message(approve ? "Booking.Mail.ApprovedSubject" : "Booking.Mail.RejectedSubject", r.Name),
+            approve ? Mail(new Message("Booking.Mail.Approved", r.Name, Slot(b))) + (b.DecisionNote is null ? "" : "\n" + Mail(new Message("Booking.Mail.ManagerNote", b.DecisionNote)))
+                : Mail(new Message("Booking.Mail.Rejected", r.Name, Slot(b))) + "\n" + Mail(new Message("Booking.Mail.RejectionReason", b.DecisionNote)), ct);
         return await SaveAsync(approve ? "booking.approve" : "booking.reject", b, $"{r.Name} {Slot(b)}", ct);
     }
 
@@ -105,19 +105,19 @@ public sealed partial class BookingService
         }
         if (b!.Status is not (BookingStatus.Pending or BookingStatus.Approved))
         {
-            return new ServiceResult.Conflict($"该预约当前为“{StatusLabel(b.Status)}”，不能取消。");
+            return new ServiceResult.Conflict(new Message("Booking.CannotCancel", b.Status));
         }
         if (reason is { Length: > 500 })
         {
             var e = new FieldErrors();
-            e.Add("note", "取消原因最多 500 个字。");
+            e.Add("note", new Message("Booking.CancelReasonTooLong"));
             return new ServiceResult.Invalid(e);
         }
         var now = clock.GetUtcNow();
         if (!manager && b.StartAt <= now)
         {
             // After the start the user checks in or, failing that, is a no-show: a cancellation would dodge the no-show fee.
-            return new ServiceResult.Conflict("预约时段已经开始，不能再取消；如无法到场，请联系仪器管理员。");
+            return new ServiceResult.Conflict(new Message("Booking.CancelAfterStart"));
         }
         var rules = await RulesAsync(r.Id, ct);
         var late = IsUserSide(b) && b.Status == BookingStatus.Approved && now > b.StartAt.AddHours(-rules.CancelDeadlineHours);
@@ -128,8 +128,10 @@ public sealed partial class BookingService
         b.Version++;
         if (!IsUserSide(b))
         {
-            await NotifyUserAsync(b, r, "预约已被管理员取消", $"您预约的 {r.Name}（{Slot(b)}）已被仪器管理员取消。" + (reason is null ? "" : $"\n原因：{reason}"), ct);
+            await NotifyUserAsync(b, new Message("Booking.Mail.CancelledSubject", r.Name),
+                Mail(new Message("Booking.Mail.Cancelled", r.Name, Slot(b))) + (reason is null ? "" : "\n" + Mail(new Message("Booking.Mail.CancelReason", reason))), ct);
         }
+        // The audit detail is the record's own text, kept in the platform's language like the rest of the chain.
         return await SaveAsync("booking.cancel", b, $"{r.Name} {Slot(b)}{(b.FeeFen is { } f ? $" 逾期取消费 {f / 100m:0.00} 元" : "")}", ct);
     }
 
@@ -147,11 +149,11 @@ public sealed partial class BookingService
         var now = clock.GetUtcNow();
         if (b!.Status != BookingStatus.Approved)
         {
-            return new ServiceResult.Conflict($"该预约当前为“{StatusLabel(b.Status)}”，只有已批准的预约可以签到。");
+            return new ServiceResult.Conflict(new Message("Booking.CheckInNotApproved", b.Status));
         }
         if (now < b.StartAt.AddMinutes(-CheckInEarlyMinutes) || now >= b.EndAt)
         {
-            return new ServiceResult.RuleBroken("checkInWindow", $"签到时间为预约开始前 {CheckInEarlyMinutes} 分钟至预约结束（{Slot(b)}）。");
+            return new ServiceResult.RuleBroken("checkInWindow", new Message("Booking.CheckInWindow", CheckInEarlyMinutes, Slot(b)));
         }
         b.Status = BookingStatus.InUse;
         b.CheckedInAt = now;
@@ -172,7 +174,7 @@ public sealed partial class BookingService
         }
         if (b!.Status != BookingStatus.InUse)
         {
-            return new ServiceResult.Conflict($"该预约当前为“{StatusLabel(b.Status)}”，只有使用中的预约可以签退。");
+            return new ServiceResult.Conflict(new Message("Booking.CheckOutNotInUse", b.Status));
         }
         Complete(b, r, clock.GetUtcNow());
         return await SaveAsync(null, b, "", ct);
@@ -188,11 +190,11 @@ public sealed partial class BookingService
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ServiceResult.Conflict("该预约刚刚被他人处理，请刷新后查看。");
+            return new ServiceResult.Conflict(new Message("Booking.ChangedMeanwhile"));
         }
         catch (DbUpdateException e) when (IsOverlap(e))
         {
-            return new ServiceResult.Conflict("该时段已被其他有效预约占用。");
+            return new ServiceResult.Conflict(new Message("Booking.SlotHeld"));
         }
         if (action is not null)
         {

@@ -66,8 +66,8 @@ public sealed class BookingJobs(AppDbContext db, BookingService bookings, JobLea
             var r = places[b.ResourceId];
             if (emails.TryGetValue(b.UserId, out var email))
             {
-                db.Outbox.Add(OutboxMessage.Email(email, $"预约提醒：{r.Name}",
-                    $"您预约的 {r.Name}（{BookingService.Slot(b)}，{r.Address}）即将开始。请按时签到；如不能前来，请提前取消，以便他人使用。", now));
+                db.Outbox.Add(OutboxMessage.Email(email, BookingService.Mail(new Message("Booking.Mail.ReminderSubject", r.Name)),
+                    BookingService.Mail(new Message("Booking.Mail.Reminder", r.Name, BookingService.Slot(b), r.Address)), now));
             }
             b.ReminderSentAt = now;
             b.Version++;

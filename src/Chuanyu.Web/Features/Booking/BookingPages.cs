@@ -204,17 +204,17 @@ public sealed class BookingForm
         var day = Day;
         if (day is null)
         {
-            errors.Add("date", "请选择预约日期（YYYY-MM-DD）。");
+            errors.Add("date", new Message("Booking.DateRequired"));
         }
         var start = BookingService.ParseClock(Start?.Trim());
         if (start is null or >= 24 * 60)
         {
-            errors.Add("start", "请选择开始时间。");
+            errors.Add("start", new Message("Booking.StartRequired"));
         }
         var end = BookingService.ParseClock(End?.Trim());
         if (end is null or 0)
         {
-            errors.Add("end", "请选择结束时间。");
+            errors.Add("end", new Message("Booking.EndRequired"));
         }
         if (errors.Count > 0)
         {
@@ -234,7 +234,7 @@ public sealed class BookingForm
 }
 
 /// <summary>
-/// The rules form as posted. Numbers arrive as text so that "abc" is a field error in Chinese beside its input rather
+/// The rules form as posted. Numbers arrive as text so that "abc" is a field error in the reader's language beside its input rather
 /// than a silent null; the ranges and the rules between fields are <see cref="BookingService.SetRulesAsync"/>'s. Error
 /// keys are the service's (<c>minMinutes</c>, <c>opensAt</c> …).
 /// </summary>
@@ -297,7 +297,7 @@ public sealed class BookingRulesForm
             {
                 return v;
             }
-            errors.Add(field, "请填写整数，例如 30。");
+            errors.Add(field, new Message("Booking.WholeNumber"));
             return null;
         }
         decimal? Money(string? text, string field)
@@ -311,7 +311,7 @@ public sealed class BookingRulesForm
             {
                 return v;
             }
-            errors.Add(field, "金额须为以元为单位的数字，如 50 或 50.50。");
+            errors.Add(field, new Message("Booking.AmountFormat"));
             return null;
         }
         var input = new BookingRulesInput(
@@ -340,11 +340,11 @@ public sealed class BlackoutForm
         var end = Local(End);
         if (start is null)
         {
-            errors.Add("start", "请填写停机开始时间（北京时间）。");
+            errors.Add("start", new Message("Booking.BlackoutStartRequired"));
         }
         if (end is null)
         {
-            errors.Add("end", "请填写停机结束时间（北京时间）。");
+            errors.Add("end", new Message("Booking.BlackoutEndRequired"));
         }
         return errors.Count > 0 ? (null, errors) : (new BlackoutInput(start, end, Reason), errors);
     }
@@ -375,7 +375,7 @@ public sealed class QualificationForm
             }
             else
             {
-                errors.Add("expiresOn", "有效期至须为 YYYY-MM-DD 格式的日期，长期有效请留空。");
+                errors.Add("expiresOn", new Message("Booking.ExpiresOnFormat"));
             }
         }
         return errors.Count > 0 ? (null, errors) : (new QualificationInput(Email, expires), errors);

@@ -38,13 +38,13 @@ public sealed partial class BookingService
         var user = string.IsNullOrEmpty(email) ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == email, ct);
         if (user is null)
         {
-            e.Add("email", "没有使用该邮箱注册的用户。");
+            e.Add("email", new Message("Booking.NoUserWithEmail"));
         }
         // A training record is renewed within five years at the latest (instrument safety training is typically 1–3 years).
         var today = ChinaTime.Today(clock);
-        if (input.ExpiresOn is { } expires && DateLimits.Outside(expires, today, today.AddYears(5), "有效期") is { } expiresError)
+        if (input.ExpiresOn is { } expires && (expires < today || expires > today.AddYears(5)))
         {
-            e.Add("expiresOn", expiresError);
+            e.Add("expiresOn", new Message("Booking.ExpiresOnOutOfRange", today, today.AddYears(5)));
         }
         if (e.Count > 0)
         {
@@ -62,6 +62,7 @@ public sealed partial class BookingService
         record.GrantedAt = now;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        // The audit detail is the record's own text, kept in the platform's language like the rest of the chain.
         await audit.RecordAsync("booking.qualification", $"resource:{r!.Id}", detail: $"{r.Name} {user!.DisplayName} 至 {input.ExpiresOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "长期"}", ct: ct);
         await tx.CommitAsync(ct);
         return (new QualificationDto(record.Id, user.Id, user.DisplayName, Masking.Email(user.Email), record.ExpiresOn, now), new ServiceResult.Ok());

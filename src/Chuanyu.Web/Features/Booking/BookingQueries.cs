@@ -35,13 +35,14 @@ public sealed partial class BookingService
         var userIds = list.Select(b => b.UserId).Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var now = clock.GetUtcNow();
+        var closed = new Message("Booking.ClosedAccount").ToString(); // a name the list shows, in the request's language
         return list.Select(b =>
         {
             var r = resources[b.ResourceId];
             var manager = catalog.CanManage(r.OrganizationId);
             var userSide = IsUserSide(b);
             return new BookingDto(b.Id, b.ResourceId, r.Name, r.Model, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""),
-                b.UserId, users.GetValueOrDefault(b.UserId, "（已注销）"), b.UserOrganizationId, orgs.GetValueOrDefault(b.UserOrganizationId, ""),
+                b.UserId, users.GetValueOrDefault(b.UserId, closed), b.UserOrganizationId, orgs.GetValueOrDefault(b.UserOrganizationId, ""),
                 b.BookedBy, b.UserType, b.StartAt, b.EndAt, b.Status, b.Purpose, b.SeriesId, b.CreatedAt, b.DecidedAt, b.DecisionNote,
                 b.CheckedInAt, b.CheckedOutAt, b.CancelledAt, b.FeeFen is { } fee ? fee / 100m : null,
                 CanDecide: manager && b.Status == BookingStatus.Pending,

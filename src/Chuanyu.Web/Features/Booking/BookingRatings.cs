@@ -29,12 +29,12 @@ public sealed partial class BookingService
         var e = new FieldErrors();
         if (input.Score is not (>= 1 and <= 5))
         {
-            e.Add("score", "评分须为 1–5 分。");
+            e.Add("score", new Message("Booking.ScoreRange"));
         }
         var comment = input.Comment?.Trim();
         if (comment is { Length: > 500 })
         {
-            e.Add("comment", "评价最多 500 个字。");
+            e.Add("comment", new Message("Booking.CommentTooLong"));
         }
         if (e.Count > 0)
         {
@@ -42,11 +42,11 @@ public sealed partial class BookingService
         }
         if (b!.Status != BookingStatus.Completed)
         {
-            return new ServiceResult.Conflict("使用完成后才能评价。");
+            return new ServiceResult.Conflict(new Message("Booking.RateAfterUse"));
         }
         if (await db.Set<BookingRating>().AnyAsync(x => x.BookingId == b.Id, ct))
         {
-            return new ServiceResult.Conflict("该预约已经评价过。");
+            return new ServiceResult.Conflict(new Message("Booking.AlreadyRated"));
         }
         db.Add(new BookingRating
         {
@@ -64,7 +64,7 @@ public sealed partial class BookingService
         }
         catch (DbUpdateException)
         {
-            return new ServiceResult.Conflict("该预约已经评价过。"); // a second request raced on the unique booking id
+            return new ServiceResult.Conflict(new Message("Booking.AlreadyRated")); // a second request raced on the unique booking id
         }
         return new ServiceResult.Ok();
     }

@@ -5,7 +5,20 @@ using Chuanyu.Web.Infrastructure;
 namespace Chuanyu.Web.Features.Booking;
 
 /// <summary>A rule a booking broke: <see cref="Rule"/> is the stable name clients switch on, the message is for people.</summary>
-public sealed record RuleViolation(string Rule, string Message);
+public sealed record RuleViolation(string Rule, Message Message);
+
+/// <summary>Days named in a sentence, listed as the reader's language lists them (Chinese with 、, English with a comma).</summary>
+public sealed record DayList(IReadOnlyList<Message> Days) : IFormattable
+{
+    public string ToString(string? format, IFormatProvider? formatProvider)
+    {
+        var culture = formatProvider as CultureInfo ?? CultureInfo.CurrentUICulture;
+        return string.Join(Messages.Translate(new Message("Booking.ListSeparator"), culture), Days.Select(d => Messages.Translate(d, culture)));
+    }
+
+    /// <summary>In the current UI culture.</summary>
+    public override string ToString() => ToString(null, null);
+}
 
 /// <summary>
 /// The time rules of a booking, as pure functions of the rules, the requested range and the present: no database, so
@@ -14,30 +27,41 @@ public sealed record RuleViolation(string Rule, string Message);
 /// </summary>
 public static class BookingRulesCheck
 {
-    public static readonly string[] DayNames = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
+    /// <summary>Monday (index 0) to Sunday (6), as the rule messages name them.</summary>
+    public static readonly Message[] DayNames =
+    [
+        new("Booking.Weekday.Monday"), new("Booking.Weekday.Tuesday"), new("Booking.Weekday.Wednesday"), new("Booking.Weekday.Thursday"),
+        new("Booking.Weekday.Friday"), new("Booking.Weekday.Saturday"), new("Booking.Weekday.Sunday"),
+    ];
 
-    public static RuleViolation? CheckTime(BookingRules rules, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now)
+    /// <summary>
+    /// The first rule the time breaks, or null. <paramref name="occurrence"/> opens each message (<c>{0}</c>): which
+    /// booking of a repeated request it is (<c>Booking.Occurrence</c>), or nothing for a single one, so the message's
+    /// key, the API's <c>code</c>, stays the rule's.
+    /// </summary>
+    public static RuleViolation? CheckTime(BookingRules rules, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, object? occurrence = null)
     {
+        var at = occurrence ?? "";
         var minutes = (end - start).TotalMinutes;
         if (start < now)
         {
-            return new("past", "不能预约已经开始或已经过去的时间。");
+            return new("past", new Message("Booking.StartInPast", at));
         }
         if (minutes > rules.MaxMinutes)
         {
-            return new("maxDuration", $"每次预约最长 {Duration(rules.MaxMinutes)}，本次为 {Duration((int)Math.Min(minutes, int.MaxValue))}。");
+            return new("maxDuration", new Message("Booking.TooLong", at, Duration(rules.MaxMinutes), Duration((int)Math.Min(minutes, int.MaxValue))));
         }
         if (minutes < rules.MinMinutes)
         {
-            return new("minDuration", $"每次预约至少 {Duration(rules.MinMinutes)}。");
+            return new("minDuration", new Message("Booking.TooShort", at, Duration(rules.MinMinutes)));
         }
         if (start < now.AddMinutes(rules.MinNoticeMinutes))
         {
-            return new("minNotice", $"须至少提前 {Duration(rules.MinNoticeMinutes)} 预约。");
+            return new("minNotice", new Message("Booking.TooSoon", at, Duration(rules.MinNoticeMinutes)));
         }
         if (start > now.AddDays(rules.MaxHorizonDays))
         {
-            return new("maxHorizon", $"最多可预约 {rules.MaxHorizonDays} 天以内的时段。");
+            return new("maxHorizon", new Message("Booking.TooFarAhead", at, rules.MaxHorizonDays));
         }
         var localStart = start.ToOffset(Display.ChinaStandardTime);
         var localEnd = end.ToOffset(Display.ChinaStandardTime);
@@ -46,20 +70,20 @@ public static class BookingRulesCheck
             : localEnd.Date == localStart.Date.AddDays(1) && localEnd.TimeOfDay == TimeSpan.Zero ? 24 * 60 : -1;
         if (endMinute < 0)
         {
-            return new("openingHours", "一次预约须在同一天的开放时间内（北京时间），不能跨过午夜。");
+            return new("openingHours", new Message("Booking.CrossesMidnight", at));
         }
         if (!rules.IsOpenOn(localStart.DayOfWeek))
         {
-            return new("openingHours", $"{DayNames[BookingRules.DayNumber(localStart.DayOfWeek) - 1]}不开放预约（开放日：{OpenDaysText(rules)}）。");
+            return new("openingHours", new Message("Booking.ClosedDay", at, DayNames[BookingRules.DayNumber(localStart.DayOfWeek) - 1], OpenDays(rules)));
         }
         if (startMinute < rules.OpensAtMinute || endMinute > rules.ClosesAtMinute)
         {
-            return new("openingHours", $"开放时间为北京时间 {Clock(rules.OpensAtMinute)}–{Clock(rules.ClosesAtMinute)}，所选时段为 {Clock(startMinute)}–{Clock(endMinute)}。");
+            return new("openingHours", new Message("Booking.OutsideHours", at, Clock(rules.OpensAtMinute), Clock(rules.ClosesAtMinute), Clock(startMinute), Clock(endMinute)));
         }
         if (localStart.Second != 0 || localStart.Millisecond != 0 || localEnd.Second != 0 || localEnd.Millisecond != 0 ||
             (startMinute - rules.OpensAtMinute) % rules.IncrementMinutes != 0 || (int)minutes % rules.IncrementMinutes != 0)
         {
-            return new("increment", $"预约以 {rules.IncrementMinutes} 分钟为单位，自开放时间 {Clock(rules.OpensAtMinute)} 起算。");
+            return new("increment", new Message("Booking.Increment", at, rules.IncrementMinutes, Clock(rules.OpensAtMinute)));
         }
         return null;
     }
@@ -68,21 +92,25 @@ public static class BookingRulesCheck
     public static FeeUserType Classify(bool sameOrganization, bool enterprise, bool sameRegion) =>
         sameOrganization ? FeeUserType.Internal : enterprise ? FeeUserType.Enterprise : sameRegion ? FeeUserType.SameRegion : FeeUserType.OtherRegion;
 
-    public static string UserTypeLabel(FeeUserType type) => type switch
+    /// <summary>
+    /// A user type as a sentence names it ("不接受{0}用户预约"). FeeUserType is Catalog's, whose file holds its labels
+    /// (<c>Messages.Label</c>); these are the words of this feature's sentences, in its own file.
+    /// </summary>
+    public static Message UserTypeLabel(FeeUserType type) => type switch
     {
-        FeeUserType.Internal => "本单位",
-        FeeUserType.SameRegion => "本地区",
-        FeeUserType.OtherRegion => "外地区",
-        _ => "企业",
+        FeeUserType.Internal => new("Booking.FeeUserType.Internal"),
+        FeeUserType.SameRegion => new("Booking.FeeUserType.SameRegion"),
+        FeeUserType.OtherRegion => new("Booking.FeeUserType.OtherRegion"),
+        _ => new("Booking.FeeUserType.Enterprise"),
     };
 
     public static string Clock(int minuteOfDay) => string.Create(CultureInfo.InvariantCulture, $"{minuteOfDay / 60:D2}:{minuteOfDay % 60:D2}");
 
-    public static string Duration(int minutes) => minutes % 60 == 0 ? $"{minutes / 60} 小时"
-        : minutes > 60 ? $"{minutes / 60} 小时 {minutes % 60} 分钟" : $"{minutes} 分钟";
+    public static Message Duration(int minutes) => minutes % 60 == 0 ? new("Booking.Duration.Hours", minutes / 60)
+        : minutes > 60 ? new("Booking.Duration.HoursMinutes", minutes / 60, minutes % 60) : new("Booking.Duration.Minutes", minutes);
 
-    public static string OpenDaysText(BookingRules rules) =>
-        string.Join("、", Enumerable.Range(0, 7).Where(i => (rules.OpenDays & (1 << i)) != 0).Select(i => DayNames[i]));
+    public static DayList OpenDays(BookingRules rules) =>
+        new([.. Enumerable.Range(0, 7).Where(i => (rules.OpenDays & (1 << i)) != 0).Select(i => DayNames[i])]);
 
     /// <summary>The hourly price for a user type from the fee schedule, when the schedule charges by the hour.</summary>
     public static long? HourlyPriceFen(IEnumerable<ResourceFee> fees, FeeUserType type) =>

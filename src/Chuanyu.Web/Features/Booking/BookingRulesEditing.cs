@@ -43,28 +43,28 @@ public sealed partial class BookingService
             return (null, refused);
         }
         var e = new FieldErrors();
-        int Need(int? value, string field, int min, int max, string label)
+        int Need(int? value, string field, int min, int max, Message label)
         {
             if (value is not { } v || v < min || v > max)
             {
-                e.Add(field, $"{label}须为 {min}–{max} 之间的整数。");
+                e.Add(field, new Message("Booking.WholeNumberRange", label, min, max));
                 return min;
             }
             return v;
         }
-        int? Optional(int? value, string field, int max, string label)
+        int? Optional(int? value, string field, int max, Message label)
         {
             if (value is { } v && (v < 1 || v > max))
             {
-                e.Add(field, $"{label}须为 1–{max} 之间的整数，不限请留空。");
+                e.Add(field, new Message("Booking.WholeNumberOrBlank", label, max));
             }
             return value;
         }
-        long Money(decimal? value, string field, string label)
+        long Money(decimal? value, string field, Message label)
         {
             if (value is not { } v || v < 0 || v > 1_000_000 || decimal.Round(v, 2) != v)
             {
-                e.Add(field, $"{label}须为 0–1000000 元，最多两位小数。");
+                e.Add(field, new Message("Booking.AmountRange", label));
                 return 0;
             }
             return (long)(v * 100);
@@ -72,20 +72,20 @@ public sealed partial class BookingService
         var rules = new BookingRules
         {
             ResourceId = r!.Id,
-            MinMinutes = Need(input.MinMinutes, "minMinutes", 5, 24 * 60, "最短时长（分钟）"),
-            MaxMinutes = Need(input.MaxMinutes, "maxMinutes", 5, 24 * 60, "最长时长（分钟）"),
-            IncrementMinutes = Need(input.IncrementMinutes, "incrementMinutes", 5, 24 * 60, "时间单位（分钟）"),
-            MinNoticeMinutes = Need(input.MinNoticeMinutes, "minNoticeMinutes", 0, 60 * 24 * 30, "最少提前（分钟）"),
-            MaxHorizonDays = Need(input.MaxHorizonDays, "maxHorizonDays", 1, 366, "最多提前（天）"),
-            BufferMinutes = Need(input.BufferMinutes, "bufferMinutes", 0, 24 * 60, "间隔时间（分钟）"),
+            MinMinutes = Need(input.MinMinutes, "minMinutes", 5, 24 * 60, new Message("Booking.RuleField.MinMinutes")),
+            MaxMinutes = Need(input.MaxMinutes, "maxMinutes", 5, 24 * 60, new Message("Booking.RuleField.MaxMinutes")),
+            IncrementMinutes = Need(input.IncrementMinutes, "incrementMinutes", 5, 24 * 60, new Message("Booking.RuleField.IncrementMinutes")),
+            MinNoticeMinutes = Need(input.MinNoticeMinutes, "minNoticeMinutes", 0, 60 * 24 * 30, new Message("Booking.RuleField.MinNoticeMinutes")),
+            MaxHorizonDays = Need(input.MaxHorizonDays, "maxHorizonDays", 1, 366, new Message("Booking.RuleField.MaxHorizonDays")),
+            BufferMinutes = Need(input.BufferMinutes, "bufferMinutes", 0, 24 * 60, new Message("Booking.RuleField.BufferMinutes")),
             ApprovalRequired = input.ApprovalRequired ?? true,
             QualificationRequired = input.QualificationRequired ?? false,
-            CancelDeadlineHours = Need(input.CancelDeadlineHours, "cancelDeadlineHours", 0, 24 * 30, "免费取消截止（小时）"),
-            LateCancelFeeFen = Money(input.LateCancelFee, "lateCancelFee", "逾期取消费"),
-            NoShowFeeFen = Money(input.NoShowFee, "noShowFee", "爽约费"),
-            CheckInGraceMinutes = Need(input.CheckInGraceMinutes, "checkInGraceMinutes", 0, 24 * 60, "签到宽限（分钟）"),
-            UserQuotaHoursPerMonth = Optional(input.UserQuotaHoursPerMonth, "userQuotaHoursPerMonth", 744, "每人每月限额（小时）"),
-            OrganizationQuotaHoursPerMonth = Optional(input.OrganizationQuotaHoursPerMonth, "organizationQuotaHoursPerMonth", 744, "每单位每月限额（小时）"),
+            CancelDeadlineHours = Need(input.CancelDeadlineHours, "cancelDeadlineHours", 0, 24 * 30, new Message("Booking.RuleField.CancelDeadlineHours")),
+            LateCancelFeeFen = Money(input.LateCancelFee, "lateCancelFee", new Message("Booking.RuleField.LateCancelFee")),
+            NoShowFeeFen = Money(input.NoShowFee, "noShowFee", new Message("Booking.RuleField.NoShowFee")),
+            CheckInGraceMinutes = Need(input.CheckInGraceMinutes, "checkInGraceMinutes", 0, 24 * 60, new Message("Booking.RuleField.CheckInGraceMinutes")),
+            UserQuotaHoursPerMonth = Optional(input.UserQuotaHoursPerMonth, "userQuotaHoursPerMonth", 744, new Message("Booking.RuleField.UserQuotaHoursPerMonth")),
+            OrganizationQuotaHoursPerMonth = Optional(input.OrganizationQuotaHoursPerMonth, "organizationQuotaHoursPerMonth", 744, new Message("Booking.RuleField.OrganizationQuotaHoursPerMonth")),
             UpdatedBy = me.Id,
             UpdatedAt = clock.GetUtcNow(),
         };
@@ -93,19 +93,19 @@ public sealed partial class BookingService
         rules.ClosesAtMinute = ParseClock(input.ClosesAt) ?? -1;
         if (rules.OpensAtMinute < 0 || rules.OpensAtMinute >= 24 * 60)
         {
-            e.Add("opensAt", "开放时间须为 HH:mm，例如 08:00。");
+            e.Add("opensAt", new Message("Booking.OpensAtFormat"));
         }
         if (rules.ClosesAtMinute <= 0)
         {
-            e.Add("closesAt", "关闭时间须为 HH:mm，例如 18:00（全天开放填 24:00）。");
+            e.Add("closesAt", new Message("Booking.ClosesAtFormat"));
         }
         else if (rules.OpensAtMinute >= 0 && rules.ClosesAtMinute <= rules.OpensAtMinute)
         {
-            e.Add("closesAt", "关闭时间须晚于开放时间。");
+            e.Add("closesAt", new Message("Booking.ClosesBeforeOpens"));
         }
         if (input.OpenDays is not { Count: > 0 } days || days.Any(d => d is < 1 or > 7))
         {
-            e.Add("openDays", "请至少选择一个开放日（1 表示星期一，7 表示星期日）。");
+            e.Add("openDays", new Message("Booking.OpenDaysRequired"));
         }
         else
         {
@@ -113,7 +113,7 @@ public sealed partial class BookingService
         }
         if (input.AllowedUserTypes is not { Count: > 0 } types || types.Any(t => !Enum.IsDefined(t)))
         {
-            e.Add("allowedUserTypes", "请至少选择一类可预约的用户。");
+            e.Add("allowedUserTypes", new Message("Booking.UserTypesRequired"));
         }
         else
         {
@@ -121,15 +121,15 @@ public sealed partial class BookingService
         }
         if (!e.ContainsKey("minMinutes") && !e.ContainsKey("maxMinutes") && rules.MaxMinutes < rules.MinMinutes)
         {
-            e.Add("maxMinutes", "最长时长不能小于最短时长。");
+            e.Add("maxMinutes", new Message("Booking.MaxBelowMin"));
         }
         if (!e.ContainsKey("incrementMinutes") && !e.ContainsKey("minMinutes") && rules.MinMinutes % rules.IncrementMinutes != 0)
         {
-            e.Add("minMinutes", "最短时长须是时间单位的整数倍。");
+            e.Add("minMinutes", new Message("Booking.MinNotMultipleOfIncrement"));
         }
         if (input.Version is null)
         {
-            e.Add("version", "请提交读取规则时的 version（首次设置为 0）。");
+            e.Add("version", new Message("Booking.VersionRequired"));
         }
         if (e.Count > 0)
         {
@@ -138,7 +138,7 @@ public sealed partial class BookingService
         var existing = await db.Set<BookingRules>().FirstOrDefaultAsync(x => x.ResourceId == r.Id, ct);
         if ((existing?.Version ?? 0) != input.Version)
         {
-            return (null, new ServiceResult.Conflict("预约规则已被他人修改，请刷新后重新编辑。"));
+            return (null, new ServiceResult.Conflict(new Message("Booking.RulesChangedMeanwhile")));
         }
         rules.Version = (existing?.Version ?? 0) + 1;
         if (existing is null)
@@ -156,7 +156,7 @@ public sealed partial class BookingService
         }
         catch (DbUpdateException)
         {
-            return (null, new ServiceResult.Conflict("预约规则已被他人修改，请刷新后重新编辑。"));
+            return (null, new ServiceResult.Conflict(new Message("Booking.RulesChangedMeanwhile")));
         }
         await audit.RecordAsync("booking.rules", $"resource:{r.Id}", detail: r.Name, ct: ct);
         await tx.CommitAsync(ct);

@@ -23,14 +23,14 @@ public sealed partial class BookingService
         if (days is < 1 or > MaxAvailabilityDays)
         {
             var e = new FieldErrors();
-            e.Add("days", $"一次最多查看 {MaxAvailabilityDays} 天。");
+            e.Add("days", new Message("Booking.TooManyDays", MaxAvailabilityDays));
             return (null, new ServiceResult.Invalid(e));
         }
         var today = ChinaTime.Today(clock);
         if (from < today.AddYears(-1) || from > today.AddYears(1))
         {
             var e = new FieldErrors();
-            e.Add("from", "只能查看前后一年以内的排期。");
+            e.Add("from", new Message("Booking.FromOutOfRange"));
             return (null, new ServiceResult.Invalid(e));
         }
         var (r, refused) = await BookableAsync(instrumentId, manage: false, ct);

@@ -46,8 +46,9 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     /// Who asks for an instrument's time or service: the organisation the request is for (chosen, or the caller's only
     /// one), which must be verified, and the user type it is to the resource, within the resource's sharing scope.
     /// </summary>
+    /// <remarks><paramref name="action"/> is what the request is for, as the messages name it (<c>Booking.ActionBook</c>).</remarks>
     public async Task<(Organization? Organization, FeeUserType UserType, ServiceResult? Refused)> RequesterAsync(
-        Guid? chosen, Resource resource, string action, CancellationToken ct)
+        Guid? chosen, Resource resource, Message action, CancellationToken ct)
     {
         var mine = MyOrganizations();
         var errors = new FieldErrors();
@@ -56,7 +57,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         {
             if (!mine.Contains(picked))
             {
-                errors.Add("organizationId", $"您不属于该单位，不能以其名义{action}。");
+                errors.Add("organizationId", new Message("Booking.NotYourOrganization", action));
                 return (null, default, new ServiceResult.Invalid(errors));
             }
             organizationId = picked;
@@ -67,30 +68,34 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         }
         else if (mine.Count == 0)
         {
-            return (null, default, new ServiceResult.RuleBroken("organization", $"{action}须以单位名义进行：请先加入一个已认证的单位。"));
+            return (null, default, new ServiceResult.RuleBroken("organization", new Message("Booking.NoOrganization", action)));
         }
         else
         {
-            errors.Add("organizationId", $"您属于多个单位，请选择以哪个单位的名义{action}。");
+            errors.Add("organizationId", new Message("Booking.ChooseOrganization", action));
             return (null, default, new ServiceResult.Invalid(errors));
         }
         var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == organizationId, ct);
         if (organization.Status != OrganizationStatus.Verified)
         {
-            return (null, default, new ServiceResult.RuleBroken("organization", $"您的单位尚未通过认证，认证后即可{action}。"));
+            return (null, default, new ServiceResult.RuleBroken("organization", new Message("Booking.OrganizationUnverified", action)));
         }
         var userType = BookingRulesCheck.Classify(organizationId == resource.OrganizationId, organization.Kind == OrganizationKind.Enterprise,
             organization.RegionCode == resource.RegionCode);
         if (resource.SharingStatus == SharingStatus.InternalOnly && userType != FeeUserType.Internal)
         {
-            return (null, default, new ServiceResult.RuleBroken("sharingStatus", $"该资源仅供本单位内部使用，不对外开放{action}。"));
+            return (null, default, new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.InternalOnly", action)));
         }
         if (resource.SharingStatus == SharingStatus.WithinRegion && userType != FeeUserType.Internal && organization.RegionCode != resource.RegionCode)
         {
-            return (null, default, new ServiceResult.RuleBroken("sharingStatus", $"该资源仅向本地区的单位开放{action}。"));
+            return (null, default, new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.WithinRegionOnly", action)));
         }
         return (organization, userType, null);
     }
+
+    /// <summary>Until ServiceOrders names its action by key: the action as text, shown as it is in every language.</summary>
+    public Task<(Organization? Organization, FeeUserType UserType, ServiceResult? Refused)> RequesterAsync(
+        Guid? chosen, Resource resource, string action, CancellationToken ct) => RequesterAsync(chosen, resource, new Message(action), ct);
 
     // ---- what several use cases check ---------------------------------------------------------------------------
 
@@ -102,15 +107,15 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     {
         if (!IsBookable(resource.Kind))
         {
-            return new ServiceResult.RuleBroken("kind", "只有大型科研仪器和科研设施可以按机时预约；检验检测服务请提交送样订单。");
+            return new ServiceResult.RuleBroken("kind", new Message("Booking.NotBookableKind"));
         }
         if (resource.Status != ResourceStatus.Published)
         {
-            return new ServiceResult.RuleBroken("status", "该仪器尚未发布或已停用，不能预约。");
+            return new ServiceResult.RuleBroken("status", new Message("Booking.NotPublished"));
         }
         if (resource.SharingStatus == SharingStatus.UnderMaintenance)
         {
-            return new ServiceResult.RuleBroken("sharingStatus", "该仪器正在维护，暂停预约。");
+            return new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.UnderMaintenance"));
         }
         return null;
     }
@@ -119,9 +124,9 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     {
         var record = await db.Set<InstrumentQualification>().AsNoTracking().FirstOrDefaultAsync(q => q.ResourceId == resourceId && q.UserId == userId, ct);
         var day = DateOnly.FromDateTime(lastStart.ToOffset(Display.ChinaStandardTime).DateTime);
-        return record is null ? new ServiceResult.RuleBroken("qualification", "使用该仪器须先参加上机培训并取得资格，请联系仪器管理员。")
+        return record is null ? new ServiceResult.RuleBroken("qualification", new Message("Booking.QualificationRequired"))
             : record.ExpiresOn is { } expires && expires < day
-                ? new ServiceResult.RuleBroken("qualification", $"您的上机资格已于 {expires:yyyy-MM-dd} 到期，请重新培训。")
+                ? new ServiceResult.RuleBroken("qualification", new Message("Booking.QualificationExpired", expires))
                 : null;
     }
 
@@ -135,8 +140,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         {
             if (slots.Any(s => b.StartAt < s.End && b.EndAt > s.Start))
             {
-                return new ServiceResult.RuleBroken("blackout",
-                    $"{Display.Minute(b.StartAt)} 至 {Display.Minute(b.EndAt)} 仪器停机（{b.Reason}），不能预约。");
+                return new ServiceResult.RuleBroken("blackout", new Message("Booking.Blackout", Display.Minute(b.StartAt), Display.Minute(b.EndAt), b.Reason));
             }
         }
         return null;
@@ -172,25 +176,20 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
 
     // ---- labels and notifications (outbox) -----------------------------------------------------------------------
 
-    public static string StatusLabel(BookingStatus s) => s switch
-    {
-        BookingStatus.Pending => "待审核",
-        BookingStatus.Approved => "已批准",
-        BookingStatus.InUse => "使用中",
-        BookingStatus.Completed => "已完成",
-        BookingStatus.Rejected => "未通过",
-        BookingStatus.Cancelled => "已取消",
-        _ => "爽约",
-    };
-
     public static string Slot(InstrumentBooking b) => Display.Range(b.StartAt, b.EndAt);
 
-    private async Task NotifyUserAsync(InstrumentBooking b, Resource r, string subject, string body, CancellationToken ct)
+    /// <summary>
+    /// An e-mail's text. Mail is read later by someone other than the one whose request wrote it, and people have no
+    /// language of their own on the platform yet: it is written in the platform's first language.
+    /// </summary>
+    public static string Mail(Message message) => Messages.Translate(message, PlatformSetup.Cultures[0]);
+
+    private async Task NotifyUserAsync(InstrumentBooking b, Message subject, string body, CancellationToken ct)
     {
         var email = await db.Users.AsNoTracking().Where(u => u.Id == b.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
         if (email is not null)
         {
-            Enqueue(email, $"{subject}：{r.Name}", body);
+            Enqueue(email, Mail(subject), body);
         }
     }
 

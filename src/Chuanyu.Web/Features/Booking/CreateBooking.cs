@@ -1,4 +1,3 @@
-using System.Globalization;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
@@ -34,28 +33,28 @@ public sealed partial class BookingService
         var end = ParseInstant(input.End);
         if (input.InstrumentId is null)
         {
-            errors.Add("instrumentId", "请指定要预约的仪器。");
+            errors.Add("instrumentId", new Message("Booking.InstrumentRequired"));
         }
         if (start is null)
         {
-            errors.Add("start", "开始时间须为带时区的 ISO 8601 时间，例如 2026-12-01T09:00:00+08:00。");
+            errors.Add("start", new Message("Booking.StartFormat"));
         }
         if (end is null)
         {
-            errors.Add("end", "结束时间须为带时区的 ISO 8601 时间，例如 2026-12-01T11:00:00+08:00。");
+            errors.Add("end", new Message("Booking.EndFormat"));
         }
         else if (start is not null && end <= start)
         {
-            errors.Add("end", "结束时间须晚于开始时间。");
+            errors.Add("end", new Message("Booking.EndBeforeStart"));
         }
         var purpose = input.Purpose?.Trim() ?? "";
         if (purpose.Length < 2)
         {
-            errors.Add("purpose", "请填写使用目的（实验内容、样品情况），至少 2 个字。");
+            errors.Add("purpose", new Message("Booking.PurposeRequired"));
         }
         else if (purpose.Length > 500)
         {
-            errors.Add("purpose", "使用目的最多 500 个字。");
+            errors.Add("purpose", new Message("Booking.PurposeTooLong"));
         }
         var step = TimeSpan.Zero;
         var count = 1;
@@ -64,11 +63,11 @@ public sealed partial class BookingService
             step = repeat.Frequency switch { "Daily" => TimeSpan.FromDays(1), "Weekly" => TimeSpan.FromDays(7), _ => TimeSpan.Zero };
             if (step == TimeSpan.Zero)
             {
-                errors.Add("repeat.frequency", "重复方式须为 Daily（每天）或 Weekly（每周）。");
+                errors.Add("repeat.frequency", new Message("Booking.RepeatFrequency"));
             }
             if (repeat.Count is not { } n || n < 2 || n > MaxRepeat)
             {
-                errors.Add("repeat.count", $"重复次数须为 2–{MaxRepeat} 次。");
+                errors.Add("repeat.count", new Message("Booking.RepeatCount", MaxRepeat));
             }
             else
             {
@@ -96,7 +95,7 @@ public sealed partial class BookingService
             return (null, refusal);
         }
         // The organisation the booking is for (and that pays), and the user who will come.
-        var (organization, userType, refusedRequester) = await RequesterAsync(input.OrganizationId, resource, "预约", ct);
+        var (organization, userType, refusedRequester) = await RequesterAsync(input.OrganizationId, resource, new Message("Booking.ActionBook"), ct);
         if (refusedRequester is not null)
         {
             return (null, refusedRequester);
@@ -108,7 +107,7 @@ public sealed partial class BookingService
             var isColleague = await db.RoleGrants.AnyAsync(g => g.UserId == colleague && g.OrganizationId == organizationId, ct);
             if (!isColleague)
             {
-                errors.Add("onBehalfOf", "只能为本单位的同事代为预约。");
+                errors.Add("onBehalfOf", new Message("Booking.OnlyColleagues"));
                 return (null, new ServiceResult.Invalid(errors));
             }
             userId = colleague;
@@ -116,20 +115,20 @@ public sealed partial class BookingService
         var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
         if (!rules.Allows(userType))
         {
-            return (null, new ServiceResult.RuleBroken("userTypes", $"该仪器不接受{BookingRulesCheck.UserTypeLabel(userType)}用户预约。"));
+            return (null, new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNotAllowed", BookingRulesCheck.UserTypeLabel(userType))));
         }
         var now = clock.GetUtcNow();
         var slots = Enumerable.Range(0, count).Select(i => (Start: start!.Value + step * i, End: end!.Value + step * i)).ToList();
         foreach (var (slot, i) in slots.Select((s, i) => (s, i)))
         {
-            if (BookingRulesCheck.CheckTime(rules, slot.Start, slot.End, now) is { } broken)
+            if (BookingRulesCheck.CheckTime(rules, slot.Start, slot.End, now, Occurrence(count, i, slot.Start)) is { } broken)
             {
-                return (null, new ServiceResult.RuleBroken(broken.Rule, Occurrence(count, i, slot.Start) + broken.Message));
+                return (null, new ServiceResult.RuleBroken(broken.Rule, broken.Message));
             }
         }
         if (count > 1 && slots[0].End + TimeSpan.FromMinutes(rules.BufferMinutes) > slots[1].Start)
         {
-            return (null, new ServiceResult.RuleBroken("repeat", "重复的各次预约相互重叠。"));
+            return (null, new ServiceResult.RuleBroken("repeat", new Message("Booking.RepeatOverlaps")));
         }
         if (rules.QualificationRequired && await QualificationProblemAsync(resource.Id, userId, slots[^1].Start, ct) is { } unqualified)
         {
@@ -184,8 +183,7 @@ public sealed partial class BookingService
                 .Select(x => new { x.StartAt, x.EndAt }).FirstOrDefaultAsync(ct);
             if (taken is not null)
             {
-                return (null, new ServiceResult.Conflict(Occurrence(count, i, b.StartAt) +
-                    $"该时段已被预约（{Display.Range(taken.StartAt, taken.EndAt)}），请选择其他时段。"));
+                return (null, new ServiceResult.Conflict(new Message("Booking.SlotTaken", Occurrence(count, i, b.StartAt), Display.Range(taken.StartAt, taken.EndAt))));
             }
         }
         db.AddRange(bookings);
@@ -199,7 +197,7 @@ public sealed partial class BookingService
         catch (DbUpdateException e) when (IsOverlap(e))
         {
             // Another request took the slot between our check and our insert; the database refused ours.
-            return (null, new ServiceResult.Conflict("该时段刚刚被他人预约，请选择其他时段。"));
+            return (null, new ServiceResult.Conflict(new Message("Booking.SlotJustTaken")));
         }
         return (new BookingCreated(bookings[0].Id, status, seriesId,
             bookings.Select(b => new BookingOccurrence(b.Id, b.StartAt, b.EndAt, b.Status)).ToList()), new ServiceResult.Ok());
@@ -213,8 +211,9 @@ public sealed partial class BookingService
         return BitConverter.ToInt32(bytes[..4]) ^ BitConverter.ToInt32(bytes[4..8]) ^ BitConverter.ToInt32(bytes[8..12]) ^ BitConverter.ToInt32(bytes[12..]);
     }
 
-    private static string Occurrence(int count, int index, DateTimeOffset start) =>
-        count > 1 ? $"第 {index + 1} 次（{Display.Date(start)}）：" : "";
+    /// <summary>What opens a message about one booking of a repeated request: which one it is; nothing for a single booking.</summary>
+    private static object Occurrence(int count, int index, DateTimeOffset start) =>
+        count > 1 ? new Message("Booking.Occurrence", index + 1, Display.Date(start)) : "";
 
     private async Task<ServiceResult?> QuotaProblemAsync(BookingRules rules, Guid resourceId, Guid userId, Guid organizationId,
         List<(DateTimeOffset Start, DateTimeOffset End)> slots, CancellationToken ct)
@@ -232,16 +231,16 @@ public sealed partial class BookingService
                 .Where(b => b.ResourceId == resourceId && counted.Contains(b.Status) && b.StartAt >= from && b.StartAt < to &&
                             (b.UserId == userId || b.UserOrganizationId == organizationId))
                 .Select(b => new { b.UserId, b.UserOrganizationId, b.StartAt, b.EndAt }).ToListAsync(ct);
-            var label = from.ToOffset(Display.ChinaStandardTime).ToString("yyyy 年 M 月", CultureInfo.InvariantCulture);
+            var label = from.ToOffset(Display.ChinaStandardTime).DateTime; // said as the month ({1:yyyy 年 M 月}, {1:MMMM yyyy})
             if (rules.UserQuotaHoursPerMonth is { } userHours &&
                 booked.Where(b => b.UserId == userId).Sum(b => (b.EndAt - b.StartAt).TotalMinutes) + asked > userHours * 60)
             {
-                return new ServiceResult.RuleBroken("userQuota", $"每人每月最多预约该仪器 {userHours} 小时，{label}已超出。");
+                return new ServiceResult.RuleBroken("userQuota", new Message("Booking.UserQuota", userHours, label));
             }
             if (rules.OrganizationQuotaHoursPerMonth is { } orgHours &&
                 booked.Where(b => b.UserOrganizationId == organizationId).Sum(b => (b.EndAt - b.StartAt).TotalMinutes) + asked > orgHours * 60)
             {
-                return new ServiceResult.RuleBroken("organizationQuota", $"每个单位每月最多预约该仪器 {orgHours} 小时，贵单位{label}已超出。");
+                return new ServiceResult.RuleBroken("organizationQuota", new Message("Booking.OrganizationQuota", orgHours, label));
             }
         }
         return null;
@@ -258,7 +257,7 @@ public sealed partial class BookingService
     private async Task NotifyCreatedAsync(Resource r, List<InstrumentBooking> bookings, CancellationToken ct)
     {
         var first = bookings[0];
-        var when = bookings.Count == 1 ? Slot(first) : $"{Slot(first)} 起共 {bookings.Count} 次";
+        var when = bookings.Count == 1 ? Slot(first) : Mail(new Message("Booking.Mail.Series", Slot(first), bookings.Count));
         // One read for the managers' addresses and the user's (who is the caller unless booked on their behalf).
         var people = await (from u in db.Users.AsNoTracking()
                             where u.Id == first.UserId || db.RoleGrants.Any(g => g.UserId == u.Id && g.OrganizationId == r.OrganizationId &&
@@ -269,14 +268,14 @@ public sealed partial class BookingService
         var pending = first.Status == BookingStatus.Pending;
         foreach (var email in emails)
         {
-            Enqueue(email, pending ? $"新的预约申请待审核：{r.Name}" : $"新的预约：{r.Name}",
-                $"{user.DisplayName} 预约了 {r.Name}（{when}）。\n使用目的：{first.Purpose}\n" +
-                (pending ? "请登录平台“预约审批”处理。" : "该仪器无需审批，预约已自动确认。"));
+            Enqueue(email, Mail(new Message(pending ? "Booking.Mail.RequestSubject" : "Booking.Mail.BookedSubject", r.Name)),
+                Mail(new Message("Booking.Mail.Booked", user.DisplayName, r.Name, when)) + "\n" + Mail(new Message("Booking.Mail.Purpose", first.Purpose)) + "\n" +
+                Mail(new Message(pending ? "Booking.Mail.PleaseDecide" : "Booking.Mail.AutoConfirmed")));
         }
         if (user.Email is { } to)
         {
-            Enqueue(to, pending ? $"预约已提交：{r.Name}" : $"预约成功：{r.Name}",
-                $"您预约的 {r.Name}（{when}）" + (pending ? "已提交，等待仪器管理员审核。" : "已确认，请按时签到。"));
+            Enqueue(to, Mail(new Message(pending ? "Booking.Mail.SubmittedSubject" : "Booking.Mail.ConfirmedSubject", r.Name)),
+                Mail(new Message(pending ? "Booking.Mail.Submitted" : "Booking.Mail.Confirmed", r.Name, when)));
         }
     }
 }

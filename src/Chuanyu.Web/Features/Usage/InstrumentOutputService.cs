@@ -18,16 +18,6 @@ public sealed record InstrumentOutputDto(Guid Id, InstrumentOutputKind Kind, str
 /// </summary>
 public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, CatalogService catalog, AuditLog audit, TimeProvider clock)
 {
-    public static string KindLabel(InstrumentOutputKind k) => k switch
-    {
-        InstrumentOutputKind.Paper => "论文",
-        InstrumentOutputKind.Patent => "专利",
-        InstrumentOutputKind.Award => "获奖",
-        InstrumentOutputKind.Project => "科研项目",
-        InstrumentOutputKind.Standard => "标准",
-        _ => "功能开发",
-    };
-
     private async Task<(Resource? Resource, ServiceResult? Refused)> LoadAsync(Guid resourceId, bool write, CancellationToken ct)
     {
         var r = await db.Set<Resource>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == resourceId, ct);
@@ -55,7 +45,11 @@ public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, Cat
         return (list.Select(ToDto).ToList(), new ServiceResult.Ok());
     }
 
-    private static InstrumentOutputDto ToDto(InstrumentOutput a) => new(a.Id, a.Kind, KindLabel(a.Kind), a.Title, a.AchievedOn, a.CreatedAt);
+    /// <summary>The output as the API shows it; <c>kindLabel</c> in the request's language.</summary>
+    private static InstrumentOutputDto ToDto(InstrumentOutput a) => new(a.Id, a.Kind, Messages.Label(a.Kind).ToString(), a.Title, a.AchievedOn, a.CreatedAt);
+
+    /// <summary>The kind as the audit detail names it: the record's own text, in the platform's language like the rest of the chain.</summary>
+    private static string AuditKind(InstrumentOutputKind kind) => Messages.Translate(Messages.Label(kind), PlatformSetup.Cultures[0]);
 
     public async Task<(InstrumentOutputDto? Created, ServiceResult Result)> AddAsync(Guid resourceId, InstrumentOutputInput input, CancellationToken ct)
     {
@@ -67,17 +61,17 @@ public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, Cat
         var e = new FieldErrors();
         if (input.Kind is not { } kind || !Enum.IsDefined(kind))
         {
-            e.Add("kind", "请选择成果类型：论文、专利、获奖、科研项目、标准或功能开发。");
+            e.Add("kind", new Message("Usage.KindRequired"));
         }
         var title = input.Title?.Trim() ?? "";
         if (title.Length is < 2 or > 300)
         {
-            e.Add("title", "请填写成果名称（2–300 个字）。");
+            e.Add("title", new Message("Usage.TitleLength"));
         }
         var today = ChinaTime.Today(clock);
         if (input.AchievedOn is not { } on || on.Year < 2000 || on > today)
         {
-            e.Add("achievedOn", "取得日期须在 2000 年以后、不晚于今天。");
+            e.Add("achievedOn", new Message("Usage.AchievedOnRange"));
         }
         if (e.Count > 0)
         {
@@ -96,7 +90,7 @@ public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, Cat
         db.Add(a);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("achievement.add", $"resource:{r.Id}", detail: $"{KindLabel(a.Kind)}：{title}（{a.AchievedOn:yyyy-MM-dd}）", ct: ct);
+        await audit.RecordAsync("achievement.add", $"resource:{r.Id}", detail: $"{AuditKind(a.Kind)}：{title}（{a.AchievedOn:yyyy-MM-dd}）", ct: ct);
         await tx.CommitAsync(ct);
         return (ToDto(a), new ServiceResult.Ok());
     }
@@ -116,7 +110,7 @@ public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, Cat
         db.Remove(a);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("achievement.remove", $"resource:{r!.Id}", detail: $"{KindLabel(a.Kind)}：{a.Title}", ct: ct);
+        await audit.RecordAsync("achievement.remove", $"resource:{r!.Id}", detail: $"{AuditKind(a.Kind)}：{a.Title}", ct: ct);
         await tx.CommitAsync(ct);
         return new ServiceResult.Ok();
     }

@@ -29,12 +29,15 @@ public sealed class InstrumentOutputsModel(InstrumentOutputService outputs, Cata
     public FieldErrors Errors { get; private set; } = new();
     public string? ActionError { get; private set; }
 
+    /// <summary>The message key FormValues gives the field (it takes the reason as text until the kernel takes messages).</summary>
+    private const string AchievedOnFormat = "Usage.AchievedOnFormat";
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ?? Page();
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var on = FormValues.Date(AchievedOn, "achievedOn", errors, "取得日期须为 YYYY-MM-DD。");
+        var on = FormValues.Date(AchievedOn, "achievedOn", errors, AchievedOnFormat);
         var (created, result) = errors.Count > 0 ? (null, new ServiceResult.Invalid(errors))
             : await outputs.AddAsync(id, new InstrumentOutputInput(Kind, Title, on), ct);
         switch (result)

@@ -49,7 +49,7 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         if (from is null)
         {
             var e = new FieldErrors();
-            e.Add("month", "月份须为 yyyy-MM，例如 2026-11。");
+            e.Add("month", new Message("Usage.MonthFormat"));
             return (null, new ServiceResult.Invalid(e));
         }
         var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
@@ -82,26 +82,33 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         var userIds = uses.Select(u => u.UserId).Concat(fees.Select(f => f.UserId)).Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
 
-        StatementLine Line(Guid resource, Guid owner, Guid user, Guid userOrg, FeeUserType type, string item, DateTimeOffset s, DateTimeOffset e, int minutes, long fee)
+        // The names and items a line shows are said in the request's language (the statement is read in it, and its sheet made from it).
+        var deleted = new Message("Usage.DeletedInstrument").ToString();
+        var closed = new Message("Usage.ClosedAccount").ToString();
+        StatementLine Line(Guid resource, Guid owner, Guid user, Guid userOrg, FeeUserType type, Message item, DateTimeOffset s, DateTimeOffset e, int minutes, long fee)
         {
-            var (name, model) = resources.GetValueOrDefault(resource, ("（已删除）", null));
-            return new StatementLine(s, e, name, model, orgs.GetValueOrDefault(owner, ""), users.GetValueOrDefault(user, "（已注销）"),
-                orgs.GetValueOrDefault(userOrg, ""), type, item, Math.Round(minutes / 60m, 2), fee / 100m);
+            var (name, model) = resources.GetValueOrDefault(resource, (deleted, null));
+            return new StatementLine(s, e, name, model, orgs.GetValueOrDefault(owner, ""), users.GetValueOrDefault(user, closed),
+                orgs.GetValueOrDefault(userOrg, ""), type, item.ToString(), Math.Round(minutes / 60m, 2), fee / 100m);
         }
-        var lines = uses.Select(u => Line(u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, "机时", u.Start, u.End, u.Minutes, u.FeeFen))
+        var lines = uses.Select(u => Line(u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, new Message("Usage.Item.MachineTime"),
+                u.Start, u.End, u.Minutes, u.FeeFen))
             .Concat(fees.Select(f => Line(f.ResourceId, f.OwnerOrganizationId, f.UserId, f.UserOrganizationId, f.UserType,
-                f.Status == BookingStatus.NoShow ? "爽约费" : "逾期取消费", f.Start, f.End, 0, f.FeeFen ?? 0)))
+                new Message(f.Status == BookingStatus.NoShow ? "Usage.Item.NoShowFee" : "Usage.Item.LateCancelFee"), f.Start, f.End, 0, f.FeeFen ?? 0)))
             .OrderBy(l => l.Start).ToList();
         return (new UsageStatementDto(organization.Id, organization.Name, month!, side,
             Math.Round(uses.Sum(u => u.Minutes) / 60m, 2), Math.Round(uses.Where(u => u.External).Sum(u => u.Minutes) / 60m, 2),
             (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen ?? 0)) / 100m, lines), new ServiceResult.Ok());
     }
 
-    /// <summary>The statement as a one-sheet .xlsx: a title, the lines and a total row (numbers as numbers, text as text).</summary>
+    /// <summary>
+    /// The statement as a one-sheet .xlsx: a title, the lines and a total row (numbers as numbers, text as text). It is
+    /// read, never uploaded again, so its words are in the request's language like the page's.
+    /// </summary>
     public static byte[] ToXlsx(UsageStatementDto s)
     {
         var workbook = new XSSFWorkbook();
-        var sheet = workbook.CreateSheet("机时费用月结单");
+        var sheet = workbook.CreateSheet(new Message("Usage.Sheet.Name").ToString());
         var bold = workbook.CreateFont();
         bold.IsBold = true;
         var header = workbook.CreateCellStyle();
@@ -109,14 +116,19 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         var money = workbook.CreateCellStyle();
         money.DataFormat = workbook.CreateDataFormat().GetFormat("0.00");
         var title = sheet.CreateRow(0).CreateCell(0, CellType.String);
-        title.SetCellValue($"{ResourceSheet.XmlSafe(s.OrganizationName)} {s.Month} 机时费用月结单（{(s.Side == StatementSide.User ? "使用方" : "提供方")}，北京时间）");
+        title.SetCellValue(new Message("Usage.Sheet.Title", ResourceSheet.XmlSafe(s.OrganizationName), s.Month, s.Side).ToString());
         title.CellStyle = header;
-        string[] headers = ["开始时间", "结束时间", "仪器", "型号", "仪器所属单位", "使用人", "使用单位", "用户类型", "项目", "机时（小时）", "费用（元）"];
+        Message[] headers =
+        [
+            new("Usage.Sheet.Start"), new("Usage.Sheet.End"), new("Usage.Sheet.Instrument"), new("Usage.Sheet.Model"), new("Usage.Sheet.Owner"),
+            new("Usage.Sheet.User"), new("Usage.Sheet.UserOrganization"), new("Usage.Sheet.UserType"), new("Usage.Sheet.Item"),
+            new("Usage.Sheet.Hours"), new("Usage.Sheet.Fee"),
+        ];
         var head = sheet.CreateRow(1);
         for (var i = 0; i < headers.Length; i++)
         {
             var cell = head.CreateCell(i, CellType.String);
-            cell.SetCellValue(headers[i]);
+            cell.SetCellValue(headers[i].ToString());
             cell.CellStyle = header;
         }
         var r = 2;
@@ -124,7 +136,7 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         {
             var row = sheet.CreateRow(r++);
             string[] texts = [Display.Minute(l.Start), Display.Minute(l.End), l.Instrument, l.Model ?? "", l.OwnerOrganization, l.User,
-                l.UserOrganization, BookingRulesCheck.UserTypeLabel(l.UserType), l.Item];
+                l.UserOrganization, BookingRulesCheck.UserTypeLabel(l.UserType).ToString(), l.Item];
             for (var i = 0; i < texts.Length; i++)
             {
                 // Always string cells: a name that starts with '=' stays text, never a formula.
@@ -137,7 +149,7 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         }
         var total = sheet.CreateRow(r);
         var label = total.CreateCell(0, CellType.String);
-        label.SetCellValue($"合计（{s.Lines.Count} 条）");
+        label.SetCellValue(new Message("Usage.Sheet.Total", s.Lines.Count).ToString());
         label.CellStyle = header;
         total.CreateCell(9, CellType.Numeric).SetCellValue((double)s.Hours);
         var sum = total.CreateCell(10, CellType.Numeric);
