@@ -21,8 +21,5 @@ public static class DateLimits
     public static Message? Outside(DateOnly value, DateOnly from, DateOnly to, Message label) =>
         value >= from && value <= to ? null : new Message("Common.DateOutside", label, Iso(from), Iso(to));
 
-    /// <summary>Until every feature says its labels by key.</summary>
-    public static Message? Outside(DateOnly value, DateOnly from, DateOnly to, string label) => Outside(value, from, to, new Message(label));
-
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -36,10 +36,4 @@ public static class FormValues
         errors.Add(field, message);
         return null;
     }
-
-    /// <summary>Until every feature says its reasons by key: <see cref="Number(string?, string, FieldErrors, Message)"/> with a reason in Chinese.</summary>
-    public static decimal? Number(string? text, string field, FieldErrors errors, string message) => Number(text, field, errors, new Message(message));
-
-    /// <summary>Until every feature says its reasons by key: <see cref="Date(string?, string, FieldErrors, Message)"/> with a reason in Chinese.</summary>
-    public static DateOnly? Date(string? text, string field, FieldErrors errors, string message) => Date(text, field, errors, new Message(message));
 }

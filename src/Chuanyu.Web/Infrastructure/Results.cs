@@ -7,9 +7,6 @@ public sealed class FieldErrors : Dictionary<string, Message[]>
 
     public void Add(string field, Message reason) => this[field] = TryGetValue(field, out var r) ? [.. r, reason] : [reason];
 
-    /// <summary>Until every feature says its reasons by key: a reason in Chinese, shown as it is in every language.</summary>
-    public void Add(string field, string reason) => Add(field, new Message(reason));
-
     /// <summary>The reasons for one field as the form shows them (in the current culture), or null.</summary>
     public string? Message(string field) => TryGetValue(field, out var reasons) ? string.Join(" ", reasons.Select(r => r.ToString())) : null;
 
@@ -46,18 +43,10 @@ public abstract record ServiceResult
     public sealed record Invalid(FieldErrors Errors) : ServiceResult;
 
     /// <summary>The action clashes with the record's current state (409); the reason's key is the API's <c>code</c>.</summary>
-    public sealed record Conflict(Message Reason) : ServiceResult
-    {
-        /// <summary>Until every feature says its reasons by key.</summary>
-        public Conflict(string reason) : this(new Message(reason)) { }
-    }
+    public sealed record Conflict(Message Reason) : ServiceResult;
 
     /// <summary>Well-formed, but a business rule says no (422): <paramref name="Rule"/> names the rule for clients.</summary>
-    public sealed record RuleBroken(string Rule, Message Reason) : ServiceResult
-    {
-        /// <summary>Until every feature says its reasons by key.</summary>
-        public RuleBroken(string rule, string reason) : this(rule, new Message(reason)) { }
-    }
+    public sealed record RuleBroken(string Rule, Message Reason) : ServiceResult;
 }
 
 /// <summary>One page of a list, as every list endpoint answers.</summary>

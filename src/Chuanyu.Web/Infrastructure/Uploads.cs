@@ -79,9 +79,6 @@ public static class Uploads
         return ApiProblem.Validation(errors);
     }
 
-    /// <summary>Until every feature says its reasons by key.</summary>
-    public static ValidationProblem FileProblem(string reason) => FileProblem(new Message(reason));
-
     /// <summary>Checks a file; returns the checked upload, or the reason for the form field. The stream is rewound.</summary>
     public static async Task<(CheckedUpload? Upload, Message? Error)> CheckAsync(string? fileName, Stream content, long length, UploadKind kind, long maxBytes,
         CancellationToken ct = default)

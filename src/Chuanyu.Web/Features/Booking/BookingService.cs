@@ -93,10 +93,6 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         return (organization, userType, null);
     }
 
-    /// <summary>Until ServiceOrders names its action by key: the action as text, shown as it is in every language.</summary>
-    public Task<(Organization? Organization, FeeUserType UserType, ServiceResult? Refused)> RequesterAsync(
-        Guid? chosen, Resource resource, string action, CancellationToken ct) => RequesterAsync(chosen, resource, new Message(action), ct);
-
     // ---- what several use cases check ---------------------------------------------------------------------------
 
     /// <summary>The PostgreSQL exclusion constraint refused an overlapping booking (SQLSTATE 23P01).</summary>

@@ -113,7 +113,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
             return (null, new ServiceResult.RuleBroken("status", new Message("ServiceOrders.NotAcceptingOrders")));
         }
         // The action's name is woven into Booking's sentences: Booking's API, said in Chinese until Booking takes a message.
-        var (organization, userType, refused) = await bookings.RequesterAsync(input.OrganizationId, resource, "送样", ct);
+        var (organization, userType, refused) = await bookings.RequesterAsync(input.OrganizationId, resource, new Message("ServiceOrders.ActionSubmitSamples"), ct);
         if (refused is not null)
         {
             return (null, refused);

@@ -30,7 +30,7 @@ public sealed class InstrumentOutputsModel(InstrumentOutputService outputs, Cata
     public string? ActionError { get; private set; }
 
     /// <summary>The message key FormValues gives the field (it takes the reason as text until the kernel takes messages).</summary>
-    private const string AchievedOnFormat = "Usage.AchievedOnFormat";
+    private static readonly Message AchievedOnFormat = new("Usage.AchievedOnFormat");
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ?? Page();
 
