@@ -36,8 +36,11 @@ public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndic
     /// <summary>Every indicator there is, in the current UI culture (the request's).</summary>
     public static IReadOnlyList<IndicatorInfo> Known => [.. Definitions.Select(d => Info(d.Code))];
 
-    // The default scheme's name is data: it is stored with the scheme once saved and edited as the administrators like.
-    public static EvaluationScheme Default { get; } = new("参照教育部高校大型仪器设备年度使用效益评价（默认）",
+    /// <summary>
+    /// The scheme until administrators save their own, named in the current UI culture; once saved (or used by a run) its
+    /// name is data, stored with it and edited as the administrators like.
+    /// </summary>
+    public static EvaluationScheme Default => new(new Message("Evaluation.DefaultSchemeName").ToString(),
     [
         new("runningHours", 35, 1400),
         new("training", 20, 10),
