@@ -26,7 +26,7 @@ public static class BookingTestData
     public static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> host, string email)
     {
         var client = host.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Data.DemoData.Password });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Seeding.DemoData.Password });
         response.EnsureSuccessStatusCode();
         var token = (await response.ReadJsonAsync()).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

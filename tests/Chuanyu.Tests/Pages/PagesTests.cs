@@ -77,7 +77,7 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
     public async Task SignIn_PostWithoutAntiforgeryToken_IsRefused()
     {
         var client = new PageSession(factory).Client;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = Demo.Engineer, ["Input.Password"] = Chuanyu.Web.Data.DemoData.Password });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = Demo.Engineer, ["Input.Password"] = Chuanyu.Web.Seeding.DemoData.Password });
         var response = await client.PostAsync("/Accounts/Login", form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

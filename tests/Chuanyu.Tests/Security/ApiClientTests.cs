@@ -534,7 +534,7 @@ public sealed class SignedRequestsOnKestrelTests : IDisposable
             .First(a => a.StartsWith("http://", StringComparison.Ordinal)));
 
         using var admin = new HttpClient { BaseAddress = address };
-        var login = await (await admin.PostAsJsonAsync("/api/v1/auth/login", new { email = Demo.SecurityAdmin, password = Chuanyu.Web.Data.DemoData.Password })).ReadJsonAsync();
+        var login = await (await admin.PostAsJsonAsync("/api/v1/auth/login", new { email = Demo.SecurityAdmin, password = Chuanyu.Web.Seeding.DemoData.Password })).ReadJsonAsync();
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
         var created = await (await admin.PostAsJsonAsync("/api/v1/admin/api-clients", new { name = "Kestrel 上的客户端", scopes = new List<string> { ApiScopes.OrganizationsRead } })).ReadJsonAsync();
         var keyId = created.GetProperty("client").GetProperty("keyId").GetString()!;
