@@ -71,7 +71,7 @@ public static class PlatformSetup
         return app;
     }
 
-    /// <summary>Migrates (when configured), loads reference data, runs each feature's <see cref="IDatabasePreparation"/>, then each <see cref="ISampleData"/> (the demo data, in development).</summary>
+    /// <summary>Migrates (when configured), runs each feature's <see cref="IDatabasePreparation"/> (the reference data among them), then each <see cref="ISampleData"/> (the demo data, in development).</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
