@@ -12,7 +12,11 @@ public sealed record ClientMeDto(Guid Id, string Name, string KeyId, Guid? Organ
 
 public static class ApiClientsApi
 {
-    public static IServiceCollection AddApiClients(this IServiceCollection services) => services.AddScoped<ApiClientService>();
+    public static IServiceCollection AddApiClients(this IServiceCollection services)
+    {
+        services.AddScoped<INoncePurge, ApiClientNoncePurge>();
+        return services.AddScoped<ApiClientService>();
+    }
 
     /// <summary>Client-only endpoint that also needs <paramref name="scope"/> among the client's scopes.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
