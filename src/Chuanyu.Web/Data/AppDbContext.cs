@@ -50,11 +50,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     /// <summary>snake_case for every table, column, key and index: what PostgreSQL DBAs expect and what raw SQL reads best.</summary>
     private static void ApplySnakeCaseNames(ModelBuilder builder)
     {
+        // Every table first: a foreign key's name includes its principal's table (fk_memberships_identity_users_user_id),
+        // which must not depend on the order the entity types come in (by CLR name, so moving a type would rename keys).
         foreach (var entity in builder.Model.GetEntityTypes())
         {
             var table = entity.GetTableName()!;
             table = table.StartsWith("AspNet", StringComparison.Ordinal) ? "identity_" + ToSnake(table[6..]) : ToSnake(table);
             entity.SetTableName(table);
+        }
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
             foreach (var property in entity.GetProperties())
             {
                 property.SetColumnName(ToSnake(property.Name));
