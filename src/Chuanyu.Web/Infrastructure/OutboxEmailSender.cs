@@ -1,5 +1,4 @@
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Microsoft.AspNetCore.Identity;
 
 namespace Chuanyu.Web.Infrastructure;

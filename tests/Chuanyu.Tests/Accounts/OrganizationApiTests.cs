@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Seeding;
 using Microsoft.EntityFrameworkCore;
 

@@ -236,7 +236,7 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
         var granted = await admin.SubmitAsync(url, new Dictionary<string, string> { ["role"] = "RegionAdmin", ["regionCode"] = "510000" }, "form[action*=Grant]");
         Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
         var grant = await factory.WithDbAsync(db => db.RoleGrants.SingleAsync(g => g.UserId == userId));
-        Assert.Equal(Chuanyu.Web.Features.Accounts.PlatformRole.RegionAdmin, grant.Role);
+        Assert.Equal(Chuanyu.Web.Infrastructure.PlatformRole.RegionAdmin, grant.Role);
         Assert.Equal("510000", grant.RegionCode);
 
         var revoked = await admin.SubmitAsync(url, new Dictionary<string, string> { ["grantId"] = grant.Id.ToString() }, "form[action*=Revoke]");

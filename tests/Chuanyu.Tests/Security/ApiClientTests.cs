@@ -383,7 +383,7 @@ public sealed class ApiClientTests(ChuanyuFactory factory) : IClassFixture<Chuan
         var target = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == Demo.Engineer).Select(u => u.Id).FirstAsync());
         await (await http.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = target, role = "Expert" })).AssertProblemAsync(403);
         await (await http.PostAsJsonAsync("/api/v1/admin/api-clients", new { name = "自己造的客户端", scopes = new[] { ApiScopes.ExchangeWrite } })).AssertProblemAsync(403);
-        Assert.False(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == target && g.Role == Chuanyu.Web.Features.Accounts.PlatformRole.Expert)));
+        Assert.False(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == target && g.Role == Chuanyu.Web.Infrastructure.PlatformRole.Expert)));
         Assert.False(await factory.WithDbAsync(db => db.Set<ApiClient>().AnyAsync(x => x.Name == "自己造的客户端")));
         // Anonymous endpoints still answer, as they would anyone.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/regions")).StatusCode);

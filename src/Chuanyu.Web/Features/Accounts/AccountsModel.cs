@@ -1,3 +1,4 @@
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -75,14 +76,5 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
         b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.OrganizationId, x.UserId }).IsUnique();
         b.HasIndex(x => new { x.OrganizationId, x.Status });
-    }
-}
-
-internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
-{
-    public void Configure(EntityTypeBuilder<AppUser> b)
-    {
-        b.Property(x => x.DisplayName).HasMaxLength(100);
-        b.Property(x => x.MobileProtected).HasMaxLength(300);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Usage;
