@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;

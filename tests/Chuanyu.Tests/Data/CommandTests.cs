@@ -1,4 +1,5 @@
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

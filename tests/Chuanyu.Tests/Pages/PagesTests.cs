@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Tests.Pages;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using AngleSharp.Html.Parser;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;

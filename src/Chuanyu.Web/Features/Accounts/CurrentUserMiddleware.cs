@@ -81,7 +81,7 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
                              u.PasswordChangedAt,
                              u.MustChangePassword,
                              // The grants in the same round trip (a join), not a second query on every request.
-                             Grants = db.RoleGrants.AsNoTracking().Where(g => g.UserId == u.Id)
+                             Grants = db.Set<RoleGrant>().AsNoTracking().Where(g => g.UserId == u.Id)
                                  .Select(g => new ScopedRole(g.Role, g.RegionCode, g.OrganizationId)).ToList(),
                          }).FirstOrDefaultAsync(ct);
         var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");

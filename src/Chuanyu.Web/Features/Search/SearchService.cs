@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
