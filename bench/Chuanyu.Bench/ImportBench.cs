@@ -145,7 +145,7 @@ public static class ImportBench
         {
             await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            await ReferenceData.EnsureAsync(db);
+            await DivisionsPreparation.EnsureAsync(db);
             var org = new Organization
             {
                 Id = Guid.CreateVersion7(),

@@ -12,7 +12,7 @@ public sealed class AdministrationTests(BrowserFixture browser)
     public async Task SecurityAdmin_CreatesAnAccount_WhoseOwnerMustChangeTheInitialPassword()
     {
         var admin = await browser.NewPageAsync();
-        await SignInAsync(admin, "secadmin@chuanyu.demo", Chuanyu.Web.Data.DemoData.Password);
+        await SignInAsync(admin, "secadmin@chuanyu.demo", Chuanyu.Web.Seeding.DemoData.Password);
         await admin.GotoAsync("/Admin/Users");
         await admin.GetByText("新建账号", new() { Exact = true }).ClickAsync();
         var email = $"browser-{Guid.NewGuid():N}@example.cn";

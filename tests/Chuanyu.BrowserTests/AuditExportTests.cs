@@ -16,7 +16,7 @@ public sealed class AuditExportTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/Accounts/Login");
         await page.GetByLabel("邮箱", new() { Exact = true }).FillAsync("auditadmin@chuanyu.demo");
-        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(Chuanyu.Web.Data.DemoData.Password);
+        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(Chuanyu.Web.Seeding.DemoData.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("current-user")).ToBeVisibleAsync();
 

@@ -9,7 +9,7 @@ namespace Chuanyu.BrowserTests;
 [Collection(BrowserSuite.Name)]
 public sealed class SignInTests(BrowserFixture browser)
 {
-    private const string Password = Chuanyu.Web.Data.DemoData.Password;
+    private const string Password = Chuanyu.Web.Seeding.DemoData.Password;
 
     [Fact]
     public async Task SignIn_AsDemoResearcher_ShowsUserCentreInChinese()

@@ -1,5 +1,4 @@
 using System.Text;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -9,18 +8,15 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Chuanyu.Web.Data;
 
 /// <summary>
-/// The one DbContext of the platform. Identity's user tables plus each feature's own tables; roles are our own
-/// scoped <see cref="RoleGrant"/> rows rather than Identity's global roles. Features that react to saves (the search
-/// index) do it through EF interceptors they register in DI (<see cref="DatabaseSetup.AddDatabase"/>), not here.
+/// The one DbContext of the platform. Identity's user tables plus each feature's own tables, found through the features'
+/// <c>IEntityTypeConfiguration</c>s (each names its table); roles are Accounts' own scoped grants rather than Identity's
+/// global roles. The context names no feature: a feature reaches its tables with <c>Set&lt;T&gt;()</c> or declares
+/// properties for them itself (Accounts' <c>db.Organizations</c>). Features that react to saves (the search index) do it
+/// through EF interceptors they register in DI (<see cref="DatabaseSetup.AddDatabase"/>), not here.
 /// </summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityUserContext<AppUser, Guid>(options)
 {
-    public DbSet<Region> Regions => Set<Region>();
-    public DbSet<District> Districts => Set<District>();
-    public DbSet<Organization> Organizations => Set<Organization>();
-    public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
-    public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -50,11 +46,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     /// <summary>snake_case for every table, column, key and index: what PostgreSQL DBAs expect and what raw SQL reads best.</summary>
     private static void ApplySnakeCaseNames(ModelBuilder builder)
     {
+        // Every table first: a foreign key's name includes its principal's table (fk_memberships_identity_users_user_id),
+        // which must not depend on the order the entity types come in (by CLR name, so moving a type would rename keys).
         foreach (var entity in builder.Model.GetEntityTypes())
         {
             var table = entity.GetTableName()!;
             table = table.StartsWith("AspNet", StringComparison.Ordinal) ? "identity_" + ToSnake(table[6..]) : ToSnake(table);
             entity.SetTableName(table);
+        }
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
             foreach (var property in entity.GetProperties())
             {
                 property.SetColumnName(ToSnake(property.Name));

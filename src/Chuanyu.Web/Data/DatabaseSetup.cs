@@ -87,9 +87,10 @@ public static class DatabaseSetup
 public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString);
 
 /// <summary>
-/// Work a feature needs done on its own tables once the schema is migrated and the reference data is loaded: run at every
-/// start-up and by the <c>migrate</c> command, so it must be idempotent and quick. Registered in DI by the feature
-/// (e.g. Search stamps an empty index with its synonym table); the data layer names none of them.
+/// Work a feature needs done on its own tables once the schema is migrated: run at every start-up and by the
+/// <c>migrate</c> command, so it must be idempotent and quick. Registered in DI by the feature, and run in the order of
+/// registration (Accounts loads the regions and districts first; Search stamps an empty index with its synonym table);
+/// the data layer names none of them.
 /// </summary>
 public interface IDatabasePreparation
 {
@@ -98,11 +99,10 @@ public interface IDatabasePreparation
 
 public static class DatabasePreparation
 {
-    /// <summary>The reference data, then every feature's <see cref="IDatabasePreparation"/>, on a migrated database.</summary>
+    /// <summary>Every feature's <see cref="IDatabasePreparation"/> (the reference data among them), on a migrated database.</summary>
     public static async Task PrepareDataAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var db = services.GetRequiredService<AppDbContext>();
-        await ReferenceData.EnsureAsync(db, ct);
         foreach (var preparation in services.GetServices<IDatabasePreparation>())
         {
             await preparation.PrepareAsync(db, ct);

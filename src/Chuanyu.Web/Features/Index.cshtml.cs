@@ -20,8 +20,8 @@ public sealed class IndexModel(AppDbContext db) : PageModel
     {
         Regions = await db.Regions.AsNoTracking().OrderBy(r => r.SortOrder)
             .Select(r => new RegionStat(r.Name, r.ShortName,
-                db.Organizations.Count(o => o.RegionCode == r.Code && o.Status == OrganizationStatus.Verified),
-                db.Districts.Count(d => d.RegionCode == r.Code && d.Level == DistrictLevel.County)))
+                db.Set<Organization>().Count(o => o.RegionCode == r.Code && o.Status == OrganizationStatus.Verified),
+                db.Set<District>().Count(d => d.RegionCode == r.Code && d.Level == DistrictLevel.County)))
             .ToListAsync(ct);
         Users = await db.Users.CountAsync(ct);
     }

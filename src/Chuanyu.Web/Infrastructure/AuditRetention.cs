@@ -1,6 +1,5 @@
 using System.Globalization;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.ApiClients;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -65,6 +64,17 @@ public enum AuditRetentionStatus
 public sealed record AuditRetentionResult(AuditRetentionStatus Status, DateTimeOffset Cutoff, long ThroughSeq, string? ThroughHash,
     long RowsPurged, int NoncesPurged, string Message);
 
+/// <summary>
+/// Request nonces a feature keeps against replays (ApiClients' signed requests), deleted by the retention run once no
+/// replay can need them, so the one instance that holds the retention lease does all of the platform's clearing up.
+/// Registered in DI by the feature; the kernel names none.
+/// </summary>
+public interface INoncePurge
+{
+    /// <summary>Deletes the nonces that are no longer needed at <paramref name="now"/>; returns how many.</summary>
+    Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct);
+}
+
 /// <summary>Serialises runs inside one instance: all of its runs share one lease holder id, so the lease cannot tell them apart.</summary>
 public sealed class AuditRetentionGate
 {
@@ -76,15 +86,12 @@ public sealed class AuditRetentionGate
 /// audit chain once they are older than <see cref="AuditRetentionOptions.RetentionMonths"/>, never a younger row, and
 /// keeps the rest verifiable: in one transaction it writes an <see cref="AuditCheckpoint"/> (sequence number and hash
 /// of the last deleted row), appends an <c>audit.retention</c> row to the chain naming that checkpoint, and deletes.
-/// Also drops API request nonces past the replay window.
+/// Also drops API request nonces past the replay window (every <see cref="INoncePurge"/>).
 /// </summary>
 public sealed class AuditRetention(AppDbContext db, AuditLog audit, JobLeases leases, AuditRetentionGate gate,
-    IOptions<AuditRetentionOptions> options, ILogger<AuditRetention> logger)
+    IOptions<AuditRetentionOptions> options, IEnumerable<INoncePurge> noncePurges, ILogger<AuditRetention> logger)
 {
     public const string LeaseName = "audit-retention";
-
-    /// <summary>Signed API requests older than this are refused anyway, so their nonces need not be remembered.</summary>
-    public static readonly TimeSpan NonceLifetime = TimeSpan.FromHours(1);
 
     /// <summary>The lease for a one-off run (the command): longer than a run takes, released when it ends.</summary>
     internal static readonly TimeSpan OneOffLease = TimeSpan.FromHours(1);
@@ -157,11 +164,15 @@ public sealed class AuditRetention(AppDbContext db, AuditLog audit, JobLeases le
         }
     }
 
-    /// <summary>Deletes API request nonces seen more than <see cref="NonceLifetime"/> before <paramref name="now"/>.</summary>
-    public Task<int> PurgeNoncesAsync(DateTimeOffset now, CancellationToken ct = default)
+    /// <summary>Deletes the request nonces past their replay window (every <see cref="INoncePurge"/>); returns how many.</summary>
+    public async Task<int> PurgeNoncesAsync(DateTimeOffset now, CancellationToken ct = default)
     {
-        var before = now.ToUniversalTime() - NonceLifetime;
-        return db.Set<ApiClientNonce>().Where(n => n.SeenAt < before).ExecuteDeleteAsync(ct);
+        var purged = 0;
+        foreach (var purge in noncePurges)
+        {
+            purged += await purge.PurgeAsync(now, ct);
+        }
+        return purged;
     }
 
     private async Task<AuditRetentionResult> PurgeAuditAsync(DateTimeOffset now, DateTimeOffset cutoff, CancellationToken ct)

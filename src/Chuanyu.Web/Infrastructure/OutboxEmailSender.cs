@@ -1,5 +1,4 @@
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Microsoft.AspNetCore.Identity;
 
 namespace Chuanyu.Web.Infrastructure;
@@ -7,21 +6,20 @@ namespace Chuanyu.Web.Infrastructure;
 /// <summary>Identity's e-mails go to the outbox table; no mail server is contacted from a request.</summary>
 public sealed class OutboxEmailSender(AppDbContext db, TimeProvider clock) : IEmailSender<AppUser>
 {
+    // Mail is written in Chinese, the platform's language: the recipient's own language is not stored.
     public Task SendConfirmationLinkAsync(AppUser user, string email, string confirmationLink) =>
-        EnqueueAsync(email, "川渝科技资源共享服务平台：请确认您的邮箱",
-            $"{user.DisplayName}，您好：\n\n请打开以下链接确认邮箱：\n{confirmationLink}\n\n如非本人操作，请忽略本邮件。");
+        EnqueueAsync(email, new Message("Common.Mail.ConfirmEmail"), new Message("Common.Mail.ConfirmEmailBody", user.DisplayName, confirmationLink));
 
     public Task SendPasswordResetLinkAsync(AppUser user, string email, string resetLink) =>
-        EnqueueAsync(email, "重置密码",
-            $"{user.DisplayName}，您好：\n\n请在 24 小时内打开以下链接重置密码：\n{resetLink}\n\n如非本人操作，请忽略本邮件，您的密码不会改变。");
+        EnqueueAsync(email, new Message("Common.Mail.ResetPassword"), new Message("Common.Mail.ResetPasswordBody", user.DisplayName, resetLink));
 
     public Task SendPasswordResetCodeAsync(AppUser user, string email, string resetCode) =>
-        EnqueueAsync(email, "重置密码验证码",
-            $"{user.DisplayName}，您好：\n\n您的密码重置码为：\n{resetCode}\n\n如非本人操作，请忽略本邮件。");
+        EnqueueAsync(email, new Message("Common.Mail.ResetCode"), new Message("Common.Mail.ResetCodeBody", user.DisplayName, resetCode));
 
-    private async Task EnqueueAsync(string to, string subject, string body)
+    private async Task EnqueueAsync(string to, Message subject, Message body)
     {
-        db.Outbox.Add(OutboxMessage.Email(to, subject, body, clock.GetUtcNow()));
+        var chinese = PlatformSetup.Cultures[0];
+        db.Outbox.Add(OutboxMessage.Email(to, Messages.Translate(subject, chinese), Messages.Translate(body, chinese), clock.GetUtcNow()));
         await db.SaveChangesAsync();
     }
 }

@@ -18,7 +18,7 @@ public interface IPlatformCommand
 
 /// <summary>
 /// What a command runs with: the services of its own scope, the host's environment, and the host's database preparation
-/// (migrated where configured, reference data, every <see cref="Data.IDatabasePreparation"/>, the demo data where configured).
+/// (migrated where configured, every <see cref="Data.IDatabasePreparation"/> with the reference data, the demo data where configured).
 /// </summary>
 public sealed record PlatformCommandContext(IServiceProvider Services, IHostEnvironment Environment, Func<Task> PrepareDatabaseAsync);
 

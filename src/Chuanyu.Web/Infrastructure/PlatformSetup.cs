@@ -82,7 +82,7 @@ public static class PlatformSetup
         return app;
     }
 
-    /// <summary>Migrates (when configured), loads reference data, runs each feature's <see cref="IDatabasePreparation"/> and, in development, the demo data.</summary>
+    /// <summary>Migrates (when configured), runs each feature's <see cref="IDatabasePreparation"/> (the reference data among them), then each <see cref="ISampleData"/> (the demo data, in development).</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
@@ -97,11 +97,21 @@ public static class PlatformSetup
             await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
         }
         await scope.ServiceProvider.PrepareDataAsync();
-        if (DemoData.ShouldSeed(app.Configuration, app.Environment))
+        foreach (var sample in scope.ServiceProvider.GetServices<ISampleData>())
         {
-            await DemoData.SeedAsync(scope.ServiceProvider);
+            await sample.SeedAsync(scope.ServiceProvider, CancellationToken.None);
         }
     }
+}
+
+/// <summary>
+/// Data added once the database is prepared, at start-up and before a command that prepares the database (never by
+/// <c>migrate</c>); each one decides itself whether it applies. The demo data (<c>Seeding/DemoData</c>, registered by
+/// <c>AddSeeding</c>) is one: the kernel names none of them.
+/// </summary>
+public interface ISampleData
+{
+    Task SeedAsync(IServiceProvider services, CancellationToken ct);
 }
 
 /// <summary>/readyz: the database answers and every migration script is applied.</summary>

@@ -1,5 +1,6 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chuanyu.Web.Seeding;
 
@@ -90,6 +91,20 @@ public sealed class SeedCommand : IPlatformCommand
 
 public static class SeedingSetup
 {
-    /// <summary>The <c>seed</c> command (the generator and the bulk writer need nothing else from DI).</summary>
-    public static IServiceCollection AddSeeding(this IServiceCollection services) => services.AddPlatformCommand<SeedCommand>();
+    /// <summary>
+    /// The <c>seed</c> command (the generator and the bulk writer need nothing else from DI) and the demo data, which the
+    /// host adds after preparing the database where <see cref="DemoData.ShouldSeed"/> says so.
+    /// </summary>
+    public static IServiceCollection AddSeeding(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISampleData, DemoSampleData>());
+        return services.AddPlatformCommand<SeedCommand>();
+    }
+}
+
+/// <summary>The demo data as the host's <see cref="ISampleData"/>: seeded only where <c>Demo:Seed</c> is on in Development or Demo.</summary>
+internal sealed class DemoSampleData(IConfiguration configuration, IHostEnvironment env) : ISampleData
+{
+    public Task SeedAsync(IServiceProvider services, CancellationToken ct) =>
+        DemoData.ShouldSeed(configuration, env) ? DemoData.SeedAsync(services, ct) : Task.CompletedTask;
 }

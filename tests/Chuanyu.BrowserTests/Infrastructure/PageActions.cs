@@ -7,7 +7,7 @@ namespace Chuanyu.BrowserTests.Infrastructure;
 public static class PageActions
 {
     /// <summary>Signs in through the login form and waits until the header names the person.</summary>
-    public static async Task SignInAsync(IPage page, string email, string password = Chuanyu.Web.Data.DemoData.Password)
+    public static async Task SignInAsync(IPage page, string email, string password = Chuanyu.Web.Seeding.DemoData.Password)
     {
         await page.GotoAsync("/Accounts/Login");
         await page.GetByLabel("邮箱", new() { Exact = true }).FillAsync(email);

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
+using Chuanyu.Web.Seeding;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -90,7 +90,7 @@ public sealed class PersonalDataTests(ChuanyuFactory factory) : IClassFixture<Ch
         {
             name = "唯一管理员测试公司",
             kind = "Enterprise",
-            creditCode = Chuanyu.Web.Data.DemoData.MakeCreditCode("91", "510104", Random.Shared.Next(2_000_000, 9_000_000)),
+            creditCode = Chuanyu.Web.Seeding.DemoData.MakeCreditCode("91", "510104", Random.Shared.Next(2_000_000, 9_000_000)),
             districtCode = "510104",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

@@ -5,6 +5,7 @@ using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Usage;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Chuanyu.Tests.Booking.BookingTestData;
 

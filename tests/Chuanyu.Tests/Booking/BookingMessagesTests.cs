@@ -1,3 +1,4 @@
+using Chuanyu.Web.Features.Accounts;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,7 @@ public static class BookingTestData
     public static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> host, string email)
     {
         var client = host.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Data.DemoData.Password });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Chuanyu.Web.Seeding.DemoData.Password });
         response.EnsureSuccessStatusCode();
         var token = (await response.ReadJsonAsync()).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

@@ -1,3 +1,4 @@
+using Chuanyu.Web.Features.Accounts;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -102,9 +103,9 @@ public sealed partial class CatalogLanguageTests(ChuanyuFactory factory) : IClas
         Assert.Equal("Catalog.ImportExampleRow", error.GetProperty("code").GetString());
         Assert.Equal("This is the import template's example row; delete it before importing.", error.GetProperty("reason").GetString());
 
-        // Not a spreadsheet: 400 on the file field with the catalogue's code (the kernel's upload check says why).
+        // Not a spreadsheet: 400 on the file field with the kernel upload check's own code.
         var exe = await (await ImportFiles.ImportAsync(manager, cqu, [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00], "list.xlsx")).AssertProblemAsync(400);
-        Assert.Equal("Catalog.FileRefused", First(exe, "errorCodes", "file"));
+        Assert.Equal("Common.Upload.ContentMismatch", First(exe, "errorCodes", "file"));
     }
 
     [Fact]

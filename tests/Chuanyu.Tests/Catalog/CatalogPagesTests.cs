@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Chuanyu.Tests.Infrastructure;
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Infrastructure;
+using Chuanyu.Web.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
@@ -379,7 +380,7 @@ public sealed class ResourceImportTests(ChuanyuFactory factory) : IClassFixture<
         {
             name = $"待审核检测有限公司-{Tag()}",
             kind = "Enterprise",
-            creditCode = Web.Data.DemoData.MakeCreditCode("91", "510107", Random.Shared.Next(2_000_000, 9_000_000)),
+            creditCode = Web.Seeding.DemoData.MakeCreditCode("91", "510107", Random.Shared.Next(2_000_000, 9_000_000)),
             districtCode = "510107",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

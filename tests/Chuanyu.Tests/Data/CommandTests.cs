@@ -1,4 +1,5 @@
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,7 +75,7 @@ public sealed class CommandTests
         var user = await factory.WithDbAsync(db => db.Users.FirstAsync(u => u.Email == email));
         Assert.True(user.MustChangePassword);
         Assert.Equal("首任 安全管理员", user.DisplayName);
-        Assert.True(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == user.Id && g.Role == Web.Features.Accounts.PlatformRole.SecurityAdmin)));
+        Assert.True(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == user.Id && g.Role == Web.Infrastructure.PlatformRole.SecurityAdmin)));
         await factory.ApiClientAsync(email, password); // the printed password signs in (and must then be changed)
 
         var (badExit, badOutput) = await ProcessRunner.RunPlatformAsync(factory.Database.Provider, factory.Database.ConnectionString, "create-admin", $"x-{Guid.NewGuid():N}@example.cn", "RegionAdmin", "某人");

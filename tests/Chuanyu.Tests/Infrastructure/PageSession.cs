@@ -64,6 +64,6 @@ public sealed class PageSession(ChuanyuFactory factory)
         return (await GetAsync(location.OriginalString)).Document;
     }
 
-    public async Task<HttpResponseMessage> SignInAsync(string email, string password = Chuanyu.Web.Data.DemoData.Password) =>
+    public async Task<HttpResponseMessage> SignInAsync(string email, string password = Chuanyu.Web.Seeding.DemoData.Password) =>
         await SubmitAsync("/Accounts/Login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
 }

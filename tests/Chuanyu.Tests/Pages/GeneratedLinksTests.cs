@@ -1,3 +1,4 @@
+using Chuanyu.Web.Features.Accounts;
 using System.Net;
 using AngleSharp.Dom;
 using Chuanyu.Tests.Infrastructure;

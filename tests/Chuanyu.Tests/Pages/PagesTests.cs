@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Tests.Pages;
@@ -77,7 +78,7 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
     public async Task SignIn_PostWithoutAntiforgeryToken_IsRefused()
     {
         var client = new PageSession(factory).Client;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = Demo.Engineer, ["Input.Password"] = Chuanyu.Web.Data.DemoData.Password });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = Demo.Engineer, ["Input.Password"] = Chuanyu.Web.Seeding.DemoData.Password });
         var response = await client.PostAsync("/Accounts/Login", form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -236,7 +237,7 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
         var granted = await admin.SubmitAsync(url, new Dictionary<string, string> { ["role"] = "RegionAdmin", ["regionCode"] = "510000" }, "form[action*=Grant]");
         Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
         var grant = await factory.WithDbAsync(db => db.RoleGrants.SingleAsync(g => g.UserId == userId));
-        Assert.Equal(Chuanyu.Web.Features.Accounts.PlatformRole.RegionAdmin, grant.Role);
+        Assert.Equal(Chuanyu.Web.Infrastructure.PlatformRole.RegionAdmin, grant.Role);
         Assert.Equal("510000", grant.RegionCode);
 
         var revoked = await admin.SubmitAsync(url, new Dictionary<string, string> { ["grantId"] = grant.Id.ToString() }, "form[action*=Revoke]");

@@ -1,4 +1,5 @@
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Tests.Search;

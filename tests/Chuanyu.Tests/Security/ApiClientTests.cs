@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using AngleSharp.Html.Parser;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
@@ -383,7 +384,7 @@ public sealed class ApiClientTests(ChuanyuFactory factory) : IClassFixture<Chuan
         var target = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == Demo.Engineer).Select(u => u.Id).FirstAsync());
         await (await http.PostAsJsonAsync("/api/v1/admin/role-grants", new { userId = target, role = "Expert" })).AssertProblemAsync(403);
         await (await http.PostAsJsonAsync("/api/v1/admin/api-clients", new { name = "自己造的客户端", scopes = new[] { ApiScopes.ExchangeWrite } })).AssertProblemAsync(403);
-        Assert.False(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == target && g.Role == Chuanyu.Web.Features.Accounts.PlatformRole.Expert)));
+        Assert.False(await factory.WithDbAsync(db => db.RoleGrants.AnyAsync(g => g.UserId == target && g.Role == Chuanyu.Web.Infrastructure.PlatformRole.Expert)));
         Assert.False(await factory.WithDbAsync(db => db.Set<ApiClient>().AnyAsync(x => x.Name == "自己造的客户端")));
         // Anonymous endpoints still answer, as they would anyone.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/regions")).StatusCode);
@@ -534,7 +535,7 @@ public sealed class SignedRequestsOnKestrelTests : IDisposable
             .First(a => a.StartsWith("http://", StringComparison.Ordinal)));
 
         using var admin = new HttpClient { BaseAddress = address };
-        var login = await (await admin.PostAsJsonAsync("/api/v1/auth/login", new { email = Demo.SecurityAdmin, password = Chuanyu.Web.Data.DemoData.Password })).ReadJsonAsync();
+        var login = await (await admin.PostAsJsonAsync("/api/v1/auth/login", new { email = Demo.SecurityAdmin, password = Chuanyu.Web.Seeding.DemoData.Password })).ReadJsonAsync();
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
         var created = await (await admin.PostAsJsonAsync("/api/v1/admin/api-clients", new { name = "Kestrel 上的客户端", scopes = new List<string> { ApiScopes.OrganizationsRead } })).ReadJsonAsync();
         var keyId = created.GetProperty("client").GetProperty("keyId").GetString()!;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using AngleSharp.Html.Parser;
 using Chuanyu.Tests.Catalog;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Routing;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Tests.Security;

@@ -1,3 +1,4 @@
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -7,6 +8,7 @@ internal sealed class RegionConfiguration : IEntityTypeConfiguration<Region>
 {
     public void Configure(EntityTypeBuilder<Region> b)
     {
+        b.ToTable("regions");
         b.HasKey(x => x.Code);
         b.Property(x => x.Code).HasMaxLength(6);
         b.Property(x => x.Name).HasMaxLength(50);
@@ -18,6 +20,7 @@ internal sealed class DistrictConfiguration : IEntityTypeConfiguration<District>
 {
     public void Configure(EntityTypeBuilder<District> b)
     {
+        b.ToTable("districts");
         b.HasKey(x => x.Code);
         b.Property(x => x.Code).HasMaxLength(6);
         b.Property(x => x.Name).HasMaxLength(50);
@@ -33,6 +36,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
 {
     public void Configure(EntityTypeBuilder<Organization> b)
     {
+        b.ToTable("organizations");
         b.Property(x => x.Name).HasMaxLength(200);
         b.Property(x => x.Kind).HasMaxLength(30);
         b.Property(x => x.CreditCode).HasMaxLength(18);
@@ -52,6 +56,7 @@ internal sealed class RoleGrantConfiguration : IEntityTypeConfiguration<RoleGran
 {
     public void Configure(EntityTypeBuilder<RoleGrant> b)
     {
+        b.ToTable("role_grants");
         b.Property(x => x.Role).HasMaxLength(30);
         b.Property(x => x.RegionCode).HasMaxLength(6);
         b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
@@ -70,19 +75,11 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
 {
     public void Configure(EntityTypeBuilder<Membership> b)
     {
+        b.ToTable("memberships");
         b.Property(x => x.Status).HasMaxLength(20);
         b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.OrganizationId, x.UserId }).IsUnique();
         b.HasIndex(x => new { x.OrganizationId, x.Status });
-    }
-}
-
-internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
-{
-    public void Configure(EntityTypeBuilder<AppUser> b)
-    {
-        b.Property(x => x.DisplayName).HasMaxLength(100);
-        b.Property(x => x.MobileProtected).HasMaxLength(300);
     }
 }

@@ -69,6 +69,8 @@ public static class AccountsSetup
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
+        // First of the features' preparations: the others may rely on the regions and districts.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabasePreparation, DivisionsPreparation>());
         services.AddScoped<CurrentUser>();
         services.AddSingleton<SecurityPolicyStore>();
         services.AddSingleton<SystemSettingsStore>();

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
+using Chuanyu.Web.Seeding;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

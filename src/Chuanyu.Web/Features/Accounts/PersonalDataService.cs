@@ -91,7 +91,7 @@ public sealed class PersonalDataService(AppDbContext db, CurrentUser me, UserMan
         }
         var adminOf = await db.RoleGrants.Where(g => g.UserId == id && g.Role == PlatformRole.OrgAdmin).Select(g => g.OrganizationId).ToListAsync(ct);
         var soleAdminOf = await db.Organizations.Where(o => adminOf.Contains(o.Id) &&
-                !db.RoleGrants.Any(g => g.OrganizationId == o.Id && g.Role == PlatformRole.OrgAdmin && g.UserId != id))
+                !db.Set<RoleGrant>().Any(g => g.OrganizationId == o.Id && g.Role == PlatformRole.OrgAdmin && g.UserId != id))
             .Select(o => o.Name).ToListAsync(ct);
         if (soleAdminOf.Count > 0)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
 using Microsoft.EntityFrameworkCore;

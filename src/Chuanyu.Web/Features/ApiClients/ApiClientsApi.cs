@@ -15,7 +15,11 @@ public static class ApiClientsApi
     /// <summary>One client's endpoint name: the Location of a registered client is generated from it.</summary>
     public const string ClientEndpoint = "GetApiClient";
 
-    public static IServiceCollection AddApiClients(this IServiceCollection services) => services.AddScoped<ApiClientService>();
+    public static IServiceCollection AddApiClients(this IServiceCollection services)
+    {
+        services.AddScoped<INoncePurge, ApiClientNoncePurge>();
+        return services.AddScoped<ApiClientService>();
+    }
 
     /// <summary>Client-only endpoint that also needs <paramref name="scope"/> among the client's scopes.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;

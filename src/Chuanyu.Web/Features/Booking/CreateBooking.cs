@@ -260,7 +260,7 @@ public sealed partial class BookingService
         var when = bookings.Count == 1 ? Slot(first) : Mail(new Message("Booking.Mail.Series", Slot(first), bookings.Count));
         // One read for the managers' addresses and the user's (who is the caller unless booked on their behalf).
         var people = await (from u in db.Users.AsNoTracking()
-                            where u.Id == first.UserId || db.RoleGrants.Any(g => g.UserId == u.Id && g.OrganizationId == r.OrganizationId &&
+                            where u.Id == first.UserId || db.Set<RoleGrant>().Any(g => g.UserId == u.Id && g.OrganizationId == r.OrganizationId &&
                                                                                   (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
                             select new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
         var user = people.First(p => p.Id == first.UserId);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;

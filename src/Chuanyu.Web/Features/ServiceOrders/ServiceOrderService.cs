@@ -522,7 +522,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
     // ---- notifications (outbox) ----------------------------------------------------------------------------------
 
     private Task<List<string>> ManagerEmailsAsync(Guid organizationId, CancellationToken ct) =>
-        db.Users.AsNoTracking().Where(u => u.Email != null && db.RoleGrants.Any(g => g.UserId == u.Id && g.OrganizationId == organizationId &&
+        db.Users.AsNoTracking().Where(u => u.Email != null && db.Set<RoleGrant>().Any(g => g.UserId == u.Id && g.OrganizationId == organizationId &&
                                                                              (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin)))
             .Select(u => u.Email!).Distinct().ToListAsync(ct);
 

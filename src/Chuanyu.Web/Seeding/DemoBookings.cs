@@ -1,3 +1,4 @@
+using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
@@ -7,7 +8,7 @@ using Chuanyu.Web.Features.Usage;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chuanyu.Web.Data;
+namespace Chuanyu.Web.Seeding;
 
 /// <summary>
 /// Demo booking history for six instruments of 重庆大学 (whose instrument manager is a demo account): eight weeks of

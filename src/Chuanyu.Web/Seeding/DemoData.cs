@@ -1,9 +1,10 @@
+using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chuanyu.Web.Data;
+namespace Chuanyu.Web.Seeding;
 
 /// <summary>
 /// Demo organisations and accounts for a first run. Only seeded when <c>Demo:Seed</c> is true and the environment is

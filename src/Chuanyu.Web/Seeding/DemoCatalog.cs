@@ -1,11 +1,12 @@
 using System.Globalization;
+using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 
-namespace Chuanyu.Web.Data;
+namespace Chuanyu.Web.Seeding;
 
 /// <summary>
 /// The demo catalogue: the 120 records of the embedded <c>Data/Reference/demo-instruments.csv</c> (real models and
