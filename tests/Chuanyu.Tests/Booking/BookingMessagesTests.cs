@@ -1,10 +1,10 @@
-using Chuanyu.Web.Features.Accounts;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 using static Chuanyu.Tests.Booking.BookingTestData;

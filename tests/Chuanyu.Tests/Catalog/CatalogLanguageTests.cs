@@ -1,4 +1,3 @@
-using Chuanyu.Web.Features.Accounts;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Tests.Catalog;

@@ -1,7 +1,7 @@
-using Chuanyu.Web.Features.Accounts;
 using System.Net;
 using AngleSharp.Dom;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 

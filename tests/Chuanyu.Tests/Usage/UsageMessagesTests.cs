@@ -1,8 +1,8 @@
-using Chuanyu.Web.Features.Accounts;
 using System.Net;
 using System.Net.Http.Headers;
 using AngleSharp.Html.Parser;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 
