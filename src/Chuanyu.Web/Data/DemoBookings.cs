@@ -132,7 +132,7 @@ public static class DemoBookings
                     // Used: checked in around the start, out up to half an hour early; the usage record as the service writes it.
                     b.CheckedInAt = start.AddMinutes(-5 + n % 10).ToUniversalTime();
                     var checkedOut = end.AddMinutes(-(n % 4) * 10);
-                    usage.Add(BookingService.CheckOut(b, instrument, checkedOut.ToUniversalTime()));
+                    usage.Add(UsageLog.ToRecord(BookingService.CheckOut(b, instrument.OrganizationId, instrument.Fees.Select(FeeRef.From), checkedOut.ToUniversalTime())));
                     if (n % 3 == 0)
                     {
                         ratings.Add(new BookingRating

@@ -11,7 +11,7 @@ public sealed record ResourceListItem(Guid Id, ResourceKind Kind, string Name, s
 /// <summary>Catalogue records: read by anyone within the visibility rules, written by their organisation's managers.</summary>
 public static class CatalogApi
 {
-    public static IServiceCollection AddCatalog(this IServiceCollection services) => services.AddScoped<CatalogService>();
+    public static IServiceCollection AddCatalog(this IServiceCollection services) => services.AddScoped<CatalogService>().AddScoped<CatalogDirectory>();
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {

@@ -38,13 +38,16 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
     public bool CanManage(Guid organizationId) =>
         me.HasInOrganization(PlatformRole.ResourceManager, organizationId) || me.HasInOrganization(PlatformRole.OrgAdmin, organizationId);
 
-    public bool CanSee(Resource r) =>
-        (r.Status == ResourceStatus.Published && r.SharingStatus != SharingStatus.InternalOnly) ||
-        CanManage(r.OrganizationId) ||
-        (r.Status == ResourceStatus.Published && me.HasInOrganization(PlatformRole.Member, r.OrganizationId)) ||
-        me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, r.RegionCode);
+    public bool CanSee(Resource r) => CanSee(r.Status, r.SharingStatus, r.OrganizationId, r.RegionCode);
 
-    /// <summary>Only the rows the caller may see, for lists; the same rule as <see cref="CanSee"/> in SQL.</summary>
+    /// <summary>The visibility rule on a record's status, sharing, owner and region (<see cref="CatalogDirectory.CanSee"/> asks it too).</summary>
+    public bool CanSee(ResourceStatus status, SharingStatus sharing, Guid organizationId, string regionCode) =>
+        (status == ResourceStatus.Published && sharing != SharingStatus.InternalOnly) ||
+        CanManage(organizationId) ||
+        (status == ResourceStatus.Published && me.HasInOrganization(PlatformRole.Member, organizationId)) ||
+        me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, regionCode);
+
+    /// <summary>Only the rows the caller may see, for lists; the same rule as <see cref="CanSee(Resource)"/> in SQL.</summary>
     public IQueryable<Resource> Visible()
     {
         if (me.IsSystemAdmin)

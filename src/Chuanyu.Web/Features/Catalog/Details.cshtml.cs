@@ -11,7 +11,7 @@ namespace Chuanyu.Web.Features.Catalog;
 
 /// <summary>
 /// A resource's public page: everything in the record, the owner, the fee table, certificates, photos and a
-/// map-free location. Anyone may open it within <see cref="CatalogService.CanSee"/>; otherwise it does not exist
+/// map-free location. Anyone may open it within <see cref="CatalogService.CanSee(Resource)"/>; otherwise it does not exist
 /// (404). The owning organisation's managers also see its status and act on it here; actions that cannot be undone
 /// by one click (retire, transfer) ask for a ticked confirmation first.
 /// </summary>

@@ -112,7 +112,17 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             return (null, new ServiceResult.RuleBroken("status", "该服务尚未发布、已停用或正在维护，暂不接受送样。"));
         }
-        var (organization, userType, refused) = await bookings.RequesterAsync(input.OrganizationId, resource, "送样", ct);
+        var asked = new InstrumentRef
+        {
+            Id = resource.Id,
+            Kind = resource.Kind,
+            Name = resource.Name,
+            OrganizationId = resource.OrganizationId,
+            RegionCode = resource.RegionCode,
+            Status = resource.Status,
+            SharingStatus = resource.SharingStatus,
+        };
+        var (organization, userType, refused) = await bookings.RequesterAsync(input.OrganizationId, asked, "送样", ct);
         if (refused is not null)
         {
             return (null, refused);
@@ -460,6 +470,22 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         db.Add(Complete(o!, clock.GetUtcNow()));
         return await SaveAsync("service-order.complete", o!, $"验收完成，费用 {Display.Money((o!.QuoteFen ?? 0) / 100m)}", ct);
+    }
+
+    /// <summary>
+    /// Completes the reports nobody accepted within <see cref="AcceptanceDays"/> (the oldest <paramref name="batch"/>) as
+    /// reported, with their usage records; the caller's save writes them (the booking job). Returns how many.
+    /// </summary>
+    public async Task<int> CompleteUnacceptedAsync(DateTimeOffset now, int batch, CancellationToken ct)
+    {
+        var acceptBy = now - TimeSpan.FromDays(AcceptanceDays);
+        var unaccepted = await db.Set<ServiceOrder>().Where(o => o.Status == ServiceOrderStatus.Reported && o.ReportedAt < acceptBy)
+            .OrderBy(o => o.ReportedAt).Take(batch).ToListAsync(ct);
+        foreach (var o in unaccepted)
+        {
+            db.Add(Complete(o, now));
+        }
+        return unaccepted.Count;
     }
 
     /// <summary>Completes a reported order at <paramref name="at"/> and returns the usage record of its work (also the job's and the demo's way).</summary>

@@ -1,0 +1,66 @@
+using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chuanyu.Web.Features.Accounts;
+
+/// <summary>
+/// An organisation as other features see it: what they show and decide on (name, kind, where, whether verified), not
+/// the entity. Built with an object initialiser so that a query over <see cref="OrganizationDirectory.Organizations"/>
+/// can still filter, join and project on these members in SQL.
+/// </summary>
+public sealed record OrganizationRef
+{
+    public Guid Id { get; init; }
+    public string Name { get; init; } = "";
+    public OrganizationKind Kind { get; init; }
+    public string RegionCode { get; init; } = "";
+    public string DistrictCode { get; init; } = "";
+    public OrganizationStatus Status { get; init; }
+}
+
+/// <summary>
+/// The organisations, for the features that name, pick or check one (Booking, ServiceOrders, Usage, Evaluation, Catalog,
+/// ApiClients): the Accounts feature's read contract over its <c>organizations</c> table. Read-only and untracked;
+/// <see cref="Organizations"/> composes into the caller's query, so a join on it is still one SQL statement.
+/// </summary>
+public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me)
+{
+    public IQueryable<OrganizationRef> Organizations() => db.Set<Organization>().AsNoTracking().Select(o => new OrganizationRef
+    {
+        Id = o.Id,
+        Name = o.Name,
+        Kind = o.Kind,
+        RegionCode = o.RegionCode,
+        DistrictCode = o.DistrictCode,
+        Status = o.Status,
+    });
+
+    public Task<OrganizationRef?> FindAsync(Guid id, CancellationToken ct) => Organizations().FirstOrDefaultAsync(o => o.Id == id, ct);
+
+    /// <summary>Names by id for a page of rows (ids not found are left out).</summary>
+    public async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        return list.Count == 0 ? [] : await db.Set<Organization>().AsNoTracking().Where(o => list.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+    }
+
+    /// <summary>The organisations the caller belongs to: those where they hold any organisation-scoped role.</summary>
+    public IReadOnlyList<Guid> MyOrganizationIds() =>
+        me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();
+
+    /// <summary>The organisations where the caller holds one of <paramref name="roles"/> (as granted, second factor or not).</summary>
+    public IReadOnlyList<Guid> OrganizationIdsWhereIHold(params PlatformRole[] roles) =>
+        me.Grants.Where(g => g.OrganizationId is not null && roles.Contains(g.Role)).Select(g => g.OrganizationId!.Value).Distinct().ToList();
+
+    /// <summary>Ids and names of some organisations, by name: the choices of a form.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> ChoicesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        return (await db.Set<Organization>().AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
+            .Select(o => (o.Id, o.Name)).ToList();
+    }
+}
