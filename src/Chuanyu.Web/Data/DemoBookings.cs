@@ -207,7 +207,7 @@ public static class DemoBookings
                 CreatedAt = created,
             };
             o.Number = $"SO{created.ToOffset(Display.ChinaStandardTime):yyyyMMdd}-{o.Id.ToString("N")[^6..].ToUpperInvariant()}";
-            if (status != ServiceOrderStatus.Submitted && ServiceOrderService.Price(instrument.Fees, type, o.SampleCount, o.ItemCount, 2 + i) is { } price)
+            if (status != ServiceOrderStatus.Submitted && ServiceOrderService.Price(instrument.Fees.Select(FeeRef.From), type, o.SampleCount, o.ItemCount, 2 + i) is { } price)
             {
                 o.Status = ServiceOrderStatus.Quoted;
                 o.PriceUnit = price.Unit;
@@ -228,7 +228,7 @@ public static class DemoBookings
                 db.Add(new ServiceOrderReport { OrderId = o.Id, FileName = o.ReportFileName, Content = DemoReport, UploadedBy = managerId, UploadedAt = o.ReportedAt.Value });
                 if (status == ServiceOrderStatus.Completed)
                 {
-                    db.Add(ServiceOrderService.Complete(o, created.AddDays(8)));
+                    db.Add(UsageLog.ToRecord(ServiceOrderService.Complete(o, created.AddDays(8))));
                 }
             }
             db.Add(o);

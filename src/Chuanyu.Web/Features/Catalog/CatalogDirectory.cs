@@ -66,6 +66,15 @@ public sealed class CatalogDirectory(AppDbContext db, CatalogService catalog)
 
     public Task<InstrumentRef?> FindAsync(Guid id, CancellationToken ct) => Instruments().FirstOrDefaultAsync(r => r.Id == id, ct);
 
+    /// <summary>A record with its fee schedule, in one read (null when there is no such record).</summary>
+    public async Task<(InstrumentRef Instrument, IReadOnlyList<FeeRef> Fees)?> FindWithFeesAsync(Guid id, CancellationToken ct)
+    {
+        var fees = Fees();
+        var found = await Instruments().Where(r => r.Id == id)
+            .Select(r => new { Instrument = r, Fees = fees.Where(f => f.ResourceId == r.Id).ToList() }).FirstOrDefaultAsync(ct);
+        return found is null ? null : (found.Instrument, found.Fees);
+    }
+
     /// <summary>A record's fee schedule.</summary>
     public async Task<IReadOnlyList<FeeRef>> FeesAsync(Guid resourceId, CancellationToken ct) =>
         await Fees().Where(f => f.ResourceId == resourceId).ToListAsync(ct);
