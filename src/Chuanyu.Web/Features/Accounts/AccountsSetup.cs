@@ -81,6 +81,7 @@ public static class AccountsSetup
         // The read contracts other features use instead of the Accounts tables (docs/architecture.md, "Dependency rules").
         services.AddScoped<OrganizationDirectory>();
         services.AddScoped<UserDirectory>();
+        services.AddScoped<RegionDirectory>();
         services.AddScoped<RoleService>();
         services.AddScoped<PersonalDataService>();
         services.AddScoped<SessionService>();

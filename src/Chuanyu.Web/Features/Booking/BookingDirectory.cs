@@ -20,6 +20,22 @@ public sealed record BookingChargeRef
     public long FeeFen { get; init; }
 }
 
+/// <summary>A user's rating of a completed booking of an instrument.</summary>
+public sealed record RatingRef
+{
+    public Guid ResourceId { get; init; }
+    public int Score { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A training record (上机培训合格) of a user for an instrument, by when it was granted.</summary>
+public sealed record QualificationRef
+{
+    public Guid ResourceId { get; init; }
+    public Guid UserId { get; init; }
+    public DateTimeOffset GrantedAt { get; init; }
+}
+
 /// <summary>
 /// The Booking feature's read contract for other features (the usage statements, the evaluation): what its tables
 /// hold that they count, as public records in queries that compose into the caller's (one SQL statement, grouped and
@@ -42,4 +58,10 @@ public sealed class BookingDirectory(AppDbContext db)
             End = b.EndAt,
             FeeFen = b.FeeFen!.Value,
         });
+
+    public IQueryable<RatingRef> Ratings() => db.Set<BookingRating>().AsNoTracking()
+        .Select(r => new RatingRef { ResourceId = r.ResourceId, Score = r.Score, CreatedAt = r.CreatedAt });
+
+    public IQueryable<QualificationRef> Qualifications() => db.Set<InstrumentQualification>().AsNoTracking()
+        .Select(q => new QualificationRef { ResourceId = q.ResourceId, UserId = q.UserId, GrantedAt = q.GrantedAt });
 }

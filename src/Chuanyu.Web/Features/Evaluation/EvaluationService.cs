@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
@@ -50,7 +51,8 @@ public enum EvaluationSort
 /// The platform administrator sees both regions, a region's administrators their region, an organisation's admins and
 /// resource managers their own organisation's instruments.
 /// </summary>
-public sealed class EvaluationService(AppDbContext db, CurrentUser me, EvaluationRunner runner, AuditLog audit, TimeProvider clock)
+public sealed class EvaluationService(AppDbContext db, CurrentUser me, EvaluationRunner runner, CatalogDirectory catalog, OrganizationDirectory organizations,
+    RegionDirectory divisions, AuditLog audit, TimeProvider clock)
 {
     public const int MaxExportRows = 200_000;
 
@@ -235,10 +237,9 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
     private async Task<List<EvaluationResultDto>> InstrumentDtosAsync(List<EvaluationResult> rows, CancellationToken ct)
     {
         var ids = rows.Select(r => r.ResourceId).ToList();
-        var resources = await db.Set<Resource>().AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.Name, r.Model })
+        var resources = await catalog.Instruments().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.Name, r.Model })
             .ToDictionaryAsync(r => r.Id, ct);
-        var orgIds = rows.Select(r => r.OrganizationId).Distinct().ToList();
-        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var orgs = await organizations.NamesAsync(rows.Select(r => r.OrganizationId), ct);
         return rows.Select(r => new EvaluationResultDto(r.Rank, r.RegionRank, r.ResourceId, resources.GetValueOrDefault(r.ResourceId)?.Name ?? "",
             resources.GetValueOrDefault(r.ResourceId)?.Model, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""), r.RegionCode,
             Hours(r.EffectiveMinutes), Hours(r.ExternalMinutes), Rate(r), r.ExternalUsers, r.ExternalOrganizations, r.IncomeInternalFen / 100m,
@@ -262,8 +263,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
 
     private async Task<List<EvaluationOrganizationDto>> OrganizationDtosAsync(List<EvaluationOrganizationResult> rows, CancellationToken ct)
     {
-        var orgIds = rows.Select(r => r.OrganizationId).ToList();
-        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var orgs = await organizations.NamesAsync(rows.Select(r => r.OrganizationId), ct);
         return rows.Select(r => new EvaluationOrganizationDto(r.Rank, r.RegionRank, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""),
             r.RegionCode, r.Instruments, Hours(r.EffectiveMinutes), Hours(r.ExternalMinutes), Rate(r), r.ExternalUsers, r.ExternalOrganizations,
             r.IncomeInternalFen / 100m, r.IncomeExternalFen / 100m, r.RatingAverage, r.RatingCount, r.Trainees, r.Results, r.Functions, r.Score, r.Grade,
@@ -293,7 +293,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
             ScoreSum = g.Sum(r => r.Score),
         }).ToListAsync(ct);
         var bands = await q.GroupBy(r => r.Score >= 100 ? 9 : (int)(r.Score / 10)).Select(g => new { Band = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var names = await db.Regions.AsNoTracking().Where(r => r.Code.EndsWith("0000")).ToDictionaryAsync(r => r.Code, r => r.Name, ct);
+        var names = await divisions.ProvinceNamesAsync(ct);
         var regions = byRegionGrade.GroupBy(x => x.RegionCode).OrderBy(g => g.Key).Select(g =>
         {
             var n = g.Sum(x => x.Count);
@@ -334,7 +334,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
             "服务外单位用户（人）", "服务外单位（家）", "校内收入（元）", "对外收入（元）", "用户评价", "评价次数", "培训人员", "科研成果", "功能开发" };
         headers.AddRange(scheme.Indicators.Select(i => $"{EvaluationScheme.Info(i.Code).Name}得分（满分 {i.Weight:0.#}）"));
         headers.AddRange(["总分", "等级"]);
-        var regionNames = await db.Regions.AsNoTracking().Where(r => r.Code.EndsWith("0000")).ToDictionaryAsync(r => r.Code, r => r.Name, ct);
+        var regionNames = await divisions.ProvinceNamesAsync(ct);
         using var output = new MemoryStream();
         var workbook = new SXSSFWorkbook(new XSSFWorkbook(), 100);
         try
