@@ -24,9 +24,22 @@ public sealed record OrganizationRef
 /// ApiClients): the Accounts feature's read contract over its <c>organizations</c> table. Read-only and untracked;
 /// <see cref="Organizations"/> composes into the caller's query, so a join on it is still one SQL statement.
 /// </summary>
-public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me)
+public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, OrganizationService organizations)
 {
-    public IQueryable<OrganizationRef> Organizations() => db.Set<Organization>().AsNoTracking().Select(o => new OrganizationRef
+    public IQueryable<OrganizationRef> Organizations() => Project(db.Set<Organization>().AsNoTracking());
+
+    /// <summary>The organisations the caller may see: verified ones, and pending or rejected ones within their scope (<see cref="OrganizationQueries.Visible"/>).</summary>
+    public IQueryable<OrganizationRef> Visible() => Project(OrganizationQueries.Visible(db, me));
+
+    /// <summary>An organisation the caller may see (<see cref="OrganizationService.CanSee"/>), or null.</summary>
+    public async Task<OrganizationRef?> FindVisibleAsync(Guid id, CancellationToken ct)
+    {
+        var o = await db.Set<Organization>().AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        return o is null || !organizations.CanSee(o) ? null
+            : new OrganizationRef { Id = o.Id, Name = o.Name, Kind = o.Kind, RegionCode = o.RegionCode, DistrictCode = o.DistrictCode, Status = o.Status };
+    }
+
+    private static IQueryable<OrganizationRef> Project(IQueryable<Organization> query) => query.Select(o => new OrganizationRef
     {
         Id = o.Id,
         Name = o.Name,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +34,8 @@ public sealed record CoreMetadata(Guid ResourceId, string Standard, IReadOnlyLis
 /// (the same rule as <see cref="CatalogService.CanManage"/>: 404 for an organisation the caller cannot see, 403 for
 /// one they see but do not manage), the organisations a person manages, and the downloads.
 /// </summary>
-public sealed class ResourceImportService(AppDbContext db, CurrentUser me, CatalogService catalog, ResourceImporter importer, AuditLog audit, TimeProvider clock)
+public sealed class ResourceImportService(CurrentUser me, CatalogService catalog, OrganizationDirectory organizations, RegionDirectory divisions, ResourceImporter importer,
+    AuditLog audit, TimeProvider clock)
 {
     /// <summary>Null when the caller may import into the organisation; otherwise NotFound or Forbidden.</summary>
     public async Task<ServiceResult?> AuthorizeImportAsync(Guid organizationId, CancellationToken ct)
@@ -44,7 +44,7 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         {
             return null;
         }
-        return await OrganizationQueries.Visible(db, me).AnyAsync(o => o.Id == organizationId, ct) ? new ServiceResult.Forbidden() : new ServiceResult.NotFound();
+        return await organizations.Visible().AnyAsync(o => o.Id == organizationId, ct) ? new ServiceResult.Forbidden() : new ServiceResult.NotFound();
     }
 
     public sealed record ManagedOrganization(Guid Id, string Name, OrganizationStatus Status);
@@ -52,12 +52,12 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
     /// <summary>The organisations whose records the caller manages (instrument manager or organisation admin), by name.</summary>
     public async Task<IReadOnlyList<ManagedOrganization>> ManagedOrganizationsAsync(CancellationToken ct)
     {
-        var ids = me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().Where(catalog.CanManage).ToList();
+        var ids = organizations.MyOrganizationIds().Where(catalog.CanManage).ToList();
         if (ids.Count == 0)
         {
             return [];
         }
-        var orgs = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new ManagedOrganization(o.Id, o.Name, o.Status)).ToListAsync(ct);
+        var orgs = await organizations.Organizations().Where(o => ids.Contains(o.Id)).Select(o => new ManagedOrganization(o.Id, o.Name, o.Status)).ToListAsync(ct);
         return [.. orgs.OrderBy(o => o.Name, StringComparer.Ordinal)];
     }
 
@@ -80,8 +80,8 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         {
             if (format == SheetFormat.Xlsx)
             {
-                var regions = await db.Regions.AsNoTracking().OrderBy(r => r.SortOrder).ToListAsync(ct);
-                var districts = await db.Districts.AsNoTracking().ToListAsync(ct);
+                var regions = await divisions.Regions().OrderBy(r => r.SortOrder).ToListAsync(ct);
+                var districts = await divisions.Districts().ToListAsync(ct);
                 ResourceSheet.WriteTemplateXlsx(file, regions, districts);
             }
             else
@@ -104,8 +104,8 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
     /// </summary>
     public async Task<SheetFile?> ExportAsync(Guid organizationId, SheetFormat format, CancellationToken ct)
     {
-        var org = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(ct);
-        if (org is null || (!catalog.CanManage(organizationId) && !await OrganizationQueries.Visible(db, me).AnyAsync(o => o.Id == organizationId, ct)))
+        var org = await organizations.Organizations().Where(o => o.Id == organizationId).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(ct);
+        if (org is null || (!catalog.CanManage(organizationId) && !await organizations.Visible().AnyAsync(o => o.Id == organizationId, ct)))
         {
             return null;
         }
@@ -159,8 +159,8 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         {
             return null;
         }
-        var district = await db.Districts.AsNoTracking().Where(d => d.Code == r.DistrictCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
-        var region = await db.Regions.AsNoTracking().Where(x => x.Code == r.RegionCode).Select(x => x.Name).FirstOrDefaultAsync(ct);
+        var district = await divisions.Districts().Where(d => d.Code == r.DistrictCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        var region = await divisions.Regions().Where(x => x.Code == r.RegionCode).Select(x => x.Name).FirstOrDefaultAsync(ct);
         const string Seen = "GB/T 30523-2023 ";
         const string Proposed = "拟定（docs/catalogue-metadata.md）";
         const string National = "国家大型科研仪器记录";
