@@ -39,6 +39,17 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
             : new OrganizationRef { Id = o.Id, Name = o.Name, Kind = o.Kind, RegionCode = o.RegionCode, DistrictCode = o.DistrictCode, Status = o.Status };
     }
 
+    /// <summary>A page of the verified organisations by name, as the organisations API describes them (the exchange API lists them).</summary>
+    public async Task<PagedList<OrganizationDto>> VerifiedPageAsync(int page, int pageSize, CancellationToken ct)
+    {
+        var query = db.Set<Organization>().AsNoTracking().Where(o => o.Status == OrganizationStatus.Verified);
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(o => new OrganizationDto(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt))
+            .ToListAsync(ct);
+        return new PagedList<OrganizationDto>(total, page, pageSize, items);
+    }
+
     private static IQueryable<OrganizationRef> Project(IQueryable<Organization> query) => query.Select(o => new OrganizationRef
     {
         Id = o.Id,
