@@ -1,6 +1,7 @@
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace Chuanyu.Web.Features.Accounts;
 
@@ -48,6 +49,38 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
             .Select(o => new OrganizationDto(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt))
             .ToListAsync(ct);
         return new PagedList<OrganizationDto>(total, page, pageSize, items);
+    }
+
+    // ---- for the features that index an organisation's name with their records (the search documents of the catalogue) ----
+
+    /// <summary>The organisation a pending change (an entry of the change tracker) renames, if it does.</summary>
+    public static Guid? RenamedBy(EntityEntry entry) =>
+        entry.Entity is Organization o && entry.State == EntityState.Modified && entry.Property(nameof(Organization.Name)).IsModified ? o.Id : null;
+
+    /// <summary>
+    /// Whether a set-based write of <paramref name="entity"/> setting <paramref name="members"/> (none known: all of them)
+    /// may change organisation names. Deleting an organisation changes no name a record holds: the database refuses to
+    /// delete one that owns records.
+    /// </summary>
+    public static bool WritesNames(Type entity, bool deleting, IReadOnlySet<string> members) =>
+        entity == typeof(Organization) && !deleting && (members.Count == 0 || members.Contains(nameof(Organization.Name)));
+
+    /// <summary>Names by id as the pending save of <paramref name="db"/> will leave them (a rename in this very save included).</summary>
+    public static async Task<Dictionary<Guid, string>> NamesAsSavedAsync(AppDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var names = new Dictionary<Guid, string>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            foreach (var o in await db.Set<Organization>().AsNoTracking().Where(o => chunk.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
+            {
+                names[o.Id] = o.Name;
+            }
+        }
+        foreach (var tracked in db.ChangeTracker.Entries<Organization>())
+        {
+            names[tracked.Entity.Id] = tracked.Entity.Name;
+        }
+        return names;
     }
 
     private static IQueryable<OrganizationRef> Project(IQueryable<Organization> query) => query.Select(o => new OrganizationRef

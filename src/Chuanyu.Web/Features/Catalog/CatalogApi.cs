@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,8 @@ public sealed record ResourceListItem(Guid Id, ResourceKind Kind, string Name, s
 /// <summary>Catalogue records: read by anyone within the visibility rules, written by their organisation's managers.</summary>
 public static class CatalogApi
 {
-    public static IServiceCollection AddCatalog(this IServiceCollection services) => services.AddScoped<CatalogService>().AddScoped<CatalogDirectory>();
+    public static IServiceCollection AddCatalog(this IServiceCollection services) =>
+        services.AddScoped<CatalogService>().AddScoped<CatalogDirectory>().AddSearchSource<CatalogSearchSource>();
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {

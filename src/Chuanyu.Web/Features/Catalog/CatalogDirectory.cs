@@ -21,6 +21,24 @@ public sealed record InstrumentRef
     public SharingStatus SharingStatus { get; init; }
 }
 
+/// <summary>What a list or a search hit shows of a record.</summary>
+public sealed record ResourceCard
+{
+    public Guid Id { get; init; }
+    public ResourceKind Kind { get; init; }
+    public string Name { get; init; } = "";
+    public string? Model { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? MainFunctions { get; init; }
+    public string? ApplicationFields { get; init; }
+    public string RegionCode { get; init; } = "";
+    public string DistrictCode { get; init; } = "";
+    public Guid OrganizationId { get; init; }
+
+    /// <summary>A large instrument by the national sharing rules (<see cref="Resource.LargeInstrumentThresholdFen"/>).</summary>
+    public bool IsLargeInstrument { get; init; }
+}
+
 /// <summary>One line of a record's fee schedule, money in fen.</summary>
 public sealed record FeeRef
 {
@@ -53,6 +71,22 @@ public sealed class CatalogDirectory(AppDbContext db, CatalogService catalog)
         RegionCode = r.RegionCode,
         Status = r.Status,
         SharingStatus = r.SharingStatus,
+    });
+
+    /// <summary>Every record as a list or a search hit shows it, whoever asks (the search shows only what its index found for the caller).</summary>
+    public IQueryable<ResourceCard> Cards() => db.Set<Resource>().AsNoTracking().Select(r => new ResourceCard
+    {
+        Id = r.Id,
+        Kind = r.Kind,
+        Name = r.Name,
+        Model = r.Model,
+        Manufacturer = r.Manufacturer,
+        MainFunctions = r.MainFunctions,
+        ApplicationFields = r.ApplicationFields,
+        RegionCode = r.RegionCode,
+        DistrictCode = r.DistrictCode,
+        OrganizationId = r.OrganizationId,
+        IsLargeInstrument = r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen,
     });
 
     public IQueryable<FeeRef> Fees() => db.Set<ResourceFee>().AsNoTracking().Select(f => new FeeRef
