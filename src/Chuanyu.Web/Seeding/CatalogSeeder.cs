@@ -98,7 +98,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
                     var docId = firstDoc + offset + i;
                     var r = catalog.Create(docId, now);
                     batch.Resources[i] = r;
-                    batch.Entries[i] = SearchIndexer.Build(r, names[r.OrganizationId], docId);
+                    batch.Entries[i] = SearchIndexer.Build(CatalogSearchSource.Document(r, names[r.OrganizationId]), docId);
                     batch.Entries[i].Version = version;
                 });
                 return batch;

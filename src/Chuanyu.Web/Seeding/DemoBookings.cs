@@ -133,7 +133,7 @@ public static class DemoBookings
                     // Used: checked in around the start, out up to half an hour early; the usage record as the service writes it.
                     b.CheckedInAt = start.AddMinutes(-5 + n % 10).ToUniversalTime();
                     var checkedOut = end.AddMinutes(-(n % 4) * 10);
-                    usage.Add(BookingService.CheckOut(b, instrument, checkedOut.ToUniversalTime()));
+                    usage.Add(UsageLog.ToRecord(BookingService.CheckOut(b, instrument.OrganizationId, instrument.Fees.Select(FeeRef.From), checkedOut.ToUniversalTime())));
                     if (n % 3 == 0)
                     {
                         ratings.Add(new BookingRating
@@ -208,7 +208,7 @@ public static class DemoBookings
                 CreatedAt = created,
             };
             o.Number = $"SO{created.ToOffset(Display.ChinaStandardTime):yyyyMMdd}-{o.Id.ToString("N")[^6..].ToUpperInvariant()}";
-            if (status != ServiceOrderStatus.Submitted && ServiceOrderService.Price(instrument.Fees, type, o.SampleCount, o.ItemCount, 2 + i) is { } price)
+            if (status != ServiceOrderStatus.Submitted && ServiceOrderService.Price(instrument.Fees.Select(FeeRef.From), type, o.SampleCount, o.ItemCount, 2 + i) is { } price)
             {
                 o.Status = ServiceOrderStatus.Quoted;
                 o.PriceUnit = price.Unit;
@@ -229,7 +229,7 @@ public static class DemoBookings
                 db.Add(new ServiceOrderReport { OrderId = o.Id, FileName = o.ReportFileName, Content = DemoReport, UploadedBy = managerId, UploadedAt = o.ReportedAt.Value });
                 if (status == ServiceOrderStatus.Completed)
                 {
-                    db.Add(ServiceOrderService.Complete(o, created.AddDays(8)));
+                    db.Add(UsageLog.ToRecord(ServiceOrderService.Complete(o, created.AddDays(8))));
                 }
             }
             db.Add(o);

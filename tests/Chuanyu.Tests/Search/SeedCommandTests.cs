@@ -109,7 +109,7 @@ public sealed class SeedCommandTests
         foreach (var r in stored)
         {
             var row = entries[r.Id];
-            var normal = SearchIndexer.Build(r, names[r.OrganizationId], row.DocId);
+            var normal = SearchIndexer.Build(CatalogSearchSource.Document(r, names[r.OrganizationId]), row.DocId);
             Assert.Equal((normal.SearchKey, normal.Kind, normal.Region, normal.District, normal.Category, normal.Flags, normal.PriceBucket, normal.Quality, normal.OrganizationId, normal.Text.Title, normal.Text.Body, normal.Text.Filters),
                 (row.SearchKey, row.Kind, row.Region, row.District, row.Category, row.Flags, row.PriceBucket, row.Quality, row.OrganizationId, row.Text.Title, row.Text.Body, row.Text.Filters));
         }

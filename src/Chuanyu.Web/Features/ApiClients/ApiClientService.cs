@@ -32,7 +32,7 @@ public sealed record CreatedApiClient(ApiClientDto Client, string Secret);
 /// Registers and revokes the credentials other systems sign their requests with. A client is a credential, so the
 /// security administrator manages them (三员: not the system administrator who runs the business).
 /// </summary>
-public sealed class ApiClientService(AppDbContext db, CurrentUser me, AuditLog audit, FieldProtector protector,
+public sealed class ApiClientService(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, AuditLog audit, FieldProtector protector,
     IOptions<CryptoOptions> crypto, TimeProvider clock)
 {
     public async Task<FieldErrors> ValidateAsync(ApiClientInput input, CancellationToken ct)
@@ -43,7 +43,7 @@ public sealed class ApiClientService(AppDbContext db, CurrentUser me, AuditLog a
         {
             errors.Add("name", new Message("ApiClients.NameRequired"));
         }
-        if (input.OrganizationId is { } orgId && !await db.Organizations.AnyAsync(o => o.Id == orgId, ct))
+        if (input.OrganizationId is { } orgId && !await organizations.Organizations().AnyAsync(o => o.Id == orgId, ct))
         {
             errors.Add("organizationId", new Message("ApiClients.OrganizationNotFound"));
         }
@@ -88,7 +88,7 @@ public sealed class ApiClientService(AppDbContext db, CurrentUser me, AuditLog a
         await audit.RecordAsync("api-client.create", client.KeyId, detail: $"{client.Name}; {client.Algorithm}; {client.Scopes}", ct: ct);
         await tx.CommitAsync(ct);
         var orgName = client.OrganizationId is null ? null
-            : await db.Organizations.Where(o => o.Id == client.OrganizationId).Select(o => o.Name).FirstOrDefaultAsync(ct);
+            : await organizations.Organizations().Where(o => o.Id == client.OrganizationId).Select(o => o.Name).FirstOrDefaultAsync(ct);
         return (new CreatedApiClient(ToDto(client, orgName), secret), errors);
     }
 
@@ -129,11 +129,12 @@ public sealed class ApiClientService(AppDbContext db, CurrentUser me, AuditLog a
         public string? OrganizationName { get; init; }
     }
 
-    private IQueryable<Row> WithOrganizationName() =>
-        from c in db.Set<ApiClient>().AsNoTracking()
-        join o in db.Organizations.AsNoTracking() on c.OrganizationId equals o.Id into orgs
-        from o in orgs.DefaultIfEmpty()
-        select new Row { Client = c, OrganizationName = o == null ? null : o.Name };
+    private IQueryable<Row> WithOrganizationName()
+    {
+        var orgs = organizations.Organizations();
+        return from c in db.Set<ApiClient>().AsNoTracking()
+               select new Row { Client = c, OrganizationName = orgs.Where(o => o.Id == c.OrganizationId).Select(o => o.Name).FirstOrDefault() };
+    }
 
     private static List<string> Scopes(ApiClientInput input) =>
         (input.Scopes ?? []).Select(s => s?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();

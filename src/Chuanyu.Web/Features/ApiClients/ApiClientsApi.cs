@@ -45,14 +45,23 @@ public static class ApiClientsApi
         return app;
     }
 
-    private static async Task<Results<Ok<ClientMeDto>, NotFound>> GetClientAsync(ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<ClientMeDto>, NotFound>> GetClientAsync(ClaimsPrincipal principal, AppDbContext db, OrganizationDirectory organizations,
+        CancellationToken ct)
     {
         var id = Guid.Parse(principal.FindFirstValue(ApiClientClaims.ClientId)!);
+        var orgs = organizations.Organizations();
         var row = await (from c in db.Set<ApiClient>().AsNoTracking()
-                         join o in db.Organizations.AsNoTracking() on c.OrganizationId equals o.Id into orgs
-                         from o in orgs.DefaultIfEmpty()
                          where c.Id == id
-                         select new { c.Id, c.Name, c.KeyId, c.OrganizationId, OrganizationName = o == null ? null : o.Name, c.Scopes, c.Algorithm })
+                         select new
+                         {
+                             c.Id,
+                             c.Name,
+                             c.KeyId,
+                             c.OrganizationId,
+                             c.Scopes,
+                             c.Algorithm,
+                             OrganizationName = orgs.Where(o => o.Id == c.OrganizationId).Select(o => o.Name).FirstOrDefault(),
+                         })
             .FirstOrDefaultAsync(ct);
         return row is null
             ? TypedResults.NotFound()
@@ -60,18 +69,13 @@ public static class ApiClientsApi
     }
 
     private static async Task<Results<Ok<PagedList<OrganizationDto>>, ValidationProblem>> ListVerifiedOrganizationsAsync(
-        AppDbContext db, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
+        OrganizationDirectory organizations, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
     {
         if (Paging.Check(page, pageSize) is { } badPage)
         {
             return badPage;
         }
-        var query = db.Organizations.AsNoTracking().Where(o => o.Status == OrganizationStatus.Verified);
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(o => new OrganizationDto(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new PagedList<OrganizationDto>(total, page, pageSize, items));
+        return TypedResults.Ok(await organizations.VerifiedPageAsync(page, pageSize, ct));
     }
 
     private static async Task<Results<Created<CreatedApiClient>, ValidationProblem>> CreateAsync(

@@ -1,4 +1,4 @@
-using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +15,7 @@ namespace Chuanyu.Web.Features.Booking;
 /// no (field errors beside their inputs, a taken slot as 409, a broken rule as 422); a request made goes to "my bookings".
 /// </summary>
 [AllowAnonymous]
-public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogService catalog, CurrentUser me, TimeProvider clock,
+public sealed class BookModel(OrganizationDirectory organizations, UserDirectory users, BookingService bookings, CatalogService catalog, CurrentUser me, TimeProvider clock,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     private static readonly HashSet<string> FormFields = ["date", "start", "end", "purpose", "organizationId", "onBehalfOf", "repeatFrequency", "repeatCount"];
@@ -122,7 +122,7 @@ public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogS
         {
             return Challenge();
         }
-        Organizations = await BookingPages.MyOrganizationsAsync(db, me, ct);
+        Organizations = await BookingPages.MyOrganizationsAsync(organizations, ct);
         Form.OrganizationId = organizationId;
         await LoadColleaguesAsync(ct);
         return Partial("_Colleagues", ColleaguesView);
@@ -150,7 +150,7 @@ public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogS
         (Starts, Ends) = BookingPages.TimeChoices(availability.Rules);
         if (me.IsAuthenticated)
         {
-            Organizations = await BookingPages.MyOrganizationsAsync(db, me, ct);
+            Organizations = await BookingPages.MyOrganizationsAsync(organizations, ct);
             await LoadColleaguesAsync(ct);
         }
         return null;
@@ -159,7 +159,7 @@ public sealed class BookModel(AppDbContext db, BookingService bookings, CatalogS
     private async Task LoadColleaguesAsync(CancellationToken ct)
     {
         var organization = Form.OrganizationId ?? (Organizations.Count == 1 ? Organizations[0].Id : null);
-        Colleagues = organization is { } o && Organizations.Any(x => x.Id == o) ? await BookingPages.ColleaguesAsync(db, o, me.Id!.Value, ct) : [];
+        Colleagues = organization is { } o && Organizations.Any(x => x.Id == o) ? await BookingPages.ColleaguesAsync(users, o, me.Id!.Value, ct) : [];
     }
 }
 

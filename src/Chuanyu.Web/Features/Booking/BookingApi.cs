@@ -14,6 +14,7 @@ public static class BookingApi
     {
         services.AddScoped<BookingService>();
         services.AddScoped<BookingJobs>();
+        services.AddScoped<BookingDirectory>();
         if (runInBackground)
         {
             services.AddHostedService<BookingJobsService>();

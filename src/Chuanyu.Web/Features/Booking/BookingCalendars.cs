@@ -1,4 +1,3 @@
-using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +20,7 @@ public sealed partial class BookingService
             .Where(b => (b.UserId == id || b.BookedBy == id) && b.StartAt >= from && b.StartAt < to && b.Status != BookingStatus.Rejected)
             .OrderBy(b => b.StartAt).Take(2000).ToListAsync(ct);
         var resourceIds = list.Select(b => b.ResourceId).Distinct().ToList();
-        var resources = await db.Set<Resource>().AsNoTracking().Where(r => resourceIds.Contains(r.Id))
+        var resources = await catalog.Instruments().Where(r => resourceIds.Contains(r.Id))
             .Select(r => new { r.Id, r.Name, r.Model, r.Address }).ToDictionaryAsync(r => r.Id, ct);
         return ICalendar.Write(new Message("Booking.Calendar.Mine").ToString(), list.Select(b =>
         {

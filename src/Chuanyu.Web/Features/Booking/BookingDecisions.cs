@@ -176,7 +176,7 @@ public sealed partial class BookingService
         {
             return new ServiceResult.Conflict(new Message("Booking.CheckOutNotInUse", b.Status));
         }
-        Complete(b, r, clock.GetUtcNow());
+        usage.Add(CheckOut(b, r.OrganizationId, await catalog.FeesAsync(r.Id, ct), clock.GetUtcNow()));
         return await SaveAsync(null, b, "", ct);
     }
 
@@ -204,36 +204,21 @@ public sealed partial class BookingService
         return new ServiceResult.Ok();
     }
 
-    /// <summary>Ends a use: the booking is completed and the machine time it took becomes a usage record with its fee.</summary>
-    internal void Complete(InstrumentBooking b, Resource r, DateTimeOffset at) => db.Add(CheckOut(b, r, at));
-
     /// <summary>
     /// Completes a booking checked out at <paramref name="at"/> (its use counted from check-in, or from the booked start)
-    /// and returns its usage record, with the fee at the hourly price for the user type. Also how the demo history is made.
+    /// and returns the use for the usage log (<see cref="UsageLog"/>), with the fee at the hourly price of the
+    /// instrument's <paramref name="fees"/> for the user type; <paramref name="ownerOrganizationId"/> is the instrument's
+    /// organisation now. Also how the demo history is made.
     /// </summary>
-    public static UsageRecord CheckOut(InstrumentBooking b, Resource r, DateTimeOffset at)
+    public static UsageEntry CheckOut(InstrumentBooking b, Guid ownerOrganizationId, IEnumerable<FeeRef> fees, DateTimeOffset at)
     {
         var started = b.CheckedInAt ?? b.StartAt;
         var minutes = Math.Max(1, (int)Math.Ceiling((at - started).TotalMinutes));
-        var fee = BookingRulesCheck.HourlyPriceFen(r.Fees, b.UserType) is { } hourly ? BookingRulesCheck.Fee(hourly, minutes) : 0;
+        var fee = BookingRulesCheck.HourlyPriceFen(fees, b.UserType) is { } hourly ? BookingRulesCheck.Fee(hourly, minutes) : 0;
         b.Status = BookingStatus.Completed;
         b.CheckedOutAt = at;
         b.FeeFen = fee;
         b.Version++;
-        return new UsageRecord
-        {
-            Id = Guid.CreateVersion7(),
-            BookingId = b.Id,
-            ResourceId = b.ResourceId,
-            OwnerOrganizationId = r.OrganizationId,
-            UserId = b.UserId,
-            UserOrganizationId = b.UserOrganizationId,
-            UserType = b.UserType,
-            External = b.UserOrganizationId != r.OrganizationId,
-            StartedAt = started,
-            EndedAt = at,
-            Minutes = minutes,
-            FeeFen = fee,
-        };
+        return new UsageEntry(b.Id, null, b.ResourceId, ownerOrganizationId, b.UserId, b.UserOrganizationId, b.UserType, started, at, minutes, fee);
     }
 }

@@ -1,6 +1,8 @@
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.ServiceOrders;
+using Chuanyu.Web.Features.Usage;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +15,8 @@ public sealed record BookingJobsResult(int NoShows, int AutoCompleted, int Remin
 /// to within the grace period become no-shows (the slot is released, the rules' fee recorded); uses still open an hour
 /// after their end are checked out at the end; approved bookings starting within a day get a reminder.
 /// </summary>
-public sealed class BookingJobs(AppDbContext db, BookingService bookings, JobLeases leases, TimeProvider clock)
+public sealed class BookingJobs(AppDbContext db, BookingService bookings, CatalogDirectory catalog, UserDirectory users, UsageLog usage,
+    ServiceOrderService serviceOrders, JobLeases leases, TimeProvider clock)
 {
     public const string LeaseName = "booking-jobs";
     public static readonly TimeSpan AutoCheckOutAfter = TimeSpan.FromHours(1);
@@ -48,19 +51,20 @@ public sealed class BookingJobs(AppDbContext db, BookingService bookings, JobLea
         var open = await db.Set<InstrumentBooking>().Where(b => b.Status == BookingStatus.InUse && b.EndAt < now - AutoCheckOutAfter)
             .OrderBy(b => b.EndAt).Take(Batch).ToListAsync(ct);
         var openResources = open.Select(b => b.ResourceId).Distinct().ToList();
-        var withFees = await db.Set<Resource>().AsNoTracking().Include(x => x.Fees).Where(x => openResources.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
+        var owners = await catalog.Instruments().Where(x => openResources.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.OrganizationId, ct);
+        var fees = (await catalog.Fees().Where(f => openResources.Contains(f.ResourceId)).ToListAsync(ct)).ToLookup(f => f.ResourceId);
         foreach (var b in open)
         {
-            bookings.Complete(b, withFees[b.ResourceId], b.EndAt);
+            usage.Add(BookingService.CheckOut(b, owners[b.ResourceId], fees[b.ResourceId], b.EndAt));
         }
         var soon = now + ReminderAhead;
         var upcoming = await db.Set<InstrumentBooking>().Where(b => b.Status == BookingStatus.Approved && b.ReminderSentAt == null && b.StartAt > now && b.StartAt <= soon)
             .OrderBy(b => b.StartAt).Take(Batch).ToListAsync(ct);
         var upcomingResources = upcoming.Select(b => b.ResourceId).Distinct().ToList();
-        var places = await db.Set<Resource>().AsNoTracking().Where(x => upcomingResources.Contains(x.Id))
+        var places = await catalog.Instruments().Where(x => upcomingResources.Contains(x.Id))
             .ToDictionaryAsync(x => x.Id, x => (x.Name, x.Address), ct);
         var upcomingUsers = upcoming.Select(b => b.UserId).Distinct().ToList();
-        var emails = await db.Users.AsNoTracking().Where(u => upcomingUsers.Contains(u.Id) && u.Email != null).ToDictionaryAsync(u => u.Id, u => u.Email!, ct);
+        var emails = await users.Users().Where(u => upcomingUsers.Contains(u.Id) && u.Email != null).ToDictionaryAsync(u => u.Id, u => u.Email!, ct);
         foreach (var b in upcoming)
         {
             var r = places[b.ResourceId];
@@ -72,16 +76,10 @@ public sealed class BookingJobs(AppDbContext db, BookingService bookings, JobLea
             b.ReminderSentAt = now;
             b.Version++;
         }
-        // Reports nobody accepted within the acceptance period: the order is completed as reported.
-        var acceptBy = now - TimeSpan.FromDays(ServiceOrderService.AcceptanceDays);
-        var unaccepted = await db.Set<ServiceOrder>().Where(o => o.Status == ServiceOrderStatus.Reported && o.ReportedAt < acceptBy)
-            .OrderBy(o => o.ReportedAt).Take(Batch).ToListAsync(ct);
-        foreach (var o in unaccepted)
-        {
-            db.Add(ServiceOrderService.Complete(o, now));
-        }
+        // Reports nobody accepted within the acceptance period: the order is completed as reported (ServiceOrders' rule, saved here).
+        var unaccepted = await serviceOrders.CompleteUnacceptedAsync(now, Batch, ct);
         await db.SaveChangesAsync(ct);
-        return new BookingJobsResult(noShows, open.Count, upcoming.Count, unaccepted.Count);
+        return new BookingJobsResult(noShows, open.Count, upcoming.Count, unaccepted);
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
@@ -135,22 +134,14 @@ public static class BookingPages
     };
 
     /// <summary>The organisations the caller books for: those where they hold any role (the service's rule).</summary>
-    public static async Task<IReadOnlyList<(Guid Id, string Name)>> MyOrganizationsAsync(AppDbContext db, CurrentUser me, CancellationToken ct)
-    {
-        var ids = me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-        return (await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
-            .Select(o => (o.Id, o.Name)).ToList();
-    }
+    public static Task<IReadOnlyList<(Guid Id, string Name)>> MyOrganizationsAsync(OrganizationDirectory organizations, CancellationToken ct) =>
+        organizations.ChoicesAsync([.. organizations.MyOrganizationIds()], ct);
 
     /// <summary>The people of an organisation (anyone holding a role there) other than the caller, for "book for a colleague".</summary>
-    public static async Task<IReadOnlyList<(Guid Id, string Name)>> ColleaguesAsync(AppDbContext db, Guid organizationId, Guid me, CancellationToken ct)
+    public static async Task<IReadOnlyList<(Guid Id, string Name)>> ColleaguesAsync(UserDirectory users, Guid organizationId, Guid me, CancellationToken ct)
     {
-        var ids = db.RoleGrants.Where(g => g.OrganizationId == organizationId && g.UserId != me).Select(g => g.UserId);
-        return (await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).OrderBy(u => u.DisplayName).Take(500)
+        var ids = users.MemberIds(organizationId).Where(id => id != me);
+        return (await users.Users().Where(u => ids.Contains(u.Id)).OrderBy(u => u.DisplayName).Take(500)
                 .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
             .Select(u => (u.Id, u.DisplayName)).ToList();
     }

@@ -18,7 +18,7 @@ public sealed partial class BookingService
             return (null, refused);
         }
         var rows = await (from q in db.Set<InstrumentQualification>().AsNoTracking()
-                          join u in db.Users.AsNoTracking() on q.UserId equals u.Id
+                          join u in users.Users() on q.UserId equals u.Id
                           where q.ResourceId == r!.Id
                           orderby u.DisplayName
                           select new { q, u.DisplayName, u.Email }).ToListAsync(ct);
@@ -34,8 +34,8 @@ public sealed partial class BookingService
             return (null, refused);
         }
         var e = new FieldErrors();
-        var email = input.Email?.Trim().ToUpperInvariant();
-        var user = string.IsNullOrEmpty(email) ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == email, ct);
+        var email = input.Email?.Trim();
+        var user = string.IsNullOrEmpty(email) ? null : await users.FindByEmailAsync(email, ct);
         if (user is null)
         {
             e.Add("email", new Message("Booking.NoUserWithEmail"));
@@ -80,7 +80,7 @@ public sealed partial class BookingService
         {
             return new ServiceResult.NotFound();
         }
-        var name = await db.Users.AsNoTracking().Where(u => u.Id == record.UserId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        var name = await users.Users().Where(u => u.Id == record.UserId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Remove(record);
         await db.SaveChangesAsync(ct);

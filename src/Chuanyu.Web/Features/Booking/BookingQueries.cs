@@ -1,4 +1,3 @@
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -22,19 +21,17 @@ public sealed partial class BookingService
         {
             return null;
         }
-        var r = await db.Set<Resource>().AsNoTracking().FirstAsync(x => x.Id == b.ResourceId, ct);
+        var r = await catalog.Instruments().FirstAsync(x => x.Id == b.ResourceId, ct);
         return CanSee(b, r) ? (await ToDtosAsync([b], ct))[0] : null;
     }
 
     public async Task<List<BookingDto>> ToDtosAsync(IReadOnlyList<InstrumentBooking> list, CancellationToken ct)
     {
         var resourceIds = list.Select(b => b.ResourceId).Distinct().ToList();
-        var resources = await db.Set<Resource>().AsNoTracking().Where(r => resourceIds.Contains(r.Id))
+        var resources = await catalog.Instruments().Where(r => resourceIds.Contains(r.Id))
             .Select(r => new { r.Id, r.Name, r.Model, r.OrganizationId }).ToDictionaryAsync(r => r.Id, ct);
-        var orgIds = list.Select(b => b.UserOrganizationId).Concat(resources.Values.Select(r => r.OrganizationId)).Distinct().ToList();
-        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var userIds = list.Select(b => b.UserId).Distinct().ToList();
-        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var orgs = await organizations.NamesAsync(list.Select(b => b.UserOrganizationId).Concat(resources.Values.Select(r => r.OrganizationId)), ct);
+        var names = await users.NamesAsync(list.Select(b => b.UserId), ct);
         var now = clock.GetUtcNow();
         var closed = new Message("Booking.ClosedAccount").ToString(); // a name the list shows, in the request's language
         return list.Select(b =>
@@ -43,7 +40,7 @@ public sealed partial class BookingService
             var manager = catalog.CanManage(r.OrganizationId);
             var userSide = IsUserSide(b);
             return new BookingDto(b.Id, b.ResourceId, r.Name, r.Model, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""),
-                b.UserId, users.GetValueOrDefault(b.UserId, closed), b.UserOrganizationId, orgs.GetValueOrDefault(b.UserOrganizationId, ""),
+                b.UserId, names.GetValueOrDefault(b.UserId, closed), b.UserOrganizationId, orgs.GetValueOrDefault(b.UserOrganizationId, ""),
                 b.BookedBy, b.UserType, b.StartAt, b.EndAt, b.Status, b.Purpose, b.SeriesId, b.CreatedAt, b.DecidedAt, b.DecisionNote,
                 b.CheckedInAt, b.CheckedOutAt, b.CancelledAt, b.FeeFen is { } fee ? fee / 100m : null,
                 CanDecide: manager && b.Status == BookingStatus.Pending,
@@ -71,7 +68,7 @@ public sealed partial class BookingService
     public async Task<PagedList<BookingDto>> ListManagedAsync(BookingStatus? status, Guid? instrumentId, int page, int pageSize, CancellationToken ct)
     {
         var managed = me.ManagedOrganizations;
-        var resources = db.Set<Resource>().Where(r => managed.Contains(r.OrganizationId)).Select(r => r.Id);
+        var resources = catalog.Instruments().Where(r => managed.Contains(r.OrganizationId)).Select(r => r.Id);
         var query = db.Set<InstrumentBooking>().AsNoTracking().Where(b => resources.Contains(b.ResourceId));
         if (instrumentId is not null)
         {

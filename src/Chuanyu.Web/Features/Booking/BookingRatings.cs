@@ -1,4 +1,3 @@
-using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -72,7 +71,7 @@ public sealed partial class BookingService
     /// <summary>The ratings of an instrument anyone may see: average, count and the latest ten with the rater's name masked.</summary>
     public async Task<RatingSummary?> RatingsAsync(Guid instrumentId, CancellationToken ct)
     {
-        var r = await db.Set<Resource>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == instrumentId, ct);
+        var r = await catalog.FindAsync(instrumentId, ct);
         if (r is null || !catalog.CanSee(r))
         {
             return null;
@@ -80,11 +79,11 @@ public sealed partial class BookingService
         var ratings = db.Set<BookingRating>().AsNoTracking().Where(x => x.ResourceId == instrumentId);
         var count = await ratings.CountAsync(ct);
         var average = count == 0 ? (double?)null : Math.Round(await ratings.AverageAsync(x => (double)x.Score, ct), 1);
+        var people = users.Users();
         var latest = await (from x in ratings
-                            join u in db.Users.AsNoTracking() on x.UserId equals u.Id into users
-                            from u in users.DefaultIfEmpty()
                             orderby x.CreatedAt descending
-                            select new { x.Score, x.Comment, Name = u == null ? null : u.DisplayName, x.CreatedAt }).Take(10).ToListAsync(ct);
+                            select new { x.Score, x.Comment, Name = people.Where(u => u.Id == x.UserId).Select(u => u.DisplayName).FirstOrDefault(), x.CreatedAt })
+            .Take(10).ToListAsync(ct);
         return new RatingSummary(average, count, latest.Select(x => new RatingDto(x.Score, x.Comment, Masking.Name(x.Name), x.CreatedAt)).ToList());
     }
 }

@@ -113,7 +113,7 @@ public static class BookingRulesCheck
         new([.. Enumerable.Range(0, 7).Where(i => (rules.OpenDays & (1 << i)) != 0).Select(i => DayNames[i])]);
 
     /// <summary>The hourly price for a user type from the fee schedule, when the schedule charges by the hour.</summary>
-    public static long? HourlyPriceFen(IEnumerable<ResourceFee> fees, FeeUserType type) =>
+    public static long? HourlyPriceFen(IEnumerable<FeeRef> fees, FeeUserType type) =>
         fees.FirstOrDefault(f => f.UserType == type && IsHourly(f.Unit))?.PriceFen;
 
     public static bool IsHourly(string unit) => unit.Contains('时', StringComparison.Ordinal) || unit.Equals("h", StringComparison.OrdinalIgnoreCase);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Usage;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +22,8 @@ namespace Chuanyu.Web.Features.Booking;
 /// <c>BookingRulesEditing.cs</c>, <c>BookingBlackouts.cs</c>, <c>BookingQualifications.cs</c> what the managers set;
 /// <c>BookingCalendars.cs</c> the iCalendar files.
 /// </remarks>
-public sealed partial class BookingService(AppDbContext db, CurrentUser me, CatalogService catalog, AuditLog audit, TimeProvider clock)
+public sealed partial class BookingService(AppDbContext db, CurrentUser me, CatalogDirectory catalog, OrganizationDirectory organizations,
+    UserDirectory users, UsageLog usage, AuditLog audit, TimeProvider clock)
 {
     /// <summary>How early before the start a user may check in.</summary>
     public const int CheckInEarlyMinutes = 15;
@@ -39,18 +41,15 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     public async Task<BookingRules> RulesAsync(Guid resourceId, CancellationToken ct) =>
         await db.Set<BookingRules>().AsNoTracking().FirstOrDefaultAsync(r => r.ResourceId == resourceId, ct) ?? BookingRules.Defaults(resourceId);
 
-    /// <summary>Organisations the caller belongs to (any organisation-scoped role).</summary>
-    private List<Guid> MyOrganizations() => me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();
-
     /// <summary>
     /// Who asks for an instrument's time or service: the organisation the request is for (chosen, or the caller's only
     /// one), which must be verified, and the user type it is to the resource, within the resource's sharing scope.
     /// </summary>
     /// <remarks><paramref name="action"/> is what the request is for, as the messages name it (<c>Booking.ActionBook</c>).</remarks>
-    public async Task<(Organization? Organization, FeeUserType UserType, ServiceResult? Refused)> RequesterAsync(
-        Guid? chosen, Resource resource, Message action, CancellationToken ct)
+    public async Task<(OrganizationRef? Organization, FeeUserType UserType, ServiceResult? Refused)> RequesterAsync(
+        Guid? chosen, InstrumentRef resource, Message action, CancellationToken ct)
     {
-        var mine = MyOrganizations();
+        var mine = organizations.MyOrganizationIds();
         var errors = new FieldErrors();
         Guid organizationId;
         if (chosen is { } picked)
@@ -75,7 +74,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
             errors.Add("organizationId", new Message("Booking.ChooseOrganization", action));
             return (null, default, new ServiceResult.Invalid(errors));
         }
-        var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == organizationId, ct);
+        var organization = await organizations.Organizations().FirstAsync(o => o.Id == organizationId, ct);
         if (organization.Status != OrganizationStatus.Verified)
         {
             return (null, default, new ServiceResult.RuleBroken("organization", new Message("Booking.OrganizationUnverified", action)));
@@ -99,7 +98,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     public static bool IsOverlap(Exception e) =>
         e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.ExclusionViolation };
 
-    private static ServiceResult.RuleBroken? RefuseResource(Resource resource)
+    private static ServiceResult.RuleBroken? RefuseResource(InstrumentRef resource)
     {
         if (!IsBookable(resource.Kind))
         {
@@ -143,26 +142,26 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     }
 
     /// <summary>Who may read a booking: the user, whoever booked it, the instrument's managers, the region's admins.</summary>
-    private bool CanSee(InstrumentBooking b, Resource r) =>
+    private bool CanSee(InstrumentBooking b, InstrumentRef r) =>
         b.UserId == me.Id || b.BookedBy == me.Id || catalog.CanManage(r.OrganizationId) || me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, r.RegionCode);
 
     private bool IsUserSide(InstrumentBooking b) => b.UserId == me.Id || b.BookedBy == me.Id;
 
-    private async Task<(InstrumentBooking? Booking, Resource? Resource, ServiceResult? Refused)> LoadAsync(Guid id, CancellationToken ct)
+    private async Task<(InstrumentBooking? Booking, InstrumentRef? Resource, ServiceResult? Refused)> LoadAsync(Guid id, CancellationToken ct)
     {
         var b = await db.Set<InstrumentBooking>().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (b is null)
         {
             return (null, null, new ServiceResult.NotFound());
         }
-        var r = await db.Set<Resource>().AsNoTracking().Include(x => x.Fees).FirstAsync(x => x.Id == b.ResourceId, ct);
+        var r = await catalog.Instruments().FirstAsync(x => x.Id == b.ResourceId, ct);
         return CanSee(b, r) ? (b, r, null) : (null, null, new ServiceResult.NotFound());
     }
 
     /// <summary>An instrument or facility the caller may see (404 otherwise), and manage when <paramref name="manage"/> (403 otherwise).</summary>
-    private async Task<(Resource? Resource, ServiceResult? Refused)> BookableAsync(Guid instrumentId, bool manage, CancellationToken ct)
+    private async Task<(InstrumentRef? Resource, ServiceResult? Refused)> BookableAsync(Guid instrumentId, bool manage, CancellationToken ct)
     {
-        var r = await db.Set<Resource>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == instrumentId, ct);
+        var r = await catalog.FindAsync(instrumentId, ct);
         if (r is null || !catalog.CanSee(r) || !IsBookable(r.Kind))
         {
             return (null, new ServiceResult.NotFound());
@@ -182,7 +181,7 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
 
     private async Task NotifyUserAsync(InstrumentBooking b, Message subject, string body, CancellationToken ct)
     {
-        var email = await db.Users.AsNoTracking().Where(u => u.Id == b.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        var email = await users.Users().Where(u => u.Id == b.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
         if (email is not null)
         {
             Enqueue(email, Mail(subject), body);

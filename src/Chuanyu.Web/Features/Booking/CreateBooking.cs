@@ -1,4 +1,3 @@
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -81,7 +80,7 @@ public sealed partial class BookingService
         // The request's dozen reads and writes share one connection instead of taking it from the pool each time.
         await db.Database.OpenConnectionAsync(ct);
         // The instrument and its rules in one read (no rules row: the defaults).
-        var loaded = await db.Set<Resource>().AsNoTracking().Where(r => r.Id == input.InstrumentId)
+        var loaded = await catalog.Instruments().Where(r => r.Id == input.InstrumentId)
             .Select(r => new { Resource = r, Rules = db.Set<BookingRules>().FirstOrDefault(b => b.ResourceId == r.Id) })
             .FirstOrDefaultAsync(ct);
         var resource = loaded?.Resource;
@@ -104,7 +103,7 @@ public sealed partial class BookingService
         var userId = me.Id!.Value;
         if (input.OnBehalfOf is { } colleague && colleague != userId)
         {
-            var isColleague = await db.RoleGrants.AnyAsync(g => g.UserId == colleague && g.OrganizationId == organizationId, ct);
+            var isColleague = await users.BelongsToAsync(colleague, organizationId, ct);
             if (!isColleague)
             {
                 errors.Add("onBehalfOf", new Message("Booking.OnlyColleagues"));
@@ -254,15 +253,14 @@ public sealed partial class BookingService
         return (from.ToUniversalTime(), from.AddMonths(1).ToUniversalTime());
     }
 
-    private async Task NotifyCreatedAsync(Resource r, List<InstrumentBooking> bookings, CancellationToken ct)
+    private async Task NotifyCreatedAsync(InstrumentRef r, List<InstrumentBooking> bookings, CancellationToken ct)
     {
         var first = bookings[0];
         var when = bookings.Count == 1 ? Slot(first) : Mail(new Message("Booking.Mail.Series", Slot(first), bookings.Count));
         // One read for the managers' addresses and the user's (who is the caller unless booked on their behalf).
-        var people = await (from u in db.Users.AsNoTracking()
-                            where u.Id == first.UserId || db.Set<RoleGrant>().Any(g => g.UserId == u.Id && g.OrganizationId == r.OrganizationId &&
-                                                                                  (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
-                            select new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        var managers = users.ManagerIds(r.OrganizationId);
+        var people = await users.Users().Where(u => u.Id == first.UserId || managers.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
         var user = people.First(p => p.Id == first.UserId);
         var emails = people.Where(p => p.Id != first.UserId && p.Email != null).Select(p => p.Email!).Distinct().ToList();
         var pending = first.Status == BookingStatus.Pending;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,8 @@ public static class CatalogApi
     /// <summary>One resource's endpoint name: the Location of a created resource is generated from it.</summary>
     public const string ResourceEndpoint = "GetResource";
 
-    public static IServiceCollection AddCatalog(this IServiceCollection services) => services.AddScoped<CatalogService>();
+    public static IServiceCollection AddCatalog(this IServiceCollection services) =>
+        services.AddScoped<CatalogService>().AddScoped<CatalogDirectory>().AddSearchSource<CatalogSearchSource>();
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {

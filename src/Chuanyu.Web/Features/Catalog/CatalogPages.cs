@@ -1,5 +1,4 @@
 using System.Globalization;
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +9,7 @@ namespace Chuanyu.Web.Features.Catalog;
 public static class CatalogPages
 {
     /// <summary>Whether to show the manager's links (nav, "my resources").</summary>
-    public static bool IsManager(CurrentUser me) =>
-        me.Grants.Any(g => g.OrganizationId is { } org && (me.HasInOrganization(PlatformRole.ResourceManager, org) || me.HasInOrganization(PlatformRole.OrgAdmin, org)));
+    public static bool IsManager(CurrentUser me) => me.ManagedOrganizations.Count > 0;
 
     /// <summary>An original value as national sharing statistics state it: 万元, up to four decimals (so whole yuan survive).</summary>
     public static string TenThousandYuan(decimal yuan) => (yuan / 10_000m).ToString("#,0.####", CultureInfo.InvariantCulture);
@@ -24,10 +22,10 @@ public static class CatalogPages
     /// <summary>One choosable district: county-level divisions of both regions, grouped by region (and prefecture in Sichuan).</summary>
     public sealed record DistrictChoice(string Code, string Name, string Group);
 
-    public static async Task<IReadOnlyList<DistrictChoice>> DistrictChoicesAsync(AppDbContext db, CancellationToken ct)
+    public static async Task<IReadOnlyList<DistrictChoice>> DistrictChoicesAsync(RegionDirectory divisions, CancellationToken ct)
     {
-        var regions = await db.Regions.AsNoTracking().OrderBy(r => r.SortOrder).ToListAsync(ct);
-        var all = await db.Districts.AsNoTracking().ToListAsync(ct);
+        var regions = await divisions.Regions().OrderBy(r => r.SortOrder).ToListAsync(ct);
+        var all = await divisions.Districts().ToListAsync(ct);
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return all.Where(d => d.Level == DistrictLevel.County)
             .Select(d =>
@@ -41,15 +39,15 @@ public static class CatalogPages
     }
 
     /// <summary>"重庆市 › 沙坪坝区" or "四川省 › 成都市 › 武侯区".</summary>
-    public static async Task<string> PlaceAsync(AppDbContext db, string regionCode, string districtCode, CancellationToken ct)
+    public static async Task<string> PlaceAsync(RegionDirectory divisions, string regionCode, string districtCode, CancellationToken ct)
     {
-        var region = await db.Regions.AsNoTracking().Where(r => r.Code == regionCode).Select(r => r.Name).FirstOrDefaultAsync(ct) ?? regionCode;
-        var district = await db.Districts.AsNoTracking().FirstOrDefaultAsync(d => d.Code == districtCode, ct);
+        var region = await divisions.Regions().Where(r => r.Code == regionCode).Select(r => r.Name).FirstOrDefaultAsync(ct) ?? regionCode;
+        var district = await divisions.Districts().FirstOrDefaultAsync(d => d.Code == districtCode, ct);
         if (district is null)
         {
             return region;
         }
-        var parent = district.ParentCode is { } p ? await db.Districts.AsNoTracking().Where(d => d.Code == p).Select(d => d.Name).FirstOrDefaultAsync(ct) : null;
+        var parent = district.ParentCode is { } p ? await divisions.Districts().Where(d => d.Code == p).Select(d => d.Name).FirstOrDefaultAsync(ct) : null;
         return parent is null ? $"{region} › {district.Name}" : $"{region} › {parent} › {district.Name}";
     }
 }

@@ -33,27 +33,29 @@ public sealed record ResourceDto(
 /// record in their scope; everyone sees published records that are not internal-only. A record outside the caller's
 /// sight is 404, never 403, so ids reveal nothing.
 /// </summary>
-public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog audit, TimeProvider clock)
+public sealed class CatalogService(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, RegionDirectory divisions, AuditLog audit, TimeProvider clock)
 {
     public bool CanManage(Guid organizationId) =>
         me.HasInOrganization(PlatformRole.ResourceManager, organizationId) || me.HasInOrganization(PlatformRole.OrgAdmin, organizationId);
 
-    public bool CanSee(Resource r) =>
-        (r.Status == ResourceStatus.Published && r.SharingStatus != SharingStatus.InternalOnly) ||
-        CanManage(r.OrganizationId) ||
-        (r.Status == ResourceStatus.Published && me.HasInOrganization(PlatformRole.Member, r.OrganizationId)) ||
-        me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, r.RegionCode);
+    public bool CanSee(Resource r) => CanSee(r.Status, r.SharingStatus, r.OrganizationId, r.RegionCode);
 
-    /// <summary>Only the rows the caller may see, for lists; the same rule as <see cref="CanSee"/> in SQL.</summary>
+    /// <summary>The visibility rule on a record's status, sharing, owner and region (<see cref="CatalogDirectory.CanSee"/> asks it too).</summary>
+    public bool CanSee(ResourceStatus status, SharingStatus sharing, Guid organizationId, string regionCode) =>
+        (status == ResourceStatus.Published && sharing != SharingStatus.InternalOnly) ||
+        CanManage(organizationId) ||
+        (status == ResourceStatus.Published && me.HasInOrganization(PlatformRole.Member, organizationId)) ||
+        me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, regionCode);
+
+    /// <summary>Only the rows the caller may see, for lists; the same rule as <see cref="CanSee(Resource)"/> in SQL.</summary>
     public IQueryable<Resource> Visible()
     {
         if (me.IsSystemAdmin)
         {
             return db.Set<Resource>().AsNoTracking();
         }
-        var managed = me.Grants.Where(g => g.OrganizationId is not null && (g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin) && me.Has(g.Role))
-            .Select(g => g.OrganizationId!.Value).Distinct().ToList();
-        var memberOf = me.Grants.Where(g => g.OrganizationId is not null && g.Role == PlatformRole.Member).Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        var managed = me.ManagedOrganizations;
+        var memberOf = organizations.OrganizationIdsWhereIHold(PlatformRole.Member);
         var regions = me.AdminRegions.ToList();
         return db.Set<Resource>().AsNoTracking().Where(r =>
             (r.Status == ResourceStatus.Published && r.SharingStatus != SharingStatus.InternalOnly) ||
@@ -132,7 +134,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
             return (null, refused!);
         }
         if (status == ResourceStatus.Published &&
-            !await db.Organizations.AnyAsync(o => o.Id == resource.OrganizationId && o.Status == OrganizationStatus.Verified, ct))
+            !await organizations.Organizations().AnyAsync(o => o.Id == resource.OrganizationId && o.Status == OrganizationStatus.Verified, ct))
         {
             return (null, new ServiceResult.Conflict(new Message("Catalog.OrganizationNotVerified")));
         }
@@ -151,7 +153,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
         {
             return (null, refused!);
         }
-        var target = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == toOrganizationId && o.Status == OrganizationStatus.Verified, ct);
+        var target = await organizations.Organizations().FirstOrDefaultAsync(o => o.Id == toOrganizationId && o.Status == OrganizationStatus.Verified, ct);
         if (target is null || target.Id == resource.OrganizationId)
         {
             var e = new FieldErrors();
@@ -198,7 +200,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
 
     /// <summary>Copies the validated input onto the record (fees and certifications replaced as a whole).</summary>
     private async Task ApplyAsync(Resource r, ResourceInput input, CancellationToken ct) =>
-        Apply(r, input, await db.Districts.AsNoTracking().Where(d => d.Code == input.DistrictCode).Select(d => d.RegionCode).FirstAsync(ct));
+        Apply(r, input, await divisions.Districts().Where(d => d.Code == input.DistrictCode).Select(d => d.RegionCode).FirstAsync(ct));
 
     /// <summary>
     /// <see cref="ApplyAsync"/> without the database: the caller gives the district's region. The bulk import uses it
@@ -248,8 +250,8 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
 
     private async Task<FieldErrors> ValidateAsync(ResourceInput input, Resource? existing, CancellationToken ct)
     {
-        var organizationKnown = existing is not null || (input.OrganizationId is not null && await db.Organizations.AnyAsync(o => o.Id == input.OrganizationId, ct));
-        var districtKnown = input.DistrictCode is not null && await db.Districts.AnyAsync(d => d.Code == input.DistrictCode, ct);
+        var organizationKnown = existing is not null || (input.OrganizationId is not null && await organizations.Organizations().AnyAsync(o => o.Id == input.OrganizationId, ct));
+        var districtKnown = input.DistrictCode is not null && await divisions.Districts().AnyAsync(d => d.Code == input.DistrictCode, ct);
         return Validate(input, organizationKnown, districtKnown, ChinaTime.Today(clock));
     }
 
@@ -371,7 +373,7 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, AuditLog aud
 
     private async Task<ResourceDto> ToDtoAsync(Resource r, CancellationToken ct)
     {
-        var orgName = await db.Organizations.AsNoTracking().Where(o => o.Id == r.OrganizationId).Select(o => o.Name).FirstAsync(ct);
+        var orgName = await organizations.Organizations().Where(o => o.Id == r.OrganizationId).Select(o => o.Name).FirstAsync(ct);
         return new ResourceDto(r.Id, r.Kind, r.Name, r.EnglishName, r.OrganizationId, orgName, r.RegionCode, r.DistrictCode, r.Address,
             r.Status, r.SharingStatus, r.CategoryCode, r.Model, r.Manufacturer, r.CountryOfOrigin,
             r.OriginalValueFen is { } fen ? fen / 100m : null,

@@ -1,4 +1,3 @@
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -11,12 +10,12 @@ namespace Chuanyu.Web.Features.Catalog;
 
 /// <summary>
 /// A resource's public page: everything in the record, the owner, the fee table, certificates, photos and a
-/// map-free location. Anyone may open it within <see cref="CatalogService.CanSee"/>; otherwise it does not exist
+/// map-free location. Anyone may open it within <see cref="CatalogService.CanSee(Resource)"/>; otherwise it does not exist
 /// (404). The owning organisation's managers also see its status and act on it here; actions that cannot be undone
 /// by one click (retire, transfer) ask for a ticked confirmation first.
 /// </summary>
 [AllowAnonymous]
-public sealed class ResourceDetailsModel(AppDbContext db, CatalogService catalog, PhotoService photos, CurrentUser me, TimeProvider clock,
+public sealed class ResourceDetailsModel(OrganizationDirectory organizations, RegionDirectory divisions, CatalogService catalog, PhotoService photos, CurrentUser me, TimeProvider clock,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     public ResourceDto Resource { get; private set; } = null!;
@@ -95,14 +94,14 @@ public sealed class ResourceDetailsModel(AppDbContext db, CatalogService catalog
             return false;
         }
         Resource = resource;
-        Place = await CatalogPages.PlaceAsync(db, resource.RegionCode, resource.DistrictCode, ct);
+        Place = await CatalogPages.PlaceAsync(divisions, resource.RegionCode, resource.DistrictCode, ct);
         ClassPath = InstrumentClasses.PathOf(resource.CategoryCode);
         Photos = await photos.ListVisibleAsync(id, ct);
         CanManage = catalog.CanManage(resource.OrganizationId);
         CanTransfer = me.HasInOrganization(PlatformRole.OrgAdmin, resource.OrganizationId);
         if (CanTransfer)
         {
-            TransferTargets = (await db.Organizations.AsNoTracking()
+            TransferTargets = (await organizations.Organizations()
                     .Where(o => o.Status == OrganizationStatus.Verified && o.Id != resource.OrganizationId)
                     .OrderBy(o => o.RegionCode).ThenBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
                 .Select(o => (o.Id, o.Name)).ToList();

@@ -1,4 +1,4 @@
-using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -16,7 +16,7 @@ namespace Chuanyu.Web.Features.Catalog;
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
 [RejectOversizedUpload(PhotoService.MaxRequestBytes)]
-public sealed class EditResourceModel(AppDbContext db, CatalogService catalog, PhotoService photos, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class EditResourceModel(RegionDirectory divisions, CatalogService catalog, PhotoService photos, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty] public ResourceForm Form { get; set; } = new();
 
@@ -153,7 +153,7 @@ public sealed class EditResourceModel(AppDbContext db, CatalogService catalog, P
         }
         Resource = resource;
         Photos = await photos.ListVisibleAsync(id, ct);
-        Districts = await CatalogPages.DistrictChoicesAsync(db, ct);
+        Districts = await CatalogPages.DistrictChoicesAsync(divisions, ct);
         return null;
     }
 }

@@ -10,7 +10,7 @@ namespace Chuanyu.Web.Features.Catalog;
 
 /// <summary>The manager's "my resources": every record of the organisations they manage, drafts and retired ones included.</summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class MyResourcesModel(AppDbContext db, CurrentUser me) : PageModel
+public sealed class MyResourcesModel(AppDbContext db, OrganizationDirectory organizations, CurrentUser me) : PageModel
 {
     private const int PageSize = 20;
 
@@ -43,8 +43,7 @@ public sealed class MyResourcesModel(AppDbContext db, CurrentUser me) : PageMode
         {
             return;
         }
-        Organizations = (await db.Organizations.AsNoTracking().Where(o => managed.Contains(o.Id)).OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
-            .Select(o => (o.Id, o.Name)).ToList();
+        Organizations = await organizations.ChoicesAsync([.. managed], ct);
 
         var query = db.Set<Resource>().AsNoTracking().Where(r => managed.Contains(r.OrganizationId));
         if (Org is { } org)

@@ -1,4 +1,3 @@
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +10,8 @@ namespace Chuanyu.Web.Features.Catalog;
 
 /// <summary>A manager records a new resource of an organisation they manage; it starts as a draft.</summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class NewResourceModel(AppDbContext db, CatalogService catalog, CurrentUser me, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class NewResourceModel(OrganizationDirectory organizations, RegionDirectory divisions, CatalogService catalog, CurrentUser me,
+    IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty] public ResourceForm Form { get; set; } = new();
 
@@ -28,7 +28,7 @@ public sealed class NewResourceModel(AppDbContext db, CatalogService catalog, Cu
             return StatusCode(StatusCodes.Status403Forbidden);
         }
         var orgId = organizationId is { } chosen && Organizations.Any(o => o.Id == chosen) ? chosen : Organizations[0].Id;
-        var district = await db.Organizations.AsNoTracking().Where(o => o.Id == orgId).Select(o => o.DistrictCode).FirstAsync(ct);
+        var district = await organizations.Organizations().Where(o => o.Id == orgId).Select(o => o.DistrictCode).FirstAsync(ct);
         Form = ResourceForm.Blank(orgId, district);
         return Page();
     }
@@ -63,9 +63,8 @@ public sealed class NewResourceModel(AppDbContext db, CatalogService catalog, Cu
         {
             return false;
         }
-        Organizations = (await db.Organizations.AsNoTracking().Where(o => managed.Contains(o.Id)).OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
-            .Select(o => (o.Id, o.Name)).ToList();
-        Districts = await CatalogPages.DistrictChoicesAsync(db, ct);
+        Organizations = await organizations.ChoicesAsync([.. managed], ct);
+        Districts = await CatalogPages.DistrictChoicesAsync(divisions, ct);
         return true;
     }
 }

@@ -1,4 +1,3 @@
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -10,7 +9,7 @@ namespace Chuanyu.Web.Features.Catalog;
 
 /// <summary>An organisation's resources that the caller may see; its managers also see drafts and retired records, and the status.</summary>
 [AllowAnonymous]
-public sealed class OrganizationResourcesModel(AppDbContext db, CatalogService catalog, OrganizationService organizations) : PageModel
+public sealed class OrganizationResourcesModel(CatalogService catalog, OrganizationDirectory organizations) : PageModel
 {
     private const int PageSize = 20;
 
@@ -18,7 +17,7 @@ public sealed class OrganizationResourcesModel(AppDbContext db, CatalogService c
 
     [BindProperty(SupportsGet = true)] public ResourceKind? Kind { get; set; }
 
-    public Organization Organization { get; private set; } = null!;
+    public OrganizationRef Organization { get; private set; } = null!;
     public bool CanManage { get; private set; }
     public int PageNumber { get; private set; } = 1;
     public int Total { get; private set; }
@@ -27,8 +26,8 @@ public sealed class OrganizationResourcesModel(AppDbContext db, CatalogService c
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
-        if (org is null || !organizations.CanSee(org))
+        var org = await organizations.FindVisibleAsync(id, ct);
+        if (org is null)
         {
             return NotFound();
         }

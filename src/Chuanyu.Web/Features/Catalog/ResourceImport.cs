@@ -62,7 +62,7 @@ public sealed record ImportResult(
 /// batches (change detection off, the change tracker cleared between batches, no query per row) with one audit row.
 /// The caller has checked that the person may manage the organisation.
 /// </summary>
-public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class ResourceImporter(AppDbContext db, OrganizationDirectory organizations, RegionDirectory divisions, AuditLog audit, TimeProvider clock)
 {
     public const long MaxFileBytes = 50L * 1024 * 1024;
 
@@ -85,7 +85,7 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         {
             return Failed(length > MaxFileBytes ? ImportFailure.TooLarge : ImportFailure.File, fileError!, noTime);
         }
-        var org = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => new { o.Name, o.Status }).FirstOrDefaultAsync(ct);
+        var org = await organizations.Organizations().Where(o => o.Id == organizationId).Select(o => new { o.Name, o.Status }).FirstOrDefaultAsync(ct);
         if (org is null)
         {
             return Failed(ImportFailure.Conflict, new Message("Catalog.OrganizationMissing"), noTime);
@@ -96,7 +96,7 @@ public sealed class ResourceImporter(AppDbContext db, AuditLog audit, TimeProvid
         }
 
         var started = Stopwatch.GetTimestamp();
-        var rules = await ImportRules.LoadAsync(db, organizationId, org.Name, ChinaTime.Today(clock), ct);
+        var rules = await ImportRules.LoadAsync(db, divisions, organizationId, org.Name, ChinaTime.Today(clock), ct);
         var checking = new RowChecker(rules);
         long parseTicks = 0;
         var resources = new List<Resource>();
@@ -248,9 +248,10 @@ internal sealed class ImportRules
     public required HashSet<string> ExistingKeys { get; init; }
     public required DateOnly Today { get; init; }
 
-    public static async Task<ImportRules> LoadAsync(AppDbContext db, Guid organizationId, string organizationName, DateOnly today, CancellationToken ct)
+    public static async Task<ImportRules> LoadAsync(AppDbContext db, RegionDirectory divisions, Guid organizationId, string organizationName, DateOnly today,
+        CancellationToken ct)
     {
-        var districts = await db.Districts.AsNoTracking().Select(d => new { d.Code, d.Name, d.RegionCode, d.ParentCode }).ToListAsync(ct);
+        var districts = await divisions.Districts().Select(d => new { d.Code, d.Name, d.RegionCode, d.ParentCode }).ToListAsync(ct);
         var byCode = districts.ToDictionary(d => d.Code, d => (d.RegionCode, d.Name), StringComparer.Ordinal);
         var names = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void AddName(string name, string code)

@@ -35,7 +35,8 @@ public sealed record CoreMetadata(Guid ResourceId, string Standard, IReadOnlyLis
 /// (the same rule as <see cref="CatalogService.CanManage"/>: 404 for an organisation the caller cannot see, 403 for
 /// one they see but do not manage), the organisations a person manages, and the downloads.
 /// </summary>
-public sealed class ResourceImportService(AppDbContext db, CurrentUser me, CatalogService catalog, ResourceImporter importer, AuditLog audit, TimeProvider clock, LinkGenerator links)
+public sealed class ResourceImportService(AppDbContext db, CurrentUser me, CatalogService catalog, OrganizationDirectory organizations, RegionDirectory divisions, ResourceImporter importer,
+    AuditLog audit, TimeProvider clock, LinkGenerator links)
 {
     /// <summary>Null when the caller may import into the organisation; otherwise NotFound or Forbidden.</summary>
     public async Task<ServiceResult?> AuthorizeImportAsync(Guid organizationId, CancellationToken ct)
@@ -44,7 +45,7 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         {
             return null;
         }
-        return await OrganizationQueries.Visible(db, me).AnyAsync(o => o.Id == organizationId, ct) ? new ServiceResult.Forbidden() : new ServiceResult.NotFound();
+        return await organizations.Visible().AnyAsync(o => o.Id == organizationId, ct) ? new ServiceResult.Forbidden() : new ServiceResult.NotFound();
     }
 
     public sealed record ManagedOrganization(Guid Id, string Name, OrganizationStatus Status);
@@ -52,12 +53,12 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
     /// <summary>The organisations whose records the caller manages (instrument manager or organisation admin), by name.</summary>
     public async Task<IReadOnlyList<ManagedOrganization>> ManagedOrganizationsAsync(CancellationToken ct)
     {
-        var ids = me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().Where(catalog.CanManage).ToList();
+        var ids = organizations.MyOrganizationIds().Where(catalog.CanManage).ToList();
         if (ids.Count == 0)
         {
             return [];
         }
-        var orgs = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new ManagedOrganization(o.Id, o.Name, o.Status)).ToListAsync(ct);
+        var orgs = await organizations.Organizations().Where(o => ids.Contains(o.Id)).Select(o => new ManagedOrganization(o.Id, o.Name, o.Status)).ToListAsync(ct);
         return [.. orgs.OrderBy(o => o.Name, StringComparer.Ordinal)];
     }
 
@@ -80,8 +81,8 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         {
             if (format == SheetFormat.Xlsx)
             {
-                var regions = await db.Regions.AsNoTracking().OrderBy(r => r.SortOrder).ToListAsync(ct);
-                var districts = await db.Districts.AsNoTracking().ToListAsync(ct);
+                var regions = await divisions.Regions().OrderBy(r => r.SortOrder).ToListAsync(ct);
+                var districts = await divisions.Districts().ToListAsync(ct);
                 ResourceSheet.WriteTemplateXlsx(file, regions, districts);
             }
             else
@@ -104,8 +105,8 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
     /// </summary>
     public async Task<SheetFile?> ExportAsync(Guid organizationId, SheetFormat format, CancellationToken ct)
     {
-        var org = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(ct);
-        if (org is null || (!catalog.CanManage(organizationId) && !await OrganizationQueries.Visible(db, me).AnyAsync(o => o.Id == organizationId, ct)))
+        var org = await organizations.Organizations().Where(o => o.Id == organizationId).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(ct);
+        if (org is null || (!catalog.CanManage(organizationId) && !await organizations.Visible().AnyAsync(o => o.Id == organizationId, ct)))
         {
             return null;
         }
@@ -126,6 +127,23 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
             await file.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The records with these ids, in this order (ids of no record are skipped), in the catalogue sheet layout (.xlsx):
+    /// the search's export, whose ids the search found for the caller. Read 500 at a time with fees and certifications.
+    /// </summary>
+    public async Task WriteXlsxAsync(Stream output, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var resources = new List<Resource>(ids.Count);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var batch = await db.Set<Resource>().AsNoTracking().Include(r => r.Fees).Include(r => r.Certifications).AsSplitQuery()
+                .Where(r => chunk.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+            resources.AddRange(chunk.Where(batch.ContainsKey).Select(id => batch[id]));
+        }
+        var names = await organizations.NamesAsync(resources.Select(r => r.OrganizationId), ct);
+        await ResourceSheet.WriteXlsxAsync(output, resources, names, ct);
     }
 
     /// <summary>The visible records of one organisation with fees and certifications, read a page at a time.</summary>
@@ -159,8 +177,8 @@ public sealed class ResourceImportService(AppDbContext db, CurrentUser me, Catal
         {
             return null;
         }
-        var district = await db.Districts.AsNoTracking().Where(d => d.Code == r.DistrictCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
-        var region = await db.Regions.AsNoTracking().Where(x => x.Code == r.RegionCode).Select(x => x.Name).FirstOrDefaultAsync(ct);
+        var district = await divisions.Districts().Where(d => d.Code == r.DistrictCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        var region = await divisions.Regions().Where(x => x.Code == r.RegionCode).Select(x => x.Name).FirstOrDefaultAsync(ct);
         // The standard's form, not sentences for the reader: element names, values and bases stay as GB/T 30523 and the
         // national instrument record write them (in Chinese); each element's identifier is its English name.
         const string Seen = "GB/T 30523-2023 ";

@@ -8,7 +8,6 @@ using NPOI.SS.UserModel;
 using NPOI.SS.Util;
 using NPOI.XSSF.Streaming;
 using NPOI.XSSF.UserModel;
-using Region = Chuanyu.Web.Features.Accounts.Region;
 
 namespace Chuanyu.Web.Features.Catalog;
 
@@ -355,7 +354,7 @@ public static class ResourceSheet
     /// so Excel keeps leading zeros and long numbers, drop-down lists for 资源类型 and 共享方式), and sheet 填写说明 with
     /// every column's rule, the allowed values, the 15 top-level instrument classes and the districts of both regions.
     /// </summary>
-    public static void WriteTemplateXlsx(Stream output, IReadOnlyList<Region> regions, IReadOnlyList<District> districts)
+    public static void WriteTemplateXlsx(Stream output, IReadOnlyList<RegionRef> regions, IReadOnlyList<DistrictRef> districts)
     {
         var workbook = new XSSFWorkbook();
         var styles = new Styles(workbook);
@@ -392,7 +391,7 @@ public static class ResourceSheet
         output.Write(buffer.ToArray());
     }
 
-    private static void WriteGuide(ISheet sheet, Styles styles, IReadOnlyList<Region> regions, IReadOnlyList<District> districts)
+    private static void WriteGuide(ISheet sheet, Styles styles, IReadOnlyList<RegionRef> regions, IReadOnlyList<DistrictRef> districts)
     {
         var r = 0;
         void Line(ICellStyle? style, params string[] cells)

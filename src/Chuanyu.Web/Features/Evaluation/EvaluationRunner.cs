@@ -15,7 +15,8 @@ namespace Chuanyu.Web.Features.Evaluation;
 /// reads; the scores, grades and ranks in memory; the results written in batches. Run by one instance at a time
 /// (lease <see cref="LeaseName"/>); a run left running by an instance that died is computed again from the start.
 /// </summary>
-public sealed class EvaluationRunner(AppDbContext db, IServiceScopeFactory scopes, JobLeases leases, TimeProvider clock, ILogger<EvaluationRunner> logger)
+public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, BookingDirectory bookings, UsageDirectory usageData, IServiceScopeFactory scopes,
+    JobLeases leases, TimeProvider clock, ILogger<EvaluationRunner> logger)
 {
     public const string LeaseName = "evaluation-runs";
 
@@ -109,8 +110,8 @@ public sealed class EvaluationRunner(AppDbContext db, IServiceScopeFactory scope
         await db.Set<EvaluationOrganizationResult>().Where(r => r.RunId == run.Id).ExecuteDeleteAsync(ct);
 
         // The instruments evaluated: every published large instrument (retired ones only when they were used in the year).
-        var usage = Usage(db, from, to);
-        var instruments = await db.Set<Resource>().AsNoTracking()
+        var usage = Usage(usageData, from, to);
+        var instruments = await catalog.Instruments()
             .Where(r => r.Kind == ResourceKind.Instrument &&
                         (r.Status == ResourceStatus.Published || (r.Status == ResourceStatus.Retired && usage.Any(u => u.ResourceId == r.Id))))
             .Select(r => new { r.Id, r.OrganizationId, r.RegionCode }).ToListAsync(ct);
@@ -148,14 +149,14 @@ public sealed class EvaluationRunner(AppDbContext db, IServiceScopeFactory scope
         var read = watch.Elapsed;
         await ProgressAsync(run, 70, ct);
 
-        var trainees = await db.Set<InstrumentQualification>().Where(q => q.GrantedAt >= from && q.GrantedAt < to)
+        var trainees = await bookings.Qualifications().Where(q => q.GrantedAt >= from && q.GrantedAt < to)
             .GroupBy(q => q.ResourceId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var outputs = await db.Set<InstrumentOutput>().Where(a => a.AchievedOn >= firstDay && a.AchievedOn <= lastDay)
+        var outputs = await usageData.Outputs().Where(a => a.AchievedOn >= firstDay && a.AchievedOn <= lastDay)
             .GroupBy(a => new { a.ResourceId, Function = a.Kind == InstrumentOutputKind.FunctionDevelopment })
             .Select(g => new { g.Key.ResourceId, g.Key.Function, Count = g.Count() }).ToListAsync(ct);
         var results = outputs.Where(a => !a.Function).ToDictionary(a => a.ResourceId, a => a.Count);
         var functions = outputs.Where(a => a.Function).ToDictionary(a => a.ResourceId, a => a.Count);
-        var ratings = await db.Set<BookingRating>().Where(r => r.CreatedAt >= from && r.CreatedAt < to)
+        var ratings = await bookings.Ratings().Where(r => r.CreatedAt >= from && r.CreatedAt < to)
             .GroupBy(r => r.ResourceId).Select(g => new { g.Key, Sum = g.Sum(r => r.Score), Count = g.Count() })
             .ToDictionaryAsync(x => x.Key, ct);
         await ProgressAsync(run, 75, ct);
@@ -239,16 +240,16 @@ public sealed class EvaluationRunner(AppDbContext db, IServiceScopeFactory scope
             (computed - read).TotalSeconds, (watch.Elapsed - computed).TotalSeconds);
     }
 
-    private static IQueryable<UsageRecord> Usage(AppDbContext context, DateTimeOffset from, DateTimeOffset to) =>
-        context.Set<UsageRecord>().AsNoTracking().Where(u => u.StartedAt >= from && u.StartedAt < to);
+    private static IQueryable<UsageRef> Usage(UsageDirectory usage, DateTimeOffset from, DateTimeOffset to) =>
+        usage.Records().Where(u => u.StartedAt >= from && u.StartedAt < to);
 
-    /// <summary>A read on a context (and connection) of its own, so several can run at once.</summary>
-    private async Task<T> ReadAsync<T>(Func<AppDbContext, Task<T>> read)
+    /// <summary>A read of the usage records on a context (and connection) of its own, so several can run at once.</summary>
+    private async Task<T> ReadAsync<T>(Func<UsageDirectory, Task<T>> read)
     {
         await using var scope = scopes.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         context.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
-        return await read(context);
+        return await read(scope.ServiceProvider.GetRequiredService<UsageDirectory>());
     }
 
     /// <summary>Ranks by score (ties share a place; equal scores in order of more hours), overall and within each region.</summary>

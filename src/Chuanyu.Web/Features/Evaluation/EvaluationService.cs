@@ -51,7 +51,8 @@ public enum EvaluationSort
 /// The platform administrator sees both regions, a region's administrators their region, an organisation's admins and
 /// resource managers their own organisation's instruments.
 /// </summary>
-public sealed class EvaluationService(AppDbContext db, CurrentUser me, EvaluationRunner runner, AuditLog audit, TimeProvider clock)
+public sealed class EvaluationService(AppDbContext db, CurrentUser me, EvaluationRunner runner, CatalogDirectory catalog, OrganizationDirectory organizations,
+    RegionDirectory divisions, AuditLog audit, TimeProvider clock)
 {
     public const int MaxExportRows = 200_000;
 
@@ -238,10 +239,9 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
     private async Task<List<EvaluationResultDto>> InstrumentDtosAsync(List<EvaluationResult> rows, CancellationToken ct)
     {
         var ids = rows.Select(r => r.ResourceId).ToList();
-        var resources = await db.Set<Resource>().AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.Name, r.Model })
+        var resources = await catalog.Instruments().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.Name, r.Model })
             .ToDictionaryAsync(r => r.Id, ct);
-        var orgIds = rows.Select(r => r.OrganizationId).Distinct().ToList();
-        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var orgs = await organizations.NamesAsync(rows.Select(r => r.OrganizationId), ct);
         return rows.Select(r => new EvaluationResultDto(r.Rank, r.RegionRank, r.ResourceId, resources.GetValueOrDefault(r.ResourceId)?.Name ?? "",
             resources.GetValueOrDefault(r.ResourceId)?.Model, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""), r.RegionCode,
             Hours(r.EffectiveMinutes), Hours(r.ExternalMinutes), Rate(r), r.ExternalUsers, r.ExternalOrganizations, r.IncomeInternalFen / 100m,
@@ -265,8 +265,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
 
     private async Task<List<EvaluationOrganizationDto>> OrganizationDtosAsync(List<EvaluationOrganizationResult> rows, CancellationToken ct)
     {
-        var orgIds = rows.Select(r => r.OrganizationId).ToList();
-        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var orgs = await organizations.NamesAsync(rows.Select(r => r.OrganizationId), ct);
         return rows.Select(r => new EvaluationOrganizationDto(r.Rank, r.RegionRank, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""),
             r.RegionCode, r.Instruments, Hours(r.EffectiveMinutes), Hours(r.ExternalMinutes), Rate(r), r.ExternalUsers, r.ExternalOrganizations,
             r.IncomeInternalFen / 100m, r.IncomeExternalFen / 100m, r.RatingAverage, r.RatingCount, r.Trainees, r.Results, r.Functions, r.Score, r.Grade,
@@ -296,7 +295,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
             ScoreSum = g.Sum(r => r.Score),
         }).ToListAsync(ct);
         var bands = await q.GroupBy(r => r.Score >= 100 ? 9 : (int)(r.Score / 10)).Select(g => new { Band = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var names = await db.Regions.AsNoTracking().Where(r => r.Code.EndsWith("0000")).ToDictionaryAsync(r => r.Code, r => r.Name, ct);
+        var names = await divisions.ProvinceNamesAsync(ct);
         var regions = byRegionGrade.GroupBy(x => x.RegionCode).OrderBy(g => g.Key).Select(g =>
         {
             var n = g.Sum(x => x.Count);
@@ -341,7 +340,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         };
         headers.AddRange(scheme.Indicators.Select(i => new Message("Evaluation.Export.IndicatorScore", EvaluationScheme.NameOf(i.Code), i.Weight)));
         headers.AddRange([new("Evaluation.Export.Score"), new("Evaluation.Export.Grade")]);
-        var regionNames = await db.Regions.AsNoTracking().Where(r => r.Code.EndsWith("0000")).ToDictionaryAsync(r => r.Code, r => r.Name, ct);
+        var regionNames = await divisions.ProvinceNamesAsync(ct);
         using var output = new MemoryStream();
         var workbook = new SXSSFWorkbook(new XSSFWorkbook(), 100);
         try

@@ -17,7 +17,8 @@ public sealed class ReindexCommand : IPlatformCommand
         var services = context.Services;
         var started = System.Diagnostics.Stopwatch.StartNew();
         Console.WriteLine("Rewriting the search text of every indexed record …");
-        var (rows, changed) = await SearchIndexer.ReindexTextAsync(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<ISearchBackend>(), Console.WriteLine, CancellationToken.None);
+        var (rows, changed) = await SearchIndexer.ReindexTextAsync(services.GetRequiredService<AppDbContext>(), services.GetServices<ISearchSource>(),
+            services.GetRequiredService<ISearchBackend>(), Console.WriteLine, CancellationToken.None);
         Console.WriteLine($"Reindexed: {rows} rows read, {changed} rewritten in {started.Elapsed.TotalSeconds:0.0} s; searches now ask for abbreviations alone.");
         return 0;
     }

@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -45,7 +43,7 @@ public static class SearchApi
     }
 
     private static async Task<IResult> ExportAsync(
-        SearchService search, AppDbContext db, TimeProvider clock, string? q, string? kind, string? region, string? district, string? category,
+        SearchService search, ResourceImportService sheets, TimeProvider clock, string? q, string? kind, string? region, string? district, string? category,
         string? organizationId, string? certification, string? price, CancellationToken ct = default)
     {
         var query = new SearchQuery(q, kind, region, district, category, organizationId, certification, price);
@@ -54,17 +52,8 @@ public static class SearchApi
         {
             return ApiResults.ToHttp(new ServiceResult.Invalid(errors));
         }
-        var resources = new List<Resource>(ids.Count);
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var batch = await db.Set<Resource>().AsNoTracking().Include(r => r.Fees).Include(r => r.Certifications).AsSplitQuery()
-                .Where(r => chunk.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
-            resources.AddRange(chunk.Where(batch.ContainsKey).Select(id => batch[id]));
-        }
-        var orgIds = resources.Select(r => r.OrganizationId).ToHashSet();
-        var names = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var output = new MemoryStream();
-        await ResourceSheet.WriteXlsxAsync(output, resources, names, ct);
+        await sheets.WriteXlsxAsync(output, ids, ct);
         output.Position = 0;
         var stamp = clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMdd-HHmm", System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.File(output, ResourceSheet.XlsxContentType, $"chuanyu-search-{stamp}.xlsx");

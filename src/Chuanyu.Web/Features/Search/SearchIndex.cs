@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -161,8 +160,10 @@ public static class SearchIndexer
     /// abbreviations alone (<see cref="ChineseAnalyzer.IndexedQuery"/>). Filters, keys and facets do not change.
     /// Run it after an upgrade that brings a new synonym table, once every instance runs the new version.
     /// </summary>
-    public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, ISearchBackend backend, Action<string> log, CancellationToken ct, int batchSize = 2_000)
+    public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, IEnumerable<ISearchSource> sources, ISearchBackend backend,
+        Action<string> log, CancellationToken ct, int batchSize = 2_000)
     {
+        var from = sources.ToList();
         var stamp = ChineseAnalyzer.Default.SynonymsStamp;
         var after = long.MinValue;
         int rows = 0, changed = 0;
@@ -172,14 +173,13 @@ public static class SearchIndexer
                 from s in db.Set<SearchEntry>().AsNoTracking()
                 where s.SearchKey > after
                 orderby s.SearchKey
-                join r in db.Set<Resource>().AsNoTracking() on s.ResourceId equals r.Id
-                join o in db.Organizations.AsNoTracking() on r.OrganizationId equals o.Id
-                select new { s.SearchKey, Resource = r, OrganizationName = o.Name, s.Text.Title, s.Text.Body })
+                select new { s.SearchKey, s.ResourceId, s.Text.Title, s.Text.Body })
                 .Take(batchSize).ToListAsync(ct);
             if (batch.Count == 0)
             {
                 break;
             }
+            var documents = await DocumentsAsync(db, from, batch.Select(b => b.ResourceId).ToList(), ct);
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
                 // One prepared statement per batch: most rows of a large catalogue change, and EF's per-call overhead
@@ -198,8 +198,12 @@ public static class SearchIndexer
                 update.Parameters.Add(pKey);
                 foreach (var row in batch)
                 {
-                    var title = TitleText(row.Resource);
-                    var body = BodyText(row.Resource, row.OrganizationName);
+                    if (!documents.TryGetValue(row.ResourceId, out var document))
+                    {
+                        continue; // no longer searchable: the next save of the record removes its row
+                    }
+                    var title = TitleText(document);
+                    var body = BodyText(document);
                     if (title != row.Title || body != row.Body)
                     {
                         pTitle.Value = title;
@@ -230,53 +234,51 @@ public static class SearchIndexer
     }
 
     /// <summary>Whether the pending changes of <paramref name="db"/> touch what the index holds (no database access).</summary>
-    public static bool HasIndexedChanges(AppDbContext db)
-    {
-        var (affected, deleted, renamed) = Collect(db);
-        return affected.Count > 0 || deleted.Count > 0 || renamed.Count > 0;
-    }
+    public static bool HasIndexedChanges(AppDbContext db, IEnumerable<ISearchSource> sources) => Collect(db, sources).Any;
 
-    /// <summary>The resources whose search row may change with the pending save, those being deleted, and the organisations being renamed.</summary>
-    private static (HashSet<Guid> Affected, HashSet<Guid> Deleted, List<Guid> Renamed) Collect(AppDbContext db)
+    /// <summary>What the pending changes do to the index, as the sources see them.</summary>
+    private static SearchChanges Collect(AppDbContext db, IEnumerable<ISearchSource> sources)
     {
-        var affected = new HashSet<Guid>();
-        var deleted = new HashSet<Guid>();
-        var renamed = new List<Guid>();
+        var changes = new SearchChanges();
+        var list = sources as IReadOnlyList<ISearchSource> ?? sources.ToList();
         foreach (var entry in db.ChangeTracker.Entries())
         {
-            switch (entry.Entity)
+            foreach (var source in list)
             {
-                case Resource r when entry.State is EntityState.Added or EntityState.Modified:
-                    affected.Add(r.Id);
-                    break;
-                case Resource r when entry.State == EntityState.Deleted:
-                    deleted.Add(r.Id);
-                    break;
-                case ResourceFee f when entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted:
-                    affected.Add(f.ResourceId);
-                    break;
-                case ResourceCertification c when entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted:
-                    affected.Add(c.ResourceId);
-                    break;
-                case Organization o when entry.State == EntityState.Modified && entry.Property(nameof(Organization.Name)).IsModified:
-                    renamed.Add(o.Id);
-                    break;
-                default:
-                    break;
+                source.Collect(entry, changes);
             }
         }
-        return (affected, deleted, renamed);
+        return changes;
+    }
+
+    /// <summary>The documents of some records from every source, by id (records that are not searchable have none).</summary>
+    private static async Task<Dictionary<Guid, SearchDocument>> DocumentsAsync(AppDbContext db, IReadOnlyList<ISearchSource> sources,
+        IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var documents = new Dictionary<Guid, SearchDocument>();
+        foreach (var source in sources)
+        {
+            foreach (var d in await source.DocumentsAsync(db, ids, ct))
+            {
+                documents[d.Id] = d;
+            }
+        }
+        return documents;
     }
 
     /// <summary>
-    /// Adds, updates or removes the search rows of the resources, fees, certifications and organisation names about to
-    /// be saved, as part of the same save (<see cref="SearchIndexInterceptor"/>).
+    /// Adds, updates or removes the search rows of the records whose pending changes touch the index (as the sources
+    /// note them: for the catalogue, resources, fees, certifications and organisation names), as part of the same save
+    /// (<see cref="SearchIndexInterceptor"/>).
     /// </summary>
-    public static async Task StageAsync(AppDbContext db, CancellationToken ct)
+    public static async Task StageAsync(AppDbContext db, IEnumerable<ISearchSource> sources, CancellationToken ct)
     {
-        var (affected, deleted, renamed) = Collect(db);
-        // The owner's name is indexed with every record: a renamed organisation's records are indexed again.
-        foreach (var chunk in renamed.Chunk(100))
+        var list = sources as IReadOnlyList<ISearchSource> ?? sources.ToList();
+        var changes = Collect(db, list);
+        var affected = changes.Affected;
+        var deleted = changes.Deleted;
+        // An owner's name is indexed with every one of its records: a renamed organisation's records are indexed again.
+        foreach (var chunk in changes.Owners.Chunk(100))
         {
             affected.UnionWith(await db.Set<SearchEntry>().AsNoTracking().Where(e => chunk.Contains(e.OrganizationId)).Select(e => e.ResourceId).ToListAsync(ct));
         }
@@ -286,12 +288,10 @@ public static class SearchIndexer
             return;
         }
 
-        var tracked = db.ChangeTracker.Entries<Resource>().Where(e => affected.Contains(e.Entity.Id)).ToDictionary(e => e.Entity.Id);
-        var added = tracked.Values.Where(e => e.State == EntityState.Added).Select(e => e.Entity.Id).ToHashSet();
-        // Existing search rows, for resources that may have one (a resource being added has none).
+        // Existing search rows, for records that may have one (a record being added has none).
         var existing = db.ChangeTracker.Entries<SearchEntry>().Where(e => e.State != EntityState.Deleted).Select(e => e.Entity)
             .ToDictionary(e => e.ResourceId);
-        var toLoad = affected.Concat(deleted).Where(id => !added.Contains(id) && !existing.ContainsKey(id)).ToList();
+        var toLoad = affected.Concat(deleted).Where(id => !changes.Added.Contains(id) && !existing.ContainsKey(id)).ToList();
         foreach (var chunk in toLoad.Chunk(500))
         {
             foreach (var e in await db.Set<SearchEntry>().Include(e => e.Text).Where(e => chunk.Contains(e.ResourceId)).ToListAsync(ct))
@@ -307,47 +307,26 @@ public static class SearchIndexer
             }
         }
 
-        // Resources changed only through a fee or certification are loaded with their children.
-        var resources = tracked.Values.Select(e => e.Entity).ToList();
-        var missing = affected.Where(id => !tracked.ContainsKey(id)).ToList();
-        foreach (var chunk in missing.Chunk(500))
+        // Records no longer searchable (a draft, a retired record) lose their row.
+        var documents = affected.Count == 0 ? [] : await DocumentsAsync(db, list, affected, ct);
+        foreach (var id in affected.Where(id => !documents.ContainsKey(id)))
         {
-            resources.AddRange(await db.Set<Resource>().Include(r => r.Fees).Include(r => r.Certifications).AsSplitQuery()
-                .Where(r => chunk.Contains(r.Id)).ToListAsync(ct));
-        }
-
-        var searchable = resources.Where(r => r.Status == ResourceStatus.Published).ToList();
-        foreach (var r in resources.Where(r => r.Status != ResourceStatus.Published))
-        {
-            if (existing.TryGetValue(r.Id, out var stale))
+            if (existing.TryGetValue(id, out var stale))
             {
                 db.Remove(stale);
             }
         }
-        if (searchable.Count == 0)
+        if (documents.Count == 0)
         {
             return;
         }
 
-        var orgIds = searchable.Select(r => r.OrganizationId).Distinct().ToList();
-        var orgNames = new Dictionary<Guid, string>();
-        foreach (var chunk in orgIds.Chunk(500))
-        {
-            foreach (var o in await db.Organizations.AsNoTracking().Where(o => chunk.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
-            {
-                orgNames[o.Id] = o.Name;
-            }
-        }
-        foreach (var org in db.ChangeTracker.Entries<Organization>())
-        {
-            orgNames[org.Entity.Id] = org.Entity.Name; // a rename in this very save
-        }
-        var needIds = searchable.Count(r => !existing.ContainsKey(r.Id));
+        var needIds = documents.Keys.Count(id => !existing.ContainsKey(id));
         var nextDoc = needIds == 0 ? 0 : await ReserveDocIdsAsync(db, needIds, ct);
         var version = await NextVersionAsync(db, ct);
-        foreach (var r in searchable)
+        foreach (var d in documents.Values)
         {
-            var fresh = Build(r, orgNames.GetValueOrDefault(r.OrganizationId, ""), existing.TryGetValue(r.Id, out var old) ? old.DocId : nextDoc++);
+            var fresh = Build(d, existing.TryGetValue(d.Id, out var old) ? old.DocId : nextDoc++);
             fresh.Version = version;
             if (old is null)
             {
@@ -389,45 +368,32 @@ public static class SearchIndexer
         return value.Count == 1 ? value[0] : throw new InvalidOperationException($"The counter {name} is missing.");
     }
 
-    /// <summary>The analysed title of a record: its names and model, with the abbreviations of the expansions they hold.</summary>
-    public static string TitleText(Resource r) =>
-        ChineseAnalyzer.Default.IndexTextWithSynonyms(string.Join(' ', new[] { r.Name, r.EnglishName, r.Model }.Where(s => !string.IsNullOrEmpty(s))));
+    /// <summary>The analysed title of a document: its raw title with the abbreviations of the expansions it holds.</summary>
+    public static string TitleText(SearchDocument d) => ChineseAnalyzer.Default.IndexTextWithSynonyms(d.Title);
 
-    /// <summary>The analysed body: manufacturer, owner, classes, keywords and the start of the longer texts.</summary>
-    public static string BodyText(Resource r, string organizationName)
-    {
-        var category = InstrumentClasses.Find(r.CategoryCode);
-        var top = category is null ? null : InstrumentClasses.Find(category.TopCode);
-        return ChineseAnalyzer.Default.IndexTextWithSynonyms(string.Join(' ', new[]
-        {
-            r.Manufacturer, organizationName, top?.Name, category is not null && category != top ? category.Name : null,
-            r.Keywords, Cut(r.MainFunctions), Cut(r.ApplicationFields), Cut(r.TechnicalIndicators),
-        }.Where(s => !string.IsNullOrEmpty(s))));
-    }
+    /// <summary>The analysed body of a document.</summary>
+    public static string BodyText(SearchDocument d) => ChineseAnalyzer.Default.IndexTextWithSynonyms(d.Body);
 
-    /// <summary>The search row of a published resource (pure: the same record always gives the same row).</summary>
-    public static SearchEntry Build(Resource r, string organizationName, int docId)
+    /// <summary>The search row of a document (pure: the same document always gives the same row).</summary>
+    public static SearchEntry Build(SearchDocument d, int docId)
     {
-        var quality = QualityOf(r);
-        var category = InstrumentClasses.Find(r.CategoryCode);
-        var top = category is null ? null : InstrumentClasses.Find(category.TopCode);
-        var flags = FlagsOf(r);
-        var priceBucket = PriceBuckets.Of(r.Fees.Count == 0 ? null : r.Fees.Min(f => f.PriceFen));
-        var categoryNumber = top is null ? 0 : int.Parse(top.Code, CultureInfo.InvariantCulture);
+        var quality = Math.Clamp(d.Quality, 0, MaxQuality);
+        var flags = d.Flags;
+        var priceBucket = PriceBuckets.Of(d.MinPriceFen);
         var key = SearchEntry.KeyOf(quality, docId);
         var tier = SearchEntry.TierOf(key);
         var filters = new StringBuilder();
-        filters.Append(FilterTokens.Kind((int)r.Kind)).Append(' ')
-            .Append(FilterTokens.Region(r.RegionCode)).Append(' ')
-            .Append(FilterTokens.District(r.DistrictCode)).Append(' ')
+        filters.Append(FilterTokens.Kind(d.Kind)).Append(' ')
+            .Append(FilterTokens.Region(d.RegionCode)).Append(' ')
+            .Append(FilterTokens.District(d.DistrictCode)).Append(' ')
             .Append(FilterTokens.Price(priceBucket)).Append(' ')
-            .Append(FilterTokens.Organization(r.OrganizationId)).Append(' ')
+            .Append(FilterTokens.Organization(d.OrganizationId)).Append(' ')
             .Append(FilterTokens.Rank(SearchEntry.RankOfTier(tier))).Append(' ')
             .Append(FilterTokens.Tier(tier)).Append(' ')
             .Append(FilterTokens.Sample(SearchEntry.SampleBlockOf(docId)));
-        if (categoryNumber != 0)
+        if (d.Category != 0)
         {
-            filters.Append(' ').Append(FilterTokens.Category(categoryNumber));
+            filters.Append(' ').Append(FilterTokens.Category(d.Category));
         }
         if ((flags & SearchMarks.Cma) != 0)
         {
@@ -440,74 +406,28 @@ public static class SearchIndexer
         return new SearchEntry
         {
             SearchKey = key,
-            Kind = (int)r.Kind,
-            Region = int.Parse(r.RegionCode, CultureInfo.InvariantCulture),
-            District = int.Parse(r.DistrictCode, CultureInfo.InvariantCulture),
-            Category = categoryNumber,
+            Kind = d.Kind,
+            Region = int.Parse(d.RegionCode, CultureInfo.InvariantCulture),
+            District = int.Parse(d.DistrictCode, CultureInfo.InvariantCulture),
+            Category = d.Category,
             Flags = (int)flags,
             PriceBucket = priceBucket,
             DocId = docId,
             Quality = quality,
-            ResourceId = r.Id,
-            OrganizationId = r.OrganizationId,
+            ResourceId = d.Id,
+            OrganizationId = d.OrganizationId,
             Text = new SearchText
             {
                 SearchKey = key,
-                Title = TitleText(r),
-                Body = BodyText(r, organizationName),
+                Title = TitleText(d),
+                Body = BodyText(d),
                 Filters = filters.ToString(),
             },
         };
     }
 
-    public static SearchMarks FlagsOf(Resource r)
-    {
-        var flags = SearchMarks.None;
-        if (r.Certifications.Any(c => c.Type == CertificationType.Cma))
-        {
-            flags |= SearchMarks.Cma;
-        }
-        if (r.Certifications.Any(c => c.Type == CertificationType.Cnas))
-        {
-            flags |= SearchMarks.Cnas;
-        }
-        if (r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen)
-        {
-            flags |= SearchMarks.LargeInstrument;
-        }
-        if (r.SharingStatus == SharingStatus.InternalOnly)
-        {
-            flags |= SearchMarks.InternalOnly;
-        }
-        return flags;
-    }
-
-    /// <summary>
-    /// Static quality 0–1000, the order in which matches leave the index (re-ranking then puts title hits first):
-    /// how completely the record is described (up to 500), certifications (100 each), a large instrument (100), how
-    /// openly it is shared (open 100, within the region 50, under maintenance −300). Ratings join with bookings.
-    /// </summary>
-    public static int QualityOf(Resource r)
-    {
-        var q = 0;
-        q += Filled(r.Model, 60) + Filled(r.Manufacturer, 50) + Filled(r.TechnicalIndicators, 80) + Filled(r.MainFunctions, 80)
-            + Filled(r.ApplicationFields, 50) + Filled(r.Address, 30) + Filled(r.ContactPhone ?? r.ContactEmail, 50)
-            + Filled(r.CategoryCode, 50) + (r.Fees.Count > 0 ? 50 : 0);
-        q += r.Certifications.Select(c => c.Type).Distinct().Count() * 100;
-        q += r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen ? 100 : 0;
-        q += r.SharingStatus switch
-        {
-            SharingStatus.OpenToAll => 100,
-            SharingStatus.WithinRegion => 50,
-            SharingStatus.UnderMaintenance => -300,
-            _ => 0,
-        };
-        return Math.Clamp(q, 0, MaxQuality);
-    }
-
-    private static int Filled(string? s, int points) => string.IsNullOrWhiteSpace(s) ? 0 : points;
-
-    private static string? Cut(string? s) => s is null || s.Length <= MaxIndexedFieldLength ? s : s[..MaxIndexedFieldLength];
+    /// <summary>Source text beyond <see cref="MaxIndexedFieldLength"/> characters is not indexed (for the sources' longer fields).</summary>
+    public static string? Cut(string? s) => s is null || s.Length <= MaxIndexedFieldLength ? s : s[..MaxIndexedFieldLength];
 }
 
 /// <summary>

@@ -48,7 +48,8 @@ public sealed record SearchResult(
 /// </list>
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
-public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache cache, ISearchBackend backend, IOptions<SearchOptions> options)
+public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirectory catalog, OrganizationDirectory organizations, FacetCache cache,
+    ISearchBackend backend, IOptions<SearchOptions> options)
 {
     public const int Cap = 10_000;
     public const int Window = 200;
@@ -282,8 +283,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
         {
             return new SearchVisibility(true, [], []);
         }
-        var orgs = me.Grants.Where(g => g.OrganizationId is not null && g.Role is PlatformRole.ResourceManager or PlatformRole.OrgAdmin or PlatformRole.Member && me.Has(g.Role))
-            .Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        // Where the caller manages records (a manager or admin grant whose second factor is satisfied) or is a member.
+        var orgs = me.ManagedOrganizations.Union(organizations.OrganizationIdsWhereIHold(PlatformRole.Member)).ToList();
         return new SearchVisibility(false, orgs, me.AdminRegions.ToList());
     }
 
@@ -494,8 +495,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
     private async Task<List<SearchHit>> LoadHitsAsync(List<Ranked> page, IReadOnlyList<IReadOnlyList<string>> alternatives, CancellationToken ct)
     {
         var ids = page.Select(r => r.ResourceId).ToList();
-        var rows = await db.Set<Resource>().AsNoTracking().Where(r => ids.Contains(r.Id))
-            .Join(db.Organizations, r => r.OrganizationId, o => o.Id, (r, o) => new
+        var rows = await catalog.Cards().Where(r => ids.Contains(r.Id))
+            .Join(organizations.Organizations(), r => r.OrganizationId, o => o.Id, (r, o) => new
             {
                 r.Id,
                 r.Kind,
@@ -508,7 +509,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
                 r.DistrictCode,
                 r.OrganizationId,
                 OrganizationName = o.Name,
-                r.OriginalValueFen,
+                r.IsLargeInstrument,
             })
             .ToListAsync(ct);
         var byId = rows.ToDictionary(r => r.Id);
@@ -523,7 +524,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, FacetCache ca
             var title = string.IsNullOrEmpty(r.Model) ? r.Name : r.Name + " " + r.Model;
             var summary = Summary(r.Manufacturer, r.MainFunctions ?? r.ApplicationFields);
             hits.Add(new SearchHit(r.Id, r.Kind, r.Name, summary, r.RegionCode, r.DistrictCode, r.OrganizationName, r.OrganizationId, r.Model,
-                r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen,
+                r.IsLargeInstrument,
                 rank.Score + (rank.TitleHit ? 1 : 0),
                 new SearchHighlights(marker.Mark(title), summary is null ? null : marker.Mark(summary))));
         }

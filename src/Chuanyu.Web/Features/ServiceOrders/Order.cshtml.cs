@@ -1,4 +1,4 @@
-using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
@@ -15,7 +15,7 @@ namespace Chuanyu.Web.Features.ServiceOrders;
 /// the schedule charges per sample or item. Field errors stand beside their inputs; a broken rule is an alert (422).
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class ServiceOrderCreateModel(AppDbContext db, ServiceOrderService orders, CatalogService catalog, CurrentUser me,
+public sealed class ServiceOrderCreateModel(OrganizationDirectory organizations, ServiceOrderService orders, CatalogService catalog,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     private static readonly HashSet<string> FormFields = ["items", "samples", "purpose", "organizationId"];
@@ -23,7 +23,7 @@ public sealed class ServiceOrderCreateModel(AppDbContext db, ServiceOrderService
     [BindProperty] public ServiceOrderForm Form { get; set; } = new();
 
     public ResourceDto Resource { get; private set; } = null!;
-    public IReadOnlyList<ResourceFee> Fees { get; private set; } = [];
+    public IReadOnlyList<FeeRef> Fees { get; private set; } = [];
     public IReadOnlyList<(Guid Id, string Name, FeeUserType UserType)> Organizations { get; private set; } = [];
     public FieldErrors Errors { get; private set; } = new();
     public string? Failure { get; private set; }
@@ -39,7 +39,7 @@ public sealed class ServiceOrderCreateModel(AppDbContext db, ServiceOrderService
     }
 
     /// <summary>The fee line for <see cref="UserType"/>.</summary>
-    public ResourceFee? Line => UserType is { } t ? ServiceOrderService.PriceLine(Fees, t) : null;
+    public FeeRef? Line => UserType is { } t ? ServiceOrderService.PriceLine(Fees, t) : null;
 
     /// <summary>The estimated fee for the samples and items in the form (null when hourly, or nothing is typed yet).</summary>
     public OrderPrice? Estimate
@@ -138,7 +138,7 @@ public sealed class ServiceOrderCreateModel(AppDbContext db, ServiceOrderService
         }
         Resource = resource;
         Fees = ServiceOrderPages.Fees(resource);
-        Organizations = await ServiceOrderPages.RequesterTypesAsync(db, me, resource, ct);
+        Organizations = await ServiceOrderPages.RequesterTypesAsync(organizations, resource, ct);
         return null;
     }
 }

@@ -22,7 +22,7 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
     public ServiceOrderDto Order { get; private set; } = null!;
 
     /// <summary>The fee line the quote will use (the order's user type), when the caller may read the schedule.</summary>
-    public ResourceFee? Line { get; private set; }
+    public FeeRef? Line { get; private set; }
     public bool Hourly => Line is not null && BookingRulesCheck.IsHourly(Line.Unit);
 
     /// <summary>What the quote would be from the schedule (not when hourly: the hours are the provider's).</summary>

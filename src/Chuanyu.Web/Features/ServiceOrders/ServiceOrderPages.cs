@@ -1,5 +1,4 @@
 using System.Globalization;
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
@@ -27,19 +26,19 @@ public static class ServiceOrderPages
     };
 
     /// <summary>The fee schedule as <see cref="ServiceOrderService.Price"/> takes it.</summary>
-    public static IReadOnlyList<ResourceFee> Fees(ResourceDto r) =>
-        r.Fees.Select(f => new ResourceFee { UserType = f.UserType, PriceFen = (long)Math.Round(f.Price * 100m), Unit = f.Unit, Note = f.Note }).ToList();
+    public static IReadOnlyList<FeeRef> Fees(ResourceDto r) =>
+        r.Fees.Select(f => new FeeRef { ResourceId = r.Id, UserType = f.UserType, PriceFen = (long)Math.Round(f.Price * 100m), Unit = f.Unit, Note = f.Note }).ToList();
 
     /// <summary>The caller's organisations with the fee user type each would order as (the service's classification).</summary>
-    public static async Task<IReadOnlyList<(Guid Id, string Name, FeeUserType UserType)>> RequesterTypesAsync(AppDbContext db, CurrentUser me,
+    public static async Task<IReadOnlyList<(Guid Id, string Name, FeeUserType UserType)>> RequesterTypesAsync(OrganizationDirectory organizations,
         ResourceDto r, CancellationToken ct)
     {
-        var ids = me.Grants.Where(g => g.OrganizationId is not null).Select(g => g.OrganizationId!.Value).Distinct().ToList();
+        var ids = organizations.MyOrganizationIds();
         if (ids.Count == 0)
         {
             return [];
         }
-        var orgs = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name)
+        var orgs = await organizations.Organizations().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name)
             .Select(o => new { o.Id, o.Name, o.Kind, o.RegionCode }).ToListAsync(ct);
         return orgs.Select(o => (o.Id, o.Name, BookingRulesCheck.Classify(o.Id == r.OrganizationId, o.Kind == OrganizationKind.Enterprise, o.RegionCode == r.RegionCode)))
             .ToList();

@@ -38,7 +38,8 @@ public sealed record OrderPrice(string Unit, long UnitPriceFen, decimal Quantity
 /// the report and the order is completed, which records the machine time and the fee as a usage record. A report not
 /// accepted within <see cref="AcceptanceDays"/> days is completed by the booking job.
 /// </summary>
-public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, CatalogService catalog, BookingService bookings, AuditLog audit, TimeProvider clock)
+public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, CatalogDirectory catalog, OrganizationDirectory organizations, UserDirectory users,
+    UsageLog usage, BookingService bookings, AuditLog audit, TimeProvider clock)
 {
     public const int MaxLines = 20;
     public const int MaxQuantity = 1000;
@@ -99,8 +100,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             return (null, new ServiceResult.Invalid(errors));
         }
-        var resource = await db.Set<Resource>().AsNoTracking().Include(r => r.Fees).FirstOrDefaultAsync(r => r.Id == input.ServiceId, ct);
-        if (resource is null || !catalog.CanSee(resource))
+        if (await catalog.FindWithFeesAsync(input.ServiceId!.Value, ct) is not (var resource, var fees) || !catalog.CanSee(resource))
         {
             return (null, new ServiceResult.NotFound());
         }
@@ -118,7 +118,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             return (null, refused);
         }
-        if (PriceLine(resource.Fees, userType) is null)
+        if (PriceLine(fees, userType) is null)
         {
             return (null, new ServiceResult.RuleBroken("noPrice", new Message("ServiceOrders.NoPriceForCustomer", UserType(userType))));
         }
@@ -156,14 +156,14 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         new((text ?? "").Trim().Select(c => char.IsControl(c) ? ' ' : c).ToArray());
 
     /// <summary>The fee schedule's line for a user type, if it has one.</summary>
-    public static ResourceFee? PriceLine(IEnumerable<ResourceFee> fees, FeeUserType type) => fees.FirstOrDefault(f => f.UserType == type);
+    public static FeeRef? PriceLine(IEnumerable<FeeRef> fees, FeeUserType type) => fees.FirstOrDefault(f => f.UserType == type);
 
     /// <summary>
     /// The price of an order from the fee schedule: per hour (hours given by the provider), per item (每项: samples ×
     /// items), otherwise per sample (样品/样/次 …: the number of samples). Null when the schedule has no line for the type,
     /// or charges by the hour and no hours are given.
     /// </summary>
-    public static OrderPrice? Price(IEnumerable<ResourceFee> fees, FeeUserType type, int samples, int items, decimal? hours)
+    public static OrderPrice? Price(IEnumerable<FeeRef> fees, FeeUserType type, int samples, int items, decimal? hours)
     {
         var line = PriceLine(fees, type);
         if (line is null)
@@ -190,7 +190,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
 
     private bool IsRequester(ServiceOrder o) => o.RequesterId == me.Id;
 
-    private bool CanSee(ServiceOrder o, Resource r) =>
+    private bool CanSee(ServiceOrder o, InstrumentRef r) =>
         IsRequester(o) || catalog.CanManage(o.OwnerOrganizationId) || me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, r.RegionCode);
 
     public async Task<ServiceOrderDto?> GetAsync(Guid id, CancellationToken ct)
@@ -200,7 +200,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             return null;
         }
-        var r = await db.Set<Resource>().AsNoTracking().FirstAsync(x => x.Id == o.ResourceId, ct);
+        var r = await catalog.Instruments().FirstAsync(x => x.Id == o.ResourceId, ct);
         return CanSee(o, r) ? (await ToDtosAsync([o], ct))[0] : null;
     }
 
@@ -232,17 +232,15 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
     public async Task<List<ServiceOrderDto>> ToDtosAsync(IReadOnlyList<ServiceOrder> list, CancellationToken ct)
     {
         var resourceIds = list.Select(o => o.ResourceId).Distinct().ToList();
-        var names = await db.Set<Resource>().AsNoTracking().Where(r => resourceIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Name, ct);
-        var orgIds = list.SelectMany(o => new[] { o.OwnerOrganizationId, o.RequesterOrganizationId }).Distinct().ToList();
-        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var userIds = list.Select(o => o.RequesterId).Distinct().ToList();
-        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await catalog.Instruments().Where(r => resourceIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Name, ct);
+        var orgs = await organizations.NamesAsync(list.SelectMany(o => new[] { o.OwnerOrganizationId, o.RequesterOrganizationId }), ct);
+        var people = await users.NamesAsync(list.Select(o => o.RequesterId), ct);
         return list.Select(o =>
         {
             var manager = catalog.CanManage(o.OwnerOrganizationId);
             var requester = IsRequester(o);
             return new ServiceOrderDto(o.Id, o.Number, o.ResourceId, names.GetValueOrDefault(o.ResourceId, ""), o.OwnerOrganizationId,
-                orgs.GetValueOrDefault(o.OwnerOrganizationId, ""), o.RequesterId, users.GetValueOrDefault(o.RequesterId) ?? new Message("ServiceOrders.DeletedUser").ToString(),
+                orgs.GetValueOrDefault(o.OwnerOrganizationId, ""), o.RequesterId, people.GetValueOrDefault(o.RequesterId) ?? new Message("ServiceOrders.DeletedUser").ToString(),
                 o.RequesterOrganizationId, orgs.GetValueOrDefault(o.RequesterOrganizationId, ""), o.UserType, o.Status,
                 o.Items.Split('\n', StringSplitOptions.RemoveEmptyEntries), ParseSamples(o.Samples), o.SampleCount, o.Purpose,
                 o.PriceUnit, o.UnitPriceFen / 100m, o.Quantity, o.QuoteFen / 100m, o.QuoteNote, o.PromisedOn, o.MachineMinutes, o.ReportFileName,
@@ -269,25 +267,26 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         {
             return null;
         }
-        var r = await db.Set<Resource>().AsNoTracking().FirstAsync(x => x.Id == o.ResourceId, ct);
+        var r = await catalog.Instruments().FirstAsync(x => x.Id == o.ResourceId, ct);
         return CanSee(o, r) ? await db.Set<ServiceOrderReport>().AsNoTracking().FirstOrDefaultAsync(x => x.OrderId == id, ct) : null;
     }
 
     // ---- state changes -------------------------------------------------------------------------------------------
 
-    private async Task<(ServiceOrder? Order, Resource? Resource, ServiceResult? Refused)> LoadAsync(Guid id, int? version, CancellationToken ct)
+    private async Task<(ServiceOrder? Order, (InstrumentRef Instrument, IReadOnlyList<FeeRef> Fees) Resource, ServiceResult? Refused)> LoadAsync(
+        Guid id, int? version, CancellationToken ct)
     {
         var o = await db.Set<ServiceOrder>().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (o is null)
         {
-            return (null, null, new ServiceResult.NotFound());
+            return (null, default, new ServiceResult.NotFound());
         }
-        var r = await db.Set<Resource>().AsNoTracking().Include(x => x.Fees).FirstAsync(x => x.Id == o.ResourceId, ct);
-        if (!CanSee(o, r))
+        var r = (await catalog.FindWithFeesAsync(o.ResourceId, ct))!.Value;
+        if (!CanSee(o, r.Instrument))
         {
-            return (null, null, new ServiceResult.NotFound());
+            return (null, default, new ServiceResult.NotFound());
         }
-        return version is { } v && v != o.Version ? (null, null, new ServiceResult.Conflict(ChangedMeanwhile)) : (o, r, null);
+        return version is { } v && v != o.Version ? (null, default, new ServiceResult.Conflict(ChangedMeanwhile)) : (o, r, null);
     }
 
     private ServiceResult? Refuse(ServiceOrder o, bool manager, params ServiceOrderStatus[] allowed)
@@ -308,7 +307,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
             return no;
         }
         var errors = new FieldErrors();
-        var line = PriceLine(r!.Fees, o!.UserType);
+        var line = PriceLine(r.Fees, o!.UserType);
         if (line is not null && BookingRulesCheck.IsHourly(line.Unit) && input.Hours is not (>= 0.5m and <= 1000m))
         {
             errors.Add("hours", new Message("ServiceOrders.HoursRequired"));
@@ -341,7 +340,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         o.PromisedOn = input.PromisedOn;
         o.Status = ServiceOrderStatus.Quoted;
         o.QuotedAt = clock.GetUtcNow();
-        await NotifyRequesterAsync(o, r, new Message("ServiceOrders.Mail.Quoted"), new Message("ServiceOrders.Mail.QuotedBody",
+        await NotifyRequesterAsync(o, r.Instrument, new Message("ServiceOrders.Mail.Quoted"), new Message("ServiceOrders.Mail.QuotedBody",
             o.Number, Display.Money(price.FeeFen / 100m), Display.Money(price.UnitPriceFen / 100m), price.Unit, price.Quantity), ct);
         return await SaveAsync("service-order.quote", o, $"报价 {Display.Money(price.FeeFen / 100m)}", ct);
     }
@@ -363,7 +362,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         o!.Status = ServiceOrderStatus.Rejected;
         o.DecisionNote = reason;
         o.ClosedAt = clock.GetUtcNow();
-        await NotifyRequesterAsync(o, r!, new Message("ServiceOrders.Mail.Rejected"), new Message("ServiceOrders.Mail.RejectedBody", o.Number, reason), ct);
+        await NotifyRequesterAsync(o, r.Instrument, new Message("ServiceOrders.Mail.Rejected"), new Message("ServiceOrders.Mail.RejectedBody", o.Number, reason), ct);
         return await SaveAsync("service-order.reject", o, reason, ct);
     }
 
@@ -376,7 +375,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         o!.Status = ServiceOrderStatus.Accepted;
         o.AcceptedAt = clock.GetUtcNow();
-        await NotifyManagersAsync(o, r!, new Message("ServiceOrders.Mail.QuoteAccepted"), new Message("ServiceOrders.Mail.QuoteAcceptedBody", o.Number), ct);
+        await NotifyManagersAsync(o, r.Instrument, new Message("ServiceOrders.Mail.QuoteAccepted"), new Message("ServiceOrders.Mail.QuoteAcceptedBody", o.Number), ct);
         return await SaveAsync("service-order.accept", o, $"确认报价 {Display.Money((o.QuoteFen ?? 0) / 100m)}", ct);
     }
 
@@ -390,7 +389,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         o!.Status = ServiceOrderStatus.Cancelled;
         o.DecisionNote = note?.Trim() is { Length: > 0 and <= 500 } n ? n : null;
         o.ClosedAt = clock.GetUtcNow();
-        await NotifyManagersAsync(o, r!, new Message("ServiceOrders.Mail.Cancelled"), new Message("ServiceOrders.Mail.CancelledBody", o.Number), ct);
+        await NotifyManagersAsync(o, r.Instrument, new Message("ServiceOrders.Mail.Cancelled"), new Message("ServiceOrders.Mail.CancelledBody", o.Number), ct);
         return await SaveAsync(null, o, "", ct);
     }
 
@@ -404,7 +403,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         o!.Status = ServiceOrderStatus.InProgress;
         o.StartedAt = clock.GetUtcNow();
-        await NotifyRequesterAsync(o, r!, new Message("ServiceOrders.Mail.SamplesReceived"), new Message("ServiceOrders.Mail.SamplesReceivedBody", o.Number), ct);
+        await NotifyRequesterAsync(o, r.Instrument, new Message("ServiceOrders.Mail.SamplesReceived"), new Message("ServiceOrders.Mail.SamplesReceivedBody", o.Number), ct);
         return await SaveAsync(null, o, "", ct);
     }
 
@@ -447,44 +446,47 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         o.ReportFileName = upload.FileName;
         o.MachineMinutes = machineMinutes;
         o.ReportedAt = now;
-        await NotifyRequesterAsync(o, r!, new Message("ServiceOrders.Mail.Reported"), new Message("ServiceOrders.Mail.ReportedBody", o.Number, AcceptanceDays), ct);
+        await NotifyRequesterAsync(o, r.Instrument, new Message("ServiceOrders.Mail.Reported"), new Message("ServiceOrders.Mail.ReportedBody", o.Number, AcceptanceDays), ct);
         return await SaveAsync("service-order.report", o, $"{upload.FileName}，机时 {machineMinutes} 分钟", ct);
     }
 
     /// <summary>The customer accepts the report: the order is completed and its machine time and fee recorded.</summary>
     public async Task<ServiceResult> CompleteAsync(Guid id, CancellationToken ct)
     {
-        var (o, r, refused) = await LoadAsync(id, null, ct);
+        var (o, _, refused) = await LoadAsync(id, null, ct);
         if ((refused ?? Refuse(o!, false, ServiceOrderStatus.Reported)) is { } no)
         {
             return no;
         }
-        db.Add(Complete(o!, clock.GetUtcNow()));
+        usage.Add(Complete(o!, clock.GetUtcNow()));
         return await SaveAsync("service-order.complete", o!, $"验收完成，费用 {Display.Money((o!.QuoteFen ?? 0) / 100m)}", ct);
     }
 
-    /// <summary>Completes a reported order at <paramref name="at"/> and returns the usage record of its work (also the job's and the demo's way).</summary>
-    public static UsageRecord Complete(ServiceOrder o, DateTimeOffset at)
+    /// <summary>
+    /// Completes the reports nobody accepted within <see cref="AcceptanceDays"/> (the oldest <paramref name="batch"/>) as
+    /// reported, with their usage records; the caller's save writes them (the booking job). Returns how many.
+    /// </summary>
+    public async Task<int> CompleteUnacceptedAsync(DateTimeOffset now, int batch, CancellationToken ct)
+    {
+        var acceptBy = now - TimeSpan.FromDays(AcceptanceDays);
+        var unaccepted = await db.Set<ServiceOrder>().Where(o => o.Status == ServiceOrderStatus.Reported && o.ReportedAt < acceptBy)
+            .OrderBy(o => o.ReportedAt).Take(batch).ToListAsync(ct);
+        foreach (var o in unaccepted)
+        {
+            usage.Add(Complete(o, now));
+        }
+        return unaccepted.Count;
+    }
+
+    /// <summary>Completes a reported order at <paramref name="at"/> and returns the use of its work for the usage log (also the job's and the demo's way).</summary>
+    public static UsageEntry Complete(ServiceOrder o, DateTimeOffset at)
     {
         o.Status = ServiceOrderStatus.Completed;
         o.CompletedAt = at;
         o.Version++;
         var started = o.StartedAt ?? o.ReportedAt ?? at;
-        return new UsageRecord
-        {
-            Id = Guid.CreateVersion7(),
-            ServiceOrderId = o.Id,
-            ResourceId = o.ResourceId,
-            OwnerOrganizationId = o.OwnerOrganizationId,
-            UserId = o.RequesterId,
-            UserOrganizationId = o.RequesterOrganizationId,
-            UserType = o.UserType,
-            External = o.RequesterOrganizationId != o.OwnerOrganizationId,
-            StartedAt = started,
-            EndedAt = o.ReportedAt ?? at,
-            Minutes = o.MachineMinutes ?? 0,
-            FeeFen = o.QuoteFen ?? 0,
-        };
+        return new UsageEntry(null, o.Id, o.ResourceId, o.OwnerOrganizationId, o.RequesterId, o.RequesterOrganizationId, o.UserType,
+            started, o.ReportedAt ?? at, o.MachineMinutes ?? 0, o.QuoteFen ?? 0);
     }
 
     /// <summary>Saves the order and records the action; the audit detail is a record (hash-chained), kept in Chinese, not a message.</summary>
@@ -521,12 +523,13 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
 
     // ---- notifications (outbox) ----------------------------------------------------------------------------------
 
-    private Task<List<string>> ManagerEmailsAsync(Guid organizationId, CancellationToken ct) =>
-        db.Users.AsNoTracking().Where(u => u.Email != null && db.Set<RoleGrant>().Any(g => g.UserId == u.Id && g.OrganizationId == organizationId &&
-                                                                             (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin)))
-            .Select(u => u.Email!).Distinct().ToListAsync(ct);
+    private Task<List<string>> ManagerEmailsAsync(Guid organizationId, CancellationToken ct)
+    {
+        var managers = users.ManagerIds(organizationId);
+        return users.Users().Where(u => u.Email != null && managers.Contains(u.Id)).Select(u => u.Email!).Distinct().ToListAsync(ct);
+    }
 
-    private async Task NotifyManagersAsync(ServiceOrder o, Resource r, Message subject, Message body, CancellationToken ct)
+    private async Task NotifyManagersAsync(ServiceOrder o, InstrumentRef r, Message subject, Message body, CancellationToken ct)
     {
         foreach (var email in await ManagerEmailsAsync(o.OwnerOrganizationId, ct))
         {
@@ -534,9 +537,9 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
     }
 
-    private async Task NotifyRequesterAsync(ServiceOrder o, Resource r, Message subject, Message body, CancellationToken ct)
+    private async Task NotifyRequesterAsync(ServiceOrder o, InstrumentRef r, Message subject, Message body, CancellationToken ct)
     {
-        if (await db.Users.AsNoTracking().Where(u => u.Id == o.RequesterId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } email)
+        if (await users.Users().Where(u => u.Id == o.RequesterId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } email)
         {
             Enqueue(email, r, subject, body);
         }
@@ -546,7 +549,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
     /// An e-mail goes to someone other than the person acting, whose language the platform does not know: it is said in
     /// the platform's language (Chinese), not the actor's.
     /// </summary>
-    private void Enqueue(string to, Resource r, Message subject, Message body)
+    private void Enqueue(string to, InstrumentRef r, Message subject, Message body)
     {
         var culture = PlatformSetup.Cultures[0];
         db.Outbox.Add(OutboxMessage.Email(to, Messages.Translate(new Message("ServiceOrders.Mail.Subject", subject, r.Name), culture),

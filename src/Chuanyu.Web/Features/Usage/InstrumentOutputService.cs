@@ -15,11 +15,11 @@ public sealed record InstrumentOutputDto(Guid Id, InstrumentOutputKind Kind, str
 /// them by the year they were achieved. Read by the managers and by the region's administrators, who check them. The
 /// audit actions keep their names (<c>achievement.add</c>, <c>achievement.remove</c>) so the chain's history reads as one.
 /// </summary>
-public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, CatalogService catalog, AuditLog audit, TimeProvider clock)
+public sealed class InstrumentOutputService(AppDbContext db, CurrentUser me, CatalogDirectory catalog, AuditLog audit, TimeProvider clock)
 {
-    private async Task<(Resource? Resource, ServiceResult? Refused)> LoadAsync(Guid resourceId, bool write, CancellationToken ct)
+    private async Task<(InstrumentRef? Resource, ServiceResult? Refused)> LoadAsync(Guid resourceId, bool write, CancellationToken ct)
     {
-        var r = await db.Set<Resource>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == resourceId, ct);
+        var r = await catalog.FindAsync(resourceId, ct);
         if (r is null || !catalog.CanSee(r))
         {
             return (null, new ServiceResult.NotFound());

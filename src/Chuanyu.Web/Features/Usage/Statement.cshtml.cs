@@ -1,10 +1,8 @@
-using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Usage;
 
@@ -13,7 +11,7 @@ namespace Chuanyu.Web.Features.Usage;
 /// instruments, or as the side that provided them; shown as a table and downloadable as .xlsx.
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class StatementModel(UsageStatements statements, AppDbContext db, CurrentUser me, TimeProvider clock, LinkGenerator links) : PageModel
+public sealed class StatementModel(UsageStatements statements, OrganizationDirectory organizations, TimeProvider clock, LinkGenerator links) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Organization { get; set; }
     [BindProperty(SupportsGet = true)] public string? Month { get; set; }
@@ -28,10 +26,7 @@ public sealed class StatementModel(UsageStatements statements, AppDbContext db, 
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var ids = me.Grants.Where(g => g.OrganizationId is not null && g.Role is PlatformRole.OrgAdmin or PlatformRole.ResourceManager)
-            .Select(g => g.OrganizationId!.Value).Distinct().ToList();
-        Organizations = (await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name)
-            .Select(o => new { o.Id, o.Name }).ToListAsync(ct)).Select(o => (o.Id, o.Name)).ToList();
+        Organizations = await organizations.ChoicesAsync([.. organizations.OrganizationIdsWhereIHold(PlatformRole.OrgAdmin, PlatformRole.ResourceManager)], ct);
         Month ??= clock.GetUtcNow().ToOffset(Display.ChinaStandardTime).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         Organization ??= Organizations.Count > 0 ? Organizations[0].Id : null;
         if (Organization is not { } id)

@@ -17,6 +17,8 @@ public static class UsageApi
     {
         services.AddScoped<UsageStatements>();
         services.AddScoped<InstrumentOutputService>();
+        services.AddScoped<UsageLog>();
+        services.AddScoped<UsageDirectory>();
         // The instrument outputs were called achievements until "Achievement" went to research results (科技成果); the
         // API describes them under their old schema names, so the document and the clients generated from it stay as
         // they were.

@@ -31,11 +31,12 @@ public sealed record UsageStatementDto(Guid OrganizationId, string OrganizationN
 /// Standard Time) with its hours and fee, plus the no-show and late-cancellation fees, from either side. Read by the
 /// organisation's admins and resource managers, the region's admins and the system admin.
 /// </summary>
-public sealed class UsageStatements(AppDbContext db, CurrentUser me)
+public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDirectory catalog, OrganizationDirectory organizations,
+    UserDirectory users, BookingDirectory bookings)
 {
     public const int MaxLines = 50_000;
 
-    public bool CanView(Organization o) =>
+    public bool CanView(OrganizationRef o) =>
         me.IsSystemAdmin || me.HasInRegion(PlatformRole.RegionAdmin, o.RegionCode) ||
         me.HasInOrganization(PlatformRole.OrgAdmin, o.Id) || me.HasInOrganization(PlatformRole.ResourceManager, o.Id);
 
@@ -52,7 +53,7 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
             e.Add("month", new Message("Usage.MonthFormat"));
             return (null, new ServiceResult.Invalid(e));
         }
-        var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
+        var organization = await organizations.FindAsync(organizationId, ct);
         if (organization is null)
         {
             return (null, new ServiceResult.NotFound());
@@ -68,19 +69,15 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         var uses = await usage.OrderBy(u => u.StartedAt).Take(MaxLines)
             .Select(u => new { u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, u.External, Start = u.StartedAt, End = u.EndedAt, u.Minutes, u.FeeFen })
             .ToListAsync(ct);
-        var charged = db.Set<InstrumentBooking>().AsNoTracking()
-            .Where(b => b.StartAt >= start && b.StartAt < end && b.FeeFen > 0 && (b.Status == BookingStatus.NoShow || b.Status == BookingStatus.Cancelled));
+        var charged = bookings.Charges().Where(b => b.Start >= start && b.Start < end);
         charged = side == StatementSide.User ? charged.Where(b => b.UserOrganizationId == organizationId) : charged.Where(b => b.OwnerOrganizationId == organizationId);
-        var fees = await charged.OrderBy(b => b.StartAt).Take(MaxLines)
-            .Select(b => new { b.ResourceId, b.OwnerOrganizationId, b.UserId, b.UserOrganizationId, b.UserType, b.Status, Start = b.StartAt, End = b.EndAt, b.FeeFen })
-            .ToListAsync(ct);
+        var fees = await charged.OrderBy(b => b.Start).Take(MaxLines).ToListAsync(ct);
 
         var resourceIds = uses.Select(u => u.ResourceId).Concat(fees.Select(f => f.ResourceId)).Distinct().ToList();
-        var resources = await db.Set<Resource>().AsNoTracking().Where(r => resourceIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => (r.Name, r.Model), ct);
-        var orgIds = uses.SelectMany(u => new[] { u.OwnerOrganizationId, u.UserOrganizationId }).Concat(fees.SelectMany(f => new[] { f.OwnerOrganizationId, f.UserOrganizationId })).Distinct().ToList();
-        var orgs = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var userIds = uses.Select(u => u.UserId).Concat(fees.Select(f => f.UserId)).Distinct().ToList();
-        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var resources = await catalog.Instruments().Where(r => resourceIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => (r.Name, r.Model), ct);
+        var orgs = await organizations.NamesAsync(uses.SelectMany(u => new[] { u.OwnerOrganizationId, u.UserOrganizationId })
+            .Concat(fees.SelectMany(f => new[] { f.OwnerOrganizationId, f.UserOrganizationId })), ct);
+        var people = await users.NamesAsync(uses.Select(u => u.UserId).Concat(fees.Select(f => f.UserId)), ct);
 
         // The names and items a line shows are said in the request's language (the statement is read in it, and its sheet made from it).
         var deleted = new Message("Usage.DeletedInstrument").ToString();
@@ -88,17 +85,17 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me)
         StatementLine Line(Guid resource, Guid owner, Guid user, Guid userOrg, FeeUserType type, Message item, DateTimeOffset s, DateTimeOffset e, int minutes, long fee)
         {
             var (name, model) = resources.GetValueOrDefault(resource, (deleted, null));
-            return new StatementLine(s, e, name, model, orgs.GetValueOrDefault(owner, ""), users.GetValueOrDefault(user, closed),
+            return new StatementLine(s, e, name, model, orgs.GetValueOrDefault(owner, ""), people.GetValueOrDefault(user, closed),
                 orgs.GetValueOrDefault(userOrg, ""), type, item.ToString(), Math.Round(minutes / 60m, 2), fee / 100m);
         }
         var lines = uses.Select(u => Line(u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, new Message("Usage.Item.MachineTime"),
                 u.Start, u.End, u.Minutes, u.FeeFen))
             .Concat(fees.Select(f => Line(f.ResourceId, f.OwnerOrganizationId, f.UserId, f.UserOrganizationId, f.UserType,
-                new Message(f.Status == BookingStatus.NoShow ? "Usage.Item.NoShowFee" : "Usage.Item.LateCancelFee"), f.Start, f.End, 0, f.FeeFen ?? 0)))
+                new Message(f.NoShow ? "Usage.Item.NoShowFee" : "Usage.Item.LateCancelFee"), f.Start, f.End, 0, f.FeeFen)))
             .OrderBy(l => l.Start).ToList();
         return (new UsageStatementDto(organization.Id, organization.Name, month!, side,
             Math.Round(uses.Sum(u => u.Minutes) / 60m, 2), Math.Round(uses.Where(u => u.External).Sum(u => u.Minutes) / 60m, 2),
-            (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen ?? 0)) / 100m, lines), new ServiceResult.Ok());
+            (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen)) / 100m, lines), new ServiceResult.Ok());
     }
 
     /// <summary>

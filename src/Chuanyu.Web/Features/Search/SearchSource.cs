@@ -1,0 +1,86 @@
+using Chuanyu.Web.Data;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Chuanyu.Web.Features.Search;
+
+/// <summary>
+/// A record as the index holds it, as the feature that owns the record describes it: the facet values, the static
+/// quality, and the raw text it is found by (<see cref="Title"/> weighs more). Search analyses the text, makes the
+/// filter tokens and keys, and writes the row (<see cref="SearchIndexer.Build"/>).
+/// </summary>
+public sealed record SearchDocument
+{
+    public required Guid Id { get; init; }
+    public required Guid OrganizationId { get; init; }
+    public required int Kind { get; init; }
+
+    /// <summary>GB/T 2260 codes of the region and the district.</summary>
+    public required string RegionCode { get; init; }
+    public required string DistrictCode { get; init; }
+
+    /// <summary>The level-1 class as a number (010000 → 10000); 0 when none.</summary>
+    public int Category { get; init; }
+    public SearchMarks Flags { get; init; }
+
+    /// <summary>The cheapest fee, for the price facet; null when there is none.</summary>
+    public long? MinPriceFen { get; init; }
+
+    /// <summary>0–<see cref="SearchIndexer.MaxQuality"/>: the order in which matches leave the index.</summary>
+    public int Quality { get; init; }
+    public string Title { get; init; } = "";
+    public string Body { get; init; } = "";
+}
+
+/// <summary>What the pending changes of one save do to the index, as the sources note them (<see cref="ISearchSource.Collect"/>).</summary>
+public sealed class SearchChanges
+{
+    /// <summary>Documents to build again (or to remove, when their record is no longer searchable).</summary>
+    public HashSet<Guid> Affected { get; } = [];
+
+    /// <summary>Affected documents whose records are being added: they have no row yet.</summary>
+    public HashSet<Guid> Added { get; } = [];
+
+    /// <summary>Documents whose records are being deleted.</summary>
+    public HashSet<Guid> Deleted { get; } = [];
+
+    /// <summary>Organisations all of whose documents change (their name is indexed with every one).</summary>
+    public HashSet<Guid> Owners { get; } = [];
+
+    public bool Any => Affected.Count > 0 || Deleted.Count > 0 || Owners.Count > 0;
+}
+
+/// <summary>
+/// A feature whose records are found by the search: it says which pending changes touch the index, what a record's
+/// document is, and which set-based writes would leave the index stale. Search's interceptor and bypass guard work on
+/// this interface and name no other feature's entity; the owning feature implements it and registers it with
+/// <see cref="SearchSources.AddSearchSource{T}"/> (Catalog, for its resources). A source is a singleton and holds no
+/// state: it is given the context being saved.
+/// </summary>
+public interface ISearchSource
+{
+    /// <summary>Notes what one pending change (an entry of the change tracker) does to the index; most entries do nothing.</summary>
+    void Collect(EntityEntry entry, SearchChanges changes);
+
+    /// <summary>
+    /// The documents of the records with these ids as the pending save will leave them (tracked changes included).
+    /// Records that are not searchable (drafts, retired), and ids that are not this source's, are left out.
+    /// </summary>
+    Task<IReadOnlyList<SearchDocument>> DocumentsAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct);
+
+    /// <summary>
+    /// Whether a set-based write (<c>ExecuteUpdate</c>, or <c>ExecuteDelete</c> when <paramref name="deleting"/>) of
+    /// <paramref name="entity"/> setting <paramref name="members"/> (none known: all of them) changes what documents hold.
+    /// </summary>
+    bool WouldStale(Type entity, bool deleting, IReadOnlySet<string> members);
+}
+
+public static class SearchSources
+{
+    /// <summary>Makes a feature's records searchable: the index follows every save of them (<see cref="SearchIndexInterceptor"/>).</summary>
+    public static IServiceCollection AddSearchSource<T>(this IServiceCollection services) where T : class, ISearchSource
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISearchSource, T>());
+        return services;
+    }
+}
