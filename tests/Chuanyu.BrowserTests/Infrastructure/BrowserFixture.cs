@@ -33,12 +33,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         _app = new KestrelAppFactory();
         BaseAddress = _app.Start();
 
+        var chromium = Environment.GetEnvironmentVariable("PLAYWRIGHT_CHROMIUM_PATH") ?? "/usr/bin/chromium";
+        if (MissingPrerequisites(chromium, ChineseFontsInstalled()) is { } missing)
+        {
+            throw new InvalidOperationException(missing);
+        }
         UseSystemNodeIfNoBundledDriverNode();
         _playwright = await Playwright.CreateAsync();
         Assertions.SetDefaultExpectTimeout(15_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("PLAYWRIGHT_CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            ExecutablePath = chromium,
             Headless = true,
             Args = ChromiumArgs,
         });
@@ -68,6 +73,43 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The one line a newcomer needs when the machine lacks what the browser tests drive; null when nothing is missing.</summary>
+    public static string? MissingPrerequisites(string chromiumPath, bool chineseFonts)
+    {
+        var packages = new List<string>();
+        if (!File.Exists(chromiumPath))
+        {
+            packages.Add("chromium");
+        }
+        if (!chineseFonts)
+        {
+            packages.Add("fonts-noto-cjk");
+        }
+        return packages.Count == 0 ? null
+            : $"The browser tests need {string.Join(" and ", packages)} (Chromium expected at {chromiumPath}, or set PLAYWRIGHT_CHROMIUM_PATH). "
+              + $"Install with: sudo apt-get update && sudo apt-get install -y {string.Join(' ', packages)}   — or run `bash test.sh`, which installs them.";
+    }
+
+    /// <summary>Whether fontconfig knows a font that covers Chinese (without one every Chinese character is a box).</summary>
+    private static bool ChineseFontsInstalled()
+    {
+        try
+        {
+            using var fcList = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("fc-list", ":lang=zh family")
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            var output = fcList.StandardOutput.ReadToEnd();
+            fcList.WaitForExit();
+            return output.Trim().Length > 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no fontconfig at all: no fonts for Chromium either
         }
     }
 

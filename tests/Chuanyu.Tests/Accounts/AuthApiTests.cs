@@ -13,6 +13,28 @@ namespace Chuanyu.Tests.Accounts;
 
 public sealed class AuthApiTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFactory>
 {
+    [Theory]
+    [InlineData("confirm", "请确认您的邮箱")]
+    [InlineData("reset", "重置密码")]
+    [InlineData("code", "重置密码验证码")]
+    public async Task IdentityMails_NameThePlatformOnceInTheSubject(string kind, string subject)
+    {
+        var email = $"{kind}-{Guid.NewGuid():N}@example.cn";
+        using (var scope = factory.Services.CreateScope())
+        {
+            var sender = scope.ServiceProvider.GetRequiredService<IEmailSender<AppUser>>();
+            var user = new AppUser { DisplayName = "张三", Email = email };
+            await (kind switch
+            {
+                "confirm" => sender.SendConfirmationLinkAsync(user, email, "https://example.cn/confirm"),
+                "reset" => sender.SendPasswordResetLinkAsync(user, email, "https://example.cn/reset"),
+                _ => sender.SendPasswordResetCodeAsync(user, email, "123456"),
+            });
+        }
+        var sent = await factory.WithDbAsync(db => db.Outbox.Where(m => m.Recipient == email).Select(m => m.Subject).SingleAsync());
+        Assert.Equal(OutboxMessage.SubjectPrefix + subject, sent);
+    }
+
     [Fact]
     public async Task Login_DemoRegionAdmin_ReturnsBearerTokenAndMeShowsScopedRoles()
     {

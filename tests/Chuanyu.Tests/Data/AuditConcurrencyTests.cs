@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,8 +137,7 @@ public sealed class AuditConcurrencyTests : IDisposable
         AssertNoAuditErrorLogged(secondLog);
     }
 
-    private static WebApplicationFactory<Program> WithLog(ChuanyuFactory factory, LogSink log) =>
-        factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(log)));
+    private static WebApplicationFactory<Program> WithLog(ChuanyuFactory factory, LogSink log) => log.Attach(factory);
 
     /// <summary>Starts every piece of work at once (each on its own thread-pool task) and waits for all of them.</summary>
     private static async Task StormAsync(IEnumerable<Func<Task>> work)
@@ -213,36 +211,5 @@ internal static class ServiceProviderDb
     {
         await using var scope = services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
-    }
-}
-
-/// <summary>Keeps every log entry of a host, so a test can assert what was (not) logged.</summary>
-internal sealed class LogSink : ILoggerProvider
-{
-    public sealed record Entry(string Category, LogLevel Level, EventId EventId, string Text)
-    {
-        public override string ToString() => $"{Level} {Category} [{EventId.Name}]: {Text}";
-    }
-
-    private readonly ConcurrentQueue<Entry> _entries = new();
-
-    public IReadOnlyCollection<Entry> Entries => _entries;
-
-    public void Clear() => _entries.Clear();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<Entry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new Entry(category, logLevel, eventId, formatter(state, exception) + (exception is null ? "" : " " + exception)));
     }
 }

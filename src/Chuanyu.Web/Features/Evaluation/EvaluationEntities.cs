@@ -40,7 +40,10 @@ public enum EvaluationRunStatus
 /// </summary>
 public sealed class EvaluationSchemeRow
 {
-    public int Id { get; set; } = 1;
+    public int Id { get; set; } = OnlyId;
+
+    /// <summary>The scheme is one row: its key.</summary>
+    public const int OnlyId = 1;
 
     /// <summary>The scheme as JSON (<see cref="EvaluationScheme"/>).</summary>
     public string Json { get; set; } = "";

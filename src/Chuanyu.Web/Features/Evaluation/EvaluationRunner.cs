@@ -28,7 +28,7 @@ public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, 
             Id = Guid.CreateVersion7(),
             Year = year,
             Status = EvaluationRunStatus.Queued,
-            SchemeJson = await db.Set<EvaluationSchemeRow>().AsNoTracking().Select(r => r.Json).FirstOrDefaultAsync(ct) ?? EvaluationScheme.Default.ToJson(),
+            SchemeJson = await db.Set<EvaluationSchemeRow>().AsNoTracking().Where(r => r.Id == EvaluationSchemeRow.OnlyId).Select(r => r.Json).FirstOrDefaultAsync(ct) ?? EvaluationScheme.Default.ToJson(),
             RequestedBy = requestedBy,
             RequestedAt = clock.GetUtcNow(),
         };

@@ -71,7 +71,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
 
     public async Task<SchemeDto> GetSchemeAsync(CancellationToken ct)
     {
-        var row = await db.Set<EvaluationSchemeRow>().AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await db.Set<EvaluationSchemeRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == EvaluationSchemeRow.OnlyId, ct);
         return new SchemeDto(row is null ? EvaluationScheme.Default : EvaluationScheme.FromJson(row.Json), EvaluationScheme.Known,
             row?.Version ?? 0, row?.UpdatedAt, me.IsSystemAdmin);
     }
@@ -94,7 +94,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         {
             return (null, new ServiceResult.Invalid(errors));
         }
-        var row = await db.Set<EvaluationSchemeRow>().FirstOrDefaultAsync(ct);
+        var row = await db.Set<EvaluationSchemeRow>().FirstOrDefaultAsync(r => r.Id == EvaluationSchemeRow.OnlyId, ct);
         if ((row?.Version ?? 0) != (input.Version ?? -1))
         {
             return (null, new ServiceResult.Conflict(SchemeChangedMeanwhile));
