@@ -3,6 +3,7 @@ using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -87,6 +88,10 @@ public static class AccountsSetup
         services.AddScoped<RoleService>();
         services.AddScoped<PersonalDataService>();
         services.AddScoped<SessionService>();
+        // The session check from memory, told within a second of any change that ends or narrows a session (SessionCache).
+        services.AddSingleton<SessionCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SessionVersionInterceptor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabasePreparation, SessionVersionPreparation>());
         services.AddScoped<SignInAttempts>();
         services.AddScoped<SelfRegistration>();
         services.AddScoped<AuditLog>();

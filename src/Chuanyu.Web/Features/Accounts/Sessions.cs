@@ -42,7 +42,7 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
 public sealed class AppSignInManager(
     UserManager<AppUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<AppUser> claimsFactory,
     IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<AppUser>> logger, IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<AppUser> confirmation, AppDbContext db, TimeProvider clock)
+    IUserConfirmation<AppUser> confirmation, AppDbContext db, SessionCache sessions, TimeProvider clock)
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public const string SessionClaim = "sid";
@@ -89,6 +89,8 @@ public sealed class AppSignInManager(
             var now = clock.GetUtcNow();
             await db.Set<UserSession>().Where(s => s.Id == sessionId && s.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+            sessions.Forget(sessionId);
+            await SessionCache.BumpAsync(db, now, default);
         }
         await base.SignOutAsync();
     }
@@ -97,7 +99,7 @@ public sealed class AppSignInManager(
 public sealed record SessionDto(Guid Id, string Kind, DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, string? IpAddress, string? UserAgent, bool Current);
 
 /// <summary>A person's own live sessions, and remote sign-out of any of them.</summary>
-public sealed class SessionService(AppDbContext db, Infrastructure.CurrentUser me, Infrastructure.AuditLog audit, TimeProvider clock)
+public sealed class SessionService(AppDbContext db, Infrastructure.CurrentUser me, Infrastructure.AuditLog audit, SessionCache sessions, TimeProvider clock)
 {
     public async Task<IReadOnlyList<SessionDto>> ListAsync(CancellationToken ct)
     {
@@ -116,6 +118,8 @@ public sealed class SessionService(AppDbContext db, Infrastructure.CurrentUser m
         {
             return new ServiceResult.NotFound();
         }
+        sessions.Forget(sessionId);
+        await SessionCache.BumpAsync(db, now, ct);
         await audit.RecordAsync("auth.session.revoke", $"session:{sessionId}", ct: ct);
         return new ServiceResult.Ok();
     }
