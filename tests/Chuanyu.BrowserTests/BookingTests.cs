@@ -61,7 +61,7 @@ public sealed class BookingTests(BrowserFixture browser)
         await Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "预约审批", Level = 1 })).ToBeVisibleAsync();
         var request = manager.GetByTestId("queue").Locator("tbody tr").Filter(new() { HasText = purpose });
         await Expect(request.GetByTestId("user")).ToHaveTextAsync("四川大学 李娜（研究员）");
-        await Expect(request.GetByTestId("user-type")).ToHaveTextAsync("外地区");
+        await Expect(request.GetByTestId("user-type")).ToHaveTextAsync("跨区域");
         await SaveScreenshotAsync(manager, "booking-queue.png");
         await request.GetByLabel("审批意见（可选）").FillAsync("请提前十分钟到场");
         await request.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = true }).ClickAsync();

@@ -37,6 +37,8 @@ public static class DatabaseSetup
             else
             {
                 db.UseSqlite(connectionString);
+                // SQLite has no Chinese collation of its own (ChineseCollation).
+                db.AddInterceptors(ChineseCollation.SqliteRegistration.Instance);
             }
             // Features take part in saves through EF interceptors they register in DI (singletons: the options, and so
             // the interceptors, are shared by every pooled context); the data layer names none of them.

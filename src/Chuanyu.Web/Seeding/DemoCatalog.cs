@@ -19,6 +19,23 @@ public static class DemoCatalog
 {
     public const string DraftName = "原子力显微镜（待发布）";
 
+    /// <summary>
+    /// The public contact of six institutions' shared-instrument service desks, put on each of their records: a desk,
+    /// its landline and a shared mailbox, never a person (demo-instruments.md). Illustrative: the numbers are made up
+    /// with the cities' area codes, the mailboxes are under chuanyu.demo, which delivers nowhere. The other
+    /// institutions' records show the page's fallback.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string Desk, string Phone, string Email)> ServiceDesks =
+        new Dictionary<string, (string, string, string)>
+        {
+            ["cqu"] = ("分析测试中心 共享服务窗口", "023-65106000", "share@cqu.chuanyu.demo"),
+            ["swu"] = ("分析测试中心 仪器共享平台", "023-68253000", "yqgx@swu.chuanyu.demo"),
+            ["scu"] = ("分析测试中心 大型仪器共享服务平台", "028-85405000", "share@scu.chuanyu.demo"),
+            ["uestc"] = ("分析测试中心 服务窗口", "028-61830000", "fxcs@uestc.chuanyu.demo"),
+            ["cib"] = ("公共技术服务中心", "028-82890000", "ptsc@cib.chuanyu.demo"),
+            ["cqmetro"] = ("客户服务中心", "023-67185000", "kefu@cqmetro.chuanyu.demo"),
+        };
+
     public sealed record Row(
         string OrgKey, ResourceKind Kind, string Name, string EnglishName, string? Model, string? Manufacturer, string? Country,
         string? ClassTop, string? ClassSub, long? OriginalValueYuan, DateOnly? PurchaseDate, string TechnicalIndicators, string MainFunctions,
@@ -163,6 +180,10 @@ public static class DemoCatalog
                 UpdatedAt = now,
                 PublishedAt = status == ResourceStatus.Published ? now : null,
             };
+            if (ServiceDesks.TryGetValue(row.OrgKey, out var desk))
+            {
+                (resource.ContactName, resource.ContactPhone, resource.ContactEmail) = desk;
+            }
             resource.Fees.AddRange(row.Fees.Select(f => new ResourceFee { ResourceId = resource.Id, UserType = f.Type, PriceFen = f.Yuan * 100, Unit = row.FeeUnit! }));
             if (row.CmaNumber is not null)
             {

@@ -181,7 +181,7 @@ public sealed class BookingLifecycleTests : IDisposable
         var sheet = new NPOI.XSSF.UserModel.XSSFWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync())).GetSheetAt(0);
         Assert.Equal("使用人", sheet.GetRow(1).GetCell(5).StringCellValue);
         var use = Enumerable.Range(2, sheet.LastRowNum - 2).Select(sheet.GetRow).Single(r => r.GetCell(0).StringCellValue == "2030-03-06 08:50");
-        Assert.Equal("外地区", use.GetCell(7).StringCellValue);
+        Assert.Equal("跨区域", use.GetCell(7).StringCellValue);
         Assert.Equal(833.33, use.GetCell(10).NumericCellValue, 2);
         var total = sheet.GetRow(sheet.LastRowNum);
         Assert.Equal($"合计（{owner.GetProperty("lines").GetArrayLength()} 条）", total.GetCell(0).StringCellValue);

@@ -326,7 +326,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         Assert.Contains(name, row.TextContent, StringComparison.Ordinal);
         Assert.Equal("四川大学 李娜（研究员）", row.QuerySelector("[data-testid=user]")!.TextContent.Trim());
         Assert.Equal("四川大学", row.QuerySelector("[data-testid=user-organization]")!.TextContent.Trim());
-        Assert.Equal("外地区", row.QuerySelector("[data-testid=user-type]")!.TextContent.Trim());
+        Assert.Equal("跨区域", row.QuerySelector("[data-testid=user-type]")!.TextContent.Trim());
         Assert.Equal(marker + " 拉曼光谱 A", row.QuerySelector("[data-testid=purpose]")!.TextContent.Trim());
         Assert.Equal($"{Date(wednesday)} 09:00–10:00", row.QuerySelector("[data-testid=time]")!.TextContent.Trim());
         Assert.Equal("待审核", row.QuerySelector("[data-testid=status]")!.TextContent.Trim());

@@ -58,7 +58,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
 
         var fees = doc.QuerySelectorAll("[data-testid=fees] tbody tr").Select(tr => tr.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray())
             .Select(f => (f[0], f[1])).ToList();
-        Assert.Equal([("单位内部", "350.00 元/小时"), ("同区域", "450.00 元/小时"), ("跨区域（川渝互认）", "450.00 元/小时"), ("企业", "600.00 元/小时")], fees);
+        Assert.Equal([("单位内部", "350.00 元/小时"), ("同区域", "450.00 元/小时"), ("跨区域", "450.00 元/小时"), ("企业", "600.00 元/小时")], fees);
         // The public does not see the record's workflow status or the managers' actions.
         Assert.Null(doc.QuerySelector("[data-testid=status]"));
         Assert.Null(doc.QuerySelector("[data-testid=manage]"));

@@ -37,7 +37,7 @@ public sealed partial class OrdersEvaluationSearchMessagesTests(ChuanyuFactory f
         {
             foreach (var type in Enum.GetValues<FeeUserType>())
             {
-                var key = Chuanyu.Web.Features.ServiceOrders.ServiceOrderService.UserType(type).Key;
+                var key = Messages.Label(type).Key;
                 Assert.True(Messages.Find(key, culture) is not null, $"{key} ({culture})");
             }
             foreach (var kind in Enum.GetValues<ResourceKind>())
@@ -73,7 +73,7 @@ public sealed partial class OrdersEvaluationSearchMessagesTests(ChuanyuFactory f
         var english = await (await engineer.SendAsync(request)).AssertProblemAsync(422);
         Assert.Equal("ServiceOrders.NoPriceForCustomer", english.GetProperty("code").GetString());
         Assert.Equal("noPrice", english.GetProperty("rule").GetString());
-        Assert.Contains("no price for enterprise users", english.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("no price for users of the type “Enterprise”", english.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.DoesNotMatch(Cjk(), english.GetProperty("detail").GetString()!);
         Assert.DoesNotMatch(Cjk(), english.GetProperty("title").GetString()!);
 

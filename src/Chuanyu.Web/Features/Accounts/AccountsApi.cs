@@ -232,7 +232,7 @@ public static class AccountsApi
             query = query.Where(o => o.Status == status);
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var items = await query.InNameOrder().Skip((page - 1) * pageSize).Take(pageSize)
             .Select(o => new OrganizationDto(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt))
             .ToListAsync(ct);
         return TypedResults.Ok(new PagedList<OrganizationDto>(total, page, pageSize, items));
@@ -334,6 +334,10 @@ public static class OrganizationQueries
         return db.Organizations.AsNoTracking().Where(o =>
             o.Status == OrganizationStatus.Verified || regions.Contains(o.RegionCode) || adminOf.Contains(o.Id));
     }
+
+    /// <summary>By name in pinyin order (<see cref="ChineseCollation"/>), then by id, so that pages do not overlap.</summary>
+    public static IOrderedQueryable<Organization> InNameOrder(this IQueryable<Organization> query) =>
+        query.OrderBy(o => EF.Functions.Collate(o.Name, ChineseCollation.Name)).ThenBy(o => o.Id);
 }
 
 public static class Registration

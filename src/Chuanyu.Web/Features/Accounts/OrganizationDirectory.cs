@@ -45,7 +45,7 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
     {
         var query = db.Set<Organization>().AsNoTracking().Where(o => o.Status == OrganizationStatus.Verified);
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var items = await query.InNameOrder().Skip((page - 1) * pageSize).Take(pageSize)
             .Select(o => new OrganizationDto(o.Id, o.Name, o.Kind, o.CreditCode, o.RegionCode, o.DistrictCode, o.Address, o.Status, o.CreatedAt))
             .ToListAsync(ct);
         return new PagedList<OrganizationDto>(total, page, pageSize, items);
@@ -117,7 +117,7 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
         {
             return [];
         }
-        return (await db.Set<Organization>().AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
+        return (await db.Set<Organization>().AsNoTracking().Where(o => ids.Contains(o.Id)).InNameOrder().Select(o => new { o.Id, o.Name }).ToListAsync(ct))
             .Select(o => (o.Id, o.Name)).ToList();
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class BookingService
             var rules = await RulesAsync(r.Id, ct);
             if (!rules.Allows(b.UserType))
             {
-                return new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNoLongerAllowed", BookingRulesCheck.UserTypeLabel(b.UserType)));
+                return new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNoLongerAllowed", Messages.Label(b.UserType)));
             }
             if (r.SharingStatus == SharingStatus.InternalOnly && b.UserType != FeeUserType.Internal)
             {

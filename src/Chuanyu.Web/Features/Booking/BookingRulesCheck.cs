@@ -92,18 +92,6 @@ public static class BookingRulesCheck
     public static FeeUserType Classify(bool sameOrganization, bool enterprise, bool sameRegion) =>
         sameOrganization ? FeeUserType.Internal : enterprise ? FeeUserType.Enterprise : sameRegion ? FeeUserType.SameRegion : FeeUserType.OtherRegion;
 
-    /// <summary>
-    /// A user type as a sentence names it ("不接受{0}用户预约"). FeeUserType is Catalog's, whose file holds its labels
-    /// (<c>Messages.Label</c>); these are the words of this feature's sentences, in its own file.
-    /// </summary>
-    public static Message UserTypeLabel(FeeUserType type) => type switch
-    {
-        FeeUserType.Internal => new("Booking.FeeUserType.Internal"),
-        FeeUserType.SameRegion => new("Booking.FeeUserType.SameRegion"),
-        FeeUserType.OtherRegion => new("Booking.FeeUserType.OtherRegion"),
-        _ => new("Booking.FeeUserType.Enterprise"),
-    };
-
     public static string Clock(int minuteOfDay) => string.Create(CultureInfo.InvariantCulture, $"{minuteOfDay / 60:D2}:{minuteOfDay % 60:D2}");
 
     public static Message Duration(int minutes) => minutes % 60 == 0 ? new("Booking.Duration.Hours", minutes / 60)

@@ -114,7 +114,7 @@ public sealed partial class BookingService
         var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
         if (!rules.Allows(userType))
         {
-            return (null, new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNotAllowed", BookingRulesCheck.UserTypeLabel(userType))));
+            return (null, new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNotAllowed", Messages.Label(userType))));
         }
         var now = clock.GetUtcNow();
         var slots = Enumerable.Range(0, count).Select(i => (Start: start!.Value + step * i, End: end!.Value + step * i)).ToList();

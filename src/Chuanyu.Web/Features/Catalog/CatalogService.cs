@@ -226,8 +226,8 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, Organization
         r.ApplicationFields = Clean(input.ApplicationFields);
         r.Keywords = Clean(input.Keywords);
         r.ContactName = Clean(input.ContactName);
-        r.ContactPhone = Clean(input.ContactPhone);
-        r.ContactEmail = Clean(input.ContactEmail);
+        r.ContactPhone = PublicContact.Normalize(input.ContactPhone);
+        r.ContactEmail = PublicContact.Normalize(input.ContactEmail);
         r.Fees.Clear();
         // No ids here: EF gives new rows theirs, and a row with an id already set would be taken for an existing one.
         r.Fees.AddRange((input.Fees ?? []).Select(f => new ResourceFee
@@ -282,6 +282,16 @@ public sealed class CatalogService(AppDbContext db, CurrentUser me, Organization
         Text(errors, "contactName", input.ContactName, 50, required: false, new Message("Catalog.FieldLabel.ContactName"));
         Text(errors, "contactPhone", input.ContactPhone, 30, required: false, new Message("Catalog.FieldLabel.ContactPhone"));
         Text(errors, "contactEmail", input.ContactEmail, 256, required: false, new Message("Catalog.FieldLabel.ContactEmail"));
+        // The public contact is shown to everyone and dialled or written to from the page: one well-formed number and
+        // address, or nothing (PublicContact).
+        if (!errors.ContainsKey("contactPhone") && PublicContact.Normalize(input.ContactPhone) is { } phone && !PublicContact.IsPhone(phone))
+        {
+            errors.Add("contactPhone", new Message("Catalog.ContactPhoneInvalid"));
+        }
+        if (!errors.ContainsKey("contactEmail") && PublicContact.Normalize(input.ContactEmail) is { } email && !PublicContact.IsEmail(email))
+        {
+            errors.Add("contactEmail", new Message("Catalog.ContactEmailInvalid"));
+        }
         if (input.SharingStatus is { } sharing && !Enum.IsDefined(sharing))
         {
             errors.Add("sharingStatus", new Message("Catalog.SharingStatusInvalid"));

@@ -50,7 +50,7 @@ public sealed class OrganizationsIndexModel(AppDbContext db, CurrentUser me) : P
             query = query.Where(o => o.Kind == Kind);
         }
         Total = await query.CountAsync(ct);
-        Items = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize)
+        Items = await query.InNameOrder().Skip((PageNumber - 1) * PageSize).Take(PageSize)
             .Select(o => AccountsApi.ToDto(o)).ToListAsync(ct);
     }
 }

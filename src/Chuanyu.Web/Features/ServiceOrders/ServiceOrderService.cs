@@ -120,7 +120,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         }
         if (PriceLine(fees, userType) is null)
         {
-            return (null, new ServiceResult.RuleBroken("noPrice", new Message("ServiceOrders.NoPriceForCustomer", UserType(userType))));
+            return (null, new ServiceResult.RuleBroken("noPrice", new Message("ServiceOrders.NoPriceForCustomer", Messages.Label(userType))));
         }
         var now = clock.GetUtcNow();
         var order = new ServiceOrder
@@ -330,7 +330,7 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
         var price = Price(r.Fees, o.UserType, o.SampleCount, o.ItemCount, input.Hours);
         if (price is null)
         {
-            return new ServiceResult.RuleBroken("noPrice", new Message("ServiceOrders.NoPriceToQuote", UserType(o.UserType)));
+            return new ServiceResult.RuleBroken("noPrice", new Message("ServiceOrders.NoPriceToQuote", Messages.Label(o.UserType)));
         }
         o.PriceUnit = price.Unit;
         o.UnitPriceFen = price.UnitPriceFen;
@@ -514,12 +514,6 @@ public sealed class ServiceOrderService(AppDbContext db, CurrentUser me, Catalog
     }
 
     private static readonly Message ChangedMeanwhile = new("ServiceOrders.ChangedMeanwhile");
-
-    /// <summary>
-    /// The customer's type as this area's sentences say it (本单位, 本地区 …). <see cref="FeeUserType"/> is Catalog's; its
-    /// labels (<c>Catalog.FeeUserType.*</c>) are Catalog's file's to hold, so this area keeps the words it uses itself.
-    /// </summary>
-    public static Message UserType(FeeUserType type) => new($"ServiceOrders.UserType.{type}");
 
     // ---- notifications (outbox) ----------------------------------------------------------------------------------
 

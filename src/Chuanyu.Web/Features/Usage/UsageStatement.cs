@@ -133,7 +133,7 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
         {
             var row = sheet.CreateRow(r++);
             string[] texts = [Display.Minute(l.Start), Display.Minute(l.End), l.Instrument, l.Model ?? "", l.OwnerOrganization, l.User,
-                l.UserOrganization, BookingRulesCheck.UserTypeLabel(l.UserType).ToString(), l.Item];
+                l.UserOrganization, Messages.Label(l.UserType).ToString(), l.Item];
             for (var i = 0; i < texts.Length; i++)
             {
                 // Always string cells: a name that starts with '=' stays text, never a formula.
