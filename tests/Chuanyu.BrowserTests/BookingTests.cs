@@ -57,7 +57,7 @@ public sealed class BookingTests(BrowserFixture browser)
 
         var manager = await browser.NewPageAsync();
         await SignInAsync(manager, "cqu.instrument@chuanyu.demo");
-        await manager.GetByTestId("nav-booking-queue").ClickAsync();
+        await ClickInHeaderAsync(manager, "nav-booking-queue");
         await Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "预约审批", Level = 1 })).ToBeVisibleAsync();
         var request = manager.GetByTestId("queue").Locator("tbody tr").Filter(new() { HasText = purpose });
         await Expect(request.GetByTestId("user")).ToHaveTextAsync("四川大学 李娜（研究员）");

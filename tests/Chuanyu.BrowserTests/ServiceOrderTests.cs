@@ -81,7 +81,7 @@ public sealed partial class ServiceOrderTests(BrowserFixture browser)
         // The manager of 重庆大学 quotes it by the hour: 2.5 h at the other-region price of ¥450.00 an hour.
         var manager = await browser.NewPageAsync();
         await SignInAsync(manager, "cqu.instrument@chuanyu.demo");
-        await manager.GetByTestId("nav-service-order-queue").ClickAsync();
+        await ClickInHeaderAsync(manager, "nav-service-order-queue");
         await Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "送样订单处理", Level = 1 })).ToBeVisibleAsync();
         var row = manager.GetByTestId("orders").Locator("tbody tr").Filter(new() { HasText = number });
         await Expect(row.GetByTestId("status")).ToHaveTextAsync("待报价", SlowText);
@@ -128,7 +128,7 @@ public sealed partial class ServiceOrderTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync();
         await SignInAsync(page, "cq.admin@chuanyu.demo");
-        await page.GetByTestId("nav-evaluation").ClickAsync();
+        await ClickInHeaderAsync(page, "nav-evaluation");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("开放共享评价", new() { Timeout = 30_000 });
 
         var year = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Year;

@@ -18,6 +18,24 @@ public static class PageActions
         await Expect(page.GetByTestId("current-user")).ToBeVisibleAsync(new() { Timeout = 60_000 });
     }
 
+    /// <summary>
+    /// Follows a header link by its test id as a person would: when it sits in a menu (管理, or the account menu under
+    /// the person's name), opens that menu first.
+    /// </summary>
+    public static async Task ClickInHeaderAsync(IPage page, string testId)
+    {
+        var link = page.Locator("header nav").GetByTestId(testId);
+        if (!await link.IsVisibleAsync())
+        {
+            await MenuToggleOf(link).ClickAsync();
+        }
+        await link.ClickAsync();
+    }
+
+    /// <summary>The button that opens the Bootstrap dropdown an entry sits in (none when it is not in one).</summary>
+    public static ILocator MenuToggleOf(ILocator entry) =>
+        entry.Locator("xpath=ancestor::*[contains(concat(' ', @class, ' '), ' dropdown ')][1]/*[contains(concat(' ', @class, ' '), ' dropdown-toggle ')]");
+
     /// <summary>Full-page screenshot into the test output (screenshots/) and, when set, <c>CHUANYU_SCREENSHOT_DIR</c>; returns its path.</summary>
     public static async Task<string> SaveScreenshotAsync(IPage page, string fileName)
     {

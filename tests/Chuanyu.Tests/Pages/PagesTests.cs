@@ -28,6 +28,27 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Favicon_IsServedToAnyone_AndEveryPageLinksIt()
+    {
+        var session = new PageSession(factory);
+        // Browsers ask for /favicon.ico by themselves on a site's first page, whatever the page links.
+        var icon = await session.Client.GetAsync("/favicon.ico");
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.StartsWith("image/", icon.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.Equal([0, 0, 1, 0], (await icon.Content.ReadAsByteArrayAsync())[..4]); // an icon file's header
+
+        var (_, home) = await session.GetAsync("/");
+        var links = home.QuerySelectorAll("head link[rel=icon]").Select(l => l.GetAttribute("href")!.Split('?')[0]).ToList();
+        Assert.Contains("/favicon.ico", links);
+        foreach (var href in links)
+        {
+            var linked = await session.Client.GetAsync(href);
+            Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+            Assert.StartsWith("image/", linked.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task LanguageSwitch_ShowsEnglishAndBack()
     {
         var session = new PageSession(factory);
@@ -62,6 +83,25 @@ public sealed partial class PagesTests(ChuanyuFactory factory) : IClassFixture<C
         var roles = me.QuerySelector("[data-testid=my-roles]")!.TextContent;
         Assert.Contains("仪器管理员", roles, StringComparison.Ordinal);
         Assert.Contains("重庆大学", roles, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_LandsOnTheUserCentre_WithASearchBoxThatTheSearchPageReads()
+    {
+        var session = new PageSession(factory);
+        var me = await session.FollowAsync(await session.SignInAsync(Demo.ScuResearcher));
+        Assert.NotNull(me.QuerySelector("[data-testid=me-name]"));
+
+        var form = me.QuerySelector("main form[role=search]") ?? throw new Xunit.Sdk.XunitException("the user centre has no search form");
+        Assert.Equal("get", form.GetAttribute("method"), ignoreCase: true);
+        Assert.Equal("/Search", form.GetAttribute("action"));
+        var box = form.QuerySelector("input[type=text], input:not([type])") ?? throw new Xunit.Sdk.XunitException("the search form has no text box");
+        Assert.Equal("检索仪器、设施与检测服务", me.QuerySelector($"label[for='{box.Id}']")?.TextContent.Trim());
+
+        // What the box sends is what the search page reads: it answers with the words in its own box.
+        var (response, results) = await session.GetAsync($"{form.GetAttribute("action")}?{box.GetAttribute("name")}={Uri.EscapeDataString("扫描电镜")}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("扫描电镜", results.QuerySelector("[data-testid=search-form] input#q")?.GetAttribute("value"));
     }
 
     [Fact]
