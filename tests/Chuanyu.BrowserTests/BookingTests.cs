@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Chuanyu.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 using static Chuanyu.BrowserTests.Infrastructure.PageActions;
@@ -42,9 +43,12 @@ public sealed class BookingTests(BrowserFixture browser)
         await form.GetByLabel("使用目的").FillAsync(purpose);
         await form.GetByRole(AriaRole.Button, new() { Name = "提交预约申请" }).ClickAsync();
 
-        await Expect(researcher).ToHaveURLAsync(new Uri(browser.BaseAddress, "/Me/Bookings").ToString());
+        // The new booking is first in "my bookings", marked, and no fragment of the form follows into the address.
+        await Expect(researcher).ToHaveURLAsync(new Regex("^" + Regex.Escape(new Uri(browser.BaseAddress, "/Me/Bookings?created=").ToString()) + "[0-9a-f-]{36}$"));
         await Expect(researcher.GetByRole(AriaRole.Status)).ToContainTextAsync("预约申请已提交");
         var mine = researcher.GetByTestId("bookings").Locator("tbody tr").Filter(new() { HasText = purpose });
+        await Expect(researcher.GetByTestId("bookings").Locator("tbody tr").First).ToContainTextAsync(purpose);
+        await Expect(mine).ToHaveClassAsync(new Regex(@"\bbooking-created\b"));
         await Expect(mine.GetByTestId("time")).ToHaveTextAsync($"{date} 09:00–11:00");
         await Expect(mine.GetByTestId("status")).ToHaveTextAsync("待审核");
         await SaveScreenshotAsync(researcher, "booking-pending.png");
@@ -73,5 +77,41 @@ public sealed class BookingTests(BrowserFixture browser)
         await Expect(approved.GetByTestId("status")).ToHaveTextAsync("已批准");
         await Expect(approved.GetByTestId("note")).ToHaveTextAsync("请提前十分钟到场");
         await SaveScreenshotAsync(researcher, "booking-approved.png");
+    }
+
+    [Fact]
+    public async Task ChoosingAFreeSlot_MarksIt_AndFillsTheTimes_WithoutLeavingThePage()
+    {
+        // The Thursday of the first week at least three days ahead (Beijing time), away from the other test's Monday.
+        var monday = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime).AddDays(3);
+        while (monday.DayOfWeek != DayOfWeek.Monday)
+        {
+            monday = monday.AddDays(1);
+        }
+        var thursday = monday.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var page = await browser.NewPageAsync();
+        await SignInAsync(page, "scu.researcher@chuanyu.demo");
+        var (resource, _) = await DemoInstrumentAsync(page);
+        await page.GotoAsync($"/Resources/{resource}/Book?from={monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+        var bookUrl = page.Url;
+        // A mark on this document: a reload or a navigation would lose it.
+        await page.EvaluateAsync("() => { window.sameDocument = true; }");
+
+        var cell = page.Locator($"[data-testid=week] td[data-start='{thursday}T14:00']");
+        await cell.GetByRole(AriaRole.Link).ClickAsync();
+
+        await Expect(cell).ToHaveClassAsync(new Regex(@"\bslot-chosen\b"));
+        await Expect(cell.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("aria-current", "true");
+        var form = page.GetByTestId("booking-form");
+        await Expect(form.GetByLabel("日期")).ToHaveValueAsync(thursday);
+        await Expect(form.GetByLabel("开始时间")).ToHaveValueAsync("14:00");
+        // The end is the instrument's usual length from there (its demo history), after the start and by closing time.
+        await Expect(form.GetByLabel("结束时间")).ToHaveValueAsync(new Regex("^1[4-8]:[03]0$"));
+        Assert.True(string.CompareOrdinal(await form.GetByLabel("结束时间").InputValueAsync(), "14:00") > 0);
+        await Expect(page.GetByTestId("estimate-amount")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"));
+        Assert.Equal(bookUrl, page.Url);
+        await SaveScreenshotAsync(page, "booking-slot-chosen.png");
     }
 }

@@ -94,6 +94,70 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         ["Form.Purpose"] = purpose,
     };
 
+    private static string Clock(int minuteOfDay) => $"{minuteOfDay / 60:D2}:{minuteOfDay % 60:D2}";
+
+    /// <summary>The lengths in minutes of an instrument's latest past approved, in-use and completed bookings (what its usual length is made of).</summary>
+    private Task<List<int>> PastLengthsAsync(Guid instrument) => factory.WithDbAsync(async db =>
+    {
+        var now = DateTimeOffset.UtcNow;
+        BookingStatus[] used = [BookingStatus.Approved, BookingStatus.InUse, BookingStatus.Completed];
+        var past = await db.Set<InstrumentBooking>().AsNoTracking().Where(b => b.ResourceId == instrument && used.Contains(b.Status) && b.StartAt < now)
+            .OrderByDescending(b => b.StartAt).ThenBy(b => b.Id).Take(BookingService.UsualSample).Select(b => new { b.StartAt, b.EndAt }).ToListAsync();
+        return past.Select(b => (int)(b.EndAt - b.StartAt).TotalMinutes).ToList();
+    });
+
+    /// <summary>A booking written straight into the table (history the rules would refuse now: in the past, or already decided).</summary>
+    private async Task AddBookingAsync(Guid instrument, DateTimeOffset start, int minutes, BookingStatus status)
+    {
+        var user = await UserAsync(Demo.ScuResearcher);
+        var scu = await OrgAsync("四川大学");
+        var cqu = await OrgAsync("重庆大学");
+        await factory.WithDbAsync(async db =>
+        {
+            db.Add(new InstrumentBooking
+            {
+                Id = Guid.CreateVersion7(),
+                ResourceId = instrument,
+                OwnerOrganizationId = cqu,
+                UserId = user,
+                UserOrganizationId = scu,
+                BookedBy = user,
+                UserType = FeeUserType.OtherRegion,
+                StartAt = start.ToUniversalTime(),
+                EndAt = start.AddMinutes(minutes).ToUniversalTime(),
+                BlockedUntil = start.AddMinutes(minutes).ToUniversalTime(),
+                Status = status,
+                Purpose = "历史预约",
+                CreatedAt = start.AddDays(-3).ToUniversalTime(),
+            });
+            return await db.SaveChangesAsync();
+        });
+    }
+
+    /// <summary>How often a sentence appears in the page's text (a reason must be said once, not twice).</summary>
+    private static int Occurrences(IHtmlDocument doc, string text)
+    {
+        var body = doc.Body!.TextContent;
+        var count = 0;
+        for (var at = body.IndexOf(text, StringComparison.Ordinal); at >= 0; at = body.IndexOf(text, at + text.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>An htmx request for a part of a page, as htmx makes it.</summary>
+    private static async Task<IHtmlDocument> FragmentAsync(PageSession session, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("HX-Request", "true");
+        var response = await session.Client.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", html, StringComparison.OrdinalIgnoreCase);
+        return Parse(html);
+    }
+
     private static AngleSharp.Dom.IElement Cell(IHtmlDocument doc, DateOnly day, string time) =>
         doc.QuerySelector($"[data-testid=week] td[data-start='{Date(day)}T{time}']") ?? throw new InvalidOperationException($"no cell {Date(day)} {time}");
 
@@ -199,13 +263,15 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         var session = await SignedInAsync(Demo.ScuResearcher);
         var url = BookUrl(instrument, Monday);
 
-        // A free cell leads to the form filled with its day and the shortest booking from its start.
+        // A free cell leads to the form filled with its day and the instrument's usual length from its start (without
+        // JavaScript, by loading the page; the demo history of this instrument gives the usual length).
         var (_, week) = await session.GetAsync(url);
         var link = Cell(week, Monday, "09:00").QuerySelector("a")!.GetAttribute("href")!;
         var (_, filled) = await session.GetAsync(link);
         Assert.Equal(Date(Monday), filled.QuerySelector("#Form_Date")!.GetAttribute("value"));
         Assert.Equal("09:00", ((IHtmlSelectElement)filled.QuerySelector("#Form_Start")!).Value);
-        Assert.Equal("09:30", ((IHtmlSelectElement)filled.QuerySelector("#Form_End")!).Value);
+        var usual = BookingRulesCheck.UsualMinutes(await PastLengthsAsync(instrument), 30, 8 * 60, 30);
+        Assert.Equal(Clock(9 * 60 + usual), ((IHtmlSelectElement)filled.QuerySelector("#Form_End")!).Value);
         Assert.Equal("四川大学", filled.QuerySelector("[data-testid=organization]")!.TextContent.Trim());
         // 四川大学 has no other member in the demo, so there is nobody to book for.
         Assert.Null(filled.QuerySelector("#Form_OnBehalfOf"));
@@ -213,9 +279,9 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         var purpose = $"表面形貌观察 锂电正极材料 {Guid.NewGuid():N}";
         var posted = await session.SubmitAsync(url, BookingFields(Monday, "09:00", "11:00", purpose), "form[data-testid=booking-form]");
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        Assert.Equal("/Me/Bookings", posted.Headers.Location!.OriginalString);
 
         var stored = Assert.Single(await BookingsAsync(instrument), b => b.Purpose == purpose);
+        Assert.Equal($"/Me/Bookings?created={stored.Id}", posted.Headers.Location!.OriginalString);
         Assert.Equal(BookingStatus.Pending, stored.Status);
         Assert.Equal(At(Monday, 9), stored.StartAt);
         Assert.Equal(At(Monday, 11), stored.EndAt);
@@ -723,5 +789,243 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         Assert.Equal(HttpStatusCode.Forbidden, (await session.GetAsync($"/Me/UsageStatement?organization={scu}&month={lastMonth}")).Response.StatusCode);
         var (_, member) = await (await SignedInAsync(Demo.ScuResearcher)).GetAsync("/Me/UsageStatement");
         Assert.NotNull(member.QuerySelector("[data-testid=no-organization]"));
+    }
+
+    [Fact]
+    public void UsualLength_IsTheMedianOfPastBookings_RoundedToTheIncrement_WithinTheRules()
+    {
+        Assert.Equal(30, BookingRulesCheck.UsualMinutes([], 30, 480, 30));
+        Assert.Equal(60, BookingRulesCheck.UsualMinutes([], 60, 480, 30));
+        Assert.Equal(90, BookingRulesCheck.UsualMinutes([60, 120, 90], 30, 480, 30));
+        Assert.Equal(120, BookingRulesCheck.UsualMinutes([60, 90, 150, 480], 30, 480, 30)); // median 120
+        Assert.Equal(60, BookingRulesCheck.UsualMinutes([45, 50], 30, 480, 30)); // 47.5 rounds to 60
+        Assert.Equal(60, BookingRulesCheck.UsualMinutes([20, 25, 70], 60, 480, 60)); // the shortest allowed
+        Assert.Equal(240, BookingRulesCheck.UsualMinutes([600, 600, 30], 30, 240, 30)); // the longest allowed
+    }
+
+    [Fact]
+    public async Task InstrumentUnderMaintenance_OffersNoBooking_SaysWhyOnce_AndDisablesTheForm()
+    {
+        // 冷场发射扫描电子显微镜 SU8010 of 西南大学 is under maintenance in the demo.
+        var su8010 = await factory.WithDbAsync(db => db.Set<Resource>().Where(r => r.Model == "SU8010").Select(r => new { r.Id, r.SharingStatus }).FirstAsync());
+        Assert.Equal(SharingStatus.UnderMaintenance, su8010.SharingStatus);
+        const string why = "该仪器正在维护，暂停预约。";
+        var researcher = await SignedInAsync(Demo.ScuResearcher);
+        foreach (var session in new[] { new PageSession(factory), researcher })
+        {
+            var (response, details) = await session.GetAsync($"/Resources/{su8010.Id}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Null(details.QuerySelector("[data-testid=book-link]"));
+            Assert.Equal(why, details.QuerySelector("[data-testid=not-bookable]")!.TextContent.Trim());
+            Assert.Equal(1, Occurrences(details, why));
+
+            var (_, book) = await session.GetAsync(BookUrl(su8010.Id, Monday));
+            Assert.Equal(1, Occurrences(book, why));
+            Assert.Empty(book.QuerySelectorAll("[data-testid=week] td[data-state=Free]"));
+            Assert.Empty(book.QuerySelectorAll("[data-testid=week] a"));
+            Assert.Equal("Unbookable", Cell(book, Monday, "09:00").GetAttribute("data-state"));
+            Assert.Null(book.QuerySelector("[data-testid=login-to-book]"));
+        }
+
+        // The signed-in user's form is there, disabled; posting it anyway is refused with the reason said once.
+        var (_, page) = await researcher.GetAsync(BookUrl(su8010.Id, Monday));
+        Assert.NotNull(page.QuerySelector("form[data-testid=booking-form] fieldset[disabled] [data-testid=submit-booking]"));
+        Assert.NotNull(page.QuerySelector("form[data-testid=booking-form] fieldset[disabled] #Form_Purpose"));
+        Assert.Null(page.QuerySelector("[data-testid=fee-estimate]"));
+        var posted = await researcher.SubmitAsync(BookUrl(su8010.Id, Monday), BookingFields(Monday, "09:00", "10:00", "维护期间的预约"), "form[data-testid=booking-form]");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, posted.StatusCode);
+        Assert.Equal(1, Occurrences(await ParseAsync(posted), why));
+        Assert.Empty(await BookingsAsync(su8010.Id));
+    }
+
+    [Fact]
+    public async Task InstrumentNotOpenToTheUsersType_IsOfferedOnlyToThoseItIsOpenTo()
+    {
+        var (instrument, _) = await InstrumentAsync(4);
+        var manager = await UserAsync(Demo.CquInstrumentManager);
+        await factory.WithDbAsync(db =>
+        {
+            // Open to all user types but other regions' (四川大学 is one to 重庆大学).
+            db.Add(new BookingRules { ResourceId = instrument, AllowedUserTypes = 0b1011, UpdatedBy = manager, UpdatedAt = DateTimeOffset.UtcNow, Version = 1 });
+            return db.SaveChangesAsync();
+        });
+        var researcher = await SignedInAsync(Demo.ScuResearcher);
+        var (_, details) = await researcher.GetAsync($"/Resources/{instrument}");
+        Assert.Null(details.QuerySelector("[data-testid=book-link]"));
+        var why = details.QuerySelector("[data-testid=not-bookable]")!.TextContent.Trim(); // 该仪器不接受（其他地区）用户预约。
+        Assert.StartsWith("该仪器不接受", why, StringComparison.Ordinal);
+        var (_, book) = await researcher.GetAsync(BookUrl(instrument, Monday));
+        Assert.Equal(1, Occurrences(book, why));
+        Assert.Empty(book.QuerySelectorAll("[data-testid=week] a"));
+        Assert.NotNull(book.QuerySelector("form[data-testid=booking-form] fieldset[disabled]"));
+
+        // The instrument's own organisation may book it: the button, free cells to choose, a live form.
+        var owner = await SignedInAsync(Demo.CquInstrumentManager);
+        var (_, ownDetails) = await owner.GetAsync($"/Resources/{instrument}");
+        Assert.NotNull(ownDetails.QuerySelector("[data-testid=book-link]"));
+        Assert.Null(ownDetails.QuerySelector("[data-testid=not-bookable]"));
+        var (_, ownBook) = await owner.GetAsync(BookUrl(instrument, Monday));
+        Assert.NotNull(Cell(ownBook, Monday, "09:00").QuerySelector("a"));
+        Assert.Null(ownBook.QuerySelector("form[data-testid=booking-form] fieldset[disabled]"));
+        Assert.Null(ownBook.QuerySelector("[data-testid=not-bookable]"));
+    }
+
+    [Fact]
+    public async Task BlackedOutTime_IsShownNotBookable_WithItsReason()
+    {
+        var (instrument, _) = await InstrumentAsync(5);
+        var thursday = Monday.AddDays(3);
+        var reason = $"电子枪更换 {Guid.NewGuid():N}"[..14];
+        var manager = await UserAsync(Demo.CquInstrumentManager);
+        await factory.WithDbAsync(db =>
+        {
+            db.Add(new InstrumentBlackout
+            {
+                Id = Guid.CreateVersion7(),
+                ResourceId = instrument,
+                StartAt = At(thursday, 13).ToUniversalTime(),
+                EndAt = At(thursday, 15).ToUniversalTime(),
+                Reason = reason,
+                CreatedBy = manager,
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+            return db.SaveChangesAsync();
+        });
+
+        var (_, book) = await (await SignedInAsync(Demo.ScuResearcher)).GetAsync(BookUrl(instrument, Monday));
+        foreach (var time in new[] { "13:00", "13:30", "14:00", "14:30" })
+        {
+            var cell = Cell(book, thursday, time);
+            Assert.Equal("Blackout", cell.GetAttribute("data-state"));
+            Assert.Null(cell.QuerySelector("a"));
+            Assert.Equal(reason, cell.GetAttribute("title"));
+        }
+        // The reason is written where the blackout starts; the time around it stays bookable.
+        Assert.Equal(reason, Cell(book, thursday, "13:00").QuerySelector(".slot-reason")!.TextContent.Trim());
+        Assert.Null(Cell(book, thursday, "14:00").QuerySelector(".slot-reason"));
+        Assert.NotNull(Cell(book, thursday, "12:30").QuerySelector("a"));
+        Assert.NotNull(Cell(book, thursday, "15:00").QuerySelector("a"));
+        Assert.Null(book.QuerySelector("form[data-testid=booking-form] fieldset[disabled]"));
+    }
+
+    [Fact]
+    public async Task ChoosingAFreeSlot_FillsTheFormInPlace_MarksTheSlot_AndProposesTheUsualLength()
+    {
+        var (instrument, _) = await InstrumentAsync(8); // no demo history, charged by the hour
+        var wednesday = Monday.AddDays(2);
+        // Past uses of 1 h, 1.5 h, 1.5 h and 2 h make 1.5 h the usual length; a cancelled day-long booking and a
+        // future one do not count.
+        var past = At(DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(Cst).DateTime).AddDays(-30), 9);
+        await AddBookingAsync(instrument, past, 60, BookingStatus.Completed);
+        await AddBookingAsync(instrument, past.AddDays(1), 90, BookingStatus.Completed);
+        await AddBookingAsync(instrument, past.AddDays(2), 90, BookingStatus.Approved);
+        await AddBookingAsync(instrument, past.AddDays(3), 120, BookingStatus.Completed);
+        await AddBookingAsync(instrument, past.AddDays(4), 480, BookingStatus.Cancelled);
+        await AddBookingAsync(instrument, At(Monday.AddDays(14), 9), 240, BookingStatus.Approved);
+
+        var session = await SignedInAsync(Demo.ScuResearcher);
+        var (_, page) = await session.GetAsync(BookUrl(instrument, Monday));
+        var link = Cell(page, wednesday, "09:00").QuerySelector("a")!;
+        // Without JavaScript the link still loads the page with the form filled; htmx asks for the slot in place.
+        Assert.StartsWith($"/Resources/{instrument}/Book?", link.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Equal("#booking-times", link.GetAttribute("hx-target"));
+        Assert.Null(page.QuerySelector("[data-testid=week] [aria-current]"));
+
+        var fragment = await FragmentAsync(session, link.GetAttribute("hx-get")!);
+        Assert.Equal(Date(wednesday), fragment.QuerySelector("#booking-times #Form_Date")!.GetAttribute("value"));
+        Assert.Equal("09:00", ((IHtmlSelectElement)fragment.QuerySelector("#booking-times #Form_Start")!).Value);
+        Assert.Equal("10:30", ((IHtmlSelectElement)fragment.QuerySelector("#booking-times #Form_End")!).Value);
+        // The week comes along out of band, the chosen cell marked and the rest of the booking shaded.
+        var week = fragment.QuerySelector("#booking-week")!;
+        Assert.Equal("true", week.GetAttribute("hx-swap-oob"));
+        var chosen = Cell(fragment, wednesday, "09:00");
+        Assert.Contains("slot-chosen", chosen.ClassList);
+        Assert.Equal("true", chosen.QuerySelector("a")!.GetAttribute("aria-current"));
+        Assert.Single(fragment.QuerySelectorAll("[data-testid=week] [aria-current]"));
+        Assert.Contains("slot-within", Cell(fragment, wednesday, "10:00").ClassList);
+        Assert.DoesNotContain("slot-within", Cell(fragment, wednesday, "10:30").ClassList);
+        Assert.Contains("¥330.00", fragment.QuerySelector("[data-testid=estimate-amount]")!.TextContent, StringComparison.Ordinal); // 1.5 h at 220 an hour
+
+        // The same without JavaScript: the page again, filled and marked alike.
+        var (_, filled) = await session.GetAsync(link.GetAttribute("href")!);
+        Assert.Equal("10:30", ((IHtmlSelectElement)filled.QuerySelector("#Form_End")!).Value);
+        Assert.Contains("slot-chosen", Cell(filled, wednesday, "09:00").ClassList);
+    }
+
+    [Fact]
+    public async Task FeeEstimate_ShowsBeforeSubmitting_ByTheUsersType_AndFollowsTheChoice()
+    {
+        var (instrument, _) = await InstrumentAsync(9); // charged by the hour; its usual length from the demo history
+        var tuesday = Monday.AddDays(1);
+        var usual = BookingRulesCheck.UsualMinutes(await PastLengthsAsync(instrument), 30, 8 * 60, 30);
+        static string Yuan(decimal yuan) => "¥" + yuan.ToString("N2", CultureInfo.InvariantCulture);
+        // The demo fee lines: 400 an hour inside 重庆大学, 550 for other regions, 800 for enterprises.
+        foreach (var (who, type, hourly) in new[] { (Demo.ScuResearcher, "OtherRegion", 550m), (Demo.CquInstrumentManager, "Internal", 400m), (Demo.Engineer, "Enterprise", 800m) })
+        {
+            var session = await SignedInAsync(who);
+            var (_, page) = await session.GetAsync(BookUrl(instrument, Monday));
+            var estimate = page.QuerySelector("[data-testid=fee-estimate]")!;
+            Assert.Equal(type, estimate.GetAttribute("data-user-type"));
+            Assert.Contains(Yuan(hourly), estimate.QuerySelector("[data-testid=estimate-rate]")!.TextContent, StringComparison.Ordinal); // the rate until a time is chosen
+            Assert.Equal("创新券抵扣暂未开通。", estimate.QuerySelector("[data-testid=estimate-vouchers]")!.TextContent.Trim());
+
+            // A free cell chosen: the usual length from there, and its fee.
+            var slot = await FragmentAsync(session, Cell(page, tuesday, "10:00").QuerySelector("a")!.GetAttribute("hx-get")!);
+            Assert.Equal(Clock(10 * 60 + usual), ((IHtmlSelectElement)slot.QuerySelector("#Form_End")!).Value);
+            Assert.Contains(Yuan(hourly * usual / 60), slot.QuerySelector("[data-testid=estimate-amount]")!.TextContent, StringComparison.Ordinal);
+        }
+
+        // A time or the repetition changed: the estimate again (and only it, with the week), for all the occurrences.
+        var researcher = await SignedInAsync(Demo.ScuResearcher);
+        var (_, book) = await researcher.GetAsync(BookUrl(instrument, Monday));
+        var times = book.QuerySelector("#booking-times")!;
+        Assert.Equal("#fee-estimate", times.GetAttribute("hx-target"));
+        var changed = await FragmentAsync(researcher, times.GetAttribute("hx-get") +
+            $"&Form.Date={Date(tuesday)}&Form.Start=09:00&Form.End=12:00&Form.RepeatFrequency=Weekly&Form.RepeatCount=3");
+        Assert.Null(changed.QuerySelector("#booking-times"));
+        Assert.Contains("¥1,650.00", changed.QuerySelector("#fee-estimate [data-testid=estimate-amount]")!.TextContent, StringComparison.Ordinal); // 3 h at 550
+        Assert.Contains("¥4,950.00", changed.QuerySelector("#fee-estimate [data-testid=estimate-total]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("slot-chosen", Cell(changed, tuesday, "09:00").ClassList);
+
+        // An instrument charged by the sample has its rate, and no amount a time could make.
+        var (perSample, _) = await InstrumentAsync(7);
+        var (_, samples) = await researcher.GetAsync(BookUrl(perSample, Monday));
+        Assert.Contains("¥80.00", samples.QuerySelector("[data-testid=fee-estimate] [data-testid=estimate-other-unit]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(samples.QuerySelector("[data-testid=estimate-amount]"));
+    }
+
+    [Fact]
+    public async Task AfterSubmitting_TheNewBookingIsFirstInMyBookings_AndMarked()
+    {
+        var (instrument, _) = await InstrumentAsync(7);
+        var friday = Monday.AddDays(4);
+        var session = await SignedInAsync(Demo.ScuResearcher);
+        var url = BookUrl(instrument, Monday);
+        // The form posts to the page without the fragment a free cell's link put in the address (so none follows the redirect).
+        var (_, filled) = await session.GetAsync(Cell((await session.GetAsync(url)).Document, friday, "16:00").QuerySelector("a")!.GetAttribute("href")!);
+        var action = filled.QuerySelector("form[data-testid=booking-form]")!.GetAttribute("action")!;
+        Assert.Equal(url, action);
+
+        var purpose = $"新预约置顶 {Guid.NewGuid():N}";
+        var posted = await session.SubmitAsync(url, BookingFields(friday, "16:00", "17:00", purpose), "form[data-testid=booking-form]");
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var stored = Assert.Single(await BookingsAsync(instrument), b => b.Purpose == purpose);
+        Assert.Equal($"/Me/Bookings?created={stored.Id}", posted.Headers.Location!.OriginalString);
+
+        // The researcher's demo bookings weeks ahead would come before it by date: the new one is first, and marked.
+        var mine = await session.FollowAsync(posted);
+        var rows = mine.QuerySelectorAll("[data-testid=bookings] tbody tr");
+        Assert.True(rows.Length > 1);
+        Assert.Equal(stored.Id.ToString(), rows[0].GetAttribute("data-booking-id"));
+        Assert.Contains("booking-created", rows[0].ClassList);
+        Assert.Equal("刚提交", rows[0].QuerySelector("[data-testid=just-made]")!.TextContent.Trim());
+        Assert.Single(mine.QuerySelectorAll("tr.booking-created"));
+        Assert.Single(rows, r => r.GetAttribute("data-booking-id") == stored.Id.ToString());
+
+        // Later visits list it by date, unmarked; someone else's booking cannot be put first.
+        var (_, later) = await session.GetAsync("/Me/Bookings");
+        Assert.Empty(later.QuerySelectorAll("tr.booking-created"));
+        var (_, other) = await (await SignedInAsync(Demo.Engineer)).GetAsync($"/Me/Bookings?created={stored.Id}");
+        Assert.Null(other.QuerySelector($"tr[data-booking-id='{stored.Id}']"));
     }
 }

@@ -214,7 +214,7 @@ public sealed partial class BookingService
     {
         var started = b.CheckedInAt ?? b.StartAt;
         var minutes = Math.Max(1, (int)Math.Ceiling((at - started).TotalMinutes));
-        var fee = BookingRulesCheck.HourlyPriceFen(fees, b.UserType) is { } hourly ? BookingRulesCheck.Fee(hourly, minutes) : 0;
+        var fee = BookingRulesCheck.PriceFen(fees, b.UserType, minutes) ?? 0;
         b.Status = BookingStatus.Completed;
         b.CheckedOutAt = at;
         b.FeeFen = fee;

@@ -28,8 +28,8 @@ public enum SlotState
     Unbookable,
 }
 
-/// <summary>One cell of the week view: an increment of one day's opening window.</summary>
-public sealed record WeekCell(DateTimeOffset Start, DateTimeOffset End, SlotState State);
+/// <summary>One cell of the week view: an increment of one day's opening window; a blackout's cell carries its reason.</summary>
+public sealed record WeekCell(DateTimeOffset Start, DateTimeOffset End, SlotState State, string? Reason = null);
 
 /// <summary>One column of the week view; a closed day has no cells.</summary>
 public sealed record WeekDay(DateOnly Date, bool Open, IReadOnlyList<WeekCell> Cells);
@@ -42,8 +42,12 @@ public static class BookingPages
 {
     public const int WeekDays = 7;
 
-    /// <summary>Cuts each open day's window into the rules' increment and marks every cell from the held slots and blackouts.</summary>
-    public static WeekView Week(AvailabilityDto a, DateOnly from, DateTimeOffset now)
+    /// <summary>
+    /// Cuts each open day's window into the rules' increment and marks every cell from the held slots and blackouts.
+    /// When the caller may not book the instrument at all (<paramref name="bookable"/> false: under maintenance, not
+    /// open to them …) no free cell is offered: free time shows as not bookable.
+    /// </summary>
+    public static WeekView Week(AvailabilityDto a, DateOnly from, DateTimeOffset now, bool bookable = true)
     {
         var opens = BookingService.ParseClock(a.Rules.OpensAt) ?? 0;
         var closes = BookingService.ParseClock(a.Rules.ClosesAt) ?? 24 * 60;
@@ -64,7 +68,9 @@ public static class BookingPages
             {
                 var start = dayOpens.AddMinutes(m - opens);
                 var end = start.AddMinutes(step) < dayCloses ? start.AddMinutes(step) : dayCloses;
-                return new WeekCell(start, end, StateOf(a, start, end, now));
+                var blackout = a.Blackouts.FirstOrDefault(b => b.Start < end && b.End > start);
+                var state = StateOf(a, start, end, now);
+                return new WeekCell(start, end, state == SlotState.Free && !bookable ? SlotState.Unbookable : state, blackout?.Reason);
             }).ToList();
             return new WeekDay(d.Date, true, cells);
         }).ToList();

@@ -106,6 +106,33 @@ public static class BookingRulesCheck
 
     public static bool IsHourly(string unit) => unit.Contains('时', StringComparison.Ordinal) || unit.Equals("h", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The fee of a use of <paramref name="minutes"/> by a user type at the fee schedule's hourly price; null when the
+    /// schedule has no hourly price for the type (nothing is charged by the hour).
+    /// </summary>
+    public static long? PriceFen(IEnumerable<FeeRef> fees, FeeUserType type, int minutes) =>
+        HourlyPriceFen(fees, type) is { } hourly ? Fee(hourly, minutes) : null;
+
+    /// <summary>
+    /// The usual length of a booking from the lengths of past ones: their median rounded (half up) to the increment,
+    /// within the shortest and longest booking the rules allow; the shortest when there are none.
+    /// </summary>
+    public static int UsualMinutes(IEnumerable<int> lengths, int minMinutes, int maxMinutes, int incrementMinutes)
+    {
+        var step = Math.Max(1, incrementMinutes);
+        var shortest = Math.Max(minMinutes, step);
+        var longest = Math.Max(shortest, maxMinutes - maxMinutes % step);
+        var sorted = lengths.Where(l => l > 0).Order().ToList();
+        if (sorted.Count == 0)
+        {
+            return shortest;
+        }
+        var middle = sorted.Count / 2;
+        var median = sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2m;
+        var rounded = (int)Math.Round(median / step, MidpointRounding.AwayFromZero) * step;
+        return Math.Clamp(rounded, shortest, longest);
+    }
+
     /// <summary>The fee for minutes used at an hourly price, rounded half up to the fen.</summary>
     public static long Fee(long hourlyFen, int minutes) => (long)Math.Round(hourlyFen * (decimal)minutes / 60m, MidpointRounding.AwayFromZero);
 }

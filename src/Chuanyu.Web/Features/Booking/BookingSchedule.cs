@@ -1,3 +1,4 @@
+using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,6 +8,13 @@ namespace Chuanyu.Web.Features.Booking;
 public sealed record TakenSlot(DateTimeOffset Start, DateTimeOffset End, DateTimeOffset HeldUntil, bool Pending, bool Mine);
 
 public sealed record BlackoutDto(Guid Id, DateTimeOffset Start, DateTimeOffset End, string Reason);
+
+/// <summary>
+/// What a booking would cost before it is made, for the user type the chosen organisation makes the caller: the fee
+/// line of that type (the hourly one when there is one), and, when it is hourly and a time is chosen, the fee of each
+/// occurrence and of all of them, priced as check-out prices a use (<see cref="BookingRulesCheck.PriceFen"/>).
+/// </summary>
+public sealed record BookingEstimate(FeeUserType UserType, FeeRef? Fee, bool Hourly, int Minutes, int Count, long? EachFen, long? TotalFen);
 
 public sealed record OpeningDay(DateOnly Date, bool Open, DateTimeOffset? Opens, DateTimeOffset? Closes);
 
@@ -62,5 +70,46 @@ public sealed partial class BookingService
             catalog.CanManage(r.OrganizationId)), new ServiceResult.Ok());
     }
 
+    /// <summary>
+    /// The usual length of a booking of the instrument, to propose when a start is chosen: the median of its latest
+    /// past approved, in-use and completed bookings, rounded to the rules' increment within their shortest and longest
+    /// booking (the shortest when it has none).
+    /// </summary>
+    public async Task<int> UsualMinutesAsync(Guid instrumentId, BookingRulesDto rules, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var used = new[] { BookingStatus.Approved, BookingStatus.InUse, BookingStatus.Completed };
+        var past = await db.Set<InstrumentBooking>().AsNoTracking()
+            .Where(b => b.ResourceId == instrumentId && used.Contains(b.Status) && b.StartAt < now)
+            .OrderByDescending(b => b.StartAt).ThenBy(b => b.Id).Take(UsualSample)
+            .Select(b => new { b.StartAt, b.EndAt }).ToListAsync(ct);
+        return BookingRulesCheck.UsualMinutes(past.Select(b => (int)(b.EndAt - b.StartAt).TotalMinutes), rules.MinMinutes, rules.MaxMinutes, rules.IncrementMinutes);
+    }
 
+    /// <summary>How many of the latest bookings make an instrument's usual length.</summary>
+    public const int UsualSample = 100;
+
+    /// <summary>
+    /// The fee estimate of a booking the caller is about to request: <paramref name="minutes"/> each (0 when no time is
+    /// chosen yet), <paramref name="count"/> occurrences, for the organisation chosen (or the caller's only one). Null
+    /// when the caller may not see the instrument or the organisation does not make a requester
+    /// (<see cref="RequesterAsync"/>: none chosen of several, not theirs, unverified, outside the sharing scope).
+    /// </summary>
+    public async Task<BookingEstimate?> EstimateAsync(Guid instrumentId, Guid? organizationId, int minutes, int count, CancellationToken ct)
+    {
+        if (!me.IsAuthenticated || await catalog.FindWithFeesAsync(instrumentId, ct) is not { } found || !catalog.CanSee(found.Instrument))
+        {
+            return null;
+        }
+        var (_, userType, refused) = await RequesterAsync(organizationId, found.Instrument, new Message("Booking.ActionBook"), ct);
+        if (refused is not null)
+        {
+            return null;
+        }
+        var hourly = found.Fees.FirstOrDefault(f => f.UserType == userType && BookingRulesCheck.IsHourly(f.Unit));
+        var line = hourly ?? found.Fees.FirstOrDefault(f => f.UserType == userType);
+        var each = minutes > 0 ? BookingRulesCheck.PriceFen(found.Fees, userType, minutes) : null;
+        count = Math.Max(1, count);
+        return new BookingEstimate(userType, line, hourly is not null, minutes, count, each, each * count);
+    }
 }

@@ -1,3 +1,4 @@
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,21 @@ public sealed record BookingInput(Guid? InstrumentId, string? Start, string? End
 public sealed record BookingOccurrence(Guid Id, DateTimeOffset Start, DateTimeOffset End, BookingStatus Status);
 
 public sealed record BookingCreated(Guid Id, BookingStatus Status, Guid? SeriesId, IReadOnlyList<BookingOccurrence> Occurrences);
+
+/// <summary>
+/// Whether the caller may book an instrument at all (<see cref="BookingService.EligibilityAsync"/>): if not, the rule
+/// (<c>sharingStatus</c>, <c>status</c>, <c>organization</c>, <c>userTypes</c> …) and the reason to show instead of the
+/// offer; if so, the user type the caller books as (null when not signed in).
+/// </summary>
+public sealed record BookingEligibility(bool MayBook, string? Rule, Message? Reason, FeeUserType? UserType)
+{
+    public static BookingEligibility Refused(ServiceResult refusal) => refusal switch
+    {
+        ServiceResult.RuleBroken r => new(false, r.Rule, r.Reason, null),
+        ServiceResult.Invalid i => new(false, i.Errors.Keys.First(), i.Errors.Values.First()[0], null),
+        _ => new(false, null, null, null),
+    };
+}
 
 /// <summary>
 /// Booking an instrument: the request is checked (input, the instrument, who asks for whom, the rules, training,
@@ -88,16 +104,13 @@ public sealed partial class BookingService
         {
             return (null, new ServiceResult.NotFound());
         }
-        var refusal = RefuseResource(resource);
+        var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
+        // The organisation the booking is for (and that pays), and the user type it makes the user; the same check
+        // the pages ask before they offer a booking (EligibilityAsync).
+        var (organization, userType, refusal) = await MayBookAsync(resource, rules, input.OrganizationId, ct);
         if (refusal is not null)
         {
             return (null, refusal);
-        }
-        // The organisation the booking is for (and that pays), and the user who will come.
-        var (organization, userType, refusedRequester) = await RequesterAsync(input.OrganizationId, resource, new Message("Booking.ActionBook"), ct);
-        if (refusedRequester is not null)
-        {
-            return (null, refusedRequester);
         }
         var organizationId = organization!.Id;
         var userId = me.Id!.Value;
@@ -110,11 +123,6 @@ public sealed partial class BookingService
                 return (null, new ServiceResult.Invalid(errors));
             }
             userId = colleague;
-        }
-        var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
-        if (!rules.Allows(userType))
-        {
-            return (null, new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNotAllowed", Messages.Label(userType))));
         }
         var now = clock.GetUtcNow();
         var slots = Enumerable.Range(0, count).Select(i => (Start: start!.Value + step * i, End: end!.Value + step * i)).ToList();
@@ -200,6 +208,68 @@ public sealed partial class BookingService
         }
         return (new BookingCreated(bookings[0].Id, status, seriesId,
             bookings.Select(b => new BookingOccurrence(b.Id, b.StartAt, b.EndAt, b.Status)).ToList()), new ServiceResult.Ok());
+    }
+
+    /// <summary>
+    /// Whether the caller may book the instrument at all, whatever the time: asked once before a page offers a booking
+    /// (the detail page's button, the week's free slots, the form), with the checks <see cref="CreateAsync"/> runs —
+    /// the instrument's state (kind, published, maintenance), then, for someone signed in, the organisation they book
+    /// for (a member, verified, within the sharing scope) and the user types the rules accept. Someone in several
+    /// organisations may book when any of them may; anonymous visitors when the instrument may be booked at all (they
+    /// sign in first). Null when the caller may not see the instrument.
+    /// </summary>
+    public async Task<BookingEligibility?> EligibilityAsync(Guid instrumentId, CancellationToken ct)
+    {
+        var loaded = await catalog.Instruments().Where(r => r.Id == instrumentId)
+            .Select(r => new { Resource = r, Rules = db.Set<BookingRules>().FirstOrDefault(b => b.ResourceId == r.Id) })
+            .FirstOrDefaultAsync(ct);
+        if (loaded is null || !catalog.CanSee(loaded.Resource))
+        {
+            return null;
+        }
+        var resource = loaded.Resource;
+        var rules = loaded.Rules ?? BookingRules.Defaults(resource.Id);
+        if (!me.IsAuthenticated)
+        {
+            return RefuseResource(resource) is { } refused ? BookingEligibility.Refused(refused) : new BookingEligibility(true, null, null, null);
+        }
+        var mine = organizations.MyOrganizationIds();
+        BookingEligibility? first = null;
+        // One organisation (or none) answers for itself; of several, any that may book will do.
+        IEnumerable<Guid?> choices = mine.Count > 1 ? [.. mine.Select(id => (Guid?)id)] : [null];
+        foreach (var organizationId in choices)
+        {
+            var (_, userType, refusal) = await MayBookAsync(resource, rules, organizationId, ct);
+            if (refusal is null)
+            {
+                return new BookingEligibility(true, null, null, userType);
+            }
+            first ??= BookingEligibility.Refused(refusal);
+        }
+        return first!;
+    }
+
+    /// <summary>
+    /// The checks of a request that do not depend on its time: the instrument's state, the requester
+    /// (<see cref="RequesterAsync"/>) and the user types the rules accept.
+    /// </summary>
+    private async Task<(OrganizationRef? Organization, FeeUserType UserType, ServiceResult? Refused)> MayBookAsync(
+        InstrumentRef resource, BookingRules rules, Guid? organizationId, CancellationToken ct)
+    {
+        if (RefuseResource(resource) is { } refused)
+        {
+            return (null, default, refused);
+        }
+        var (organization, userType, refusedRequester) = await RequesterAsync(organizationId, resource, new Message("Booking.ActionBook"), ct);
+        if (refusedRequester is not null)
+        {
+            return (null, default, refusedRequester);
+        }
+        if (!rules.Allows(userType))
+        {
+            return (null, default, new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNotAllowed", Messages.Label(userType))));
+        }
+        return (organization, userType, null);
     }
 
     /// <summary>The same 32-bit key for an instrument on every instance (string and object hash codes are per process).</summary>

@@ -9,6 +9,7 @@ namespace Chuanyu.Web.Features.Booking;
 /// <summary>
 /// "My bookings": the caller's bookings, as the user or as the colleague who booked, latest first, with what may be
 /// done to each now (the service's CanCancel / CanCheckIn / CanCheckOut). Cancelling asks for a ticked confirmation first.
+/// The booking just made (<c>?created=</c>) is listed first and marked.
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
 public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, IStringLocalizer<SharedResource> l) : PageModel
@@ -16,6 +17,9 @@ public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, ISt
     private const int PageSize = 20;
 
     [BindProperty(SupportsGet = true)] public BookingStatus? Status { get; set; }
+
+    /// <summary>The booking just made (the booking page redirects here with it): listed first and marked.</summary>
+    [BindProperty(SupportsGet = true)] public Guid? Created { get; set; }
 
     public int PageNumber { get; private set; } = 1;
     public int Total { get; private set; }
@@ -82,5 +86,15 @@ public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, ISt
         var list = await bookings.ListMineAsync(Status, PageNumber, PageSize, ct);
         Total = list.Total;
         Items = list.Items;
+        // The booking just made goes first on the first page, whatever its date, if it is the caller's and in the filter.
+        if (Created is { } id && PageNumber == 1 && await bookings.GetAsync(id, ct) is { } created &&
+            (created.UserId == MyId || created.BookedBy == MyId) && (Status is null || created.Status == Status))
+        {
+            Items = [created, .. Items.Where(b => b.Id != id)];
+        }
+        else
+        {
+            Created = null;
+        }
     }
 }

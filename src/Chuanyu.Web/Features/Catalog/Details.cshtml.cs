@@ -1,4 +1,5 @@
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -15,8 +16,8 @@ namespace Chuanyu.Web.Features.Catalog;
 /// by one click (retire, transfer) ask for a ticked confirmation first.
 /// </summary>
 [AllowAnonymous]
-public sealed class ResourceDetailsModel(OrganizationDirectory organizations, RegionDirectory divisions, CatalogService catalog, PhotoService photos, CurrentUser me, TimeProvider clock,
-    IStringLocalizer<SharedResource> l) : PageModel
+public sealed class ResourceDetailsModel(OrganizationDirectory organizations, RegionDirectory divisions, CatalogService catalog, PhotoService photos, BookingService bookings,
+    CurrentUser me, TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
 {
     public ResourceDto Resource { get; private set; } = null!;
     public string Place { get; private set; } = "";
@@ -27,6 +28,12 @@ public sealed class ResourceDetailsModel(OrganizationDirectory organizations, Re
     public IReadOnlyList<(Guid Id, string Name)> TransferTargets { get; private set; } = [];
     public DateOnly Today { get; private set; }
     public string? ActionError { get; private set; }
+
+    /// <summary>
+    /// For an instrument or facility, whether the caller may book it at all (Booking's answer, asked once): the page offers
+    /// the booking only then, and otherwise says why.
+    /// </summary>
+    public BookingEligibility? Booking { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
@@ -107,6 +114,10 @@ public sealed class ResourceDetailsModel(OrganizationDirectory organizations, Re
                 .Select(o => (o.Id, o.Name)).ToList();
         }
         Today = ChinaTime.Today(clock);
+        if (BookingService.IsBookable(resource.Kind))
+        {
+            Booking = await bookings.EligibilityAsync(id, ct);
+        }
         return true;
     }
 }
