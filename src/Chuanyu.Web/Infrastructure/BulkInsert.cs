@@ -41,7 +41,7 @@ public sealed class TableColumns<T>
 
 /// <summary>
 /// Many rows at once, where EF's batched inserts would take seconds per hundred thousand: binary COPY on PostgreSQL,
-/// one prepared INSERT on SQLite. Used by the seed command and the evaluation runner.
+/// one prepared INSERT on SQLite. Used by the seed command, the evaluation runner and the demo's year of use.
 /// </summary>
 public static class BulkInsert
 {
@@ -51,28 +51,41 @@ public static class BulkInsert
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>Writes the rows in one transaction of their own on the context's connection.</summary>
+    /// <summary>
+    /// Writes the rows in the context's current transaction when it has one (several tables, one commit), else in one
+    /// transaction of their own on the context's connection.
+    /// </summary>
     public static async Task WriteAsync<T>(AppDbContext db, IReadOnlyList<T> rows, CancellationToken ct)
     {
         var table = Columns<T>(db);
+        if (db.Database.CurrentTransaction is { } current)
+        {
+            await WriteAsync(db, current, table, rows, ct);
+            return;
+        }
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
-            {
-                await CopyAsync(npgsql, table, rows, ct);
-            }
-            else
-            {
-                await using var insert = PrepareSqlite((SqliteConnection)db.Database.GetDbConnection(), (SqliteTransaction)tx.GetDbTransaction(), table);
-                Sqlite(insert, table, rows, ct);
-            }
+            await WriteAsync(db, tx, table, rows, ct);
             await tx.CommitAsync(ct);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task WriteAsync<T>(AppDbContext db, IDbContextTransaction tx, TableColumns<T> table, IReadOnlyList<T> rows, CancellationToken ct)
+    {
+        if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
+        {
+            await CopyAsync(npgsql, table, rows, ct);
+        }
+        else
+        {
+            await using var insert = PrepareSqlite((SqliteConnection)db.Database.GetDbConnection(), (SqliteTransaction)tx.GetDbTransaction(), table);
+            Sqlite(insert, table, rows, ct);
         }
     }
 
@@ -138,6 +151,12 @@ public static class BulkInsert
                         break;
                     case double d:
                         await importer.WriteAsync(d, NpgsqlDbType.Double, ct);
+                        break;
+                    case decimal m:
+                        await importer.WriteAsync(m, NpgsqlDbType.Numeric, ct);
+                        break;
+                    case byte[] bytes:
+                        await importer.WriteAsync(bytes, NpgsqlDbType.Bytea, ct);
                         break;
                     case bool b:
                         await importer.WriteAsync(b, NpgsqlDbType.Boolean, ct);

@@ -14,9 +14,9 @@ namespace Chuanyu.Web.Seeding;
 /// Demo booking history for six instruments of 重庆大学 (whose instrument manager is a demo account): eight weeks of
 /// completed uses with their usage records, fees and some ratings, a no-show and a cancellation, and bookings three to
 /// five weeks ahead, pending and approved, so the approval queue and the week view have something to show; service
-/// orders at each step, registered results, and this year's evaluation computed from all of it. Written
-/// straight into the tables (past bookings could not pass the booking rules). Seeded once: nothing is added when any
-/// booking exists.
+/// orders at each step, registered results; before that the last complete year of every demo instrument
+/// (<see cref="DemoYear"/>), and that year's evaluation computed from it. Written straight into the tables (past
+/// bookings could not pass the booking rules). Seeded once: nothing is added when any booking exists.
 /// </summary>
 public static class DemoBookings
 {
@@ -173,11 +173,13 @@ public static class DemoBookings
         AddServiceOrders(db, instruments, users, cqu.Id, managerId, now);
         AddInstrumentOutputs(db, instruments, managerId, today);
         await db.SaveChangesAsync(ct);
-        await EvaluateAsync(services, db, now, ct);
+        // The year before the recent history begins (its first day is 56 days back).
+        await DemoYear.SeedAsync(services, now, today.AddDays(-56), ct);
+        await EvaluateAsync(services, db, ct);
     }
 
     /// <summary>A tiny but well-formed PDF, the demo's test report.</summary>
-    private static readonly byte[] DemoReport = System.Text.Encoding.ASCII.GetBytes(
+    internal static readonly byte[] DemoReport = System.Text.Encoding.ASCII.GetBytes(
         "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n" +
         "trailer << /Root 1 0 R >>\n%%EOF\n");
 
@@ -263,12 +265,12 @@ public static class DemoBookings
         }
     }
 
-    /// <summary>This year's evaluation so far, with the default scheme, so the report page has a ranking to show.</summary>
-    private static async Task EvaluateAsync(IServiceProvider services, AppDbContext db, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The last complete year's evaluation, with the default scheme, so the report page opens on a ranking.</summary>
+    private static async Task EvaluateAsync(IServiceProvider services, AppDbContext db, CancellationToken ct)
     {
         var admin = await db.Users.AsNoTracking().Where(u => u.Email == "sysadmin@chuanyu.demo").Select(u => u.Id).FirstOrDefaultAsync(ct);
         var runner = services.GetRequiredService<EvaluationRunner>();
-        var run = await runner.QueueAsync(now.ToOffset(Display.ChinaStandardTime).Year, admin, ct);
+        var run = await runner.QueueAsync(EvaluationRunner.LastCompleteYear(services.GetRequiredService<TimeProvider>()), admin, ct);
         await db.SaveChangesAsync(ct);
         await runner.RunAsync(run.Id, ct);
     }

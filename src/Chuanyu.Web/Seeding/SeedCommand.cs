@@ -103,8 +103,16 @@ public static class SeedingSetup
 }
 
 /// <summary>The demo data as the host's <see cref="ISampleData"/>: seeded only where <c>Demo:Seed</c> is on in Development or Demo.</summary>
-internal sealed class DemoSampleData(IConfiguration configuration, IHostEnvironment env) : ISampleData
+internal sealed class DemoSampleData(IConfiguration configuration, IHostEnvironment env, ILogger<DemoSampleData> logger) : ISampleData
 {
-    public Task SeedAsync(IServiceProvider services, CancellationToken ct) =>
-        DemoData.ShouldSeed(configuration, env) ? DemoData.SeedAsync(services, ct) : Task.CompletedTask;
+    public async Task SeedAsync(IServiceProvider services, CancellationToken ct)
+    {
+        if (!DemoData.ShouldSeed(configuration, env))
+        {
+            return;
+        }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await DemoData.SeedAsync(services, ct);
+        logger.LogInformation("Demo data ready in {Seconds:0.00} s", watch.Elapsed.TotalSeconds);
+    }
 }

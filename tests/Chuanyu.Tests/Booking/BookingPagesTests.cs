@@ -55,6 +55,13 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         return (r.Id, r.Name);
     });
 
+    /// <summary>
+    /// The demo's year of use trained people on its instruments; a test of the training records begins with an instrument
+    /// that has none.
+    /// </summary>
+    private Task<int> WithoutTrainingRecordsAsync(Guid instrument) =>
+        factory.WithDbAsync(db => db.Set<InstrumentQualification>().Where(q => q.ResourceId == instrument).ExecuteDeleteAsync());
+
     private Task<Guid> UserAsync(string email) => factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
 
     private Task<Guid> OrgAsync(string name) => factory.WithDbAsync(db => db.Organizations.Where(o => o.Name == name).Select(o => o.Id).FirstAsync());
@@ -539,6 +546,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
             return 0;
         });
         var (instrument, _) = await InstrumentAsync(3);
+        await WithoutTrainingRecordsAsync(instrument);
         var rulesUrl = $"/Resources/{instrument}/BookingRules";
         var other = await SignedInAsync(Demo.Engineer);
 
@@ -600,6 +608,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     public async Task Manager_EditsTheRules_BlacksOutTime_AndKeepsTrainingRecords()
     {
         var (instrument, _) = await InstrumentAsync(1);
+        await WithoutTrainingRecordsAsync(instrument);
         var manager = await SignedInAsync(Demo.CquInstrumentManager);
         var rulesUrl = $"/Resources/{instrument}/BookingRules";
         var (_, page) = await manager.GetAsync(rulesUrl);

@@ -15,14 +15,15 @@ using static Chuanyu.Tests.Booking.BookingTestData;
 namespace Chuanyu.Tests.Evaluation;
 
 /// <summary>
-/// The annual open-sharing evaluation of 2030, on a clock set in January 2031: usage records, training records and
+/// The annual open-sharing evaluation of 2030, on a clock set in January 2032 (so the demo's own history, its last
+/// complete year 2031 and the eight weeks before today, stays out of 2030): usage records, training records and
 /// registered results written for two new instruments give figures and scores the test computes by hand from the
 /// default scheme (running hours 35 of 1,400 h, training 20 of 10 people, results 25 of 5, income 15 of 50,000 元,
 /// functions 5 of 1).
 /// </summary>
 public sealed class EvaluationApiTests : IDisposable
 {
-    private static readonly DateTimeOffset Now = new(2031, 1, 10, 10, 0, 0, Cst);
+    private static readonly DateTimeOffset Now = new(2032, 1, 10, 10, 0, 0, Cst);
     private readonly ChuanyuFactory _factory = new();
     private readonly WebApplicationFactory<Program> _host;
 
@@ -123,7 +124,7 @@ public sealed class EvaluationApiTests : IDisposable
             var added = await manager.PostAsJsonAsync($"/api/v1/instruments/{busy}/achievements", new { kind, title = $"{kind} {on} 基于 XRD 的相变研究", achievedOn = on });
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         }
-        await (await manager.PostAsJsonAsync($"/api/v1/instruments/{busy}/achievements", new { kind = "Paper", title = "未来的论文", achievedOn = "2031-06-01" }))
+        await (await manager.PostAsJsonAsync($"/api/v1/instruments/{busy}/achievements", new { kind = "Paper", title = "未来的论文", achievedOn = "2032-06-01" }))
             .AssertFieldErrorAsync("achievedOn");
         var outsider = await ClientAsync(Demo.ScuResearcher);
         Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PostAsJsonAsync($"/api/v1/instruments/{busy}/achievements",
@@ -132,7 +133,7 @@ public sealed class EvaluationApiTests : IDisposable
         // Only the platform administrator evaluates, a year that has begun, one run at a time.
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync("/api/v1/evaluation/runs", new { year = 2030 })).StatusCode);
         var admin = await ClientAsync(Demo.SystemAdmin);
-        await (await admin.PostAsJsonAsync("/api/v1/evaluation/runs", new { year = 2032 })).AssertFieldErrorAsync("year");
+        await (await admin.PostAsJsonAsync("/api/v1/evaluation/runs", new { year = 2033 })).AssertFieldErrorAsync("year");
         var runId = await EvaluateAsync(admin);
 
         var all = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/evaluation/runs/{runId}/instruments?organizationId={cqu}&pageSize=100");

@@ -8,10 +8,11 @@ using Microsoft.Extensions.Localization;
 namespace Chuanyu.Web.Features.Evaluation;
 
 /// <summary>
-/// 开放共享评价: a completed run (the latest unless <c>?run=</c>), its scheme, the summary drawn server-side as SVG
-/// (grades, the regions side by side, the score histogram), the instruments' and the organisations' rankings within the
-/// caller's scope, and the .xlsx export. The platform administrator also starts runs and sees their progress; the page
-/// refreshes itself every 3 s while one is queued or running. Whoever has no scope (<see cref="EvaluationService.CanView"/>) gets 403.
+/// 开放共享评价: a completed run (unless <c>?run=</c>, the latest of the last complete year, else the latest), its
+/// scheme, the summary drawn server-side as SVG (grades, the regions side by side, the score histogram), the
+/// instruments' and the organisations' rankings within the caller's scope, and the .xlsx export. The platform
+/// administrator also starts runs and sees their progress; the page refreshes itself every 3 s while one is queued or
+/// running. Whoever has no scope (<see cref="EvaluationService.CanView"/>) gets 403.
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
 public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider clock, IStringLocalizer<SharedResource> l, LinkGenerator links) : PageModel
@@ -36,6 +37,9 @@ public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider c
     public PagedList<EvaluationOrganizationDto>? Organizations { get; private set; }
     public bool ShowOrganizations => Tab == OrganizationsTab;
     public int ThisYear { get; private set; }
+
+    /// <summary>The year the report opens with and the start form proposes: the last one that has ended.</summary>
+    public int LastCompleteYear { get; private set; }
     public FieldErrors Errors { get; private set; } = new();
     public string? ActionError { get; private set; }
 
@@ -101,9 +105,10 @@ public sealed class EvaluationModel(EvaluationService evaluation, TimeProvider c
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
-        ThisYear = clock.GetUtcNow().ToOffset(Display.ChinaStandardTime).Year;
+        ThisYear = ChinaTime.Today(clock).Year;
+        LastCompleteYear = EvaluationRunner.LastCompleteYear(clock);
         Runs = await evaluation.ListRunsAsync(ct) ?? [];
-        var id = Run ?? await evaluation.LatestCompletedAsync(null, ct);
+        var id = Run ?? await evaluation.DefaultRunAsync(ct);
         if (id is null)
         {
             return null;

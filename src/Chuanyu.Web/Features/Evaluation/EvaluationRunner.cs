@@ -90,6 +90,9 @@ public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, 
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>The last year that has ended in China Standard Time: what the evaluation evaluates unless asked for another.</summary>
+    public static int LastCompleteYear(TimeProvider clock) => ChinaTime.Today(clock).Year - 1;
+
     /// <summary>The year's bounds in China Standard Time, as UTC instants.</summary>
     public static (DateTimeOffset From, DateTimeOffset To) YearOf(int year) =>
         (new DateTimeOffset(year, 1, 1, 0, 0, 0, Display.ChinaStandardTime).ToUniversalTime(),

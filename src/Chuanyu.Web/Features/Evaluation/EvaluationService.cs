@@ -33,9 +33,14 @@ public sealed record EvaluationOrganizationDto(int Rank, int RegionRank, Guid Or
 public sealed record RegionFigures(string RegionCode, string RegionName, int Instruments, double EffectiveHours, double ExternalHours, double SharingRate,
     decimal Income, double AverageScore, IReadOnlyDictionary<EvaluationGrade, int> Grades);
 
-/// <summary>What the report page draws: the grade distribution, the regions side by side, the score histogram (ten bands of 10 points).</summary>
+/// <summary>
+/// What the report page draws: the grade distribution, the score histogram (ten bands of 10 points) and the regions
+/// within the caller's scope (<see cref="Regions"/>), and the regions side by side (<see cref="Comparison"/>): for a
+/// region's administrator every region's totals, so the comparison compares something. Those are sums and averages
+/// over a whole region, nothing of one organisation or instrument of another region.
+/// </summary>
 public sealed record EvaluationSummary(EvaluationRunDto Run, IReadOnlyList<RegionFigures> Regions, IReadOnlyDictionary<EvaluationGrade, int> Grades,
-    IReadOnlyList<int> ScoreBands, string ScopeLabel);
+    IReadOnlyList<int> ScoreBands, string ScopeLabel, IReadOnlyList<RegionFigures> Comparison);
 
 public enum EvaluationSort
 {
@@ -125,15 +130,17 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
 
     // ---- runs ----------------------------------------------------------------------------------------------------
 
-    /// <summary>Queues the evaluation of a finished or current year with the scheme as it is now.</summary>
+    /// <summary>Queues the evaluation of a finished or current year (the last complete year when none is given) with the scheme as it is now.</summary>
     public async Task<(EvaluationRunDto? Run, ServiceResult Result)> StartAsync(EvaluationRunInput input, CancellationToken ct)
     {
         if (!CanRun)
         {
             return (null, new ServiceResult.Forbidden());
         }
-        var thisYear = clock.GetUtcNow().ToOffset(Display.ChinaStandardTime).Year;
-        if (input.Year is not { } year || year < 2000 || year > thisYear)
+        var thisYear = ChinaTime.Today(clock).Year;
+        // No year given: the last complete one (a year still running would be graded on part of its use).
+        var year = input.Year ?? EvaluationRunner.LastCompleteYear(clock);
+        if (year < 2000 || year > thisYear)
         {
             var e = new FieldErrors();
             e.Add("year", new Message("Evaluation.YearOutOfRange", thisYear));
@@ -160,6 +167,13 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
 
     public async Task<EvaluationRunDto?> GetRunAsync(Guid id, CancellationToken ct) => !CanView ? null
         : await db.Set<EvaluationRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } run ? ToDto(run) : null;
+
+    /// <summary>
+    /// The run the report opens with: the latest completed run of the last complete year (China Standard Time), else
+    /// the latest completed run of any year.
+    /// </summary>
+    public async Task<Guid?> DefaultRunAsync(CancellationToken ct) =>
+        await LatestCompletedAsync(EvaluationRunner.LastCompleteYear(clock), ct) ?? await LatestCompletedAsync(null, ct);
 
     /// <summary>The latest completed run (of a year, when given) the caller may read.</summary>
     public async Task<Guid?> LatestCompletedAsync(int? year, CancellationToken ct) => !CanView ? null
@@ -283,7 +297,26 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         {
             return (null, refused);
         }
-        var q = Within(db.Set<EvaluationResult>().AsNoTracking().Where(r => r.RunId == run!.Id), scope, null, null, null);
+        var all = db.Set<EvaluationResult>().AsNoTracking().Where(r => r.RunId == run!.Id);
+        var q = Within(all, scope, null, null, null);
+        var names = await divisions.ProvinceNamesAsync(ct);
+        var regions = await RegionsAsync(q, names, ct);
+        var bands = await q.GroupBy(r => r.Score >= 100 ? 9 : (int)(r.Score / 10)).Select(g => new { Band = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var grades = Enum.GetValues<EvaluationGrade>().ToDictionary(x => x, x => regions.Sum(r => r.Grades.GetValueOrDefault(x)));
+        var histogram = Enumerable.Range(0, 10).Select(i => bands.Where(b => b.Band == i).Sum(b => b.Count)).ToList();
+        // A region's administrator compares his region with the others, whole regions against whole regions; someone
+        // who sees only his own organisation's instruments keeps them.
+        var comparison = scope.All || scope.Regions.Count == 0 ? regions : await RegionsAsync(all, names, ct);
+        // Region names are reference data (Chinese); the words around them follow the reader.
+        var label = scope.All ? new Message("Evaluation.Scope.BothRegions").ToString()
+            : scope.Regions.Count > 0 ? string.Join(new Message("Evaluation.ListSeparator").ToString(), scope.Regions.Select(r => names.GetValueOrDefault(r, r)))
+            : new Message("Evaluation.Scope.OwnOrganization").ToString();
+        return (new EvaluationSummary(ToDto(run!), regions, grades, histogram, label, comparison), new ServiceResult.Ok());
+    }
+
+    /// <summary>The results' figures per region, summed in the database (one grouped read).</summary>
+    private static async Task<List<RegionFigures>> RegionsAsync(IQueryable<EvaluationResult> q, IReadOnlyDictionary<string, string> names, CancellationToken ct)
+    {
         var byRegionGrade = await q.GroupBy(r => new { r.RegionCode, r.Grade }).Select(g => new
         {
             g.Key.RegionCode,
@@ -294,9 +327,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
             Fen = g.Sum(r => r.IncomeInternalFen + r.IncomeExternalFen),
             ScoreSum = g.Sum(r => r.Score),
         }).ToListAsync(ct);
-        var bands = await q.GroupBy(r => r.Score >= 100 ? 9 : (int)(r.Score / 10)).Select(g => new { Band = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var names = await divisions.ProvinceNamesAsync(ct);
-        var regions = byRegionGrade.GroupBy(x => x.RegionCode).OrderBy(g => g.Key).Select(g =>
+        return byRegionGrade.GroupBy(x => x.RegionCode).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             var n = g.Sum(x => x.Count);
             var minutes = g.Sum(x => x.Minutes);
@@ -305,13 +336,6 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
                 minutes == 0 ? 0 : Math.Round(100.0 * external / minutes, 1), g.Sum(x => x.Fen) / 100m, n == 0 ? 0 : Math.Round(g.Sum(x => x.ScoreSum) / n, 1),
                 Enum.GetValues<EvaluationGrade>().ToDictionary(x => x, x => g.Where(y => y.Grade == x).Sum(y => y.Count)));
         }).ToList();
-        var grades = Enum.GetValues<EvaluationGrade>().ToDictionary(x => x, x => byRegionGrade.Where(y => y.Grade == x).Sum(y => y.Count));
-        var histogram = Enumerable.Range(0, 10).Select(i => bands.Where(b => b.Band == i).Sum(b => b.Count)).ToList();
-        // Region names are reference data (Chinese); the words around them follow the reader.
-        var label = scope.All ? new Message("Evaluation.Scope.BothRegions").ToString()
-            : scope.Regions.Count > 0 ? string.Join(new Message("Evaluation.ListSeparator").ToString(), scope.Regions.Select(r => names.GetValueOrDefault(r, r)))
-            : new Message("Evaluation.Scope.OwnOrganization").ToString();
-        return (new EvaluationSummary(ToDto(run!), regions, grades, histogram, label), new ServiceResult.Ok());
     }
 
     private static readonly Message SchemeChangedMeanwhile = new("Evaluation.SchemeChangedMeanwhile");
