@@ -47,18 +47,40 @@ public sealed class SessionCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task ASecondRequest_ReadsNoSession_FromTheDatabase()
+    public async Task ASecondRequest_ReadsNothing_FromTheDatabase()
     {
-        var (second, _) = await SignInAsync(_second, Demo.Engineer);
-        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/me")).StatusCode);
+        const string Commands = "Microsoft.EntityFrameworkCore.Database.Command";
+        var (second, _) = await SignInAsync(_second, Demo.ScuResearcher);
+        _secondLog.Clear();
+        var first = await (await second.GetAsync("/api/v1/me")).ReadJsonAsync();
+        // The first request reads the session (the log sees commands, so the count below can be non-zero) …
+        Assert.Contains(_secondLog.Entries, e => e.Category == Commands && e.Text.Contains("user_sessions", StringComparison.Ordinal));
 
         _secondLog.Clear();
-        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/me")).StatusCode);
+        var again = await (await second.GetAsync("/api/v1/me")).ReadJsonAsync();
 
-        var sessionReads = _secondLog.Entries.Count(e => e.Category == "Microsoft.EntityFrameworkCore.Database.Command" && e.Text.Contains("user_sessions", StringComparison.Ordinal));
-        Assert.True(sessionReads == 0, $"the second request read user_sessions {sessionReads} times");
-        // The log does show commands (the handler's own read of the caller's organisations): the count above can be non-zero.
-        Assert.Contains(_secondLog.Entries, e => e.Category == "Microsoft.EntityFrameworkCore.Database.Command");
+        // … the second one nothing: session, account, grants and organisations are held in memory.
+        var reads = _secondLog.Entries.Where(e => e.Category == Commands).ToList();
+        Assert.True(reads.Count == 0, $"the second request ran {reads.Count} commands, first: {reads.FirstOrDefault()}");
+        Assert.Equal(first.GetProperty("organizations").GetRawText(), again.GetProperty("organizations").GetRawText());
+        Assert.Contains("四川大学", again.GetProperty("organizations").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMembershipDecidedOnOneInstance_ShowsInMeOnTheOtherASecondLater()
+    {
+        var (second, _) = await SignInAsync(_second, Demo.Engineer);
+        var before = await (await second.GetAsync("/api/v1/me")).ReadJsonAsync();
+        var scu = await _first.Services.WithDbAsync(db => db.Organizations.Where(o => o.Name == "四川大学").Select(o => o.Id).SingleAsync());
+        Assert.DoesNotContain(scu.ToString(), before.GetProperty("organizations").GetRawText(), StringComparison.Ordinal);
+
+        var (engineerOnFirst, _) = await SignInAsync(_first, Demo.Engineer);
+        var request = await engineerOnFirst.PostAsJsonAsync($"/api/v1/organizations/{scu}/memberships", new { });
+        Assert.True(request.IsSuccessStatusCode, $"membership request answered {(int)request.StatusCode}");
+
+        _clock.Advance(SessionCache.VersionCheckInterval);
+        var after = await (await second.GetAsync("/api/v1/me")).ReadJsonAsync();
+        Assert.Contains(scu.ToString(), after.GetProperty("organizations").GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -172,9 +172,10 @@ public static class AccountsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<MeDto>> GetMeAsync(CurrentUser me, OrganizationService organizations, CancellationToken ct)
+    private static async Task<Ok<MeDto>> GetMeAsync(CurrentUser me, OrganizationService organizations, SessionCache sessions, CancellationToken ct)
     {
-        var orgs = await organizations.ListForUserAsync(me.Id!.Value, ct);
+        // The session check has just read (or held) the caller's organisations: no second read.
+        var orgs = sessions.TryGet(me.SessionId!.Value, out var held) ? held.Organizations : await organizations.ListForUserAsync(me.Id!.Value, ct);
         return TypedResults.Ok(new MeDto(me.Id!.Value, me.Email ?? "", me.DisplayName ?? "", me.TwoFactorEnabled,
             me.Grants.OrderBy(g => g.Role).Select(g => new RoleDto(g.Role, g.RegionCode, g.OrganizationId)).ToList(), orgs));
     }

@@ -105,12 +105,15 @@ public sealed class CurrentUserMiddleware(RequestDelegate next)
         stamp is not null && string.Equals(stamp, s.SecurityStamp, StringComparison.Ordinal);
 
     /// <summary>One read for the session, its account and the account's grants (a join, not a second query).</summary>
-    private static Task<SessionState?> ReadAsync(AppDbContext db, Guid userId, Guid sessionId, CancellationToken ct) =>
-        (from session in db.Set<UserSession>().AsNoTracking()
-         join u in db.Users.AsNoTracking() on session.UserId equals u.Id
-         where session.Id == sessionId && session.UserId == userId
-         select new SessionState(session.UserId, session.RevokedAt, session.LastSeenAt, session.CreatedAt, u.Email, u.DisplayName,
-             u.SecurityStamp, u.TwoFactorEnabled, u.PasswordChangedAt, u.MustChangePassword, u.LockoutEnd,
-             db.Set<RoleGrant>().AsNoTracking().Where(g => g.UserId == u.Id).Select(g => new ScopedRole(g.Role, g.RegionCode, g.OrganizationId)).ToList()))
-        .FirstOrDefaultAsync(ct);
+    private static async Task<SessionState?> ReadAsync(AppDbContext db, Guid userId, Guid sessionId, CancellationToken ct)
+    {
+        var state = await (from session in db.Set<UserSession>().AsNoTracking()
+                           join u in db.Users.AsNoTracking() on session.UserId equals u.Id
+                           where session.Id == sessionId && session.UserId == userId
+                           select new SessionState(session.UserId, session.RevokedAt, session.LastSeenAt, session.CreatedAt, u.Email, u.DisplayName,
+                               u.SecurityStamp, u.TwoFactorEnabled, u.PasswordChangedAt, u.MustChangePassword, u.LockoutEnd,
+                               db.Set<RoleGrant>().AsNoTracking().Where(g => g.UserId == u.Id).Select(g => new ScopedRole(g.Role, g.RegionCode, g.OrganizationId)).ToList()))
+            .FirstOrDefaultAsync(ct);
+        return state is null ? null : state with { Organizations = await OrganizationService.MyOrganizations(db, userId).ToListAsync(ct) };
+    }
 }

@@ -246,12 +246,15 @@ public sealed class OrganizationService(AppDbContext db, CurrentUser user, Audit
     }
 
     /// <summary>The organisations a person belongs to or asked to join (user centre, /me, personal-data export).</summary>
-    public Task<List<MyOrganizationDto>> ListForUserAsync(Guid userId, CancellationToken ct) =>
-        (from m in db.Memberships.AsNoTracking()
-         join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
-         where m.UserId == userId
-         orderby o.Name
-         select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status)).ToListAsync(ct);
+    public Task<List<MyOrganizationDto>> ListForUserAsync(Guid userId, CancellationToken ct) => MyOrganizations(db, userId).ToListAsync(ct);
+
+    /// <summary>A person's organisations with the membership's state (the session cache holds them for <c>/api/v1/me</c>).</summary>
+    internal static IQueryable<MyOrganizationDto> MyOrganizations(AppDbContext db, Guid userId) =>
+        from m in db.Memberships.AsNoTracking()
+        join o in db.Organizations.AsNoTracking() on m.OrganizationId equals o.Id
+        where m.UserId == userId
+        orderby o.Name
+        select new MyOrganizationDto(o.Id, o.Name, o.Status, m.Status);
 
     public sealed record MemberRow(Guid MembershipId, Guid UserId, string DisplayName, string MaskedEmail, MembershipStatus Status, DateTimeOffset RequestedAt, IReadOnlyList<PlatformRole> Roles);
 

@@ -7,16 +7,22 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Chuanyu.Web.Features.Accounts;
 
-/// <summary>What the session check needs of one session, its account and the account's grants: one read fills it.</summary>
+/// <summary>
+/// What the session check needs of one session, its account and the account's grants (one read fills it), and the
+/// account's organisations, which <c>/api/v1/me</c> answers with (a second read, on a miss only).
+/// </summary>
 public sealed record SessionState(
     Guid UserId, DateTimeOffset? RevokedAt, DateTimeOffset LastSeenAt, DateTimeOffset CreatedAt, string? Email, string DisplayName,
     string? SecurityStamp, bool TwoFactorEnabled, DateTimeOffset? PasswordChangedAt, bool MustChangePassword, DateTimeOffset? LockoutEnd,
-    IReadOnlyList<ScopedRole> Grants);
+    IReadOnlyList<ScopedRole> Grants)
+{
+    public IReadOnlyList<MyOrganizationDto> Organizations { get; init; } = [];
+}
 
 /// <summary>
 /// Serves the session check of a signed-in request from memory (issue 14). Every change that can end or narrow a
 /// session — a sign-out or revoked session, a changed security stamp (password, second factor), a lockout, a granted or
-/// removed role — also writes a new value to the <c>sessions.version</c> row, in the same save
+/// removed role, a membership or an organisation's name or state (held for <c>/api/v1/me</c>) — also writes a new value to the <c>sessions.version</c> row, in the same save
 /// (<see cref="SessionVersionInterceptor"/>) or right after a set-based write (<see cref="BumpAsync"/>). Each instance
 /// reads that row at most once every <see cref="VersionCheckInterval"/> (one second) and forgets everything it holds when
 /// the value moved, so such a change takes effect on every instance within a second, and at once on the instance that
@@ -164,7 +170,8 @@ public sealed class SessionVersionPreparation : IDatabasePreparation
 
 /// <summary>
 /// Adds the new session version to every save that can end or narrow a session: a session revoked or deleted, an
-/// account's stamp, lockout, names, second factor or password rules changed, a role granted or removed. The failed-attempt
+/// account's stamp, lockout, names, second factor or password rules changed, a role granted or removed, a membership
+/// requested or decided, an organisation renamed or its state changed. The failed-attempt
 /// counter and the last-seen time do not count (they change often and end nothing). Once such a save is done, this
 /// instance forgets what it holds at once; the others within a second.
 /// </summary>
@@ -227,6 +234,10 @@ public sealed class SessionVersionInterceptor(SessionCache cache, TimeProvider c
                 { Entity: UserSession, State: EntityState.Deleted } => true,
                 { Entity: UserSession, State: EntityState.Modified } => entry.Property(nameof(UserSession.RevokedAt)).IsModified,
                 { Entity: AppUser, State: EntityState.Deleted } => true,
+                { Entity: Membership, State: EntityState.Added or EntityState.Modified or EntityState.Deleted } => true,
+                { Entity: Organization, State: EntityState.Deleted } => true,
+                { Entity: Organization, State: EntityState.Modified } =>
+                    entry.Property(nameof(Organization.Name)).IsModified || entry.Property(nameof(Organization.Status)).IsModified,
                 { Entity: AppUser, State: EntityState.Modified } => entry.Properties.Any(p => p.IsModified && AccountProperties.Contains(p.Metadata.Name)),
                 _ => false,
             };
