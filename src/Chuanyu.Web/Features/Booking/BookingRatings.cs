@@ -81,7 +81,7 @@ public sealed partial class BookingService
         var average = count == 0 ? (double?)null : Math.Round(await ratings.AverageAsync(x => (double)x.Score, ct), 1);
         var people = users.Users();
         var latest = await (from x in ratings
-                            orderby x.CreatedAt descending
+                            orderby x.CreatedAt descending, x.Id descending // ids are time-ordered (v7): ties in a clock tick keep their order
                             select new { x.Score, x.Comment, Name = people.Where(u => u.Id == x.UserId).Select(u => u.DisplayName).FirstOrDefault(), x.CreatedAt })
             .Take(10).ToListAsync(ct);
         return new RatingSummary(average, count, latest.Select(x => new RatingDto(x.Score, x.Comment, Masking.Name(x.Name), x.CreatedAt)).ToList());

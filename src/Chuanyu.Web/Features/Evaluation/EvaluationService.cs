@@ -301,7 +301,10 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         var q = Within(all, scope, null, null, null);
         var names = await divisions.ProvinceNamesAsync(ct);
         var regions = await RegionsAsync(q, names, ct);
-        var bands = await q.GroupBy(r => r.Score >= 100 ? 9 : (int)(r.Score / 10)).Select(g => new { Band = g.Key, Count = g.Count() }).ToListAsync(ct);
+        // Compared, not cast: PostgreSQL rounds a float cast to integer (96 / 10 would fall into an eleventh band).
+        var bands = await q.GroupBy(r => r.Score >= 90 ? 9 : r.Score >= 80 ? 8 : r.Score >= 70 ? 7 : r.Score >= 60 ? 6 : r.Score >= 50 ? 5
+                : r.Score >= 40 ? 4 : r.Score >= 30 ? 3 : r.Score >= 20 ? 2 : r.Score >= 10 ? 1 : 0)
+            .Select(g => new { Band = g.Key, Count = g.Count() }).ToListAsync(ct);
         var grades = Enum.GetValues<EvaluationGrade>().ToDictionary(x => x, x => regions.Sum(r => r.Grades.GetValueOrDefault(x)));
         var histogram = Enumerable.Range(0, 10).Select(i => bands.Where(b => b.Band == i).Sum(b => b.Count)).ToList();
         // A region's administrator compares his region with the others, whole regions against whole regions; someone
