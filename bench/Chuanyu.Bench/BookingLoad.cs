@@ -238,7 +238,8 @@ public static class BookingLoad
             }
             return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
         }
-        var organizations = await SendAsync(HttpMethod.Get, "/api/v1/organizations?pageSize=100", null);
+        // Looked up by name: after `seed` there are hundreds of organisations and 重庆大学 need not be on the first page.
+        var organizations = await SendAsync(HttpMethod.Get, $"/api/v1/organizations?q={Uri.EscapeDataString("重庆大学")}&pageSize=100", null);
         var cqu = organizations.GetProperty("items").EnumerateArray().First(o => o.GetProperty("name").GetString() == "重庆大学").GetProperty("id").GetGuid();
         var created = await SendAsync(HttpMethod.Post, "/api/v1/resources", new
         {

@@ -82,6 +82,42 @@ public sealed class ServiceOrderPagesTests(ChuanyuFactory factory) : IClassFixtu
     private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 
     [Fact]
+    public async Task InstrumentUnderMaintenance_OffersNoOrder_SaysWhyOnce_AndAPostChangesNothing()
+    {
+        // Issue 21, point 1, for samples as for bookings: 冷场发射扫描电子显微镜 SU8010 of 西南大学 is under maintenance in the demo.
+        var su8010 = await factory.WithDbAsync(db => db.Set<Resource>().Where(r => r.Model == "SU8010").Select(r => new { r.Id, r.Kind, r.SharingStatus }).FirstAsync());
+        Assert.Equal(SharingStatus.UnderMaintenance, su8010.SharingStatus);
+        Assert.True(ServiceOrderService.IsOrderable(su8010.Kind));
+        var researcher = await SignedInAsync(Demo.ScuResearcher);
+
+        var (_, details) = await researcher.GetAsync($"/Resources/{su8010.Id}");
+        Assert.Null(details.QuerySelector("[data-testid=order-link]"));
+
+        var url = $"/Resources/{su8010.Id}/Order";
+        var (response, page) = await researcher.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(page.QuerySelectorAll("[data-testid=maintenance]"));
+        Assert.Null(page.QuerySelector("form[data-testid=order-form]"));
+
+        // A post sent anyway (with the page's antiforgery token) is refused, says why once and stores nothing.
+        var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Form.Items"] = "形貌观察",
+            ["Form.Purpose"] = "维护期间送样",
+            ["Form.Samples[0].Name"] = "样品",
+            ["Form.Samples[0].Quantity"] = "1",
+        });
+        var posted = await researcher.Client.PostAsync(url, content);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, posted.StatusCode);
+        var refused = new HtmlParser().ParseDocument(await posted.Content.ReadAsStringAsync());
+        Assert.Single(refused.QuerySelectorAll("[data-testid=maintenance]"));
+        Assert.Null(refused.QuerySelector("[data-testid=order-error]"));
+        Assert.False(await factory.WithDbAsync(db => db.Set<ServiceOrder>().AnyAsync(o => o.ResourceId == su8010.Id)));
+    }
+
+    [Fact]
     public async Task Order_QuoteAcceptStartReportComplete_ThroughThePages()
     {
         var service = await TestingServiceAsync();

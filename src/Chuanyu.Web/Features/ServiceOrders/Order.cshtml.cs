@@ -86,6 +86,12 @@ public sealed class ServiceOrderCreateModel(OrganizationDirectory organizations,
         {
             return refused;
         }
+        if (Resource.SharingStatus == SharingStatus.UnderMaintenance)
+        {
+            // The page says why (once) and offers no form; a post sent anyway changes nothing.
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
         Pad();
         var (input, rows, parseErrors) = Form.ToInput(id);
         if (input is null)
