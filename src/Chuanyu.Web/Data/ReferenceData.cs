@@ -6,7 +6,11 @@ namespace Chuanyu.Web.Data;
 /// </summary>
 public static class ReferenceData
 {
-    public sealed record DivisionRow(string Code, string Name, string Level, string? ParentCode);
+    public sealed record DivisionRow(string Code, string Name, string Level, string? ParentCode)
+    {
+        /// <summary>A province's one-character abbreviation (渝, 川), from the file's optional fifth column.</summary>
+        public string? ShortName { get; init; }
+    }
 
     private static readonly Lazy<Dictionary<string, string>> Names = new(() => ReadDivisions().ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal));
 
@@ -19,7 +23,7 @@ public static class ReferenceData
             ?? throw new InvalidOperationException("divisions.csv is not embedded.");
         using var reader = new StreamReader(stream);
         var rows = new List<DivisionRow>();
-        _ = reader.ReadLine(); // header: code,name,level,parent_code
+        _ = reader.ReadLine(); // header: code,name,level,parent_code,short_name
         while (reader.ReadLine() is { } line)
         {
             if (string.IsNullOrWhiteSpace(line))
@@ -27,7 +31,10 @@ public static class ReferenceData
                 continue;
             }
             var f = line.Split(',');
-            rows.Add(new DivisionRow(f[0].Trim(), f[1].Trim(), f[2].Trim(), f.Length > 3 && f[3].Trim().Length > 0 ? f[3].Trim() : null));
+            rows.Add(new DivisionRow(f[0].Trim(), f[1].Trim(), f[2].Trim(), f.Length > 3 && f[3].Trim().Length > 0 ? f[3].Trim() : null)
+            {
+                ShortName = f.Length > 4 && f[4].Trim().Length > 0 ? f[4].Trim() : null,
+            });
         }
         return rows;
     }

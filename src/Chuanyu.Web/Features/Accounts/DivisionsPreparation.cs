@@ -10,12 +10,6 @@ namespace Chuanyu.Web.Features.Accounts;
 /// </summary>
 public sealed class DivisionsPreparation : IDatabasePreparation
 {
-    private static readonly Dictionary<string, string> ShortNames = new(StringComparer.Ordinal)
-    {
-        ["500000"] = "渝",
-        ["510000"] = "川",
-    };
-
     public Task PrepareAsync(AppDbContext db, CancellationToken ct) => EnsureAsync(db, ct);
 
     public static async Task EnsureAsync(AppDbContext db, CancellationToken ct = default)
@@ -26,7 +20,7 @@ public sealed class DivisionsPreparation : IDatabasePreparation
         var order = regionCodes.Count;
         foreach (var r in rows.Where(r => r.Level == "province" && !regionCodes.Contains(r.Code)))
         {
-            db.Regions.Add(new Region { Code = r.Code, Name = r.Name, ShortName = ShortNames.GetValueOrDefault(r.Code, r.Name[..1]), SortOrder = ++order });
+            db.Regions.Add(new Region { Code = r.Code, Name = r.Name, ShortName = r.ShortName ?? r.Name[..1], SortOrder = ++order });
         }
         var byCode = rows.ToDictionary(r => r.Code);
         foreach (var r in rows.Where(r => r.Level != "province" && !districtCodes.Contains(r.Code)))
