@@ -34,9 +34,11 @@ public sealed class UserTypeWordsTests(ChuanyuFactory factory) : IClassFixture<C
         foreach (var (language, otherRegion) in new[] { ("zh-CN", "跨区域"), ("en", "Cross-region") })
         {
             await manager.Client.GetAsync($"/culture/{language}?returnUrl=/");
-            var (_, queue) = await manager.GetAsync($"/Me/BookingQueue?instrument={instrument}");
+            var (queueResponse, queue) = await manager.GetAsync($"/Me/BookingQueue?instrument={instrument}");
+            Assert.True(queueResponse.StatusCode == HttpStatusCode.OK, $"{queueResponse.StatusCode} {queueResponse.RequestMessage?.RequestUri}");
             string InQueue(Guid booking) =>
-                queue.QuerySelector($"[data-testid=queue] tr[data-booking-id='{booking}'] [data-testid=user-type]")!.TextContent.Trim();
+                queue.QuerySelector($"[data-testid=queue] tr[data-booking-id='{booking}'] [data-testid=user-type]")?.TextContent.Trim()
+                ?? $"({language}: booking {booking} not among {string.Join(", ", queue.QuerySelectorAll("[data-testid=queue] tr[data-booking-id]").Select(r => r.GetAttribute("data-booking-id")))} on {queueResponse.RequestMessage?.RequestUri})";
             var (_, details) = await manager.GetAsync($"/Resources/{instrument}");
             string InFeeTable(FeeUserType type) =>
                 details.QuerySelector($"[data-testid=fees] tr[data-user-type={type}] td")!.TextContent.Trim();
