@@ -62,6 +62,9 @@ public sealed class MigrationRunner(DatabaseConnection database, ILogger<Migrati
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", ct);
+            // Scripts that rebuild a table (SQLite cannot drop a column's key) must not cascade the old table's delete;
+            // the keys are checked after each script instead (https://www.sqlite.org/lang_altertable.html, "other changes").
+            await ExecuteAsync(connection, null, "PRAGMA foreign_keys=OFF;", ct);
         }
         await ExecuteAsync(connection, null, database.Provider == DatabaseProvider.Postgres
             ? "CREATE TABLE IF NOT EXISTS schema_history (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
@@ -88,6 +91,10 @@ public sealed class MigrationRunner(DatabaseConnection database, ILogger<Migrati
                 }
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await ExecuteAsync(connection, tx, script.Sql, ct);
+                if (database.Provider == DatabaseProvider.Sqlite)
+                {
+                    await CheckForeignKeysAsync(connection, tx, script, ct);
+                }
                 await using (var insert = connection.CreateCommand())
                 {
                     insert.Transaction = tx;
@@ -109,6 +116,20 @@ public sealed class MigrationRunner(DatabaseConnection database, ILogger<Migrati
             {
                 await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({PostgresLockKey})", CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>Refuses a SQLite script that leaves a row whose key points nowhere (keys are off while scripts run).</summary>
+    private static async Task CheckForeignKeysAsync(DbConnection connection, DbTransaction tx, Script script, CancellationToken ct)
+    {
+        await using var check = connection.CreateCommand();
+        check.Transaction = tx;
+        check.CommandText = "PRAGMA foreign_key_check";
+        await using var reader = await check.ExecuteReaderAsync(ct);
+        if (await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException(
+                $"Migration {script.Version} ({script.Name}) leaves rows of {reader.GetString(0)} whose foreign key points to no row of {reader.GetString(2)}.");
         }
     }
 

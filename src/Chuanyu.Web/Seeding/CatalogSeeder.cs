@@ -84,8 +84,18 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
             var names = owners.ToDictionary(o => o.Id, o => o.Name);
             var catalog = new SyntheticCatalog(options.Seed, owners);
 
-            var firstDoc = await SearchIndexer.ReserveDocIdsAsync(db, options.Resources, ct);
+            // The organisations are search records too: the added ones are indexed as the normal path would index them.
             var version = await SearchIndexer.NextVersionAsync(db, ct);
+            var searchable = added.Where(o => o.Status == OrganizationStatus.Verified).ToList();
+            if (searchable.Count > 0)
+            {
+                var firstOrgDoc = await SearchIndexer.ReserveDocIdsAsync(db, searchable.Count, ct);
+                var orgEntries = searchable.Select((o, i) => SearchIndexer.Build(OrganizationSearchSource.Document(o), firstOrgDoc + i)).ToList();
+                orgEntries.ForEach(e => e.Version = version);
+                await sink.WriteAsync(entries, orgEntries, ct);
+                await sink.WriteAsync(texts, orgEntries.Select(e => e.Text).ToList(), ct);
+            }
+            var firstDoc = await SearchIndexer.ReserveDocIdsAsync(db, options.Resources, ct);
             log($"Seeding {options.Resources:N0} synthetic resources (seed {options.Seed}, doc ids {firstDoc:N0}–{(long)firstDoc + options.Resources - 1:N0}) "
                 + $"owned by {owners.Count} organisations ({added.Count} synthetic ones added).");
             await sink.BeforeAsync(ct);

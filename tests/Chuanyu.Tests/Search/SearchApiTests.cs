@@ -107,7 +107,7 @@ public sealed class SearchApiTests(ChuanyuFactory factory) : IClassFixture<Chuan
 
         await manager.PostAsync($"/api/v1/resources/{id}/retire", null);
         Assert.Equal(0, (await SearchAsync(anonymous, $"q={Q("麒麟")}")).GetProperty("total").GetInt32());
-        Assert.Equal(0, await factory.WithDbAsync(db => db.Set<SearchEntry>().CountAsync(e => e.ResourceId == id)));
+        Assert.Equal(0, await factory.WithDbAsync(db => db.Set<SearchEntry>().CountAsync(e => e.RecordId == id)));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class SearchApiTests(ChuanyuFactory factory) : IClassFixture<Chuan
 
         // A new database is stamped with the current table at start-up, and the row holds the abbreviations' tokens.
         Assert.Equal(ChineseAnalyzer.Default.SynonymsStamp, await own.WithDbAsync(db => Task.FromResult(Stamp(db))));
-        var key = await own.WithDbAsync(db => db.Set<SearchEntry>().Where(e => e.ResourceId == id).Select(e => e.SearchKey).SingleAsync());
+        var key = await own.WithDbAsync(db => db.Set<SearchEntry>().Where(e => e.RecordId == id).Select(e => e.SearchKey).SingleAsync());
         var text = await own.WithDbAsync(db => db.Set<SearchText>().SingleAsync(t => t.SearchKey == key));
         Assert.Contains(" 电镜", text.Title, StringComparison.Ordinal);
         Assert.Contains(" icpms", text.Body, StringComparison.Ordinal);
@@ -197,12 +197,12 @@ public sealed class SearchApiTests(ChuanyuFactory factory) : IClassFixture<Chuan
             var r = await db.Set<Resource>().Include(x => x.Fees).Include(x => x.Certifications).FirstAsync(x => x.Id == id);
             r.Status = ResourceStatus.Published;
             await db.SaveChangesAsync();
-            var inside = await db.Set<SearchEntry>().CountAsync(e => e.ResourceId == id);
+            var inside = await db.Set<SearchEntry>().CountAsync(e => e.RecordId == id);
             await tx.RollbackAsync();
             return inside;
         });
         Assert.Equal(1, seenInside);
-        Assert.Equal(0, await factory.WithDbAsync(db => db.Set<SearchEntry>().CountAsync(e => e.ResourceId == id)));
+        Assert.Equal(0, await factory.WithDbAsync(db => db.Set<SearchEntry>().CountAsync(e => e.RecordId == id)));
         Assert.Equal(0, (await SearchAsync(factory.CreateClient(), $"q={Q("饕餮")}")).GetProperty("total").GetInt32());
     }
 

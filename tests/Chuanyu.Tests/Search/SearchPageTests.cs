@@ -92,4 +92,37 @@ public sealed class SearchPageTests(ChuanyuFactory factory) : IClassFixture<Chua
         Assert.Contains(" results", page.QuerySelector("[data-testid=result-count]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Research instrument", page.QuerySelector("[data-facet=kind]")!.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TypeTabs_CountEachType_AndATabKeepsOnlyItsRecords_WhileTheOtherTabsKeepTheirCounts()
+    {
+        var page = new PageSession(factory);
+        var (_, all) = await page.GetAsync("/Search?q=" + Uri.EscapeDataString("重庆大学"));
+        int Count(AngleSharp.Html.Dom.IHtmlDocument doc, string type) =>
+            int.Parse(doc.QuerySelector($"[data-testid=type-tabs] a[data-type='{type}'] .badge")!.TextContent.Replace(",", "", StringComparison.Ordinal),
+                System.Globalization.CultureInfo.InvariantCulture);
+        var organizations = Count(all, "Organization");
+        var instruments = Count(all, "Instrument");
+        Assert.True(organizations >= 1 && instruments >= 1);
+        Assert.Equal("单位", all.QuerySelector("[data-testid=type-tabs] a[data-type='Organization']")!.ChildNodes[0].TextContent.Trim());
+        Assert.Equal("page", all.QuerySelector("[data-testid=type-tabs] a[data-type='']")!.GetAttribute("aria-current"));
+        Assert.Contains(all.QuerySelectorAll("[data-testid=results] > li"), li => li.GetAttribute("data-type") == "Organization");
+
+        // The organisations' tab: only organisations, each linked to its page; the other tabs still count theirs.
+        var (response, orgs) = await page.GetAsync(all.QuerySelector("[data-testid=type-tabs] a[data-type='Organization']")!.GetAttribute("href")!);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("page", orgs.QuerySelector("[data-testid=type-tabs] a[data-type='Organization']")!.GetAttribute("aria-current"));
+        var hits = orgs.QuerySelectorAll("[data-testid=results] > li");
+        Assert.Equal(organizations, hits.Length);
+        Assert.All(hits, li =>
+        {
+            Assert.Equal("Organization", li.GetAttribute("data-type"));
+            Assert.StartsWith("/Organizations/Details/", li.QuerySelector("h2 a")!.GetAttribute("href"), StringComparison.Ordinal);
+        });
+        Assert.Equal(instruments, Count(orgs, "Instrument"));
+
+        // An unknown type is marked in Chinese and can be removed.
+        var (_, bad) = await page.GetAsync("/Search?q=" + Uri.EscapeDataString("重庆大学") + "&type=Expertise");
+        Assert.Contains("记录类型无效", bad.QuerySelector("[data-testid=filter-error]")!.TextContent, StringComparison.Ordinal);
+    }
 }

@@ -55,7 +55,7 @@ public sealed class SeedCommandTests
         factory.WithDbAsync(db => db.Set<Resource>().CountAsync(r => r.Keywords == SyntheticCatalog.Marker));
 
     private static Task<int> SearchRowsOfSyntheticAsync(ChuanyuFactory factory) =>
-        factory.WithDbAsync(db => db.Set<SearchEntry>().Join(db.Set<Resource>().Where(r => r.Keywords == SyntheticCatalog.Marker), e => e.ResourceId, r => r.Id, (e, r) => e.DocId).CountAsync());
+        factory.WithDbAsync(db => db.Set<SearchEntry>().Join(db.Set<Resource>().Where(r => r.Keywords == SyntheticCatalog.Marker), e => e.RecordId, r => r.Id, (e, r) => e.DocId).CountAsync());
 
     /// <summary>SQLite: the three FTS triggers; PostgreSQL: the GIN index over the generated tsvector.</summary>
     private static Task<int> IndexMachineryAsync(ChuanyuFactory factory) => factory.WithDbAsync(db => db.Database.IsSqlite()
@@ -92,7 +92,7 @@ public sealed class SeedCommandTests
         // The records are the generator's, field by field, read back through EF (so every column's encoding round-trips).
         var stored = await factory.WithDbAsync(db => db.Set<Resource>().AsNoTracking().Include(r => r.Fees).Include(r => r.Certifications).AsSplitQuery()
             .Where(r => r.Keywords == SyntheticCatalog.Marker).ToListAsync());
-        var entries = await factory.WithDbAsync(db => db.Set<SearchEntry>().AsNoTracking().Include(e => e.Text).ToDictionaryAsync(e => e.ResourceId));
+        var entries = await factory.WithDbAsync(db => db.Set<SearchEntry>().AsNoTracking().Include(e => e.Text).ToDictionaryAsync(e => e.RecordId));
         var firstDoc = stored.Min(r => entries[r.Id].DocId);
         var catalog = new SyntheticCatalog(4242, SyntheticCatalog.OwnersFrom(organizations));
         var expected = Enumerable.Range(0, 2000).Select(k => catalog.Create(firstDoc + k, DateTimeOffset.UtcNow)).ToList();
@@ -167,7 +167,9 @@ public sealed class SeedCommandTests
             ["Search:ExactRest"] = "10",
             ["Search:ExactRestSqlite"] = "10",
         });
-        var exactClient = factory.CreateClient();
+        // The reference: every result of up to 10,000 matches read whole and counted exactly (the default estimates above 1,000).
+        using var exactHost = ChuanyuFactory.OnSameDatabase(factory.Database, new Dictionary<string, string> { ["Search:ExactCount"] = "10000" });
+        var exactClient = exactHost.CreateClient();
         var largeClient = large.CreateClient();
         var estimated = 0;
         foreach (var q in new[] { "q=" + Uri.EscapeDataString("色谱"), "q=" + Uri.EscapeDataString("显微镜") + "&region=510000", "q=" + Uri.EscapeDataString("仪") + "&kind=Instrument",
@@ -190,6 +192,21 @@ public sealed class SeedCommandTests
             Assert.InRange(kinds, (int)(total * 0.9), (int)(total * 1.1));
         }
         Assert.Equal(4, estimated);
+
+        // By default a total above 1,000 is an estimate (totalIsEstimate) and one at or below it is exact (issue 14).
+        var defaultClient = factory.CreateClient();
+        foreach (var q in new[] { "q=" + Uri.EscapeDataString("仪") + "&kind=Instrument", "q=" + Uri.EscapeDataString("显微镜") + "&region=510000" })
+        {
+            var exactTotal = (await SearchAsync(exactClient, q)).GetProperty("total").GetInt32();
+            var byDefault = await SearchAsync(defaultClient, q);
+            Assert.Equal(exactTotal > 1000, byDefault.GetProperty("totalIsEstimate").GetBoolean());
+            Assert.Equal(exactTotal > 1000, byDefault.GetProperty("totalApproximate").GetBoolean());
+            if (exactTotal <= 1000)
+            {
+                Assert.Equal(exactTotal, byDefault.GetProperty("total").GetInt32());
+            }
+        }
+        Assert.True((await SearchAsync(exactClient, "q=" + Uri.EscapeDataString("仪") + "&kind=Instrument")).GetProperty("total").GetInt32() > 1000);
 
         // A kind that sits in lower tiers (testing services rank from 310), filtered by its token: on PostgreSQL the walk
         // starts at 层310 instead of spending rounds on tiers without it (8,000 records make the kind large enough for a
@@ -228,7 +245,7 @@ public sealed class SeedCommandTests
         Assert.Equal(500, await SyntheticCountAsync(factory));
         Assert.Equal(500, await SearchRowsOfSyntheticAsync(factory));
         // The second run continues the sequence (new doc ids, new records) rather than repeating the first.
-        var docIds = await factory.WithDbAsync(db => db.Set<SearchEntry>().Join(db.Set<Resource>().Where(r => r.Keywords == SyntheticCatalog.Marker), e => e.ResourceId, r => r.Id, (e, r) => e.DocId).ToListAsync());
+        var docIds = await factory.WithDbAsync(db => db.Set<SearchEntry>().Join(db.Set<Resource>().Where(r => r.Keywords == SyntheticCatalog.Marker), e => e.RecordId, r => r.Id, (e, r) => e.DocId).ToListAsync());
         Assert.Equal(500, docIds.Max() - docIds.Min() + 1);
         Assert.Equal(SyntheticCatalog.OrganizationCount, await factory.WithDbAsync(db => db.Organizations.CountAsync(o => o.Address == SyntheticCatalog.OrganizationAddress)));
         var anonymous = factory.CreateClient();

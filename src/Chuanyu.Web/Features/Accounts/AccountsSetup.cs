@@ -1,4 +1,5 @@
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -164,6 +165,7 @@ public static class AccountsSetup
             .AddPolicy(Policies.ApiClient, p => p.AddAuthenticationSchemes(ApiClients.RequestSignature.Scheme).RequireAuthenticatedUser()
                 .RequireClaim(ApiClients.ApiClientClaims.ClientId));
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, RouteFallbackPolicyProvider>());
+        services.AddSearchSource<OrganizationSearchSource>();
         return services;
     }
 

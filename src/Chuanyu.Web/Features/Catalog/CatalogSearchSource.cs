@@ -19,6 +19,10 @@ public sealed class CatalogSearchSource : ISearchSource
     private static readonly HashSet<string> UnindexedResourceMembers =
         [nameof(Resource.Version), nameof(Resource.UpdatedAt), nameof(Resource.UpdatedBy)];
 
+    /// <summary>Each resource kind is a type of record; its code is the kind's number (0–9).</summary>
+    public IReadOnlyList<SearchType> Types { get; } =
+        [.. Enum.GetValues<ResourceKind>().Select(k => new SearchType(k.ToString(), (int)k, $"Search.Kind.{k}", "/Catalog/Details"))];
+
     public void Collect(EntityEntry entry, SearchChanges changes)
     {
         switch (entry.Entity)
@@ -67,6 +71,39 @@ public sealed class CatalogSearchSource : ISearchSource
         }
         var names = await OrganizationDirectory.NamesAsSavedAsync(db, searchable.Select(r => r.OrganizationId), ct);
         return searchable.Select(r => Document(r, names.GetValueOrDefault(r.OrganizationId, ""))).ToList();
+    }
+
+    public async Task<IReadOnlyList<Guid>> MissingAsync(AppDbContext db, IQueryable<Guid> indexed, int limit, CancellationToken ct) =>
+        await db.Set<Resource>().AsNoTracking().Where(r => r.Status == ResourceStatus.Published && !indexed.Contains(r.Id))
+            .OrderBy(r => r.Id).Select(r => r.Id).Take(limit).ToListAsync(ct);
+
+    public async Task<IReadOnlyList<SearchRecordView>> ViewsAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var rows = await db.Set<Resource>().AsNoTracking().Where(r => ids.Contains(r.Id) && r.Status == ResourceStatus.Published)
+            .Select(r => new
+            {
+                r.Id,
+                r.Kind,
+                r.Name,
+                r.Model,
+                r.Manufacturer,
+                r.MainFunctions,
+                r.ApplicationFields,
+                r.RegionCode,
+                r.DistrictCode,
+                r.OrganizationId,
+                Large = r.Kind == ResourceKind.Instrument && r.OriginalValueFen >= Resource.LargeInstrumentThresholdFen,
+            })
+            .ToListAsync(ct);
+        var names = await OrganizationDirectory.NamesAsSavedAsync(db, rows.Select(r => r.OrganizationId), ct);
+        return rows.Select(r => new SearchRecordView(r.Id, (int)r.Kind, r.Name, r.Model, Summary(r.Manufacturer, r.MainFunctions ?? r.ApplicationFields),
+            r.RegionCode, r.DistrictCode, r.OrganizationId, names.GetValueOrDefault(r.OrganizationId, ""), r.Large)).ToList();
+    }
+
+    private static string? Summary(string? manufacturer, string? text)
+    {
+        var body = text is { Length: > 120 } ? text[..120] + "…" : text;
+        return manufacturer is null ? body : body is null ? manufacturer : manufacturer + "｜" + body;
     }
 
     public bool WouldStale(Type entity, bool deleting, IReadOnlySet<string> members) =>

@@ -25,7 +25,11 @@ public sealed class ReindexCommand : IPlatformCommand
 }
 
 /// <summary>At start-up and on <c>migrate</c>: an empty index is stamped with the current synonym table (<see cref="SearchIndexer.StampSynonymsIfEmptyAsync"/>).</summary>
-public sealed class SearchIndexPreparation : IDatabasePreparation
+public sealed class SearchIndexPreparation(IEnumerable<ISearchSource> sources) : IDatabasePreparation
 {
-    public Task PrepareAsync(AppDbContext db, CancellationToken ct) => SearchIndexer.StampSynonymsIfEmptyAsync(db, ct);
+    public async Task PrepareAsync(AppDbContext db, CancellationToken ct)
+    {
+        await SearchIndexer.StampSynonymsIfEmptyAsync(db, ct);
+        await SearchIndexer.IndexMissingAsync(db, sources, ct);
+    }
 }

@@ -24,7 +24,7 @@ public static class SearchApi
         services.AddSingleton<ISearchBackend>(sp => sp.GetRequiredService<DatabaseConnection>().Provider == DatabaseProvider.Postgres
             ? ActivatorUtilities.CreateInstance<PostgresSearchBackend>(sp)
             : ActivatorUtilities.CreateInstance<SqliteSearchBackend>(sp));
-        services.AddScoped<SearchService>().AddSingleton<FacetCache>();
+        services.AddScoped<SearchService>().AddSingleton<FacetCache>().AddSingleton<SearchTypes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, SearchIndexInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor>(SearchIndexBypassGuard.Instance));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabasePreparation, SearchIndexPreparation>());
@@ -35,8 +35,8 @@ public static class SearchApi
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/search", SearchAsync).AllowAnonymous().WithTags("Search")
-            .WithSummary("Chinese full-text search over published resources with filters, facets and highlights.")
-            .WithDescription("`total` and the facet counts are exact unless `totalApproximate` (a large result, estimated from its best matches); pages reach the first 10,000 results. Empty or over-long `q`, or a bad filter value, is a 400 naming the parameter.");
+            .WithSummary("Chinese full-text search over every type of record (resources of each kind, organisations, …) with filters, facets and highlights.")
+            .WithDescription("`type` keeps records of the given types (repeat it, or separate them by commas; `facets.type` counts each). Each hit gives its `type` and the `link` of its page. `total` and the facet counts are exact up to 1,000 matches; above that they may be estimates, flagged `totalIsEstimate` (also `totalApproximate`). The first pages of hits are exact and in order; pages reach the first 10,000 results. Empty or over-long `q`, an unknown `type`, or a bad filter value, is a 400 naming the parameter.");
         app.MapGet("/api/v1/search/export", ExportAsync).RequireAuthorization(Policies.SignedIn).WithTags("Search").WithName(ExportEndpoint)
             .WithSummary("The matches of a search (same parameters, at most 10,000, best first) as .xlsx in the catalogue sheet layout.");
         return app;
@@ -44,9 +44,10 @@ public static class SearchApi
 
     private static async Task<IResult> ExportAsync(
         SearchService search, ResourceImportService sheets, TimeProvider clock, string? q, string? kind, string? region, string? district, string? category,
-        string? organizationId, string? certification, string? price, CancellationToken ct = default)
+        string? organizationId, string? certification, string? price, string[]? type, CancellationToken ct = default)
     {
-        var query = new SearchQuery(q, kind, region, district, category, organizationId, certification, price);
+        // The sheet is the catalogue's: the matches that are resources (other types have no row in it).
+        var query = new SearchQuery(q, kind, region, district, category, organizationId, certification, price, Type: Types(type));
         var (ids, errors) = await search.MatchingIdsAsync(query, SearchService.Cap, ct);
         if (ids is null)
         {
@@ -61,13 +62,17 @@ public static class SearchApi
 
     private static async Task<IResult> SearchAsync(
         HttpContext http, SearchService search, string? q, string? kind, string? region, string? district, string? category, string? organizationId,
-        string? certification, string? price, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
+        string? certification, string? price, string[]? type, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
     {
-        var (result, errors) = await search.SearchAsync(new SearchQuery(q, kind, region, district, category, organizationId, certification, price, page, pageSize), ct);
+        var (result, errors) = await search.SearchAsync(
+            new SearchQuery(q, kind, region, district, category, organizationId, certification, price, page, pageSize, Types(type)), ct);
         if (search.Timings is { } timings)
         {
             http.Response.Headers["Server-Timing"] = timings;
         }
         return result is null ? ApiResults.ToHttp(new ServiceResult.Invalid(errors)) : Results.Ok(result);
     }
+
+    /// <summary><c>type=a&amp;type=b</c> and <c>type=a,b</c> alike.</summary>
+    private static string? Types(string[]? type) => type is { Length: > 0 } ? string.Join(',', type) : null;
 }

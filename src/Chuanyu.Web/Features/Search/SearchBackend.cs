@@ -75,7 +75,7 @@ public sealed record LargeRead(MatchReader Reader, string Query, int Need, int? 
 /// One search's access to the index: only keys come out of the engine's full-text index; the facet values and the
 /// visibility come from <see cref="FacetCache"/> (rows written after its last sync are read on the spot).
 /// </summary>
-public sealed class MatchReader(DbConnection connection, ISearchBackend backend, FacetCache cache, SearchVisibility visibility, (int? Kind, int? Region) inMemory)
+public sealed class MatchReader(DbConnection connection, ISearchBackend backend, FacetCache cache, SearchVisibility visibility, (long? Types, int? Region) inMemory)
 {
     /// <summary>
     /// Matching rows in search-key order (best first), visible to the caller and passing the filters applied from the
@@ -147,8 +147,9 @@ public sealed class MatchReader(DbConnection connection, ISearchBackend backend,
         }
     }
 
-    private static bool Passes(FacetCache.Row row, (int? Kind, int? Region) inMemory) =>
-        (inMemory.Kind is not { } kind || row.Kind == kind) && (inMemory.Region is not { } region || row.Region == region);
+    private static bool Passes(FacetCache.Row row, (long? Types, int? Region) inMemory) =>
+        (inMemory.Types is not { } types || (row.Kind <= SearchType.MaxCode && ((types >> row.Kind) & 1) != 0))
+        && (inMemory.Region is not { } region || row.Region == region);
 
     private static bool IsVisible(FacetCache.Row row, SearchVisibility visibility) =>
         visibility.All || (row.Flags & (int)SearchMarks.InternalOnly) == 0 || visibility.Organizations.Contains(row.Organization)
@@ -181,7 +182,7 @@ public sealed class SqliteSearchBackend(IOptions<SearchOptions> options) : ISear
     public bool LimitsOrderedReads => false;
 
     public void SelectTexts(DbCommand command, List<long> keys) =>
-        command.CommandText = "SELECT s.search_key, s.resource_id, t.title, t.body FROM resource_search s JOIN resource_search_text t ON t.search_key = s.search_key WHERE s.search_key IN (" + string.Join(",", keys) + ")";
+        command.CommandText = "SELECT s.search_key, s.record_id, t.title, t.body FROM resource_search s JOIN resource_search_text t ON t.search_key = s.search_key WHERE s.search_key IN (" + string.Join(",", keys) + ")";
 
     public Guid ReadGuid(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
 
@@ -238,7 +239,7 @@ public sealed class PostgresSearchBackend(IOptions<SearchOptions> options) : ISe
 
     public void SelectTexts(DbCommand command, List<long> keys)
     {
-        command.CommandText = "SELECT s.search_key, s.resource_id, t.title, t.body FROM resource_search s JOIN resource_search_text t ON t.search_key = s.search_key WHERE s.search_key = ANY(@keys)";
+        command.CommandText = "SELECT s.search_key, s.record_id, t.title, t.body FROM resource_search s JOIN resource_search_text t ON t.search_key = s.search_key WHERE s.search_key = ANY(@keys)";
         var k = command.CreateParameter();
         k.ParameterName = "@keys";
         k.Value = keys.ToArray();

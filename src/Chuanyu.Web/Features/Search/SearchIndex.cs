@@ -30,7 +30,8 @@ public sealed class SearchEntry
 
     /// <summary>The index version of the save that last wrote this row (instances refresh their facet cache from it).</summary>
     public long Version { get; set; }
-    public Guid ResourceId { get; set; }
+    /// <summary>The record this row indexes (a resource, an organisation, …; its type is <see cref="Kind"/>).</summary>
+    public Guid RecordId { get; set; }
     public Guid OrganizationId { get; set; }
 
     /// <summary>The indexed text, in its own table so that reading facet values never reads text.</summary>
@@ -98,10 +99,9 @@ internal sealed class SearchEntryConfiguration : IEntityTypeConfiguration<Search
         b.ToTable("resource_search");
         b.HasKey(x => x.SearchKey);
         b.Property(x => x.SearchKey).ValueGeneratedNever();
-        b.HasIndex(x => x.ResourceId).IsUnique();
+        b.HasIndex(x => x.RecordId).IsUnique();
         b.HasIndex(x => x.DocId).IsUnique();
         b.HasIndex(x => x.Version);
-        b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(x => x.Text).WithOne().HasForeignKey<SearchText>(t => t.SearchKey).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -173,13 +173,13 @@ public static class SearchIndexer
                 from s in db.Set<SearchEntry>().AsNoTracking()
                 where s.SearchKey > after
                 orderby s.SearchKey
-                select new { s.SearchKey, s.ResourceId, s.Text.Title, s.Text.Body })
+                select new { s.SearchKey, s.RecordId, s.Text.Title, s.Text.Body })
                 .Take(batchSize).ToListAsync(ct);
             if (batch.Count == 0)
             {
                 break;
             }
-            var documents = await DocumentsAsync(db, from, batch.Select(b => b.ResourceId).ToList(), ct);
+            var documents = await DocumentsAsync(db, from, batch.Select(b => b.RecordId).ToList(), ct);
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
                 // One prepared statement per batch: most rows of a large catalogue change, and EF's per-call overhead
@@ -198,7 +198,7 @@ public static class SearchIndexer
                 update.Parameters.Add(pKey);
                 foreach (var row in batch)
                 {
-                    if (!documents.TryGetValue(row.ResourceId, out var document))
+                    if (!documents.TryGetValue(row.RecordId, out var document))
                     {
                         continue; // no longer searchable: the next save of the record removes its row
                     }
@@ -274,13 +274,51 @@ public static class SearchIndexer
     public static async Task StageAsync(AppDbContext db, IEnumerable<ISearchSource> sources, CancellationToken ct)
     {
         var list = sources as IReadOnlyList<ISearchSource> ?? sources.ToList();
-        var changes = Collect(db, list);
+        await ApplyAsync(db, list, Collect(db, list), ct);
+    }
+
+    /// <summary>
+    /// Indexes the searchable records that have no row (a type added to an existing database, records written around
+    /// the index before it existed), a batch of 1,000 per save, at start-up.
+    /// </summary>
+    public static async Task<int> IndexMissingAsync(AppDbContext db, IEnumerable<ISearchSource> sources, CancellationToken ct)
+    {
+        var list = sources.ToList();
+        var done = 0;
+        foreach (var source in list)
+        {
+            while (true)
+            {
+                var missing = await source.MissingAsync(db, db.Set<SearchEntry>().Select(e => e.RecordId), 1_000, ct);
+                if (missing.Count == 0)
+                {
+                    break;
+                }
+                var changes = new SearchChanges();
+                changes.Affected.UnionWith(missing);
+                changes.Added.UnionWith(missing);
+                await ApplyAsync(db, list, changes, ct);
+                var written = db.ChangeTracker.Entries<SearchEntry>().Count(e => e.State == EntityState.Added);
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+                done += written;
+                if (written == 0)
+                {
+                    break; // the source calls them missing but gives no document: do not loop
+                }
+            }
+        }
+        return done;
+    }
+
+    private static async Task ApplyAsync(AppDbContext db, IReadOnlyList<ISearchSource> list, SearchChanges changes, CancellationToken ct)
+    {
         var affected = changes.Affected;
         var deleted = changes.Deleted;
         // An owner's name is indexed with every one of its records: a renamed organisation's records are indexed again.
         foreach (var chunk in changes.Owners.Chunk(100))
         {
-            affected.UnionWith(await db.Set<SearchEntry>().AsNoTracking().Where(e => chunk.Contains(e.OrganizationId)).Select(e => e.ResourceId).ToListAsync(ct));
+            affected.UnionWith(await db.Set<SearchEntry>().AsNoTracking().Where(e => chunk.Contains(e.OrganizationId)).Select(e => e.RecordId).ToListAsync(ct));
         }
         affected.ExceptWith(deleted);
         if (affected.Count == 0 && deleted.Count == 0)
@@ -290,13 +328,13 @@ public static class SearchIndexer
 
         // Existing search rows, for records that may have one (a record being added has none).
         var existing = db.ChangeTracker.Entries<SearchEntry>().Where(e => e.State != EntityState.Deleted).Select(e => e.Entity)
-            .ToDictionary(e => e.ResourceId);
+            .ToDictionary(e => e.RecordId);
         var toLoad = affected.Concat(deleted).Where(id => !changes.Added.Contains(id) && !existing.ContainsKey(id)).ToList();
         foreach (var chunk in toLoad.Chunk(500))
         {
-            foreach (var e in await db.Set<SearchEntry>().Include(e => e.Text).Where(e => chunk.Contains(e.ResourceId)).ToListAsync(ct))
+            foreach (var e in await db.Set<SearchEntry>().Include(e => e.Text).Where(e => chunk.Contains(e.RecordId)).ToListAsync(ct))
             {
-                existing[e.ResourceId] = e;
+                existing[e.RecordId] = e;
             }
         }
         foreach (var id in deleted)
@@ -414,7 +452,7 @@ public static class SearchIndexer
             PriceBucket = priceBucket,
             DocId = docId,
             Quality = quality,
-            ResourceId = d.Id,
+            RecordId = d.Id,
             OrganizationId = d.OrganizationId,
             Text = new SearchText
             {

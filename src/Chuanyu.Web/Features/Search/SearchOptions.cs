@@ -12,8 +12,11 @@ public sealed class SearchOptions
     /// <summary>An index of fewer than twice this many rows is read whole; a round of PostgreSQL tiers covers at least a sixteenth of it.</summary>
     public int TierGroup { get; set; } = 16_384;
 
-    /// <summary>Matches counted exactly before a result counts as large and is estimated (the cap, clamped to 1–10,000; lowered only by tests).</summary>
-    public int ExactCount { get; set; } = SearchService.Cap;
+    /// <summary>
+    /// Matches counted exactly before a result counts as large and its total and facet counts are estimated (issue 14: a
+    /// count above 1,000 may be an estimate; clamped to 1–10,000; tests lower it to reach the large paths with a small index).
+    /// </summary>
+    public int ExactCount { get; set; } = 1_000;
 
     /// <summary>PostgreSQL: a result the sample expects to hold at most this many matches is read whole and counted exactly (at least; see <see cref="PostgresSearchBackend.ExactBelow"/>).</summary>
     public int ExactRest { get; set; } = 1_500;

@@ -13,27 +13,33 @@ namespace Chuanyu.Web.Features.Search;
 /// <summary>What a search asks for, as typed (strings, so every bad value becomes a field error rather than a binding failure).</summary>
 public sealed record SearchQuery(
     string? Q, string? Kind = null, string? Region = null, string? District = null, string? Category = null,
-    string? OrganizationId = null, string? Certification = null, string? Price = null, int Page = 1, int PageSize = 20);
+    string? OrganizationId = null, string? Certification = null, string? Price = null, int Page = 1, int PageSize = 20, string? Type = null);
 
 public sealed record SearchHighlights(string Title, string? Summary);
 
+/// <summary>One hit: <c>Type</c> names its type of record (<see cref="SearchTypes"/>), <c>Kind</c> its resource kind (null
+/// for other types), <c>Link</c> the page that shows it.</summary>
 public sealed record SearchHit(
-    Guid Id, ResourceKind Kind, string Title, string? Summary, string RegionCode, string DistrictCode, string OrganizationName,
-    Guid OrganizationId, string? Model, bool IsLargeInstrument, double Score, SearchHighlights Highlights);
+    Guid Id, ResourceKind? Kind, string Title, string? Summary, string RegionCode, string DistrictCode, string OrganizationName,
+    Guid OrganizationId, string? Model, bool IsLargeInstrument, double Score, SearchHighlights Highlights, string Type, string Link);
 
 public sealed record FacetValue(string Value, string Label, int Count);
 
 public sealed record SearchFacets(
     IReadOnlyList<FacetValue> Kind, IReadOnlyList<FacetValue> Region, IReadOnlyList<FacetValue> District,
-    IReadOnlyList<FacetValue> Category, IReadOnlyList<FacetValue> Certification, IReadOnlyList<FacetValue> Price);
+    IReadOnlyList<FacetValue> Category, IReadOnlyList<FacetValue> Certification, IReadOnlyList<FacetValue> Price, IReadOnlyList<FacetValue> Type);
 
 /// <summary>
-/// <c>total</c> and the facet counts are exact unless <c>totalApproximate</c>: a large result is counted among the
-/// sample blocks of the index (<see cref="FacetCache.TierTable"/>) and scaled to the whole index, rounded to three
-/// significant digits.
+/// <c>total</c> and the facet counts are exact unless <c>totalIsEstimate</c> (also given as <c>totalApproximate</c>, its
+/// first name): a result of more than <see cref="SearchOptions.ExactCount"/> (1,000) matches is counted among the sample
+/// blocks of the index (<see cref="FacetCache.TierTable"/>) and scaled to the whole index, rounded to three significant
+/// digits. The first pages of hits are exact and in order either way.
 /// </summary>
 public sealed record SearchResult(
-    string Q, int Total, bool TotalApproximate, int Page, int PageSize, IReadOnlyList<SearchHit> Items, SearchFacets Facets, double TookMs);
+    string Q, int Total, bool TotalApproximate, int Page, int PageSize, IReadOnlyList<SearchHit> Items, SearchFacets Facets, double TookMs)
+{
+    public bool TotalIsEstimate => TotalApproximate;
+}
 
 /// <summary>
 /// One Chinese search over the catalogue, the same on SQLite (FTS5) and PostgreSQL (tsvector + GIN):
@@ -48,8 +54,8 @@ public sealed record SearchResult(
 /// </list>
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
-public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirectory catalog, OrganizationDirectory organizations, FacetCache cache,
-    ISearchBackend backend, IOptions<SearchOptions> options)
+public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, FacetCache cache,
+    ISearchBackend backend, SearchTypes types, LinkGenerator links, IOptions<SearchOptions> options)
 {
     public const int Cap = 10_000;
     public const int Window = 200;
@@ -65,10 +71,10 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     // Region names are reference data (GB/T 2260), in Chinese; the page says them from its own resources.
     private static readonly Dictionary<string, string> RegionCodes = new(StringComparer.Ordinal) { ["500000"] = "重庆市", ["510000"] = "四川省" };
 
-    private sealed record Ranked(long Key, Guid ResourceId, double Score, bool TitleHit);
+    private sealed record Ranked(long Key, Guid RecordId, double Score, bool TitleHit);
 
     /// <summary>Checks the query; the field errors name the parameter and say why (messages, said in the reader's language).</summary>
-    public static FieldErrors Validate(SearchQuery query, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives)
+    public static FieldErrors Validate(SearchQuery query, SearchTypes types, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives)
     {
         var errors = new FieldErrors();
         filter = new SearchFilter();
@@ -94,11 +100,30 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
         {
             if (Enum.TryParse<ResourceKind>(query.Kind, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(query.Kind, out _))
             {
-                filter = filter with { Kind = kind };
+                filter = filter with { Kind = (int)kind };
             }
             else
             {
                 errors.Add("kind", new Message("Search.KindInvalid", Choices(Enum.GetNames<ResourceKind>())));
+            }
+        }
+        if (!string.IsNullOrEmpty(query.Type))
+        {
+            // Several types, comma-separated (the API also takes type= repeated): a record of any of them.
+            var names = query.Type.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var unknown = names.Where(n => types.Find(n) is null).ToList();
+            if (names.Length == 0 || unknown.Count > 0 || names.Length > types.All.Count)
+            {
+                errors.Add("type", new Message("Search.TypeInvalid", Choices(types.All.Select(t => t.Name))));
+            }
+            else
+            {
+                var mask = names.Aggregate(0L, (m, n) => m | (1L << types.Find(n)!.Code));
+                filter = filter.Kind is { } kind ? filter with { Types = (mask >> kind & 1) != 0 ? null : 0 } : filter with { Types = mask };
+                if (filter.Types is { } only && long.PopCount(only) == 1)
+                {
+                    filter = filter with { Kind = (int)long.TrailingZeroCount(only), Types = null };
+                }
             }
         }
         if (!string.IsNullOrEmpty(query.Region))
@@ -189,7 +214,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     public async Task<(SearchResult? Result, FieldErrors Errors)> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var errors = Validate(query, out var filter, out var alternatives);
+        var errors = Validate(query, types, out var filter, out var alternatives);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -205,7 +230,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
             var opened = Stopwatch.GetTimestamp();
             var need = Math.Max(Window, query.Page * query.PageSize);
             var reader = new MatchReader(connection, backend, cache, visibility, inMemory);
-            var reading = await ReadAsync(reader, text, need, Math.Max(_exactCount, need) + 1, ct, kind: (int?)filter.Kind);
+            var reading = await ReadAsync(reader, text, need, Math.Max(_exactCount, need) + 1, ct, kind: filter.Kind);
             var matches = reading.Matches;
             var matched = Stopwatch.GetTimestamp();
             var approximate = !reading.Complete;
@@ -238,7 +263,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
             var paged = Stopwatch.GetTimestamp();
             var items = await LoadHitsAsync(page, alternatives, ct);
             var loaded = Stopwatch.GetTimestamp();
-            var facets = reading.Sample is { Count: > 0 } sampled ? Facets(sampled, reading.Scale) : Facets(matches, 1);
+            var facets = reading.Sample is { Count: > 0 } sampled ? Facets(sampled, reading.Scale, types) : Facets(matches, 1, types);
             var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Timings = $"open;dur={Ms(started, opened)}, match;dur={Ms(opened, matched)}, rank;dur={Ms(matched, rankedAt)}, page;dur={Ms(rankedAt, paged)}, load;dur={Ms(paged, loaded)}, facets;dur={Ms(loaded, Stopwatch.GetTimestamp())}";
             return (new SearchResult(query.Q!.Trim(), total, approximate, query.Page, query.PageSize, items, facets, Math.Round(took, 1)), errors);
@@ -252,7 +277,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     /// <summary>The ids of every match (up to <paramref name="limit"/>) in search-key order, for exports of a search result.</summary>
     public async Task<(IReadOnlyList<Guid>? Ids, FieldErrors Errors)> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken ct)
     {
-        var errors = Validate(query with { Page = 1, PageSize = 1 }, out var filter, out var alternatives);
+        var errors = Validate(query with { Page = 1, PageSize = 1 }, types, out var filter, out var alternatives);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -264,10 +289,10 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
             await cache.SyncAsync(connection, ct);
             var (text, inMemory) = Plan(query.Q!, alternatives, filter);
             var reader = new MatchReader(connection, backend, cache, Visibility(), inMemory);
-            var matches = (await ReadAsync(reader, text, limit, limit, ct, sampleLargeResults: false, kind: (int?)filter.Kind))
+            var matches = (await ReadAsync(reader, text, limit, limit, ct, sampleLargeResults: false, kind: filter.Kind))
                 .Matches.Take(limit).ToList();
             var ranked = await RankAsync(connection, matches.Select(m => m.Key).ToList(), alternatives, ct);
-            return (ranked.OrderBy(r => r.Key).Select(r => r.ResourceId).ToList(), errors);
+            return (ranked.OrderBy(r => r.Key).Select(r => r.RecordId).ToList(), errors);
         }
         finally
         {
@@ -380,12 +405,13 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     /// a rarer value stays a token so the index skips the rows it excludes. Synonym alternatives that another one
     /// implies are left out of the engine query.
     /// </summary>
-    private (string Text, (int? Kind, int? Region) InMemory) Plan(string q, IReadOnlyList<IReadOnlyList<string>> alternatives, SearchFilter filter)
+    private (string Text, (long? Types, int? Region) InMemory) Plan(string q, IReadOnlyList<IReadOnlyList<string>> alternatives, SearchFilter filter)
     {
-        int? kind = null, region = null;
-        if (filter.Kind is { } k && cache.ShareOfKind((int)k) >= CommonShare)
+        long? kinds = filter.Types;
+        int? region = null;
+        if (filter.Kind is { } k && cache.ShareOfKind(k) >= CommonShare)
         {
-            kind = (int)k;
+            kinds = (filter.Types ?? -1L) & (1L << k);
             filter = filter with { Kind = null };
         }
         if (filter.Region is { } r && cache.ShareOfRegion(int.Parse(r, CultureInfo.InvariantCulture)) >= CommonShare)
@@ -399,7 +425,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
         var minimal = ChineseAnalyzer.WithoutImplied(cache.SynonymsStamp == ChineseAnalyzer.Default.SynonymsStamp
             ? ChineseAnalyzer.Default.IndexedQuery(q)
             : alternatives);
-        return (backend.Query(minimal, tokens), (kind, region));
+        return (backend.Query(minimal, tokens), (kinds, region));
     }
 
     /// <summary>A filter value held by at least this share of the index is applied from the cache.</summary>
@@ -492,53 +518,41 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
         return count;
     }
 
+    /// <summary>The page's hits as their sources show them (one read per type of record on the page), with the matched words marked.</summary>
     private async Task<List<SearchHit>> LoadHitsAsync(List<Ranked> page, IReadOnlyList<IReadOnlyList<string>> alternatives, CancellationToken ct)
     {
-        var ids = page.Select(r => r.ResourceId).ToList();
-        var rows = await catalog.Cards().Where(r => ids.Contains(r.Id))
-            .Join(organizations.Organizations(), r => r.OrganizationId, o => o.Id, (r, o) => new
+        int CodeOf(long key) => cache.TryGet((int)(key & 0xFFFF_FFFF), out var row) ? row.Kind : -1;
+        var views = new Dictionary<Guid, SearchRecordView>();
+        foreach (var group in page.GroupBy(r => types.SourceOf(CodeOf(r.Key))))
+        {
+            if (group.Key is { } source)
             {
-                r.Id,
-                r.Kind,
-                r.Name,
-                r.Model,
-                r.Manufacturer,
-                r.MainFunctions,
-                r.ApplicationFields,
-                r.RegionCode,
-                r.DistrictCode,
-                r.OrganizationId,
-                OrganizationName = o.Name,
-                r.IsLargeInstrument,
-            })
-            .ToListAsync(ct);
-        var byId = rows.ToDictionary(r => r.Id);
+                foreach (var v in await source.ViewsAsync(db, group.Select(r => r.RecordId).ToList(), ct))
+                {
+                    views[v.Id] = v;
+                }
+            }
+        }
         var marker = new Highlighter(alternatives);
         var hits = new List<SearchHit>(page.Count);
         foreach (var rank in page)
         {
-            if (!byId.TryGetValue(rank.ResourceId, out var r))
+            if (!views.TryGetValue(rank.RecordId, out var r) || types.Of(r.Code) is not { } type)
             {
                 continue;
             }
-            var title = string.IsNullOrEmpty(r.Model) ? r.Name : r.Name + " " + r.Model;
-            var summary = Summary(r.Manufacturer, r.MainFunctions ?? r.ApplicationFields);
-            hits.Add(new SearchHit(r.Id, r.Kind, r.Name, summary, r.RegionCode, r.DistrictCode, r.OrganizationName, r.OrganizationId, r.Model,
-                r.IsLargeInstrument,
+            var title = string.IsNullOrEmpty(r.Model) ? r.Title : r.Title + " " + r.Model;
+            hits.Add(new SearchHit(r.Id, Enum.IsDefined((ResourceKind)r.Code) ? (ResourceKind)r.Code : null, r.Title, r.Summary, r.RegionCode,
+                r.DistrictCode, r.OrganizationName, r.OrganizationId, r.Model, r.IsLargeInstrument,
                 rank.Score + (rank.TitleHit ? 1 : 0),
-                new SearchHighlights(marker.Mark(title), summary is null ? null : marker.Mark(summary))));
+                new SearchHighlights(marker.Mark(title), r.Summary is null ? null : marker.Mark(r.Summary)),
+                type.Name, links.GetPathByPage(type.Page, values: new { id = r.Id }) ?? ""));
         }
         return hits;
     }
 
-    private static string? Summary(string? manufacturer, string? text)
-    {
-        var body = text is { Length: > 120 } ? text[..120] + "…" : text;
-        return manufacturer is null ? body : body is null ? manufacturer : manufacturer + "｜" + body;
-    }
-
     /// <summary>Facet counts over the matches held, multiplied by <paramref name="scale"/> when they are a sample of an estimated total.</summary>
-    private static SearchFacets Facets(List<SearchMatch> matches, double scale)
+    private static SearchFacets Facets(List<SearchMatch> matches, double scale, SearchTypes types)
     {
         int Scaled(int n) => Math.Max(n, (int)Math.Round(n * scale));
         var districtCounts = Count(matches, m => m.District);
@@ -554,7 +568,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
             certification.Add(new FacetValue("cnas", new Message("Search.Certification.Cnas").ToString(), cnas));
         }
         return new SearchFacets(
-            Count(matches, m => m.Kind).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+            Count(matches.Where(m => Enum.IsDefined((ResourceKind)m.Kind)), m => m.Kind).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => new FacetValue(((ResourceKind)kv.Key).ToString(), CatalogLabels.Kind((ResourceKind)kv.Key).ToString(), Scaled(kv.Value))).ToList(),
             Count(matches, m => m.Region).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => Code(kv.Key, RegionCodes.GetValueOrDefault(kv.Key.ToString(CultureInfo.InvariantCulture), ""), Scaled(kv.Value))).ToList(),
@@ -564,7 +578,11 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
             Count(matches.Where(m => m.Category != 0), m => m.Category).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Select(kv => Code(kv.Key, InstrumentClasses.Find(kv.Key.ToString("D6", CultureInfo.InvariantCulture))?.Name ?? "", Scaled(kv.Value))).ToList(),
             certification,
-            Count(matches, m => m.Price).OrderBy(kv => kv.Key).Select(kv => new FacetValue(PriceBuckets.Names[kv.Key], CatalogLabels.Price(kv.Key).ToString(), Scaled(kv.Value))).ToList());
+            Count(matches, m => m.Price).OrderBy(kv => kv.Key).Select(kv => new FacetValue(PriceBuckets.Names[kv.Key], CatalogLabels.Price(kv.Key).ToString(), Scaled(kv.Value))).ToList(),
+            // Every type of record among the matches, in the sources' order (the page's tabs).
+            Count(matches, m => m.Kind).Where(kv => types.Of(kv.Key) is not null).OrderBy(kv => kv.Key)
+                .Select(kv => (Type: types.Of(kv.Key)!, Count: Scaled(kv.Value)))
+                .Select(t => new FacetValue(t.Type.Name, new Message(t.Type.LabelKey).ToString(), t.Count)).ToList());
     }
 
     private static FacetValue Code(int code, string label, int count) => new(code.ToString("D6", CultureInfo.InvariantCulture), label, count);
@@ -581,17 +599,17 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     }
 }
 
-/// <summary>The filters of a search, each an index token.</summary>
+/// <summary>The filters of a search, each an index token; <c>Kind</c> is one type code, <c>Types</c> a mask of several (applied in memory).</summary>
 public sealed record SearchFilter(
-    ResourceKind? Kind = null, string? Region = null, string? District = null, string? Category = null, Guid? OrganizationId = null,
-    CertificationType? Certification = null, int? Price = null)
+    int? Kind = null, string? Region = null, string? District = null, string? Category = null, Guid? OrganizationId = null,
+    CertificationType? Certification = null, int? Price = null, long? Types = null)
 {
     public IReadOnlyList<string> Tokens()
     {
         var tokens = new List<string>();
         if (Kind is { } kind)
         {
-            tokens.Add(FilterTokens.Kind((int)kind));
+            tokens.Add(FilterTokens.Kind(kind));
         }
         if (Region is not null)
         {

@@ -13,6 +13,8 @@ public sealed record SearchDocument
 {
     public required Guid Id { get; init; }
     public required Guid OrganizationId { get; init; }
+
+    /// <summary>The record's type (<see cref="SearchType.Code"/>): a resource kind, an organisation, ….</summary>
     public required int Kind { get; init; }
 
     /// <summary>GB/T 2260 codes of the region and the district.</summary>
@@ -31,6 +33,23 @@ public sealed record SearchDocument
     public string Title { get; init; } = "";
     public string Body { get; init; } = "";
 }
+
+/// <summary>
+/// A type of record the search finds, as its source registers it: the name the API and the page use (<c>type=</c>),
+/// the code the index holds (0–63, unique across sources: resource kinds 0–9, organisations 20; experts, research results,
+/// demands, challenges and policies take theirs when their features land), the label (a message key) and the page that
+/// shows one record (its route takes <c>id</c>).
+/// </summary>
+public sealed record SearchType(string Name, int Code, string LabelKey, string Page)
+{
+    /// <summary>Codes are bits of a filter mask.</summary>
+    public const int MaxCode = 63;
+}
+
+/// <summary>What a hit shows of its record, as its source reads it for the page of hits (public fields only).</summary>
+public sealed record SearchRecordView(
+    Guid Id, int Code, string Title, string? Model, string? Summary, string RegionCode, string DistrictCode, Guid OrganizationId,
+    string OrganizationName, bool IsLargeInstrument = false);
 
 /// <summary>What the pending changes of one save do to the index, as the sources note them (<see cref="ISearchSource.Collect"/>).</summary>
 public sealed class SearchChanges
@@ -59,6 +78,18 @@ public sealed class SearchChanges
 /// </summary>
 public interface ISearchSource
 {
+    /// <summary>The types of record this source's documents are (their <see cref="SearchDocument.Kind"/> codes).</summary>
+    IReadOnlyList<SearchType> Types { get; }
+
+    /// <summary>
+    /// Searchable records that have no row in the index (<paramref name="indexed"/>: the ids it holds), at most
+    /// <paramref name="limit"/>: a type added to an existing database is indexed at start-up.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> MissingAsync(AppDbContext db, IQueryable<Guid> indexed, int limit, CancellationToken ct);
+
+    /// <summary>What the hits of these records show (records that are gone or not this source's are left out).</summary>
+    Task<IReadOnlyList<SearchRecordView>> ViewsAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct);
+
     /// <summary>Notes what one pending change (an entry of the change tracker) does to the index; most entries do nothing.</summary>
     void Collect(EntityEntry entry, SearchChanges changes);
 
@@ -73,6 +104,37 @@ public interface ISearchSource
     /// <paramref name="entity"/> setting <paramref name="members"/> (none known: all of them) changes what documents hold.
     /// </summary>
     bool WouldStale(Type entity, bool deleting, IReadOnlySet<string> members);
+}
+
+/// <summary>Every registered type, by name (case-insensitive) and by code; a singleton built from the sources.</summary>
+public sealed class SearchTypes
+{
+    private readonly Dictionary<string, SearchType> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<int, (SearchType Type, ISearchSource Source)> _byCode = [];
+
+    public SearchTypes(IEnumerable<ISearchSource> sources)
+    {
+        foreach (var source in sources)
+        {
+            foreach (var type in source.Types)
+            {
+                if (type.Code is < 0 or > SearchType.MaxCode || !_byCode.TryAdd(type.Code, (type, source)) || !_byName.TryAdd(type.Name, type))
+                {
+                    throw new InvalidOperationException($"Search type {type.Name} ({type.Code}) is out of range or registered twice.");
+                }
+            }
+        }
+        All = [.. _byCode.Values.Select(v => v.Type).OrderBy(t => t.Code)];
+    }
+
+    /// <summary>In code order (the catalogue's kinds first).</summary>
+    public IReadOnlyList<SearchType> All { get; }
+
+    public SearchType? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public SearchType? Of(int code) => _byCode.TryGetValue(code, out var t) ? t.Type : null;
+
+    public ISearchSource? SourceOf(int code) => _byCode.TryGetValue(code, out var t) ? t.Source : null;
 }
 
 public static class SearchSources
