@@ -12,6 +12,14 @@ public sealed record UserRef
     public string? Email { get; init; }
 }
 
+/// <summary>Someone who manages an organisation's resources and requests (<see cref="UserDirectory.Managers"/>), with their address.</summary>
+public sealed record ManagerRef
+{
+    public Guid OrganizationId { get; init; }
+    public Guid Id { get; init; }
+    public string? Email { get; init; }
+}
+
 /// <summary>
 /// The people of the platform and whom they belong to, for the features that show a name, notify someone or check a
 /// colleague: the Accounts feature's read contract over its user and role-grant tables. Every query composes into the
@@ -45,7 +53,22 @@ public sealed class UserDirectory(AppDbContext db)
         db.Set<RoleGrant>().Where(g => g.OrganizationId == organizationId && (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
             .Select(g => g.UserId);
 
-    /// <summary>Whether a person holds any role in an organisation (a colleague one may book for).</summary>
-    public Task<bool> BelongsToAsync(Guid userId, Guid organizationId, CancellationToken ct) =>
-        db.Set<RoleGrant>().AnyAsync(g => g.UserId == userId && g.OrganizationId == organizationId, ct);
+    /// <summary>
+    /// Every organisation's managers (<see cref="ManagerIds"/>) with their addresses, one row a role: filtered by the
+    /// caller's organisation column, it composes into the caller's read (one statement, not a second query).
+    /// </summary>
+    public IQueryable<ManagerRef> Managers() =>
+        // One table and a lookup by key per row, not a join: SQLite can fold such a subquery into the caller's join and use
+        // the organisation index, where a joined subquery would be read whole first.
+        db.Set<RoleGrant>().Where(g => g.OrganizationId != null && (g.Role == PlatformRole.ResourceManager || g.Role == PlatformRole.OrgAdmin))
+            .Select(g => new ManagerRef
+            {
+                OrganizationId = g.OrganizationId!.Value,
+                Id = g.UserId,
+                Email = db.Users.Where(u => u.Id == g.UserId).Select(u => u.Email).FirstOrDefault(),
+            });
+
+    /// <summary>A person who holds a role in an organisation (a colleague one may book for), or null when they hold none there.</summary>
+    public Task<UserRef?> ColleagueAsync(Guid userId, Guid organizationId, CancellationToken ct) =>
+        Users().Where(u => u.Id == userId && db.Set<RoleGrant>().Any(g => g.UserId == userId && g.OrganizationId == organizationId)).FirstOrDefaultAsync(ct);
 }

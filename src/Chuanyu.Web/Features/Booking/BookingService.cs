@@ -49,47 +49,63 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     public async Task<(OrganizationRef? Organization, FeeUserType UserType, ServiceResult? Refused)> RequesterAsync(
         Guid? chosen, InstrumentRef resource, Message action, CancellationToken ct)
     {
+        var (organizationId, refused) = ChooseOrganization(chosen, action);
+        if (refused is not null)
+        {
+            return (null, default, refused);
+        }
+        var organization = await organizations.Organizations().FirstAsync(o => o.Id == organizationId, ct);
+        var (userType, refusedOrganization) = CheckRequester(organization, resource, action);
+        return refusedOrganization is null ? (organization, userType, null) : (null, default, refusedOrganization);
+    }
+
+    /// <summary>
+    /// The organisation a request is for, from the caller's grants (no read): the one chosen, which must be theirs, or
+    /// their only one.
+    /// </summary>
+    private (Guid? Id, ServiceResult? Refused) ChooseOrganization(Guid? chosen, Message action)
+    {
         var mine = organizations.MyOrganizationIds();
         var errors = new FieldErrors();
-        Guid organizationId;
         if (chosen is { } picked)
         {
             if (!mine.Contains(picked))
             {
                 errors.Add("organizationId", new Message("Booking.NotYourOrganization", action));
-                return (null, default, new ServiceResult.Invalid(errors));
+                return (null, new ServiceResult.Invalid(errors));
             }
-            organizationId = picked;
+            return (picked, null);
         }
-        else if (mine.Count == 1)
+        if (mine.Count == 1)
         {
-            organizationId = mine[0];
+            return (mine[0], null);
         }
-        else if (mine.Count == 0)
+        if (mine.Count == 0)
         {
-            return (null, default, new ServiceResult.RuleBroken("organization", new Message("Booking.NoOrganization", action)));
+            return (null, new ServiceResult.RuleBroken("organization", new Message("Booking.NoOrganization", action)));
         }
-        else
-        {
-            errors.Add("organizationId", new Message("Booking.ChooseOrganization", action));
-            return (null, default, new ServiceResult.Invalid(errors));
-        }
-        var organization = await organizations.Organizations().FirstAsync(o => o.Id == organizationId, ct);
+        errors.Add("organizationId", new Message("Booking.ChooseOrganization", action));
+        return (null, new ServiceResult.Invalid(errors));
+    }
+
+    /// <summary>Whether an organisation may ask for the resource (verified, within its sharing scope), and the user type it is to it.</summary>
+    private static (FeeUserType UserType, ServiceResult? Refused) CheckRequester(OrganizationRef organization, InstrumentRef resource, Message action)
+    {
         if (organization.Status != OrganizationStatus.Verified)
         {
-            return (null, default, new ServiceResult.RuleBroken("organization", new Message("Booking.OrganizationUnverified", action)));
+            return (default, new ServiceResult.RuleBroken("organization", new Message("Booking.OrganizationUnverified", action)));
         }
-        var userType = BookingRulesCheck.Classify(organizationId == resource.OrganizationId, organization.Kind == OrganizationKind.Enterprise,
+        var userType = BookingRulesCheck.Classify(organization.Id == resource.OrganizationId, organization.Kind == OrganizationKind.Enterprise,
             organization.RegionCode == resource.RegionCode);
         if (resource.SharingStatus == SharingStatus.InternalOnly && userType != FeeUserType.Internal)
         {
-            return (null, default, new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.InternalOnly", action)));
+            return (default, new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.InternalOnly", action)));
         }
         if (resource.SharingStatus == SharingStatus.WithinRegion && userType != FeeUserType.Internal && organization.RegionCode != resource.RegionCode)
         {
-            return (null, default, new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.WithinRegionOnly", action)));
+            return (default, new ServiceResult.RuleBroken("sharingStatus", new Message("Booking.WithinRegionOnly", action)));
         }
-        return (organization, userType, null);
+        return (userType, null);
     }
 
     // ---- what several use cases check ---------------------------------------------------------------------------
@@ -115,9 +131,13 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
         return null;
     }
 
-    private async Task<ServiceResult?> QualificationProblemAsync(Guid resourceId, Guid userId, DateTimeOffset lastStart, CancellationToken ct)
+    private async Task<ServiceResult?> QualificationProblemAsync(Guid resourceId, Guid userId, DateTimeOffset lastStart, CancellationToken ct) =>
+        QualificationProblem(await db.Set<InstrumentQualification>().AsNoTracking().FirstOrDefaultAsync(q => q.ResourceId == resourceId && q.UserId == userId, ct),
+            lastStart);
+
+    /// <summary>Refused when the user has no training record for the instrument, or it expires before the (last) booking's day.</summary>
+    private static ServiceResult.RuleBroken? QualificationProblem(InstrumentQualification? record, DateTimeOffset lastStart)
     {
-        var record = await db.Set<InstrumentQualification>().AsNoTracking().FirstOrDefaultAsync(q => q.ResourceId == resourceId && q.UserId == userId, ct);
         var day = DateOnly.FromDateTime(lastStart.ToOffset(Display.ChinaStandardTime).DateTime);
         return record is null ? new ServiceResult.RuleBroken("qualification", new Message("Booking.QualificationRequired"))
             : record.ExpiresOn is { } expires && expires < day
@@ -129,8 +149,13 @@ public sealed partial class BookingService(AppDbContext db, CurrentUser me, Cata
     {
         var first = slots[0].Start;
         var last = slots[^1].End;
-        var blackouts = await db.Set<InstrumentBlackout>().AsNoTracking()
-            .Where(b => b.ResourceId == resourceId && b.StartAt < last && b.EndAt > first).ToListAsync(ct);
+        return BlackoutProblem(await db.Set<InstrumentBlackout>().AsNoTracking()
+            .Where(b => b.ResourceId == resourceId && b.StartAt < last && b.EndAt > first).ToListAsync(ct), slots);
+    }
+
+    /// <summary>Refused when a blackout of the instrument overlaps one of the slots.</summary>
+    private static ServiceResult.RuleBroken? BlackoutProblem(IEnumerable<InstrumentBlackout> blackouts, List<(DateTimeOffset Start, DateTimeOffset End)> slots)
+    {
         foreach (var b in blackouts)
         {
             if (slots.Any(s => b.StartAt < s.End && b.EndAt > s.Start))

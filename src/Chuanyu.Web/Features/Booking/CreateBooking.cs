@@ -93,39 +93,81 @@ public sealed partial class BookingService
         {
             return (null, new ServiceResult.Invalid(errors));
         }
-        // The request's dozen reads and writes share one connection instead of taking it from the pool each time.
+        // Known without a read: the organisation the booking is for (and that pays) comes from the caller's grants, held
+        // with the session; whom it is for from the request.
+        var action = new Message("Booking.ActionBook");
+        var (chosenOrganization, organizationRefusal) = ChooseOrganization(input.OrganizationId, action);
+        var colleague = input.OnBehalfOf is { } other && other != me.Id ? other : (Guid?)null;
+        var userId = colleague ?? me.Id!.Value;
+        var slots = Enumerable.Range(0, count).Select(i => (Start: start!.Value + step * i, End: end!.Value + step * i)).ToList();
+        var first = slots[0].Start;
+        var last = slots[^1].End;
+        // The request's reads and writes share one connection instead of taking it from the pool each time.
         await db.Database.OpenConnectionAsync(ct);
-        // The instrument and its rules in one read (no rules row: the defaults).
-        var loaded = await catalog.Instruments().Where(r => r.Id == input.InstrumentId)
-            .Select(r => new { Resource = r, Rules = db.Set<BookingRules>().FirstOrDefault(b => b.ResourceId == r.Id) })
-            .FirstOrDefaultAsync(ct);
+        // Everything the checks before the transaction need, in one read: the instrument, its rules (no row: the
+        // defaults), the organisation, the user's training record, the blackouts over the requested time and the
+        // managers' addresses for the notification. All joins on keys, so it is one statement on both engines.
+        var loaded = await (
+            from r in catalog.Instruments()
+            where r.Id == input.InstrumentId
+            join b in db.Set<BookingRules>() on r.Id equals b.ResourceId into ruleRows
+            from b in ruleRows.DefaultIfEmpty()
+            join q in db.Set<InstrumentQualification>() on new { ResourceId = r.Id, UserId = userId } equals new { q.ResourceId, q.UserId } into trained
+            from q in trained.DefaultIfEmpty()
+            join o in organizations.Organizations() on chosenOrganization equals (Guid?)o.Id into chosen
+            from o in chosen.DefaultIfEmpty()
+            select new
+            {
+                Resource = r,
+                Rules = b,
+                Qualification = q,
+                // A left join with the parameter (a subquery here would need APPLY, which SQLite lacks); null columns when none was chosen.
+                OrganizationId = (Guid?)o.Id,
+                OrganizationName = o.Name,
+                OrganizationKind = (OrganizationKind?)o.Kind,
+                OrganizationRegion = o.RegionCode,
+                OrganizationDistrict = o.DistrictCode,
+                OrganizationStatus = (OrganizationStatus?)o.Status,
+                Blackouts = db.Set<InstrumentBlackout>().Where(x => x.ResourceId == r.Id && x.StartAt < last && x.EndAt > first).ToList(),
+                Managers = users.Managers().Where(m => m.OrganizationId == r.OrganizationId).ToList(),
+            }).AsNoTracking().AsSingleQuery().FirstOrDefaultAsync(ct);
         var resource = loaded?.Resource;
         if (resource is null || !catalog.CanSee(resource))
         {
             return (null, new ServiceResult.NotFound());
         }
         var rules = loaded!.Rules ?? BookingRules.Defaults(resource.Id);
-        // The organisation the booking is for (and that pays), and the user type it makes the user; the same check
-        // the pages ask before they offer a booking (EligibilityAsync).
-        var (organization, userType, refusal) = await MayBookAsync(resource, rules, input.OrganizationId, ct);
+        // The same checks, in the same order, as the pages ask before they offer a booking (EligibilityAsync).
+        var organization = loaded.OrganizationId is { } id
+            ? new OrganizationRef
+            {
+                Id = id,
+                Name = loaded.OrganizationName!,
+                Kind = loaded.OrganizationKind!.Value,
+                RegionCode = loaded.OrganizationRegion!,
+                DistrictCode = loaded.OrganizationDistrict!,
+                Status = loaded.OrganizationStatus!.Value,
+            }
+            : null;
+        var (userType, refusal) = Admit(resource, rules, organization, organizationRefusal, action);
         if (refusal is not null)
         {
             return (null, refusal);
         }
-        var organizationId = organization!.Id;
-        var userId = me.Id!.Value;
-        if (input.OnBehalfOf is { } colleague && colleague != userId)
+        var organizationId = chosenOrganization!.Value;
+        // The user's name and address for the notification: the caller's are held with the session; a colleague's are
+        // read with the check that they belong to the organisation.
+        var user = new UserRef { Id = userId, DisplayName = me.DisplayName ?? "", Email = me.Email };
+        if (colleague is { } colleagueId)
         {
-            var isColleague = await users.BelongsToAsync(colleague, organizationId, ct);
-            if (!isColleague)
+            if (await users.ColleagueAsync(colleagueId, organizationId, ct) is not { } found)
             {
                 errors.Add("onBehalfOf", new Message("Booking.OnlyColleagues"));
                 return (null, new ServiceResult.Invalid(errors));
             }
-            userId = colleague;
+            user = found;
         }
         var now = clock.GetUtcNow();
-        var slots = Enumerable.Range(0, count).Select(i => (Start: start!.Value + step * i, End: end!.Value + step * i)).ToList();
         foreach (var (slot, i) in slots.Select((s, i) => (s, i)))
         {
             if (BookingRulesCheck.CheckTime(rules, slot.Start, slot.End, now, Occurrence(count, i, slot.Start)) is { } broken)
@@ -137,11 +179,11 @@ public sealed partial class BookingService
         {
             return (null, new ServiceResult.RuleBroken("repeat", new Message("Booking.RepeatOverlaps")));
         }
-        if (rules.QualificationRequired && await QualificationProblemAsync(resource.Id, userId, slots[^1].Start, ct) is { } unqualified)
+        if (rules.QualificationRequired && QualificationProblem(loaded.Qualification, slots[^1].Start) is { } unqualified)
         {
             return (null, unqualified);
         }
-        if (await BlackoutProblemAsync(resource.Id, slots, ct) is { } blackout)
+        if (BlackoutProblem(loaded.Blackouts, slots) is { } blackout)
         {
             return (null, blackout);
         }
@@ -194,7 +236,7 @@ public sealed partial class BookingService
             }
         }
         db.AddRange(bookings);
-        await NotifyCreatedAsync(resource, bookings, ct);
+        NotifyCreated(resource, bookings, user, loaded.Managers);
         // No audit row for a request: the booking itself says who asked for what and when; decisions are audited.
         try
         {
@@ -260,16 +302,36 @@ public sealed partial class BookingService
         {
             return (null, default, refused);
         }
-        var (organization, userType, refusedRequester) = await RequesterAsync(organizationId, resource, new Message("Booking.ActionBook"), ct);
+        var action = new Message("Booking.ActionBook");
+        var (chosen, notChosen) = ChooseOrganization(organizationId, action);
+        var organization = notChosen is null ? await organizations.Organizations().FirstAsync(o => o.Id == chosen, ct) : null;
+        var (userType, refusal) = Admit(resource, rules, organization, notChosen, action);
+        return refusal is null ? (organization, userType, null) : (null, default, refusal);
+    }
+
+    /// <summary>
+    /// The checks of a request that do not depend on its time, over what was read, in this order: the instrument's state,
+    /// the organisation (why none could be chosen, or whether the one chosen may ask, <see cref="CheckRequester"/>), the
+    /// user types the rules accept.
+    /// </summary>
+    private static (FeeUserType UserType, ServiceResult? Refused) Admit(InstrumentRef resource, BookingRules rules, OrganizationRef? organization,
+        ServiceResult? notChosen, Message action)
+    {
+        if (RefuseResource(resource) is { } refused)
+        {
+            return (default, refused);
+        }
+        if (notChosen is not null)
+        {
+            return (default, notChosen);
+        }
+        var (userType, refusedRequester) = CheckRequester(organization ?? throw new InvalidOperationException("The organisation chosen was not found."), resource, action);
         if (refusedRequester is not null)
         {
-            return (null, default, refusedRequester);
+            return (default, refusedRequester);
         }
-        if (!rules.Allows(userType))
-        {
-            return (null, default, new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNotAllowed", Messages.Label(userType))));
-        }
-        return (organization, userType, null);
+        return rules.Allows(userType) ? (userType, null)
+            : (default, new ServiceResult.RuleBroken("userTypes", new Message("Booking.UserTypeNotAllowed", Messages.Label(userType))));
     }
 
     /// <summary>The same 32-bit key for an instrument on every instance (string and object hash codes are per process).</summary>
@@ -323,16 +385,12 @@ public sealed partial class BookingService
         return (from.ToUniversalTime(), from.AddMonths(1).ToUniversalTime());
     }
 
-    private async Task NotifyCreatedAsync(InstrumentRef r, List<InstrumentBooking> bookings, CancellationToken ct)
+    /// <summary>Queues the e-mails of a new request: to the instrument's managers and to the user (read with the request, no read here).</summary>
+    private void NotifyCreated(InstrumentRef r, List<InstrumentBooking> bookings, UserRef user, IEnumerable<ManagerRef> managers)
     {
         var first = bookings[0];
         var when = bookings.Count == 1 ? Slot(first) : Mail(new Message("Booking.Mail.Series", Slot(first), bookings.Count));
-        // One read for the managers' addresses and the user's (who is the caller unless booked on their behalf).
-        var managers = users.ManagerIds(r.OrganizationId);
-        var people = await users.Users().Where(u => u.Id == first.UserId || managers.Contains(u.Id))
-            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
-        var user = people.First(p => p.Id == first.UserId);
-        var emails = people.Where(p => p.Id != first.UserId && p.Email != null).Select(p => p.Email!).Distinct().ToList();
+        var emails = managers.Where(m => m.Id != user.Id && m.Email != null).Select(m => m.Email!).Distinct().ToList();
         var pending = first.Status == BookingStatus.Pending;
         foreach (var email in emails)
         {
