@@ -90,6 +90,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
                 + $"owned by {owners.Count} organisations ({added.Count} synthetic ones added).");
             await sink.BeforeAsync(ct);
 
+            var analyzer = SearchVocabulary.AnalyzerOf(db);
             Batch Make(int offset, int count)
             {
                 var batch = new Batch(new Resource[count], new SearchEntry[count]);
@@ -98,7 +99,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
                     var docId = firstDoc + offset + i;
                     var r = catalog.Create(docId, now);
                     batch.Resources[i] = r;
-                    batch.Entries[i] = SearchIndexer.Build(CatalogSearchSource.Document(r, names[r.OrganizationId]), docId);
+                    batch.Entries[i] = SearchIndexer.Build(CatalogSearchSource.Document(r, names[r.OrganizationId]), docId, analyzer);
                     batch.Entries[i].Version = version;
                 });
                 return batch;

@@ -49,8 +49,11 @@ public sealed record SearchResult(
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
 public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirectory catalog, OrganizationDirectory organizations, FacetCache cache,
-    ISearchBackend backend, IOptions<SearchOptions> options)
+    ISearchBackend backend, IOptions<SearchOptions> options, SearchVocabulary vocabulary)
 {
+    /// <summary>The host's analyzer with the maintained vocabulary, as it was when this request began.</summary>
+    private readonly ChineseAnalyzer _analyzer = vocabulary.Analyzer;
+
     public const int Cap = 10_000;
     public const int Window = 200;
 
@@ -68,7 +71,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     private sealed record Ranked(long Key, Guid ResourceId, double Score, bool TitleHit);
 
     /// <summary>Checks the query; the field errors name the parameter and say why (messages, said in the reader's language).</summary>
-    public static FieldErrors Validate(SearchQuery query, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives)
+    public static FieldErrors Validate(SearchQuery query, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives, ChineseAnalyzer? analyzer = null)
     {
         var errors = new FieldErrors();
         filter = new SearchFilter();
@@ -84,7 +87,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
         }
         else
         {
-            alternatives = ChineseAnalyzer.Default.Query(q);
+            alternatives = (analyzer ?? ChineseAnalyzer.Default).Query(q);
             if (alternatives.Count == 0)
             {
                 errors.Add("q", new Message("Search.QueryNothingSearchable"));
@@ -189,7 +192,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     public async Task<(SearchResult? Result, FieldErrors Errors)> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var errors = Validate(query, out var filter, out var alternatives);
+        var errors = Validate(query, out var filter, out var alternatives, _analyzer);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -252,7 +255,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
     /// <summary>The ids of every match (up to <paramref name="limit"/>) in search-key order, for exports of a search result.</summary>
     public async Task<(IReadOnlyList<Guid>? Ids, FieldErrors Errors)> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken ct)
     {
-        var errors = Validate(query with { Page = 1, PageSize = 1 }, out var filter, out var alternatives);
+        var errors = Validate(query with { Page = 1, PageSize = 1 }, out var filter, out var alternatives, _analyzer);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -396,8 +399,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, CatalogDirect
         var tokens = filter.Tokens();
         // An index written with the current synonym table holds each abbreviation wherever its expansion occurs: ask for
         // the abbreviation alone (one short AND, where the expansions' OR cost GIN and FTS5 the most at a million rows).
-        var minimal = ChineseAnalyzer.WithoutImplied(cache.SynonymsStamp == ChineseAnalyzer.Default.SynonymsStamp
-            ? ChineseAnalyzer.Default.IndexedQuery(q)
+        var minimal = ChineseAnalyzer.WithoutImplied(cache.SynonymsStamp == _analyzer.SynonymsStamp
+            ? _analyzer.IndexedQuery(q)
             : alternatives);
         return (backend.Query(minimal, tokens), (kind, region));
     }
