@@ -86,11 +86,12 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
 
             // The organisations are search records too: the added ones are indexed as the normal path would index them.
             var version = await SearchIndexer.NextVersionAsync(db, ct);
+            var analyzer = SearchVocabulary.AnalyzerOf(db);
             var searchable = added.Where(o => o.Status == OrganizationStatus.Verified).ToList();
             if (searchable.Count > 0)
             {
                 var firstOrgDoc = await SearchIndexer.ReserveDocIdsAsync(db, searchable.Count, ct);
-                var orgEntries = searchable.Select((o, i) => SearchIndexer.Build(OrganizationSearchSource.Document(o), firstOrgDoc + i)).ToList();
+                var orgEntries = searchable.Select((o, i) => SearchIndexer.Build(OrganizationSearchSource.Document(o), firstOrgDoc + i, analyzer)).ToList();
                 orgEntries.ForEach(e => e.Version = version);
                 await sink.WriteAsync(entries, orgEntries, ct);
                 await sink.WriteAsync(texts, orgEntries.Select(e => e.Text).ToList(), ct);
@@ -108,7 +109,7 @@ public sealed class CatalogSeeder(AppDbContext db, TimeProvider clock)
                     var docId = firstDoc + offset + i;
                     var r = catalog.Create(docId, now);
                     batch.Resources[i] = r;
-                    batch.Entries[i] = SearchIndexer.Build(CatalogSearchSource.Document(r, names[r.OrganizationId]), docId);
+                    batch.Entries[i] = SearchIndexer.Build(CatalogSearchSource.Document(r, names[r.OrganizationId]), docId, analyzer);
                     batch.Entries[i].Version = version;
                 });
                 return batch;

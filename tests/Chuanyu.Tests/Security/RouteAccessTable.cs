@@ -68,6 +68,7 @@ public static class RouteAccessTable
         PAGE    /Resources/{id:guid}/BookingRules                                          SignedIn
         PAGE    /Resources/{id:guid}/Order                                                 SignedIn
         PAGE    /Search                                                                    anonymous
+        PAGE    /Search/Vocabulary                                                         SystemAdmin
         PAGE    /ServiceOrders/{id:guid}                                                   SignedIn
         PAGE    /Signatures/Verify                                                         anonymous
 
@@ -163,6 +164,14 @@ public static class RouteAccessTable
         POST    /api/v1/resources/{id:guid}/transfer                                       SignedIn
         GET     /api/v1/search                                                             anonymous
         GET     /api/v1/search/export                                                      SignedIn
+        GET     /api/v1/search/vocabulary                                                  SignedIn
+        POST    /api/v1/search/vocabulary                                                  SystemAdmin
+        GET     /api/v1/search/vocabulary/export                                           SignedIn
+        POST    /api/v1/search/vocabulary/import                                           SystemAdmin
+        GET     /api/v1/search/vocabulary/reindex                                          SignedIn
+        GET     /api/v1/search/vocabulary/{id:guid}                                        SignedIn
+        PUT     /api/v1/search/vocabulary/{id:guid}                                        SystemAdmin
+        DELETE  /api/v1/search/vocabulary/{id:guid}                                        SystemAdmin
         POST    /api/v1/service-orders                                                     SignedIn
         GET     /api/v1/service-orders/managed                                             SignedIn
         GET     /api/v1/service-orders/{id:guid}                                           SignedIn

@@ -26,7 +26,10 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
 
     public static readonly ChineseAnalyzer WithoutSynonyms = new(new Dictionary<string, IReadOnlyList<string>>());
 
-    /// <summary>The analyzer with the platform's synonym table (<c>Data/Reference/search-synonyms.csv</c>, embedded).</summary>
+    /// <summary>
+    /// The analyzer with the seed synonym table (<c>Data/Reference/search-synonyms.csv</c>, embedded): what a host uses
+    /// until it has read the maintained vocabulary (<see cref="SearchVocabulary"/>), and what the vocabulary is seeded with.
+    /// </summary>
     public static ChineseAnalyzer Default { get; } = LoadDefault();
 
     private static ChineseAnalyzer LoadDefault()
@@ -159,7 +162,7 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
     private static long Stamp(IReadOnlyDictionary<string, IReadOnlyList<string>> synonyms)
     {
         var text = SynonymIndexFormat + "\n" + string.Join("\n", synonyms.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => kv.Key + "=" + string.Join("|", kv.Value)));
+            .Select(kv => kv.Key + "=" + string.Join("|", kv.Value.Order(StringComparer.Ordinal)))); // the same table, read in any order, has one stamp
         var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text));
         return Math.Max(1, BitConverter.ToInt64(hash, 0) & long.MaxValue); // 0 means "not stamped"
     }
@@ -202,10 +205,16 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
         return common.Count == 0 ? disjunction : "(" + string.Join(and, common.Select(quote)) + and + "(" + disjunction + "))";
     }
 
-    /// <summary>Parses the synonym table (<c>term,expansion</c> per line, header first); terms are normalised like queries.</summary>
-    public static Dictionary<string, IReadOnlyList<string>> LoadSynonyms(TextReader reader)
+    /// <summary>
+    /// Parses the synonym table (<c>term,expansion[,source]</c> per line, header first; the seed of the vocabulary,
+    /// <see cref="SearchVocabulary"/>); terms are normalised like queries.
+    /// </summary>
+    public static Dictionary<string, IReadOnlyList<string>> LoadSynonyms(TextReader reader) => FromPairs(ReadPairs(reader).Select(p => (p.Term, p.Expansion)));
+
+    /// <summary>The rows of the synonym file as written (not normalised): term, expansion and source (empty when the file has none).</summary>
+    public static List<(string Term, string Expansion, string Source)> ReadPairs(TextReader reader)
     {
-        var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var pairs = new List<(string, string, string)>();
         var first = true;
         while (reader.ReadLine() is { } line)
         {
@@ -214,13 +223,24 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
                 first = false;
                 continue;
             }
-            var comma = line.IndexOf(',', StringComparison.Ordinal);
-            if (comma <= 0)
+            var fields = line.Split(',');
+            if (fields.Length < 2)
             {
                 continue;
             }
-            var term = Normalize(line[..comma].Trim().Trim('"'));
-            var expansion = Normalize(line[(comma + 1)..].Trim().Trim('"'));
+            pairs.Add((fields[0].Trim().Trim('"'), fields[1].Trim().Trim('"'), fields.Length > 2 ? string.Join(",", fields[2..]).Trim().Trim('"') : ""));
+        }
+        return pairs;
+    }
+
+    /// <summary>The synonym map of some term → expansion pairs, normalised; empty and self-mapped pairs are skipped.</summary>
+    public static Dictionary<string, IReadOnlyList<string>> FromPairs(IEnumerable<(string Term, string Expansion)> pairs)
+    {
+        var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (rawTerm, rawExpansion) in pairs)
+        {
+            var term = Normalize(rawTerm.Trim());
+            var expansion = Normalize(rawExpansion.Trim());
             if (term.Length == 0 || expansion.Length == 0 || term == expansion)
             {
                 continue;
@@ -238,6 +258,9 @@ public sealed class ChineseAnalyzer(IReadOnlyDictionary<string, IReadOnlyList<st
         return map.OrderByDescending(kv => kv.Key.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal);
     }
+
+    /// <summary>Letters, digits and CJK of a text after <see cref="Normalize"/>: two spellings the index cannot tell apart ("LC-MS", "lcms") are the same.</summary>
+    public static string CompactForm(string text) => Compact(Normalize(text.Trim()));
 
     private readonly record struct TextRun(string Text, bool IsCjk, bool Joined);
 

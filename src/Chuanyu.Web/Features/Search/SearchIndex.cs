@@ -146,10 +146,10 @@ public static class SearchIndexer
     /// <summary>The stamp of the synonym table every row of the index was written with, or 0 (migration 0011).</summary>
     public const string SynonymsCounter = "resource_search_synonyms";
 
-    /// <summary>An empty index holds no row of an older synonym table: stamp it with the current one (idempotent, at start-up).</summary>
+    /// <summary>An empty index holds no row of an older synonym table: stamp it with the host's vocabulary (idempotent, at start-up).</summary>
     public static Task StampSynonymsIfEmptyAsync(AppDbContext db, CancellationToken ct = default)
     {
-        var stamp = ChineseAnalyzer.Default.SynonymsStamp;
+        var stamp = SearchVocabulary.AnalyzerOf(db).SynonymsStamp;
         return db.Database.ExecuteSqlAsync(
             $"UPDATE platform_counters SET value = {stamp} WHERE name = {SynonymsCounter} AND value <> {stamp} AND NOT EXISTS (SELECT 1 FROM resource_search)", ct);
     }
@@ -158,13 +158,17 @@ public static class SearchIndexer
     /// Rewrites the analysed title and body of every indexed record with the current analyser and synonym table (only
     /// the rows whose text changes are written, a batch per transaction), then stamps the index so searches ask for
     /// abbreviations alone (<see cref="ChineseAnalyzer.IndexedQuery"/>). Filters, keys and facets do not change.
-    /// Run it after an upgrade that brings a new synonym table, once every instance runs the new version.
+    /// Run it after an upgrade that brings a new synonym table, once every instance runs the new version; a change of the
+    /// vocabulary runs it in the background (<see cref="VocabularyReindex"/>: <paramref name="progress"/> hears the rows
+    /// read after each batch, and the FTS5 merge is left to the engine's own merging).
     /// </summary>
     public static async Task<(int Rows, int Changed)> ReindexTextAsync(AppDbContext db, IEnumerable<ISearchSource> sources, ISearchBackend backend,
-        Action<string> log, CancellationToken ct, int batchSize = 2_000)
+        Action<string> log, CancellationToken ct, int batchSize = 2_000, ChineseAnalyzer? analyzer = null, Func<int, CancellationToken, Task>? progress = null,
+        bool optimize = true)
     {
         var from = sources.ToList();
-        var stamp = ChineseAnalyzer.Default.SynonymsStamp;
+        analyzer ??= SearchVocabulary.AnalyzerOf(db);
+        var stamp = analyzer.SynonymsStamp;
         var after = long.MinValue;
         int rows = 0, changed = 0;
         while (true)
@@ -202,8 +206,8 @@ public static class SearchIndexer
                     {
                         continue; // no longer searchable: the next save of the record removes its row
                     }
-                    var title = TitleText(document);
-                    var body = BodyText(document);
+                    var title = TitleText(document, analyzer);
+                    var body = BodyText(document, analyzer);
                     if (title != row.Title || body != row.Body)
                     {
                         pTitle.Value = title;
@@ -217,12 +221,16 @@ public static class SearchIndexer
             }
             rows += batch.Count;
             after = batch[^1].SearchKey;
+            if (progress is not null)
+            {
+                await progress(rows, ct);
+            }
             if (rows / 100_000 != (rows - batch.Count) / 100_000)
             {
                 log($"  {rows:N0} rows read, {changed:N0} rewritten …");
             }
         }
-        if (changed > 0)
+        if (changed > 0 && optimize)
         {
             await backend.AfterTextRewriteAsync(db, log, ct);
         }
@@ -362,9 +370,10 @@ public static class SearchIndexer
         var needIds = documents.Keys.Count(id => !existing.ContainsKey(id));
         var nextDoc = needIds == 0 ? 0 : await ReserveDocIdsAsync(db, needIds, ct);
         var version = await NextVersionAsync(db, ct);
+        var analyzer = SearchVocabulary.AnalyzerOf(db);
         foreach (var d in documents.Values)
         {
-            var fresh = Build(d, existing.TryGetValue(d.Id, out var old) ? old.DocId : nextDoc++);
+            var fresh = Build(d, existing.TryGetValue(d.Id, out var old) ? old.DocId : nextDoc++, analyzer);
             fresh.Version = version;
             if (old is null)
             {
@@ -406,14 +415,14 @@ public static class SearchIndexer
         return value.Count == 1 ? value[0] : throw new InvalidOperationException($"The counter {name} is missing.");
     }
 
-    /// <summary>The analysed title of a document: its raw title with the abbreviations of the expansions it holds.</summary>
-    public static string TitleText(SearchDocument d) => ChineseAnalyzer.Default.IndexTextWithSynonyms(d.Title);
+    /// <summary>The analysed title of a document: its raw title with the abbreviations of the expansions it holds (the host's vocabulary, or the seed table).</summary>
+    public static string TitleText(SearchDocument d, ChineseAnalyzer? analyzer = null) => (analyzer ?? ChineseAnalyzer.Default).IndexTextWithSynonyms(d.Title);
 
     /// <summary>The analysed body of a document.</summary>
-    public static string BodyText(SearchDocument d) => ChineseAnalyzer.Default.IndexTextWithSynonyms(d.Body);
+    public static string BodyText(SearchDocument d, ChineseAnalyzer? analyzer = null) => (analyzer ?? ChineseAnalyzer.Default).IndexTextWithSynonyms(d.Body);
 
-    /// <summary>The search row of a document (pure: the same document always gives the same row).</summary>
-    public static SearchEntry Build(SearchDocument d, int docId)
+    /// <summary>The search row of a document (pure: the same document and vocabulary always give the same row).</summary>
+    public static SearchEntry Build(SearchDocument d, int docId, ChineseAnalyzer? analyzer = null)
     {
         var quality = Math.Clamp(d.Quality, 0, MaxQuality);
         var flags = d.Flags;
@@ -457,8 +466,8 @@ public static class SearchIndexer
             Text = new SearchText
             {
                 SearchKey = key,
-                Title = TitleText(d),
-                Body = BodyText(d),
+                Title = TitleText(d, analyzer),
+                Body = BodyText(d, analyzer),
                 Filters = filters.ToString(),
             },
         };

@@ -55,8 +55,11 @@ public sealed record SearchResult(
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
 public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, FacetCache cache,
-    ISearchBackend backend, SearchTypes types, LinkGenerator links, IOptions<SearchOptions> options)
+    ISearchBackend backend, SearchTypes types, LinkGenerator links, IOptions<SearchOptions> options, SearchVocabulary vocabulary)
 {
+    /// <summary>The host's analyzer with the maintained vocabulary, as it was when this request began.</summary>
+    private readonly ChineseAnalyzer _analyzer = vocabulary.Analyzer;
+
     public const int Cap = 10_000;
     public const int Window = 200;
 
@@ -74,7 +77,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     private sealed record Ranked(long Key, Guid RecordId, double Score, bool TitleHit);
 
     /// <summary>Checks the query; the field errors name the parameter and say why (messages, said in the reader's language).</summary>
-    public static FieldErrors Validate(SearchQuery query, SearchTypes types, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives)
+    public static FieldErrors Validate(SearchQuery query, SearchTypes types, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives, ChineseAnalyzer? analyzer = null)
     {
         var errors = new FieldErrors();
         filter = new SearchFilter();
@@ -90,7 +93,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
         }
         else
         {
-            alternatives = ChineseAnalyzer.Default.Query(q);
+            alternatives = (analyzer ?? ChineseAnalyzer.Default).Query(q);
             if (alternatives.Count == 0)
             {
                 errors.Add("q", new Message("Search.QueryNothingSearchable"));
@@ -214,7 +217,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     public async Task<(SearchResult? Result, FieldErrors Errors)> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var errors = Validate(query, types, out var filter, out var alternatives);
+        var errors = Validate(query, types, out var filter, out var alternatives, _analyzer);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -277,7 +280,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     /// <summary>The ids of every match (up to <paramref name="limit"/>) in search-key order, for exports of a search result.</summary>
     public async Task<(IReadOnlyList<Guid>? Ids, FieldErrors Errors)> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken ct)
     {
-        var errors = Validate(query with { Page = 1, PageSize = 1 }, types, out var filter, out var alternatives);
+        var errors = Validate(query with { Page = 1, PageSize = 1 }, types, out var filter, out var alternatives, _analyzer);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -422,8 +425,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
         var tokens = filter.Tokens();
         // An index written with the current synonym table holds each abbreviation wherever its expansion occurs: ask for
         // the abbreviation alone (one short AND, where the expansions' OR cost GIN and FTS5 the most at a million rows).
-        var minimal = ChineseAnalyzer.WithoutImplied(cache.SynonymsStamp == ChineseAnalyzer.Default.SynonymsStamp
-            ? ChineseAnalyzer.Default.IndexedQuery(q)
+        var minimal = ChineseAnalyzer.WithoutImplied(cache.SynonymsStamp == _analyzer.SynonymsStamp
+            ? _analyzer.IndexedQuery(q)
             : alternatives);
         return (backend.Query(minimal, tokens), (kinds, region));
     }
