@@ -9,11 +9,11 @@ using Npgsql;
 
 namespace Chuanyu.Bench;
 
-public sealed record SearchLoadOptions(Uri Url, int Reps, int Concurrency, TimeSpan Duration, string? SqlitePath, string? Postgres, int LikeReps, string? Out)
+public sealed record SearchLoadOptions(Uri Url, int Reps, int Concurrency, TimeSpan Duration, string? SqlitePath, string? Postgres, int LikeReps, string? Out, Uri? ExactUrl = null)
 {
     public static SearchLoadOptions Parse(ReadOnlySpan<string> args)
     {
-        Uri? url = null;
+        Uri? url = null, exact = null;
         string? sqlite = null, pg = null, output = null;
         int reps = 30, concurrency = 16, duration = 20, likeReps = 3;
         for (var i = 0; i < args.Length; i++)
@@ -27,6 +27,7 @@ public sealed record SearchLoadOptions(Uri Url, int Reps, int Concurrency, TimeS
             switch (name)
             {
                 case "--url": url = new Uri(value, UriKind.Absolute); break;
+                case "--exact-url": exact = new Uri(value, UriKind.Absolute); break;
                 case "--reps": reps = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--duration": duration = int.Parse(value, CultureInfo.InvariantCulture); break;
@@ -41,7 +42,7 @@ public sealed record SearchLoadOptions(Uri Url, int Reps, int Concurrency, TimeS
         {
             throw new ArgumentException("--url (a loopback base URL of a running Chuanyu) is required");
         }
-        return new SearchLoadOptions(url, reps, concurrency, TimeSpan.FromSeconds(duration), sqlite, pg, likeReps, output);
+        return new SearchLoadOptions(url, reps, concurrency, TimeSpan.FromSeconds(duration), sqlite, pg, likeReps, output, exact);
     }
 }
 
@@ -83,8 +84,11 @@ public static class SearchLoad
         Line("");
         Line(string.Create(c, $"Single client: 1 warm-up + {o.Reps} requests per query. LIKE: {o.LikeReps} runs per query on the database directly (count + first 20)."));
         Line("");
-        Line("| query · filter | total | estimated | p50 ms | p95 ms | max ms | server ms (p50) | LIKE p50 ms | LIKE count | LIKE ÷ search |");
-        Line("| --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        // With --exact-url (the same database served with Search__ExactCount=10000), each total beside the exact count.
+        using var exactClient = o.ExactUrl is null ? null : new HttpClient { BaseAddress = o.ExactUrl, Timeout = TimeSpan.FromSeconds(120) };
+        var errorsPct = new List<double>();
+        Line("| query · filter | total | estimated | exact | error | p50 ms | p95 ms | max ms | server ms (p50) | LIKE p50 ms | LIKE count | LIKE ÷ search |");
+        Line("| --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var all = new List<double>();
         var ratios = new List<double>();
         await using var db = OpenDatabase(o);
@@ -92,6 +96,12 @@ public static class SearchLoad
         {
             var path = PathOf(q);
             var (total, estimated, _) = await OnceAsync(client, path);
+            var exactTotal = exactClient is null ? -1 : (await OnceAsync(exactClient, path)).Total;
+            var error = exactTotal <= 0 ? double.NaN : 100.0 * (total - exactTotal) / exactTotal;
+            if (estimated && !double.IsNaN(error))
+            {
+                errorsPct.Add(Math.Abs(error));
+            }
             var samples = new List<double>();
             var server = new List<double>();
             for (var i = 0; i < o.Reps; i++)
@@ -126,12 +136,17 @@ public static class SearchLoad
             {
                 ratios.Add(likeP50 / p50);
             }
-            Line(string.Create(c, $"| {q.Q} · {q.Filter}={q.Value} | {total:N0} | {(estimated ? "≈" : "")} | {p50:F1} | {HttpLoad.Percentile([.. samples], 95):F1} | {samples[^1]:F1} | {HttpLoad.Percentile([.. server], 50):F1} | {(double.IsNaN(likeP50) ? "–" : likeP50.ToString("F0", c))} | {(likeCount < 0 ? "–" : likeCount.ToString("N0", c))} | {(double.IsNaN(likeP50) ? "–" : (likeP50 / p50).ToString("F0", c) + "×")} |"));
+            Line(string.Create(c, $"| {q.Q} · {q.Filter}={q.Value} | {total:N0} | {(estimated ? "≈" : "")} | {(exactTotal < 0 ? "–" : exactTotal.ToString("N0", c))} | {(double.IsNaN(error) ? "–" : error.ToString("+0.0;-0.0;0", c) + " %")} | {p50:F1} | {HttpLoad.Percentile([.. samples], 95):F1} | {samples[^1]:F1} | {HttpLoad.Percentile([.. server], 50):F1} | {(double.IsNaN(likeP50) ? "–" : likeP50.ToString("F0", c))} | {(likeCount < 0 ? "–" : likeCount.ToString("N0", c))} | {(double.IsNaN(likeP50) ? "–" : (likeP50 / p50).ToString("F0", c) + "×")} |"));
         }
         all.Sort();
         var allArray = all.ToArray();
         Line("");
         Line(string.Create(c, $"All single-client requests: n={allArray.Length}, p50 {HttpLoad.Percentile(allArray, 50):F1} ms, p95 **{HttpLoad.Percentile(allArray, 95):F1} ms**, p99 {HttpLoad.Percentile(allArray, 99):F1} ms, worst per-query p95 see table."));
+        if (errorsPct.Count > 0)
+        {
+            errorsPct.Sort();
+            Line(string.Create(c, $"Estimated totals ({errorsPct.Count} of {Queries.Length} queries) against the exact count: mean |error| {errorsPct.Average():F1} %, median {errorsPct[errorsPct.Count / 2]:F1} %, max {errorsPct[^1]:F1} %."));
+        }
         if (ratios.Count > 0)
         {
             ratios.Sort();
