@@ -296,7 +296,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         // The engineer's "my resources" lists 蓉芯's records only.
         var (_, mine) = await other.GetAsync("/Me/Resources?sort=name");
         var orgs = mine.QuerySelectorAll("[data-testid=resources] tbody tr").Select(tr => tr.QuerySelectorAll("td")[3].TextContent.Trim()).ToList();
-        Assert.Equal(9, orgs.Count);
+        Assert.Equal(13, orgs.Count);
         Assert.All(orgs, o => Assert.Equal("成都蓉芯微纳检测技术有限公司", o));
         Assert.NotNull(mine.QuerySelector("[data-testid=nav-my-resources]"));
     }
