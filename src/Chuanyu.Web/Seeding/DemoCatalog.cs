@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chuanyu.Web.Seeding;
 
 /// <summary>
-/// The demo catalogue: the 120 records of the embedded <c>Data/Reference/demo-instruments.csv</c> (real models and
+/// The demo catalogue: the 240 records of the embedded <c>Data/Reference/demo-instruments.csv</c> (real models and
 /// makers at real institutions of both regions; holdings, values, fees and certificate numbers illustrative, see
 /// demo-instruments.md), plus one draft of 重庆大学's instrument manager. Records are added through EF in one
 /// transaction, so whatever indexes saved resources sees them. Seeded once: when the first record of the file is

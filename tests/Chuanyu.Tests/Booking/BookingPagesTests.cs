@@ -485,7 +485,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     {
         // A booking that starts in a few minutes cannot be made through the rules (2 hours' notice), so it is written as
         // an approved booking directly, on an instrument of its own.
-        var (instrument, _) = await InstrumentAsync(2);
+        var (instrument, _) = await InstrumentAsync(5);
         var researcher = await UserAsync(Demo.ScuResearcher);
         var scu = await OrgAsync("四川大学");
         var cqu = await OrgAsync("重庆大学");
@@ -549,7 +549,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
             }
             return 0;
         });
-        var (instrument, _) = await InstrumentAsync(3);
+        var (instrument, _) = await InstrumentAsync(6);
         await WithoutTrainingRecordsAsync(instrument);
         var rulesUrl = $"/Resources/{instrument}/BookingRules";
         var other = await SignedInAsync(Demo.Engineer);
@@ -857,7 +857,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     [Fact]
     public async Task InstrumentNotOpenToTheUsersType_IsOfferedOnlyToThoseItIsOpenTo()
     {
-        var (instrument, _) = await InstrumentAsync(4);
+        var (instrument, _) = await InstrumentAsync(7);
         var manager = await UserAsync(Demo.CquInstrumentManager);
         await factory.WithDbAsync(db =>
         {
@@ -889,7 +889,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     [Fact]
     public async Task BlackedOutTime_IsShownNotBookable_WithItsReason()
     {
-        var (instrument, _) = await InstrumentAsync(5);
+        var (instrument, _) = await InstrumentAsync(8);
         var thursday = Monday.AddDays(3);
         var reason = $"电子枪更换 {Guid.NewGuid():N}"[..14];
         var manager = await UserAsync(Demo.CquInstrumentManager);
@@ -927,7 +927,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     [Fact]
     public async Task ChoosingAFreeSlot_FillsTheFormInPlace_MarksTheSlot_AndProposesTheUsualLength()
     {
-        var (instrument, _) = await InstrumentAsync(8); // charged by the hour
+        var (instrument, _) = await InstrumentAsync(17); // charged by the hour
         await WithoutBookingHistoryAsync(instrument); // the demo's year of use would make its own usual length
         var wednesday = Monday.AddDays(2);
         // Past uses of 1 h, 1.5 h, 1.5 h and 2 h make 1.5 h the usual length; a cancelled day-long booking and a
@@ -972,7 +972,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     [Fact]
     public async Task FeeEstimate_ShowsBeforeSubmitting_ByTheUsersType_AndFollowsTheChoice()
     {
-        var (instrument, _) = await InstrumentAsync(9); // charged by the hour; its usual length from the demo history
+        var (instrument, _) = await InstrumentAsync(18); // charged by the hour; its usual length from the demo history
         var tuesday = Monday.AddDays(1);
         var usual = BookingRulesCheck.UsualMinutes(await PastLengthsAsync(instrument), 30, 8 * 60, 30);
         static string Yuan(decimal yuan) => "¥" + yuan.ToString("N2", CultureInfo.InvariantCulture);
@@ -1005,7 +1005,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         Assert.Contains("slot-chosen", Cell(changed, tuesday, "09:00").ClassList);
 
         // An instrument charged by the sample has its rate, and no amount a time could make.
-        var (perSample, _) = await InstrumentAsync(7);
+        var (perSample, _) = await InstrumentAsync(11);
         var (_, samples) = await researcher.GetAsync(BookUrl(perSample, Monday));
         Assert.Contains("¥80.00", samples.QuerySelector("[data-testid=fee-estimate] [data-testid=estimate-other-unit]")!.TextContent, StringComparison.Ordinal);
         Assert.Null(samples.QuerySelector("[data-testid=estimate-amount]"));
@@ -1014,7 +1014,7 @@ public sealed class BookingPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     [Fact]
     public async Task AfterSubmitting_TheNewBookingIsFirstInMyBookings_AndMarked()
     {
-        var (instrument, _) = await InstrumentAsync(7);
+        var (instrument, _) = await InstrumentAsync(11);
         var friday = Monday.AddDays(4);
         var session = await SignedInAsync(Demo.ScuResearcher);
         var url = BookUrl(instrument, Monday);

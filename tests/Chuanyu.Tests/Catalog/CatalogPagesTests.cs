@@ -296,7 +296,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         // The engineer's "my resources" lists 蓉芯's records only.
         var (_, mine) = await other.GetAsync("/Me/Resources?sort=name");
         var orgs = mine.QuerySelectorAll("[data-testid=resources] tbody tr").Select(tr => tr.QuerySelectorAll("td")[3].TextContent.Trim()).ToList();
-        Assert.Equal(9, orgs.Count);
+        Assert.Equal(13, orgs.Count);
         Assert.All(orgs, o => Assert.Equal("成都蓉芯微纳检测技术有限公司", o));
         Assert.NotNull(mine.QuerySelector("[data-testid=nav-my-resources]"));
     }
@@ -396,7 +396,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
     }
 
     [Fact]
-    public async Task DemoSeed_HoldsThe120Instruments_AtTheirOrganisations_AndIsIdempotent()
+    public async Task DemoSeed_HoldsThe240Records_AtTheirOrganisations_AndIsIdempotent()
     {
         // The file as it is in the repository, read with CsvHelper, not through the seed's own reader.
         var root = new DirectoryInfo(AppContext.BaseDirectory);
@@ -413,7 +413,7 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
             expected.Add((keyToName[csv.GetString("org_key")], csv.GetString("kind"), csv.GetString("name"),
                 csv.GetString("model") is { Length: > 0 } m ? m : null, csv.GetString("district_code")));
         }
-        Assert.Equal(120, expected.Count);
+        Assert.Equal(240, expected.Count);
 
         var stored = await factory.WithDbAsync(db => (from r in db.Set<Resource>()
                                                       join o in db.Organizations on r.OrganizationId equals o.Id
@@ -423,11 +423,11 @@ public sealed class CatalogPagesTests(ChuanyuFactory factory) : IClassFixture<Ch
         // Other tests of this class add their own records; the demo ones are those the seed made at start-up.
         var seededAt = stored.Where(s => s.Name == "场发射扫描电子显微镜" && s.Model == "GeminiSEM 300").Select(s => s.CreatedAt).Single();
         var seeded = stored.Where(s => s.CreatedAt == seededAt).ToList();
-        Assert.Equal(120, seeded.Count);
+        Assert.Equal(240, seeded.Count);
         Assert.Equal(expected.Order().ToList(), seeded.Select(s => (Org: s.Org, Kind: s.Kind.ToString(), Name: s.Name, Model: (string?)s.Model, District: s.DistrictCode)).Order().ToList());
         // Published, except the pending enterprise's records (an unverified organisation cannot publish).
         Assert.All(seeded, s => Assert.Equal(s.Org == "重庆渝新智能装备有限公司" ? ResourceStatus.Draft : ResourceStatus.Published, s.Status));
-        Assert.Equal(116, seeded.Count(s => s.Status == ResourceStatus.Published));
+        Assert.Equal(236, seeded.Count(s => s.Status == ResourceStatus.Published));
         Assert.All(seeded.Where(s => s.Kind == ResourceKind.Instrument), s => Assert.NotNull(InstrumentClasses.Find(s.CategoryCode)));
         Assert.Equal("010000", seeded.First(s => s.Model == "AFS-8520").CategoryCode![..2] + "0000");
 
