@@ -61,7 +61,7 @@ public sealed class OrganizationSearchSource : ISearchSource
 
     public async Task<IReadOnlyList<Guid>> MissingAsync(AppDbContext db, IQueryable<Guid> indexed, int limit, CancellationToken ct) =>
         await db.Organizations.AsNoTracking()
-            .Where(o => o.Status == OrganizationStatus.Verified && !indexed.Contains(o.Id))
+            .Where(o => o.Status == OrganizationStatus.Verified && !indexed.Any(i => i == o.Id))
             .OrderBy(o => o.Id).Select(o => o.Id).Take(limit).ToListAsync(ct);
 
     public bool WouldStale(Type entity, bool deleting, IReadOnlySet<string> members) =>

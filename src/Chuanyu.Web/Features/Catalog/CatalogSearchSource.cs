@@ -74,7 +74,7 @@ public sealed class CatalogSearchSource : ISearchSource
     }
 
     public async Task<IReadOnlyList<Guid>> MissingAsync(AppDbContext db, IQueryable<Guid> indexed, int limit, CancellationToken ct) =>
-        await db.Set<Resource>().AsNoTracking().Where(r => r.Status == ResourceStatus.Published && !indexed.Contains(r.Id))
+        await db.Set<Resource>().AsNoTracking().Where(r => r.Status == ResourceStatus.Published && !indexed.Any(i => i == r.Id))
             .OrderBy(r => r.Id).Select(r => r.Id).Take(limit).ToListAsync(ct);
 
     public async Task<IReadOnlyList<SearchRecordView>> ViewsAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)

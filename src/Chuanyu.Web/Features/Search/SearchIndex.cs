@@ -285,15 +285,27 @@ public static class SearchIndexer
         await ApplyAsync(db, list, Collect(db, list), ct);
     }
 
+    /// <summary>The mask of the type codes whose records are all indexed (<see cref="IndexMissingAsync"/>), created when first needed.</summary>
+    public const string TypesCounter = "resource_search_types";
+
     /// <summary>
-    /// Indexes the searchable records that have no row (a type added to an existing database, records written around
-    /// the index before it existed), a batch of 1,000 per save, at start-up.
+    /// Indexes the searchable records of a type that has no rows yet (a type added to an existing database: the
+    /// organisations after migration 0016), a batch of 1,000 per save, at start-up. It runs for the types not yet marked
+    /// done in <see cref="TypesCounter"/>, so a restart does not look through a million records again (an anti-join of
+    /// every resource against the index costs seconds there).
     /// </summary>
     public static async Task<int> IndexMissingAsync(AppDbContext db, IEnumerable<ISearchSource> sources, CancellationToken ct)
     {
         var list = sources.ToList();
+        static long MaskOf(ISearchSource source) => source.Types.Aggregate(0L, (m, t) => m | (1L << t.Code));
+        var registered = list.Aggregate(0L, (m, s) => m | MaskOf(s));
+        var marked = await db.Set<PlatformCounter>().AsNoTracking().Where(c => c.Name == TypesCounter).Select(c => (long?)c.Value).FirstOrDefaultAsync(ct);
+        if (marked == registered)
+        {
+            return 0;
+        }
         var done = 0;
-        foreach (var source in list)
+        foreach (var source in list.Where(s => (MaskOf(s) & ~(marked ?? 0)) != 0))
         {
             while (true)
             {
@@ -316,6 +328,23 @@ public static class SearchIndexer
                 }
             }
         }
+        if (marked is null)
+        {
+            db.Add(new PlatformCounter { Name = TypesCounter, Value = registered });
+        }
+        else
+        {
+            db.Attach(new PlatformCounter { Name = TypesCounter, Value = marked.Value }).Property(c => c.Value).CurrentValue = registered;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance starting at the same moment marked it.
+        }
+        db.ChangeTracker.Clear();
         return done;
     }
 

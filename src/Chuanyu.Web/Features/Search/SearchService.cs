@@ -352,6 +352,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
             return await AllAsync(null);
         }
         var rowsInAll = tiers.RowsOf(kind).Sum(r => (long)r);
+        // Not capped at the exact count: a mid-sized result (1,000–5,500 at 1M rows) costs PostgreSQL less to read whole
+        // (then counted only up to the exact count and estimated) than to find through tiers (p95 23.5 → 35.1 ms, docs/benchmarks.md).
         var exactBelow = backend.ExactBelow(need, rowsInAll);
         var (sampled, scale, blocks) = await SampleAsync(reader, text, tiers, exactBelow, ct);
         var expected = sampled.Count * scale;
@@ -367,8 +369,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     private const int SampleMatches = 100;
 
     /// <summary>
-    /// The matches in the sample blocks, and the factor from them to the whole index: the median block first, then three
-    /// more around it when it held fewer than <see cref="SampleMatches"/> but too many to read them all (a rarer word
+    /// The matches in the sample blocks, and the factor from them to the whole index: the block at 5/8 of the rows first,
+    /// then the three at 1/8, 3/8 and 7/8 when it held fewer than <see cref="SampleMatches"/> but too many to read them all (a rarer word
     /// needs a wider sample; each block costs GIN a walk of its 8,192 rows, so the sample stops at four).
     /// </summary>
     private async Task<(List<SearchMatch> Matches, double Scale, int Blocks)> SampleAsync(MatchReader reader, string text, FacetCache.TierTable tiers, double exactBelow, CancellationToken ct)
