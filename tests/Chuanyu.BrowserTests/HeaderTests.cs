@@ -23,7 +23,7 @@ public sealed class HeaderTests(BrowserFixture browser)
     /// <summary>What each demo account may open from the header (the development host, so the system admin has the outbox).</summary>
     private static readonly Dictionary<string, string[]> Entries = new(StringComparer.Ordinal)
     {
-        ["sysadmin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", "/Admin/System", "/Admin/Outbox"],
+        ["sysadmin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", "/Admin/System", "/Search/Vocabulary", "/Admin/Outbox"],
         ["secadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy"],
         ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit"],
         ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations"],

@@ -217,7 +217,7 @@ public sealed partial class ServiceOrderTests(BrowserFixture browser)
         }
     }
 
-    [GeneratedRegex(@"^送样订单 (?<number>SO\d{8}-[0-9A-F]{6})$")]
+    [GeneratedRegex(@"^送样订单 (?<number>SO\d{8}-[0-9A-F]{10})$")]
     private static partial Regex OrderHeading();
 
     /// <summary>The number of the signed-in person's testing orders, from 我的送样 (“共 N 条”, or the empty notice).</summary>

@@ -209,7 +209,7 @@ public static class DemoBookings
                 Purpose = Purposes[(i + 3) % Purposes.Length] + "，样品已干燥、编号。",
                 CreatedAt = created,
             };
-            o.Number = $"SO{created.ToOffset(Display.ChinaStandardTime):yyyyMMdd}-{o.Id.ToString("N")[^6..].ToUpperInvariant()}";
+            o.Number = ServiceOrderService.NumberOf(o.Id, created);
             if (status != ServiceOrderStatus.Submitted && ServiceOrderService.Price(instrument.Fees.Select(FeeRef.From), type, o.SampleCount, o.ItemCount, 2 + i) is { } price)
             {
                 o.Status = ServiceOrderStatus.Quoted;

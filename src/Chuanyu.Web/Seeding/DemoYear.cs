@@ -506,7 +506,7 @@ public static class DemoYear
             ReportedAt = end.AddDays(1).ToUniversalTime(),
             MachineMinutes = (int)(end - start).TotalMinutes,
         };
-        o.Number = $"SO{created:yyyyMMdd}-{o.Id.ToString("N")[^6..].ToUpperInvariant()}";
+        o.Number = ServiceOrderService.NumberOf(o.Id, created);
         o.ReportFileName = $"{o.Number} 检测报告.pdf";
         history.Orders.Add(o);
         history.Reports.Add(new ServiceOrderReport { OrderId = o.Id, FileName = o.ReportFileName, Content = DemoBookings.DemoReport, UploadedBy = staff, UploadedAt = o.ReportedAt.Value });

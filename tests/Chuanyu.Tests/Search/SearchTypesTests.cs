@@ -70,8 +70,17 @@ public sealed class SearchTypesTests(ChuanyuFactory factory) : IClassFixture<Chu
         Assert.Equal(0, (await SearchAsync("q=" + Q("琥珀47号"))).GetProperty("total").GetInt32());
         Assert.Equal(0, (await SearchAsync("q=" + Q(creditCode))).GetProperty("total").GetInt32());
 
-        // The link opens the organisation's public page.
-        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync(hit.GetProperty("link").GetString())).StatusCode);
+        // The link opens the organisation's public page, which does not show the reviewer's note either; its administrator
+        // (the founder) reads it there.
+        var publicPage = await factory.CreateClient().GetAsync(hit.GetProperty("link").GetString());
+        Assert.Equal(HttpStatusCode.OK, publicPage.StatusCode);
+        var publicHtml = await publicPage.Content.ReadAsStringAsync();
+        Assert.Contains(name, publicHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(Note, publicHtml, StringComparison.Ordinal);
+        var founder = new PageSession(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await founder.SignInAsync(Demo.Engineer)).StatusCode);
+        var (_, ownPage) = await founder.GetAsync(hit.GetProperty("link").GetString()!);
+        Assert.Contains(Note, ownPage.Body!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

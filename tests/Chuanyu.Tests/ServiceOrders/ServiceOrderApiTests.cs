@@ -70,7 +70,7 @@ public sealed class ServiceOrderApiTests(ChuanyuFactory factory) : IClassFixture
         Assert.Equal("Submitted", order.GetProperty("status").GetString());
         Assert.Equal("OtherRegion", order.GetProperty("userType").GetString()); // 四川大学 orders from 重庆大学
         Assert.Equal(5, order.GetProperty("sampleCount").GetInt32());
-        Assert.Matches(@"^SO\d{8}-[0-9A-F]{6}$", order.GetProperty("number").GetString());
+        Assert.Matches(@"^SO\d{8}-[0-9A-F]{10}$", order.GetProperty("number").GetString());
 
         // Only the provider quotes; the price comes from the schedule: 5 samples × 180 元.
         Assert.Equal(HttpStatusCode.Forbidden, (await researcher.PostAsJsonAsync($"/api/v1/service-orders/{id}/quote", new { })).StatusCode);

@@ -18,6 +18,9 @@ public sealed class OrganizationDetailsModel(AppDbContext db, OrganizationServic
     public MembershipStatus? MyMembership { get; private set; }
     public bool CanManage { get; private set; }
 
+    /// <summary>The reviewer's note is for the organisation's administrators and the region's reviewers, not the public.</summary>
+    public bool CanReadNote { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
@@ -35,6 +38,7 @@ public sealed class OrganizationDetailsModel(AppDbContext db, OrganizationServic
                 .Select(m => (MembershipStatus?)m.Status).FirstOrDefaultAsync(ct);
         }
         CanManage = service.CanManageMembers(org);
+        CanReadNote = CanManage || service.CanVerify(org);
         return Page();
     }
 
