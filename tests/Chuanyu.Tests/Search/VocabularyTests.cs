@@ -236,18 +236,11 @@ public sealed class VocabularyTests(ChuanyuFactory factory) : IClassFixture<Chua
         Assert.Equal([id], await FindAsync(anonymous, "貔貅 XLTA"));
         // … and on the other one within seconds.
         var other = second.CreateClient();
-        while ((await FindAsync(other, "貔貅 XLTA")).Count == 0)
-        {
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => FindAsync(other, "貔貅 XLTA"), found => found.Count > 0, "the second instance finds the record by the new abbreviation");
 
         // The background reindex writes the pair's tokens into the record's row and stamps the index with the new table.
-        var status = await admin.GetFromJsonAsync<JsonElement>($"{Api}/reindex");
-        while (status.GetProperty("pending").GetBoolean())
-        {
-            await Task.Delay(200);
-            status = await admin.GetFromJsonAsync<JsonElement>($"{Api}/reindex");
-        }
+        var status = await Poll.UntilAsync(() => admin.GetFromJsonAsync<JsonElement>($"{Api}/reindex"), s => !s.GetProperty("pending").GetBoolean(),
+            "the background reindex finishes", intervalMs: 200);
         Assert.Equal(status.GetProperty("total").GetInt64(), status.GetProperty("done").GetInt64());
         var analyzer = own.Services.GetRequiredService<SearchVocabulary>().Analyzer;
         Assert.Equal(analyzer.SynonymsStamp, await own.WithDbAsync(db =>
