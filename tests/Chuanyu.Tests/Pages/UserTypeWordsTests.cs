@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,8 +20,11 @@ public sealed class UserTypeWordsTests(ChuanyuFactory factory) : IClassFixture<C
     public async Task FeeTable_AndApprovalQueue_NameAUserTypeAlike()
     {
         // 重庆大学's scanning electron microscope publishes a fee for each of the four user types.
-        var instrument = await factory.WithDbAsync(db => db.Set<Resource>()
-            .Where(r => r.Name == "场发射扫描电子显微镜" && r.Status == ResourceStatus.Published).Select(r => r.Id).FirstAsync());
+        // Several demo institutions own an instrument of that name: the one of 重庆大学 (whose manager reads the queue).
+        var instrument = await factory.WithDbAsync(db => (from r in db.Set<Resource>()
+                                                          join o in db.Organizations on r.OrganizationId equals o.Id
+                                                          where o.Name == "重庆大学" && r.Model == "GeminiSEM 300" && r.Status == ResourceStatus.Published
+                                                          select r.Id).SingleAsync());
         var monday = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(Cst).DateTime).AddDays(3);
         while (monday.DayOfWeek != DayOfWeek.Monday)
         {
