@@ -9,6 +9,7 @@ using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Features.Usage;
+using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Seeding;
 
@@ -36,6 +37,8 @@ builder.Services.AddResourceImport();
 builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
 builder.Services.AddSeeding();
+// vouchers
+builder.Services.AddVouchers();
 
 var app = builder.Build();
 
@@ -87,6 +90,8 @@ api.MapResourceImportApi();
 api.MapApiClientsApi();
 api.MapAuditApi();
 api.MapSignaturesApi();
+// vouchers
+api.MapVouchersApi();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -115,6 +115,10 @@ public sealed class InstrumentBooking
 
     /// <summary>What the booking costs: the usage fee when completed, a late-cancellation or no-show fee otherwise.</summary>
     public long? FeeFen { get; set; }
+
+    /// <summary>When the provider refunded the use's fee (the booking stays completed: the hours were used).</summary>
+    public DateTimeOffset? RefundedAt { get; set; }
+    public string? RefundNote { get; set; }
     public int Version { get; set; }
 }
 
@@ -184,6 +188,7 @@ internal sealed class InstrumentBookingConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.Status).HasMaxLength(20);
         b.Property(x => x.Purpose).HasMaxLength(500);
         b.Property(x => x.DecisionNote).HasMaxLength(500);
+        b.Property(x => x.RefundNote).HasMaxLength(500);
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Organization>().WithMany().HasForeignKey(x => x.UserOrganizationId).OnDelete(DeleteBehavior.Restrict);

@@ -84,6 +84,10 @@ public sealed class ServiceOrder
     public DateTimeOffset? ReportedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>When the provider refunded the fee (the order stays completed: the work was done).</summary>
+    public DateTimeOffset? RefundedAt { get; set; }
+    public string? RefundNote { get; set; }
     public int Version { get; set; }
 }
 
@@ -124,6 +128,7 @@ internal sealed class ServiceOrderConfiguration : IEntityTypeConfiguration<Servi
         b.Property(x => x.QuoteNote).HasMaxLength(500);
         b.Property(x => x.ReportFileName).HasMaxLength(200);
         b.Property(x => x.DecisionNote).HasMaxLength(500);
+        b.Property(x => x.RefundNote).HasMaxLength(500);
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne<Resource>().WithMany().HasForeignKey(x => x.ResourceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Organization>().WithMany().HasForeignKey(x => x.RequesterOrganizationId).OnDelete(DeleteBehavior.Restrict);
