@@ -45,7 +45,11 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         b.Property(x => x.Address).HasMaxLength(300);
         b.Property(x => x.Status).HasMaxLength(20);
         b.Property(x => x.StatusNote).HasMaxLength(500);
+        b.Property(x => x.LegalRepresentative).HasMaxLength(50);
+        b.Property(x => x.LegalRepresentativeId).HasMaxLength(300);
+        b.Property(x => x.LegalRepresentativeKey).HasMaxLength(64).IsFixedLength();
         b.HasIndex(x => x.CreditCode).IsUnique();
+        b.HasIndex(x => x.LegalRepresentativeKey);
         b.HasIndex(x => new { x.RegionCode, x.Status });
         b.HasOne<Region>().WithMany().HasForeignKey(x => x.RegionCode).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Restrict);

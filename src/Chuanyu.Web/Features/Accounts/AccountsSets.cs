@@ -16,5 +16,6 @@ public static class AccountsSets
         public DbSet<Organization> Organizations => db.Set<Organization>();
         public DbSet<RoleGrant> RoleGrants => db.Set<RoleGrant>();
         public DbSet<Membership> Memberships => db.Set<Membership>();
+        public DbSet<OrganizationSmeDeclaration> SmeDeclarations => db.Set<OrganizationSmeDeclaration>();
     }
 }

@@ -58,6 +58,15 @@ public sealed class Organization
     public DateTimeOffset CreatedAt { get; set; }
     public Guid? VerifiedBy { get; set; }
     public DateTimeOffset? VerifiedAt { get; set; }
+
+    /// <summary>法定代表人: the name, as declared with the SME declaration.</summary>
+    public string? LegalRepresentative { get; set; }
+
+    /// <summary>The legal representative's ID number (公民身份号码), encrypted by <see cref="Infrastructure.Crypto.FieldProtector"/>; never shown unmasked.</summary>
+    public string? LegalRepresentativeId { get; set; }
+
+    /// <summary>The blind index of the normalised ID number (<see cref="Infrastructure.Crypto.FieldProtector.BlindIndex"/>): two organisations with the same legal representative are related.</summary>
+    public string? LegalRepresentativeKey { get; set; }
 }
 
 public sealed class RoleGrant

@@ -51,6 +51,44 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
         return new PagedList<OrganizationDto>(total, page, pageSize, items);
     }
 
+    // ---- 科技型中小企业 and related parties (the innovation vouchers' eligibility and anti-fraud rules) ----
+
+    /// <summary>The SME declarations of every organisation and year, whatever their status.</summary>
+    public IQueryable<SmeRef> Smes() => db.Set<OrganizationSmeDeclaration>().AsNoTracking().Select(d => new SmeRef
+    {
+        OrganizationId = d.OrganizationId,
+        Year = d.Year,
+        RegistrationNumber = d.RegistrationNumber,
+        Status = d.Status,
+        DecidedAt = d.DecidedAt,
+    });
+
+    /// <summary>
+    /// Whether the organisation is a confirmed 科技型中小企业 for <paramref name="year"/> now: its region confirmed the
+    /// declaration of that year and the organisation is still verified. Asked again at every use, so a revoked
+    /// confirmation or a withdrawn verification takes effect at once.
+    /// </summary>
+    public Task<bool> IsConfirmedSmeAsync(Guid organizationId, int year, CancellationToken ct) =>
+        db.Set<OrganizationSmeDeclaration>().AsNoTracking().AnyAsync(d =>
+            d.OrganizationId == organizationId && d.Year == year && d.Status == SmeDeclarationStatus.Confirmed &&
+            db.Set<Organization>().Any(o => o.Id == organizationId && o.Status == OrganizationStatus.Verified), ct);
+
+    /// <summary>
+    /// Whether two organisations are one party or related ones: the same organisation, the same 统一社会信用代码, or the
+    /// same legal representative (equal blind indexes of the ID number; names alone would join strangers who share one).
+    /// </summary>
+    public async Task<bool> AreRelatedAsync(Guid a, Guid b, CancellationToken ct)
+    {
+        if (a == b)
+        {
+            return true;
+        }
+        var both = await db.Set<Organization>().AsNoTracking().Where(o => o.Id == a || o.Id == b)
+            .Select(o => new { o.CreditCode, o.LegalRepresentativeKey }).ToListAsync(ct);
+        return both.Count == 2 && (both[0].CreditCode == both[1].CreditCode ||
+            (both[0].LegalRepresentativeKey is { } key && key == both[1].LegalRepresentativeKey));
+    }
+
     // ---- for the features that index an organisation's name with their records (the search documents of the catalogue) ----
 
     /// <summary>The organisation a pending change (an entry of the change tracker) renames, if it does.</summary>

@@ -17,7 +17,7 @@ public sealed class SearchIndexModel(SearchService search, SearchTypes types) : 
     public static readonly string[] Suggestions = ["扫描电镜", "XRD 衍射", "核磁共振", "液相色谱", "质谱", "万能试验机", "流式细胞仪", "CNAS 检测"];
 
     /// <summary>The filter parameters, in the order the page shows them.</summary>
-    public static readonly string[] FilterNames = ["type", "kind", "region", "district", "category", "certification", "price", "organizationId"];
+    public static readonly string[] FilterNames = ["type", "kind", "region", "district", "category", "certification", "price", "organizationId", "only"];
 
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     /// <summary>The type of record (a tab); several, comma-separated, as the API takes them.</summary>
@@ -29,6 +29,12 @@ public sealed class SearchIndexModel(SearchService search, SearchTypes types) : 
     [BindProperty(SupportsGet = true)] public string? Certification { get; set; }
     [BindProperty(SupportsGet = true)] public string? Price { get; set; }
     [BindProperty(SupportsGet = true)] public string? OrganizationId { get; set; }
+
+    /// <summary>A named restriction for the signed-in caller (<see cref="ISearchFilterSource"/>), e.g. my-vouchers.</summary>
+    [BindProperty(SupportsGet = true)] public string? Only { get; set; }
+
+    /// <summary>The restrictions offered as check boxes (to signed-in people).</summary>
+    public IReadOnlyList<ISearchFilterSource> Restrictions => User.Identity?.IsAuthenticated == true ? search.Restrictions : [];
 
     public SearchResult? Result { get; private set; }
     public Dictionary<string, string[]> Errors { get; private set; } = [];
@@ -49,7 +55,7 @@ public sealed class SearchIndexModel(SearchService search, SearchTypes types) : 
             return;
         }
         var page = Pager.RequestedPage(Request);
-        var query = new SearchQuery(Q, Kind, Region, District, Category, OrganizationId, Certification, Price, page, PageSize, Type);
+        var query = new SearchQuery(Q, Kind, Region, District, Category, OrganizationId, Certification, Price, page, PageSize, Type, Only);
         var (result, errors) = await search.SearchAsync(query, ct);
         Result = result;
         Errors = errors.Translated();
@@ -73,6 +79,7 @@ public sealed class SearchIndexModel(SearchService search, SearchTypes types) : 
         "certification" => Certification,
         "price" => Price,
         "organizationId" => OrganizationId,
+        "only" => Only,
         _ => null,
     };
 

@@ -36,7 +36,7 @@ public static class SearchApi
     {
         app.MapGet("/api/v1/search", SearchAsync).AllowAnonymous().WithTags("Search")
             .WithSummary("Chinese full-text search over every type of record (resources of each kind, organisations, …) with filters, facets and highlights.")
-            .WithDescription("`type` keeps records of the given types (repeat it, or separate them by commas; `facets.type` counts each). Each hit gives its `type` and the `link` of its page. `total` and the facet counts are exact up to 1,000 matches; above that they may be estimates, flagged `totalIsEstimate` (also `totalApproximate`). The first pages of hits are exact and in order; pages reach the first 10,000 results. Empty or over-long `q`, an unknown `type`, or a bad filter value, is a 400 naming the parameter.");
+            .WithDescription("`type` keeps records of the given types (repeat it, or separate them by commas; `facets.type` counts each). Each hit gives its `type` and the `link` of its page. `total` and the facet counts are exact up to 1,000 matches; above that they may be estimates, flagged `totalIsEstimate` (also `totalApproximate`). The first pages of hits are exact and in order; pages reach the first 10,000 results. `only` restricts the hits for the signed-in caller by a named rule: `only=my-vouchers` keeps the instruments and testing services of providers that accept an innovation voucher the caller's organisation holds. Empty or over-long `q`, an unknown `type`, or a bad filter value, is a 400 naming the parameter.");
         app.MapGet("/api/v1/search/export", ExportAsync).RequireAuthorization(Policies.SignedIn).WithTags("Search").WithName(ExportEndpoint)
             .WithSummary("The matches of a search (same parameters, at most 10,000, best first) as .xlsx in the catalogue sheet layout.");
         return app;
@@ -44,10 +44,10 @@ public static class SearchApi
 
     private static async Task<IResult> ExportAsync(
         SearchService search, ResourceImportService sheets, TimeProvider clock, string? q, string? kind, string? region, string? district, string? category,
-        string? organizationId, string? certification, string? price, string[]? type, CancellationToken ct = default)
+        string? organizationId, string? certification, string? price, string[]? type, string? only, CancellationToken ct = default)
     {
         // The sheet is the catalogue's: the matches that are resources (other types have no row in it).
-        var query = new SearchQuery(q, kind, region, district, category, organizationId, certification, price, Type: Types(type));
+        var query = new SearchQuery(q, kind, region, district, category, organizationId, certification, price, Type: Types(type), Only: only);
         var (ids, errors) = await search.MatchingIdsAsync(query, SearchService.Cap, ct);
         if (ids is null)
         {
@@ -62,10 +62,11 @@ public static class SearchApi
 
     private static async Task<IResult> SearchAsync(
         HttpContext http, SearchService search, string? q, string? kind, string? region, string? district, string? category, string? organizationId,
-        string? certification, string? price, string[]? type, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20, CancellationToken ct = default)
+        string? certification, string? price, string[]? type, string? only, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20,
+        CancellationToken ct = default)
     {
         var (result, errors) = await search.SearchAsync(
-            new SearchQuery(q, kind, region, district, category, organizationId, certification, price, page, pageSize, Types(type)), ct);
+            new SearchQuery(q, kind, region, district, category, organizationId, certification, price, page, pageSize, Types(type), only), ct);
         if (search.Timings is { } timings)
         {
             http.Response.Headers["Server-Timing"] = timings;

@@ -68,6 +68,12 @@ public readonly record struct SearchMatch(long Key, int Kind, int Region, int Di
 /// <summary>Who may see internal-only records: everyone (<c>All</c>), the members of these organisations, the administrators of these regions.</summary>
 public sealed record SearchVisibility(bool All, IReadOnlyList<Guid> Organizations, IReadOnlyList<string> Regions);
 
+/// <summary>
+/// The filters a search applies per match from the facet cache rather than as index tokens: a mask of types, a region
+/// held by most rows, and the organisations a restriction (<see cref="ISearchFilterSource"/>) allows.
+/// </summary>
+public sealed record InMemoryFilter(long? Types, int? Region, IReadOnlySet<Guid>? Organizations = null);
+
 /// <summary>What a backend needs to read a large result: the search's reader and query, the page's need, the tiers and the sample.</summary>
 public sealed record LargeRead(MatchReader Reader, string Query, int Need, int? Kind, FacetCache.TierTable Tiers, int SampledMatches, long SampledRows);
 
@@ -75,7 +81,7 @@ public sealed record LargeRead(MatchReader Reader, string Query, int Need, int? 
 /// One search's access to the index: only keys come out of the engine's full-text index; the facet values and the
 /// visibility come from <see cref="FacetCache"/> (rows written after its last sync are read on the spot).
 /// </summary>
-public sealed class MatchReader(DbConnection connection, ISearchBackend backend, FacetCache cache, SearchVisibility visibility, (long? Types, int? Region) inMemory)
+public sealed class MatchReader(DbConnection connection, ISearchBackend backend, FacetCache cache, SearchVisibility visibility, InMemoryFilter inMemory)
 {
     /// <summary>
     /// Matching rows in search-key order (best first), visible to the caller and passing the filters applied from the
@@ -147,9 +153,10 @@ public sealed class MatchReader(DbConnection connection, ISearchBackend backend,
         }
     }
 
-    private static bool Passes(FacetCache.Row row, (long? Types, int? Region) inMemory) =>
+    private static bool Passes(FacetCache.Row row, InMemoryFilter inMemory) =>
         (inMemory.Types is not { } types || (row.Kind <= SearchType.MaxCode && ((types >> row.Kind) & 1) != 0))
-        && (inMemory.Region is not { } region || row.Region == region);
+        && (inMemory.Region is not { } region || row.Region == region)
+        && (inMemory.Organizations is not { } organizations || organizations.Contains(row.Organization));
 
     private static bool IsVisible(FacetCache.Row row, SearchVisibility visibility) =>
         visibility.All || (row.Flags & (int)SearchMarks.InternalOnly) == 0 || visibility.Organizations.Contains(row.Organization)

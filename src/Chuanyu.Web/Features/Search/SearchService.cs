@@ -13,7 +13,8 @@ namespace Chuanyu.Web.Features.Search;
 /// <summary>What a search asks for, as typed (strings, so every bad value becomes a field error rather than a binding failure).</summary>
 public sealed record SearchQuery(
     string? Q, string? Kind = null, string? Region = null, string? District = null, string? Category = null,
-    string? OrganizationId = null, string? Certification = null, string? Price = null, int Page = 1, int PageSize = 20, string? Type = null);
+    string? OrganizationId = null, string? Certification = null, string? Price = null, int Page = 1, int PageSize = 20, string? Type = null,
+    string? Only = null);
 
 public sealed record SearchHighlights(string Title, string? Summary);
 
@@ -55,7 +56,8 @@ public sealed record SearchResult(
 /// See docs/search-design.md for why (engine ranking over every match does not scale to a million rows).
 /// </summary>
 public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, FacetCache cache,
-    ISearchBackend backend, SearchTypes types, LinkGenerator links, IOptions<SearchOptions> options, SearchVocabulary vocabulary)
+    ISearchBackend backend, SearchTypes types, LinkGenerator links, IOptions<SearchOptions> options, SearchVocabulary vocabulary,
+    IEnumerable<ISearchFilterSource> restrictions)
 {
     /// <summary>The host's analyzer with the maintained vocabulary, as it was when this request began.</summary>
     private readonly ChineseAnalyzer _analyzer = vocabulary.Analyzer;
@@ -77,7 +79,8 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     private sealed record Ranked(long Key, Guid RecordId, double Score, bool TitleHit);
 
     /// <summary>Checks the query; the field errors name the parameter and say why (messages, said in the reader's language).</summary>
-    public static FieldErrors Validate(SearchQuery query, SearchTypes types, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives, ChineseAnalyzer? analyzer = null)
+    public static FieldErrors Validate(SearchQuery query, SearchTypes types, out SearchFilter filter, out IReadOnlyList<IReadOnlyList<string>> alternatives, ChineseAnalyzer? analyzer = null,
+        IReadOnlyCollection<string>? restrictions = null, bool signedIn = false)
     {
         var errors = new FieldErrors();
         filter = new SearchFilter();
@@ -195,6 +198,17 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
                 errors.Add("price", new Message("Search.PriceInvalid", Choices(PriceBuckets.Names)));
             }
         }
+        if (!string.IsNullOrEmpty(query.Only))
+        {
+            if (restrictions is null || !restrictions.Contains(query.Only, StringComparer.Ordinal))
+            {
+                errors.Add("only", new Message("Search.OnlyInvalid", Choices(restrictions ?? [])));
+            }
+            else if (!signedIn)
+            {
+                errors.Add("only", new Message("Search.OnlySignInRequired"));
+            }
+        }
         if (query.PageSize is < 1 or > MaxPageSize)
         {
             errors.Add("pageSize", new Message("Search.PageSizeRange", MaxPageSize));
@@ -217,19 +231,20 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     public async Task<(SearchResult? Result, FieldErrors Errors)> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var errors = Validate(query, types, out var filter, out var alternatives, _analyzer);
+        var errors = Validate(query, types, out var filter, out var alternatives, _analyzer, RestrictionNames, me.IsAuthenticated);
         if (errors.Count > 0)
         {
             return (null, errors);
         }
         var visibility = Visibility();
+        var restriction = await RestrictionAsync(query.Only, ct);
 
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
             await cache.SyncAsync(connection, ct);
-            var (text, inMemory) = Plan(query.Q!, alternatives, filter);
+            var (text, inMemory) = Plan(query.Q!, alternatives, filter, restriction);
             var opened = Stopwatch.GetTimestamp();
             var need = Math.Max(Window, query.Page * query.PageSize);
             var reader = new MatchReader(connection, backend, cache, visibility, inMemory);
@@ -280,17 +295,18 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     /// <summary>The ids of every match (up to <paramref name="limit"/>) in search-key order, for exports of a search result.</summary>
     public async Task<(IReadOnlyList<Guid>? Ids, FieldErrors Errors)> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken ct)
     {
-        var errors = Validate(query with { Page = 1, PageSize = 1 }, types, out var filter, out var alternatives, _analyzer);
+        var errors = Validate(query with { Page = 1, PageSize = 1 }, types, out var filter, out var alternatives, _analyzer, RestrictionNames, me.IsAuthenticated);
         if (errors.Count > 0)
         {
             return (null, errors);
         }
+        var restriction = await RestrictionAsync(query.Only, ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
             await cache.SyncAsync(connection, ct);
-            var (text, inMemory) = Plan(query.Q!, alternatives, filter);
+            var (text, inMemory) = Plan(query.Q!, alternatives, filter, restriction);
             var reader = new MatchReader(connection, backend, cache, Visibility(), inMemory);
             var matches = (await ReadAsync(reader, text, limit, limit, ct, sampleLargeResults: false, kind: filter.Kind))
                 .Matches.Take(limit).ToList();
@@ -302,6 +318,15 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>The names <c>only=</c> takes: the registered restrictions (<see cref="ISearchFilterSource"/>).</summary>
+    public IReadOnlyCollection<string> RestrictionNames => restrictions.Select(r => r.Name).ToList();
+
+    /// <summary>The restrictions the page offers the caller as check boxes.</summary>
+    public IReadOnlyList<ISearchFilterSource> Restrictions => restrictions.ToList();
+
+    private async Task<SearchRestriction?> RestrictionAsync(string? name, CancellationToken ct) =>
+        string.IsNullOrEmpty(name) ? null : await restrictions.First(r => r.Name == name).RestrictionAsync(ct);
 
     // Internal-only records are found by the owner's members and managers and by the region's administrators;
     // everything else in the index is published and visible to everyone (drafts and retired records are not indexed).
@@ -410,9 +435,14 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
     /// a rarer value stays a token so the index skips the rows it excludes. Synonym alternatives that another one
     /// implies are left out of the engine query.
     /// </summary>
-    private (string Text, (long? Types, int? Region) InMemory) Plan(string q, IReadOnlyList<IReadOnlyList<string>> alternatives, SearchFilter filter)
+    private (string Text, InMemoryFilter InMemory) Plan(string q, IReadOnlyList<IReadOnlyList<string>> alternatives, SearchFilter filter, SearchRestriction? restriction)
     {
         long? kinds = filter.Types;
+        if (restriction is not null)
+        {
+            // A restriction's types narrow the types asked for; a single kind asked for as a token stays one.
+            kinds = (kinds ?? -1L) & restriction.Types;
+        }
         int? region = null;
         if (filter.Kind is { } k && cache.ShareOfKind(k) >= CommonShare)
         {
@@ -430,7 +460,7 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
         var minimal = ChineseAnalyzer.WithoutImplied(cache.SynonymsStamp == _analyzer.SynonymsStamp
             ? _analyzer.IndexedQuery(q)
             : alternatives);
-        return (backend.Query(minimal, tokens), (kinds, region));
+        return (backend.Query(minimal, tokens), new InMemoryFilter(kinds, region, restriction?.Organizations));
     }
 
     /// <summary>A filter value held by at least this share of the index is applied from the cache.</summary>

@@ -146,3 +146,29 @@ public static class SearchSources
         return services;
     }
 }
+
+/// <summary>
+/// What a named restriction allows for the caller: records of these organisations, of these types (a mask of
+/// <see cref="SearchType.Code"/> bits). Empty sets allow nothing.
+/// </summary>
+public sealed record SearchRestriction(IReadOnlySet<Guid> Organizations, long Types);
+
+/// <summary>
+/// A restriction a feature offers the search for the signed-in caller, chosen by name with <c>only=</c> (Vouchers:
+/// <c>my-vouchers</c>, the providers that accept a voucher the caller's organisation holds). Search names no feature:
+/// it asks the registered sources and applies the answer per match from the facet cache. Registered scoped, since
+/// the answer depends on who asks.
+/// </summary>
+public interface ISearchFilterSource
+{
+    /// <summary>The value of <c>only=</c> (lower case, stable: clients keep it in links).</summary>
+    string Name { get; }
+
+    /// <summary>The label of the check box on the search page (a key of the shared resources).</summary>
+    string LabelKey { get; }
+
+    /// <summary>What the page says when the restriction allows nothing (a message key), e.g. "you hold no usable voucher".</summary>
+    string EmptyKey { get; }
+
+    Task<SearchRestriction> RestrictionAsync(CancellationToken ct);
+}

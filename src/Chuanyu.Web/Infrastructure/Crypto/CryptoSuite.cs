@@ -28,6 +28,13 @@ public sealed class CryptoOptions
     public string? CurrentDataKeyId { get; set; }
 
     /// <summary>
+    /// The key of the blind indexes (base64, at least 32 bytes): an HMAC of a normalised value that finds equal values
+    /// without decrypting them (<see cref="FieldProtector.BlindIndex"/>). Unlike a data key it is never rotated in
+    /// place: a new key means recomputing every index from the encrypted values.
+    /// </summary>
+    public string? BlindIndexKey { get; set; }
+
+    /// <summary>
     /// Document-signing private keys by id: an SM2 key as 64 hex digits, or a PKCS#8 private key (base64 DER or PEM)
     /// on the SM2 curve or on P-256 (ECDSA). See <see cref="DocumentSigner"/>.
     /// </summary>

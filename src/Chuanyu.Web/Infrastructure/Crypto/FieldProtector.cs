@@ -34,6 +34,30 @@ public sealed class FieldProtector(IOptions<CryptoOptions> options)
         return $"v1:{algorithm}:{keyId}:{Convert.ToBase64String([.. nonce, .. sealedBytes])}";
     }
 
+    /// <summary>True when a blind-index key is configured (<see cref="CryptoOptions.BlindIndexKey"/>).</summary>
+    public bool CanIndex => options.Value.BlindIndexKey is { Length: > 0 };
+
+    /// <summary>
+    /// A blind index of an already normalised value: 64 hex digits of HMAC-SM3 (HMAC-SHA-256 under the international
+    /// suite) under the blind-index key. Equal values give equal indexes, so the database can match them (the same
+    /// legal representative of two organisations) while holding only ciphertext and this keyed hash, which without
+    /// the key cannot be reversed by trying every ID number.
+    /// </summary>
+    public string BlindIndex(string normalized)
+    {
+        var encoded = options.Value.BlindIndexKey;
+        if (string.IsNullOrEmpty(encoded))
+        {
+            throw new CryptographicException("Crypto:BlindIndexKey is not configured.");
+        }
+        var key = Convert.FromBase64String(encoded);
+        if (key.Length < 32)
+        {
+            throw new CryptographicException("Crypto:BlindIndexKey is shorter than 32 bytes.");
+        }
+        return Convert.ToHexStringLower(Hashes.Hmac(Hashes.IdFor(options.Value.Suite), key, Encoding.UTF8.GetBytes(normalized)));
+    }
+
     public string Unprotect(string stored)
     {
         var parts = stored.Split(':', 4);
