@@ -24,4 +24,8 @@ public static class Masking
 
     public static string Phone(string? phone) =>
         string.IsNullOrEmpty(phone) || phone.Length < 7 ? "***" : string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4));
+
+    /// <summary>An ID number: the first three and the last four characters (birth date and sequence hidden).</summary>
+    public static string IdNumber(string? id) =>
+        string.IsNullOrEmpty(id) || id.Length < 8 ? "***" : string.Concat(id.AsSpan(0, 3), new string('*', id.Length - 7), id.AsSpan(id.Length - 4));
 }

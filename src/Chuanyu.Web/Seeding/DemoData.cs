@@ -74,11 +74,13 @@ public static class DemoData
         var now = clock.GetUtcNow();
 
         var orgIds = new Dictionary<string, Guid>();
+        var orgs = new Dictionary<string, Organization>();
         var serial = 0;
         foreach (var o in Organizations)
         {
             var org = NewOrganization(o, ++serial, now);
             orgIds[o.Key] = org.Id;
+            orgs[o.Key] = org;
             db.Organizations.Add(org);
         }
 
@@ -114,6 +116,8 @@ public static class DemoData
         }
         // Work waiting for the demo administrators: a pending organisation (above) and a pending membership request.
         db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), OrganizationId = orgIds["cqu"], UserId = userIds["techmanager@chuanyu.demo"], Status = MembershipStatus.Pending, RequestedAt = now });
+        // sme (issue 15): 蓉芯 is a confirmed 科技型中小企业, declared by its engineer and confirmed by Sichuan's administrator.
+        DemoSmes.Add(db, orgs, userIds["engineer@chuanyu.demo"], userIds["sc.admin@chuanyu.demo"], services.GetRequiredService<Infrastructure.Crypto.FieldProtector>(), now);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("demo.seed", null, detail: $"{Organizations.Length} organisations, {Accounts.Length} accounts", ct: ct);
         await DemoCatalog.SeedAsync(services, ct);

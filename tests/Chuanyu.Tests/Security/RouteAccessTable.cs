@@ -185,6 +185,13 @@ public static class RouteAccessTable
         POST    /api/v1/service-orders/{id:guid}/start                                     SignedIn
         POST    /api/v1/signatures/verify                                                  anonymous
         GET     /api/v1/signing-keys                                                       anonymous
+
+        # sme (issue 15): 科技型中小企业 declarations
+        PAGE    /Admin/Smes                                                                AnyRegionAdmin
+        GET     /api/v1/organizations/{id:guid}/sme-declaration                            anonymous
+        PUT     /api/v1/organizations/{id:guid}/sme-declaration                            SignedIn
+        POST    /api/v1/organizations/{id:guid}/sme-declaration/decision                   AnyRegionAdmin
+        GET     /api/v1/sme-declarations                                                   AnyRegionAdmin
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

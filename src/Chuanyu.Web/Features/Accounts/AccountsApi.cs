@@ -73,6 +73,7 @@ public static class AccountsApi
         orgs.MapPost("/{id:guid}/memberships", RequestMembershipAsync).RequireAuthorization(Policies.SignedIn);
         orgs.MapPost("/{id:guid}/memberships/{membershipId:guid}/decision", DecideMembershipAsync).RequireAuthorization(Policies.SignedIn);
         orgs.MapPost("/{id:guid}/roles", SetOrganizationRoleAsync).RequireAuthorization(Policies.SignedIn);
+        api.MapSmeDeclarationApi();
 
         var admin = api.MapGroup("/admin").WithTags("Administration");
         admin.MapPost("/role-grants", GrantRoleAsync).RequireAuthorization(Policies.SecurityAdmin);

@@ -82,6 +82,7 @@ public static class AccountsSetup
         // check would re-create the principal (and so a new session) behind the person's back.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromDays(3650));
         services.AddScoped<OrganizationService>();
+        services.AddScoped<SmeDeclarationService>();
         // The read contracts other features use instead of the Accounts tables (docs/architecture.md, "Dependency rules").
         services.AddScoped<OrganizationDirectory>();
         services.AddScoped<UserDirectory>();
