@@ -38,7 +38,7 @@ builder.Services.AddAuditAdministration();
 builder.Services.AddSignatures(builder.Configuration);
 builder.Services.AddSeeding();
 // vouchers
-builder.Services.AddVouchers();
+builder.Services.AddVouchers(runInBackground: command is null);
 
 var app = builder.Build();
 

@@ -192,6 +192,18 @@ public static class RouteAccessTable
         PUT     /api/v1/organizations/{id:guid}/sme-declaration                            SignedIn
         POST    /api/v1/organizations/{id:guid}/sme-declaration/decision                   AnyRegionAdmin
         GET     /api/v1/sme-declarations                                                   AnyRegionAdmin
+        # vouchers (API)
+        GET     /api/v1/voucher-ledger/check                                               VoucherLedgerReader
+        GET     /api/v1/voucher-redemptions                                                SignedIn
+        GET     /api/v1/voucher-redemptions/{id:guid}                                      SignedIn
+        POST    /api/v1/voucher-redemptions/{id:guid}/decision                             SignedIn
+        POST    /api/v1/voucher-redemptions/{id:guid}/return                               SignedIn
+        POST    /api/v1/voucher-redemptions/{id:guid}/submit                               SignedIn
+        POST    /api/v1/voucher-redemptions/{id:guid}/withdraw                             SignedIn
+        GET     /api/v1/vouchers                                                           SignedIn
+        GET     /api/v1/vouchers/estimate                                                  SignedIn
+        GET     /api/v1/vouchers/{code}                                                    SignedIn
+        POST    /api/v1/vouchers/{code}/redemptions                                        SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

@@ -112,6 +112,41 @@ public static class VoucherTestData
         });
     }
 
+    /// <summary>A confirmed 科技型中小企业 declaration of the organisation for the year (once), as its region's admin leaves it.</summary>
+    public static Task ConfirmedSmeAsync(ChuanyuFactory factory, Guid organizationId, int year, SmeDeclarationStatus status = SmeDeclarationStatus.Confirmed) =>
+        factory.WithDbAsync(async db =>
+        {
+            var declaration = await db.Set<OrganizationSmeDeclaration>().FirstOrDefaultAsync(d => d.OrganizationId == organizationId && d.Year == year);
+            if (declaration is null)
+            {
+                db.Add(declaration = new OrganizationSmeDeclaration
+                {
+                    Id = Guid.CreateVersion7(),
+                    OrganizationId = organizationId,
+                    Year = year,
+                    RegistrationNumber = $"{year}5101160000{Random.Shared.Next(1000, 9999)}",
+                    DeclaredAt = DateTimeOffset.UtcNow,
+                });
+            }
+            declaration.Status = status;
+            declaration.DecidedAt = DateTimeOffset.UtcNow;
+            return await db.SaveChangesAsync();
+        });
+
+    /// <summary>
+    /// The usual scene: 成都蓉芯 a confirmed SME for the programme's year, 重庆大学 an approved provider in Chongqing, a Sichuan
+    /// programme (adjusted by <paramref name="change"/>) and a voucher of <paramref name="faceValueFen"/> held by 蓉芯.
+    /// </summary>
+    public static async Task<(VoucherProgramme Programme, Voucher Voucher)> SceneAsync(ChuanyuFactory factory, long faceValueFen = 100_000,
+        Action<VoucherProgramme>? change = null)
+    {
+        var holder = await RongxinAsync(factory);
+        await ApprovedProviderAsync(factory, await CquAsync(factory), Chongqing);
+        var programme = await ProgrammeAsync(factory, 100_000_000, change);
+        await ConfirmedSmeAsync(factory, holder, programme.Year);
+        return (programme, await IssueAsync(factory, programme, holder, faceValueFen));
+    }
+
     /// <summary>A published instrument of 重庆大学 from the demo catalogue.</summary>
     public static Task<Guid> CquInstrumentAsync(ChuanyuFactory factory) => factory.WithDbAsync(async db =>
     {
@@ -123,15 +158,31 @@ public static class VoucherTestData
     /// A booking of a 重庆大学 instrument by 赵磊 for 成都蓉芯, written as check-out leaves it (Completed, fee, checked out
     /// yesterday), or still approved when <paramref name="completed"/> is false.
     /// </summary>
-    public static async Task<Guid> BookingAsync(ChuanyuFactory factory, long feeFen, bool completed = true, string user = Demo.Engineer)
+    public static async Task<Guid> BookingAsync(ChuanyuFactory factory, long feeFen, bool completed = true, string user = Demo.Engineer, Guid? owner = null) =>
+        (await BookingsAsync(factory, 1, feeFen, completed, user, owner))[0];
+
+    /// <summary><paramref name="count"/> such bookings, written in one save.</summary>
+    public static async Task<IReadOnlyList<Guid>> BookingsAsync(ChuanyuFactory factory, int count, long feeFen, bool completed = true, string user = Demo.Engineer,
+        Guid? owner = null)
     {
         var instrument = await CquInstrumentAsync(factory);
-        var cqu = await CquAsync(factory);
+        var cqu = owner ?? await CquAsync(factory);
         var holder = await RongxinAsync(factory);
         var userId = await UserAsync(factory, user);
+        var list = Enumerable.Range(0, count).Select(_ => Booking(instrument, cqu, holder, userId, feeFen, completed)).ToList();
+        await factory.WithDbAsync(db =>
+        {
+            db.AddRange(list);
+            return db.SaveChangesAsync();
+        });
+        return [.. list.Select(b => b.Id)];
+    }
+
+    private static InstrumentBooking Booking(Guid instrument, Guid cqu, Guid holder, Guid userId, long feeFen, bool completed)
+    {
         // Years back, at a random minute: clear of the demo year's bookings and of each other (PostgreSQL's exclusion constraint).
         var start = DateTimeOffset.UtcNow.AddYears(-3).AddMinutes(-Random.Shared.Next(0, 500_000) * 2);
-        var booking = new InstrumentBooking
+        return new InstrumentBooking
         {
             Id = Guid.CreateVersion7(),
             ResourceId = instrument,
@@ -150,11 +201,5 @@ public static class VoucherTestData
             CheckedOutAt = completed ? start.AddHours(1) : null,
             FeeFen = completed ? feeFen : null,
         };
-        await factory.WithDbAsync(db =>
-        {
-            db.Add(booking);
-            return db.SaveChangesAsync();
-        });
-        return booking.Id;
     }
 }

@@ -163,6 +163,9 @@ public static class AccountsSetup
             .AddPolicy(Policies.AuditAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.AuditAdmin)))
             .AddPolicy(Policies.AnyRegionAdmin, p => p.RequireAuthenticatedUser().AddRequirements(
                 new PlatformRoleRequirement(PlatformRole.SystemAdmin, PlatformRole.RegionAdmin)))
+            // vouchers
+            .AddPolicy(Policies.VoucherLedgerReader, p => p.RequireAuthenticatedUser().AddRequirements(
+                new PlatformRoleRequirement(PlatformRole.RegionAdmin, PlatformRole.AuditAdmin)))
             .AddPolicy(Policies.ApiClient, p => p.AddAuthenticationSchemes(ApiClients.RequestSignature.Scheme).RequireAuthenticatedUser()
                 .RequireClaim(ApiClients.ApiClientClaims.ClientId));
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, RouteFallbackPolicyProvider>());

@@ -20,6 +20,25 @@ public sealed record BookingChargeRef
     public long FeeFen { get; init; }
 }
 
+/// <summary>
+/// A booking as a use that something may pay for (the innovation vouchers): who used what for whom, whether it is
+/// finished (<see cref="BookingStatus.Completed"/> with its check-out) and refunded, and the fee check-out set.
+/// </summary>
+public sealed record BookingUseRef
+{
+    public Guid BookingId { get; init; }
+    public Guid ResourceId { get; init; }
+    public Guid OwnerOrganizationId { get; init; }
+    public Guid UserId { get; init; }
+    public Guid UserOrganizationId { get; init; }
+    public BookingStatus Status { get; init; }
+    public long? FeeFen { get; init; }
+    public DateTimeOffset? CheckedOutAt { get; init; }
+    public DateTimeOffset? RefundedAt { get; init; }
+
+    public bool Finished => Status == BookingStatus.Completed && CheckedOutAt is not null;
+}
+
 /// <summary>A user's rating of a completed booking of an instrument.</summary>
 public sealed record RatingRef
 {
@@ -58,6 +77,38 @@ public sealed class BookingDirectory(AppDbContext db)
             End = b.EndAt,
             FeeFen = b.FeeFen!.Value,
         });
+
+    /// <summary>Every booking as a use (<see cref="BookingUseRef"/>); filter it to the ones you need.</summary>
+    public IQueryable<BookingUseRef> Uses() => db.Set<InstrumentBooking>().AsNoTracking().Select(b => new BookingUseRef
+    {
+        BookingId = b.Id,
+        ResourceId = b.ResourceId,
+        OwnerOrganizationId = b.OwnerOrganizationId,
+        UserId = b.UserId,
+        UserOrganizationId = b.UserOrganizationId,
+        Status = b.Status,
+        FeeFen = b.FeeFen,
+        CheckedOutAt = b.CheckedOutAt,
+        RefundedAt = b.RefundedAt,
+    });
+
+    /// <summary>
+    /// The use under a row lock held until the caller's transaction ends, so a refund cannot commit between a check on
+    /// the use and the caller's commit (PostgreSQL <c>FOR SHARE</c>; on SQLite the caller's <c>BEGIN IMMEDIATE</c> already
+    /// holds the whole database). Must run inside the caller's transaction.
+    /// </summary>
+    public async Task<BookingUseRef?> LockUseAsync(Guid bookingId, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("LockUseAsync must run inside the caller's open transaction.");
+        }
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM bookings WHERE id = {bookingId} FOR SHARE", ct);
+        }
+        return await Uses().FirstOrDefaultAsync(u => u.BookingId == bookingId, ct);
+    }
 
     public IQueryable<RatingRef> Ratings() => db.Set<BookingRating>().AsNoTracking()
         .Select(r => new RatingRef { ResourceId = r.ResourceId, Score = r.Score, CreatedAt = r.CreatedAt });

@@ -16,6 +16,7 @@ public static class ServiceOrderApi
     public static IServiceCollection AddServiceOrders(this IServiceCollection services)
     {
         services.AddScoped<ServiceOrderService>();
+        services.AddScoped<ServiceOrderDirectory>();
         return services;
     }
 
