@@ -39,6 +39,7 @@ builder.Services.AddSignatures(builder.Configuration);
 builder.Services.AddSeeding();
 // vouchers
 builder.Services.AddVouchers(runInBackground: command is null);
+builder.Services.AddVoucherProgrammes();
 
 var app = builder.Build();
 
@@ -92,6 +93,7 @@ api.MapAuditApi();
 api.MapSignaturesApi();
 // vouchers
 api.MapVouchersApi();
+api.MapVoucherProgrammesApi();
 app.MapRazorPages();
 
 await app.RunAsync();

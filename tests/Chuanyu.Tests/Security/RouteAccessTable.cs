@@ -204,6 +204,25 @@ public static class RouteAccessTable
         GET     /api/v1/vouchers/estimate                                                  SignedIn
         GET     /api/v1/vouchers/{code}                                                    SignedIn
         POST    /api/v1/vouchers/{code}/redemptions                                        SignedIn
+        # prog: voucher programmes, applications, providers
+        GET     /api/v1/voucher-applications                                               SignedIn
+        GET     /api/v1/voucher-applications/{id:guid}                                     SignedIn
+        GET     /api/v1/voucher-programmes                                                 anonymous
+        GET     /api/v1/voucher-programmes/{id:guid}                                       anonymous
+        GET     /api/v1/voucher-programmes/{id:guid}/draw                                  anonymous
+        GET     /api/v1/voucher-providers                                                  anonymous
+        GET     /api/v1/voucher-providers/{id:guid}                                        anonymous
+        POST    /api/v1/voucher-applications/{id:guid}/decision                            SignedIn
+        POST    /api/v1/voucher-applications/{id:guid}/withdraw                            SignedIn
+        POST    /api/v1/voucher-programmes                                                 SignedIn
+        POST    /api/v1/voucher-programmes/{id:guid}/applications                          SignedIn
+        POST    /api/v1/voucher-programmes/{id:guid}/budget                                SignedIn
+        POST    /api/v1/voucher-programmes/{id:guid}/close                                 SignedIn
+        POST    /api/v1/voucher-programmes/{id:guid}/draw                                  SignedIn
+        POST    /api/v1/voucher-programmes/{id:guid}/open                                  SignedIn
+        POST    /api/v1/voucher-providers                                                  SignedIn
+        POST    /api/v1/voucher-providers/{id:guid}/decision                               SignedIn
+        PUT     /api/v1/voucher-programmes/{id:guid}                                       SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')
