@@ -20,6 +20,7 @@ public sealed class VoucherProgrammeTests : IDisposable
 {
     // Tuesday 10 November 2026, 10:00 in Chengdu.
     private static readonly DateTimeOffset T0 = new(2026, 11, 10, 10, 0, 0, Cst);
+    private static readonly DateTimeOffset T0Utc = T0.ToUniversalTime();
     private readonly ChuanyuFactory _factory = new();
     private readonly ManualClock _clock = new(T0);
     private readonly WebApplicationFactory<Program> _host;
@@ -95,7 +96,7 @@ public sealed class VoucherProgrammeTests : IDisposable
         await _factory.WithDbAsync(async db =>
         {
             var user = await db.Set<AppUser>().Where(u => u.Email == Demo.Engineer).Select(u => u.Id).SingleAsync();
-            db.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = user, Role = PlatformRole.OrgAdmin, OrganizationId = org, GrantedAt = T0 });
+            db.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = user, Role = PlatformRole.OrgAdmin, OrganizationId = org, GrantedAt = T0Utc });
             await db.Set<OrganizationSmeDeclaration>().Where(d => d.OrganizationId == org).ExecuteDeleteAsync();
             if (confirmedSme)
             {
@@ -107,8 +108,8 @@ public sealed class VoucherProgrammeTests : IDisposable
                     RegistrationNumber = "2026510116A0000123",
                     Status = SmeDeclarationStatus.Confirmed,
                     DeclaredBy = user,
-                    DeclaredAt = T0,
-                    DecidedAt = T0,
+                    DeclaredAt = T0Utc,
+                    DecidedAt = T0Utc,
                 });
             }
             return await db.SaveChangesAsync();
@@ -252,7 +253,7 @@ public sealed class VoucherProgrammeTests : IDisposable
                     RegionCode = "510000",
                     DistrictCode = "510107",
                     Status = OrganizationStatus.Verified,
-                    CreatedAt = T0,
+                    CreatedAt = T0Utc,
                 };
                 db.Add(o);
                 db.Add(new OrganizationSmeDeclaration
@@ -263,8 +264,8 @@ public sealed class VoucherProgrammeTests : IDisposable
                     RegistrationNumber = $"2026510107A{i:D7}",
                     Status = SmeDeclarationStatus.Confirmed,
                     DeclaredBy = declarant,
-                    DeclaredAt = T0,
-                    DecidedAt = T0,
+                    DeclaredAt = T0Utc,
+                    DecidedAt = T0Utc,
                 });
                 var a = new VoucherApplication
                 {
@@ -274,7 +275,7 @@ public sealed class VoucherProgrammeTests : IDisposable
                     ApplicantId = Guid.NewGuid(),
                     FaceValues = "5000000",
                     Status = VoucherApplicationStatus.Submitted,
-                    CreatedAt = T0,
+                    CreatedAt = T0Utc,
                 };
                 db.Add(a);
                 ids.Add(a.Id);
