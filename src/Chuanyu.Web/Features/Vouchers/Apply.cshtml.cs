@@ -40,26 +40,19 @@ public sealed class VoucherApplyModel(VoucherProgrammes programmes, VoucherAppli
             return refused;
         }
         var (created, result) = await applications.ApplyAsync(programmeId, new VoucherApplicationInput(OrganizationId, FaceValues, NetworkMember), ct);
-        switch (result)
+        if (result is ServiceResult.Ok)
         {
-            case ServiceResult.Ok:
-                TempData["Message"] = l["Vouchers.Applied", created!.ProgrammeName].Value;
-                return RedirectToPage("/Vouchers/Applications");
-            case ServiceResult.NotFound:
-                return NotFound();
-            case ServiceResult.Forbidden:
-                return StatusCode(StatusCodes.Status403Forbidden);
-            case ServiceResult.Invalid invalid:
-                Errors = invalid.Errors;
-                break;
-            default:
-                Failure = result.FailureMessage;
-                if (result is ServiceResult.RuleBroken { Rule: "sme" })
-                {
-                    DeclareAt = OrganizationId ?? (Enterprises.Count == 1 ? Enterprises[0].Id : null);
-                }
-                Response.StatusCode = result is ServiceResult.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-                break;
+            TempData["Message"] = l["Vouchers.Applied", created!.ProgrammeName].Value;
+            return RedirectToPage("/Vouchers/Applications");
+        }
+        if (VoucherPages.Refused(this, result, out var errors, out var failure) is { } answer)
+        {
+            return answer;
+        }
+        (Errors, Failure) = (errors, failure);
+        if (result is ServiceResult.RuleBroken { Rule: "sme" })
+        {
+            DeclareAt = OrganizationId ?? (Enterprises.Count == 1 ? Enterprises[0].Id : null);
         }
         return Page();
     }

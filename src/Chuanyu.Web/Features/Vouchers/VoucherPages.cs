@@ -111,6 +111,30 @@ public static class VoucherPages
     };
 
     /// <summary>
+    /// A refused form: 404 or 403 as such (returned); otherwise null, with the field errors to mark or the reason to say
+    /// (a conflict answers 409, a broken rule 422), for the page to show itself again.
+    /// </summary>
+    public static IActionResult? Refused(PageModel page, ServiceResult result, out FieldErrors errors, out string? failure)
+    {
+        errors = new FieldErrors();
+        failure = null;
+        switch (result)
+        {
+            case ServiceResult.NotFound:
+                return page.NotFound();
+            case ServiceResult.Forbidden:
+                return page.StatusCode(StatusCodes.Status403Forbidden);
+            case ServiceResult.Invalid invalid:
+                errors = invalid.Errors;
+                return null;
+            default:
+                failure = result.FailureMessage;
+                page.Response.StatusCode = result is ServiceResult.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+                return null;
+        }
+    }
+
+    /// <summary>
     /// A decision taken from a list: 404/403 as such; otherwise back to the page (with <paramref name="routeValues"/>),
     /// saying <paramref name="done"/> or why it was refused.
     /// </summary>

@@ -64,33 +64,20 @@ public sealed class VoucherAdminProgrammeModel(VoucherProgrammes programmes, Reg
     /// <summary>Done: back to the page with a message. Refused: the page again, the fields marked or the reason as an alert.</summary>
     private async Task<IActionResult> OutcomeAsync(Guid id, ServiceResult result, string doneKey, CancellationToken ct)
     {
-        switch (result)
+        if (result is ServiceResult.Ok)
         {
-            case ServiceResult.Ok:
-                TempData["Message"] = l[doneKey].Value;
-                return RedirectToPage(new { id });
-            case ServiceResult.NotFound:
-                return NotFound();
-            case ServiceResult.Forbidden:
-                return StatusCode(StatusCodes.Status403Forbidden);
+            TempData["Message"] = l[doneKey].Value;
+            return RedirectToPage(new { id });
         }
-        if (await LoadAsync(id, ct) is { } refused)
+        if ((VoucherPages.Refused(this, result, out var errors, out var failure) ?? await LoadAsync(id, ct)) is { } answer)
         {
-            return refused;
+            return answer;
         }
         if (doneKey != "Vouchers.Admin.Saved")
         {
             Form = VoucherProgrammeForm.Of(Programme); // another form was posted: the terms as they are
         }
-        if (result is ServiceResult.Invalid invalid)
-        {
-            Errors = invalid.Errors;
-        }
-        else
-        {
-            Failure = result.FailureMessage;
-            Response.StatusCode = result is ServiceResult.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-        }
+        (Errors, Failure) = (errors, failure);
         return Page();
     }
 

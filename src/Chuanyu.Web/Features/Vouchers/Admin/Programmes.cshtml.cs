@@ -44,20 +44,16 @@ public sealed class VoucherAdminProgrammesModel(VoucherProgrammes programmes, Cu
     {
         var (input, errors) = Form.ToInput();
         var (created, result) = input is null ? (null, new ServiceResult.Invalid(errors)) : await programmes.CreateAsync(null, input, ct);
-        switch (result)
+        if (result is ServiceResult.Ok)
         {
-            case ServiceResult.Ok:
-                TempData["Message"] = l["Vouchers.Admin.Created", created!.Code].Value;
-                return RedirectToPage("/Vouchers/Admin/Programme", new { id = created.Id });
-            case ServiceResult.Forbidden:
-                return StatusCode(StatusCodes.Status403Forbidden);
-            case ServiceResult.Invalid invalid:
-                Errors = invalid.Errors;
-                break;
-            default:
-                Failure = result.FailureMessage;
-                break;
+            TempData["Message"] = l["Vouchers.Admin.Created", created!.Code].Value;
+            return RedirectToPage("/Vouchers/Admin/Programme", new { id = created.Id });
         }
+        if (VoucherPages.Refused(this, result, out var fieldErrors, out var failure) is { } answer)
+        {
+            return answer;
+        }
+        (Errors, Failure) = (fieldErrors, failure);
         await LoadAsync(ct);
         return Page();
     }

@@ -39,23 +39,16 @@ public sealed class VoucherProviderRegisterModel(VoucherProviders providers, Org
     {
         await LoadAsync(ct);
         var (_, result) = await providers.RegisterAsync(new VoucherProviderInput(OrganizationId, Categories, Services), ct);
-        switch (result)
+        if (result is ServiceResult.Ok)
         {
-            case ServiceResult.Ok:
-                TempData["Message"] = l["Vouchers.Provider.Registered"].Value;
-                return RedirectToPage(new { OrganizationId });
-            case ServiceResult.NotFound:
-                return NotFound();
-            case ServiceResult.Forbidden:
-                return StatusCode(StatusCodes.Status403Forbidden);
-            case ServiceResult.Invalid invalid:
-                Errors = invalid.Errors;
-                break;
-            default:
-                Failure = result.FailureMessage;
-                Response.StatusCode = result is ServiceResult.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-                break;
+            TempData["Message"] = l["Vouchers.Provider.Registered"].Value;
+            return RedirectToPage(new { OrganizationId });
         }
+        if (VoucherPages.Refused(this, result, out var errors, out var failure) is { } answer)
+        {
+            return answer;
+        }
+        (Errors, Failure) = (errors, failure);
         return Page();
     }
 
