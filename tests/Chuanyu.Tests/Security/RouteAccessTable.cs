@@ -223,6 +223,16 @@ public static class RouteAccessTable
         POST    /api/v1/voucher-providers                                                  SignedIn
         POST    /api/v1/voucher-providers/{id:guid}/decision                               SignedIn
         PUT     /api/v1/voucher-programmes/{id:guid}                                       SignedIn
+        # vredeem: using vouchers, redemption pages, refunds
+        PAGE    /Vouchers/Admin/Ledger                                                     VoucherLedgerReader
+        PAGE    /Vouchers/Admin/Redemptions                                                AnyRegionAdmin
+        PAGE    /Vouchers/Mine                                                             SignedIn
+        PAGE    /Vouchers/Mine/{code}                                                      SignedIn
+        PAGE    /Vouchers/Redemptions                                                      SignedIn
+        PAGE    /Vouchers/Redemptions/{id:guid}                                            SignedIn
+        PAGE    /Vouchers/Use                                                              SignedIn
+        POST    /api/v1/bookings/{id:guid}/refund                                          SignedIn
+        POST    /api/v1/service-orders/{id:guid}/refund                                    SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')
