@@ -235,6 +235,16 @@ public static class RouteAccessTable
         PAGE    /Vouchers/Admin/Programmes/{id:guid}                                       AnyRegionAdmin
         PAGE    /Vouchers/Admin/Applications                                               AnyRegionAdmin
         PAGE    /Vouchers/Admin/Providers                                                  AnyRegionAdmin
+        # vredeem: using vouchers, redemption pages, refunds
+        PAGE    /Vouchers/Admin/Ledger                                                     VoucherLedgerReader
+        PAGE    /Vouchers/Admin/Redemptions                                                AnyRegionAdmin
+        PAGE    /Vouchers/Mine                                                             SignedIn
+        PAGE    /Vouchers/Mine/{code}                                                      SignedIn
+        PAGE    /Vouchers/Redemptions                                                      SignedIn
+        PAGE    /Vouchers/Redemptions/{id:guid}                                            SignedIn
+        PAGE    /Vouchers/Use                                                              SignedIn
+        POST    /api/v1/bookings/{id:guid}/refund                                          SignedIn
+        POST    /api/v1/service-orders/{id:guid}/refund                                    SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

@@ -1,4 +1,5 @@
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Vouchers;
@@ -23,6 +24,13 @@ public sealed record VoucherCheckResult(string? RegionCode, long EntriesSumFen, 
 public sealed class VoucherInvariants(AppDbContext db)
 {
     private const int Limit = 20;
+
+    /// <summary>
+    /// What the caller may check: every programme for the audit administrator (null), the programmes the region issued for
+    /// a region's administrator, nothing otherwise (false).
+    /// </summary>
+    public static (bool Allowed, string? RegionCode) ScopeOf(CurrentUser me) =>
+        me.Has(PlatformRole.AuditAdmin) ? (true, null) : me.AdminRegions.FirstOrDefault() is { } region ? (true, region) : (false, null);
 
     public async Task<VoucherCheckResult> CheckAsync(string? regionCode, CancellationToken ct)
     {

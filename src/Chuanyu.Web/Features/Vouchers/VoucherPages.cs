@@ -86,6 +86,22 @@ public static class VoucherPages
     /// <summary>The label key of a region code (the two regions the platform serves).</summary>
     public static string RegionKey(string code) => $"Search.Region.{code}";
 
+    public static string StatusBadge(VoucherRedemptionStatus s) => s switch
+    {
+        VoucherRedemptionStatus.Reserved => "text-bg-info",
+        VoucherRedemptionStatus.Submitted => "text-bg-warning",
+        VoucherRedemptionStatus.Approved => "text-bg-primary",
+        VoucherRedemptionStatus.Paid => "text-bg-success",
+        VoucherRedemptionStatus.Rejected => "text-bg-danger",
+        _ => "text-bg-light border",
+    };
+
+    /// <summary>The content type of a stored proof by its name (PDF or an image).</summary>
+    public static string ContentType(string fileName) =>
+        new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider().TryGetContentType(fileName, out var type) ? type : "application/octet-stream";
+
+    public static string StatusBadge(VoucherStatus s) => s == VoucherStatus.Active ? "text-bg-success" : "text-bg-light border";
+
     public static string StatusBadge(VoucherProgrammeStatus s) => s switch
     {
         VoucherProgrammeStatus.Open => "text-bg-success",
@@ -129,6 +145,35 @@ public static class VoucherPages
                 return null;
             default:
                 failure = result.FailureMessage;
+                page.Response.StatusCode = result is ServiceResult.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A refusal of a service shown on the page: field errors into <paramref name="errors"/>, anything else as the page's
+    /// error with 409 or 422; null when the answer is a redirect-worthy success or a 404/403 (returned as the result).
+    /// </summary>
+    public static IActionResult? Refused(PageModel page, ServiceResult result, FieldErrors errors, Action<string> error)
+    {
+        switch (result)
+        {
+            case ServiceResult.NotFound:
+                return page.NotFound();
+            case ServiceResult.Forbidden:
+                return page.StatusCode(StatusCodes.Status403Forbidden);
+            case ServiceResult.Invalid invalid:
+                foreach (var (field, reasons) in invalid.Errors)
+                {
+                    foreach (var reason in reasons)
+                    {
+                        errors.Add(field, reason);
+                    }
+                }
+                page.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return null;
+            default:
+                error(result.FailureMessage ?? "");
                 page.Response.StatusCode = result is ServiceResult.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
                 return null;
         }
