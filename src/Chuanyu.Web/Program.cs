@@ -40,6 +40,8 @@ builder.Services.AddSeeding();
 // vouchers
 builder.Services.AddVouchers(runInBackground: command is null);
 builder.Services.AddVoucherProgrammes();
+// vsettle: payouts, settlement, alerts
+builder.Services.AddVoucherSettlement();
 
 var app = builder.Build();
 
@@ -94,6 +96,8 @@ api.MapSignaturesApi();
 // vouchers
 api.MapVouchersApi();
 api.MapVoucherProgrammesApi();
+// vsettle: payouts, settlement, alerts
+api.MapVoucherSettlementApi();
 app.MapRazorPages();
 
 await app.RunAsync();

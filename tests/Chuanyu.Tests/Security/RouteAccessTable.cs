@@ -245,6 +245,19 @@ public static class RouteAccessTable
         PAGE    /Vouchers/Use                                                              SignedIn
         POST    /api/v1/bookings/{id:guid}/refund                                          SignedIn
         POST    /api/v1/service-orders/{id:guid}/refund                                    SignedIn
+        # vsettle: payouts, revocation, settlement, alerts (API)
+        POST    /api/v1/vouchers/{code}/revoke                                             AnyRegionAdmin
+        GET     /api/v1/voucher-payouts                                                    AnyRegionAdmin
+        POST    /api/v1/voucher-payouts                                                    AnyRegionAdmin
+        GET     /api/v1/voucher-payouts/{id:guid}                                          AnyRegionAdmin
+        GET     /api/v1/voucher-payouts/{id:guid}/export                                   AnyRegionAdmin
+        POST    /api/v1/voucher-payouts/{id:guid}/paid                                     AnyRegionAdmin
+        GET     /api/v1/voucher-settlements                                                AnyRegionAdmin
+        GET     /api/v1/voucher-settlements/{quarter}/{issuer}-{provider}                  AnyRegionAdmin
+        GET     /api/v1/voucher-settlements/{quarter}/{issuer}-{provider}/redemptions      AnyRegionAdmin
+        GET     /api/v1/voucher-settlements/{quarter}/{issuer}-{provider}/export           AnyRegionAdmin
+        POST    /api/v1/voucher-settlements/{quarter}/{issuer}-{provider}/confirm          AnyRegionAdmin
+        GET     /api/v1/voucher-alerts                                                     AnyRegionAdmin
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

@@ -50,7 +50,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
     /// <summary>Most rows one export may hold (<c>Audit:MaxExportRows</c>); more asks the person to narrow the filter.</summary>
     public int MaxRows { get; } = Math.Clamp(configuration.GetValue("Audit:MaxExportRows", DefaultMaxRows), 1, 1_000_000);
 
-    public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string XlsxContentType = XlsxStream.ContentType;
     public const string CsvContentType = "text/csv; charset=utf-8";
 
     /// <summary>The column headings of both formats.</summary>
@@ -75,7 +75,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
         var watermark = WatermarkLines(now, filter, count);
         var rows = search.Query(filter).Where(e => e.Seq <= throughSeq).OrderBy(e => e.Seq).Take(MaxRows).AsAsyncEnumerable();
 
-        var file = TempFile();
+        var file = XlsxStream.TempFile();
         int written;
         string? signature;
         try
@@ -181,54 +181,12 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
                 }
                 written++;
             }
-            WriteStreamedWorkbook(workbook, sheet, output, now);
+            XlsxStream.Write(workbook, [sheet], output, now);
             return written;
         }
         finally
         {
             workbook.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// SXSSFWorkbook.Write calls a SharpZipLib constructor that the SharpZipLib restorable here (1.4) no longer has,
-    /// so the last step is done with System.IO.Compression: NPOI's template workbook (styles, properties, header and
-    /// footer) is copied part by part and the streamed rows are put into the sheet's empty &lt;sheetData&gt;.
-    /// </summary>
-    internal static void WriteStreamedWorkbook(SXSSFWorkbook workbook, SXSSFSheet sheet, Stream output, DateTimeOffset now)
-    {
-        using var template = new MemoryStream();
-        workbook.XssfWorkbook.Write(template);
-        var sheetPart = "xl/worksheets/sheet1.xml";
-        using var rows = sheet.getWorksheetXMLInputStream();
-        using var source = new ZipArchive(new MemoryStream(template.ToArray()), ZipArchiveMode.Read);
-        using var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        foreach (var entry in source.Entries)
-        {
-            var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
-            copy.LastWriteTime = now;
-            using var to = copy.Open();
-            using var from = entry.Open();
-            if (!string.Equals(entry.FullName, sheetPart, StringComparison.Ordinal))
-            {
-                from.CopyTo(to);
-                continue;
-            }
-            string xml;
-            using (var reader = new StreamReader(from, Encoding.UTF8))
-            {
-                xml = reader.ReadToEnd();
-            }
-            var empty = xml.Contains("<sheetData/>", StringComparison.Ordinal) ? "<sheetData/>" : "<sheetData></sheetData>";
-            var at = xml.IndexOf(empty, StringComparison.Ordinal);
-            if (at < 0)
-            {
-                throw new InvalidOperationException("NPOI's sheet template has no empty sheetData element.");
-            }
-            var utf8 = new UTF8Encoding(false);
-            to.Write(utf8.GetBytes(string.Concat(xml.AsSpan(0, at), "<sheetData>")));
-            rows.CopyTo(to);
-            to.Write(utf8.GetBytes(string.Concat("</sheetData>", xml.AsSpan(at + empty.Length))));
         }
     }
 
@@ -281,7 +239,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
     /// <summary>The document and its .sig in one zip, with a note on how to check them: one download for a person.</summary>
     private async Task<AuditExportFile> BundleAsync(AuditExportFile document, DateTimeOffset now, string stamp)
     {
-        var zip = TempFile();
+        var zip = XlsxStream.TempFile();
         try
         {
             using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
@@ -340,36 +298,8 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
         to.Write(bytes);
     }
 
-    private static FileStream TempFile() =>
-        new(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-
     // '&' starts a code in Excel's header and footer (&P page number): a literal one is doubled.
     private static string HeaderText(string s) => s.Replace("&", "&&", StringComparison.Ordinal);
 
-    /// <summary>Characters XML 1.0 cannot carry (control characters an attacker typed as an e-mail) become U+FFFD.</summary>
-    private static string XmlSafe(string s)
-    {
-        if (!s.Any(c => c < 0x20 && c is not ('\t' or '\n' or '\r') || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF'))
-        {
-            return s;
-        }
-        var b = new StringBuilder(s.Length);
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
-            {
-                b.Append(c).Append(s[++i]);
-            }
-            else if ((c < 0x20 && c is not ('\t' or '\n' or '\r')) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
-            {
-                b.Append('\uFFFD');
-            }
-            else
-            {
-                b.Append(c);
-            }
-        }
-        return b.ToString();
-    }
+    private static string XmlSafe(string s) => XlsxStream.XmlSafe(s);
 }

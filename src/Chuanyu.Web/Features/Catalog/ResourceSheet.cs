@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Chuanyu.Web.Features.Accounts;
-using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Infrastructure;
 using CsvHelper;
 using NPOI.SS.UserModel;
@@ -261,7 +260,7 @@ public static class ResourceSheet
             {
                 WriteRow(sheet.CreateRow(r++), values, styles);
             }
-            AuditExporter.WriteStreamedWorkbook(workbook, sheet, output, DateTimeOffset.UtcNow);
+            XlsxStream.Write(workbook, [sheet], output, DateTimeOffset.UtcNow);
             return r - 1;
         }
         finally

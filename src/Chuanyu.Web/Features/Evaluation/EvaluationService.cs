@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
-using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -424,7 +423,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
                     written++;
                 }
             }
-            AuditExporter.WriteStreamedWorkbook(workbook, sheet, output, clock.GetUtcNow());
+            XlsxStream.Write(workbook, [sheet], output, clock.GetUtcNow());
             // The audit detail is a record, kept in Chinese.
             await audit.RecordAsync("evaluation.export", $"evaluation:{run.Id}", detail: $"{run.Year} 年度，{written} 台仪器" + (region is null ? "" : $"，地区 {region}"), ct: ct);
         }

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chuanyu.Tests.Infrastructure;
+using Chuanyu.Tests.Security;
+using Chuanyu.Web.Features.Vouchers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Chuanyu.Tests.Vouchers.VoucherApi;
+using static Chuanyu.Tests.Vouchers.VoucherTestData;
+
+namespace Chuanyu.Tests.Vouchers;
+
+/// <summary>Payout batches: batch → signed export → paid, with the ledger's PaidOut postings; who may, and paying twice.</summary>
+public sealed class PayoutTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFactory>
+{
+    /// <summary>A redemption of ¥300.00 at 1/3 (S = 10000 fen), submitted by 重庆大学's manager and approved by Sichuan's administrator.</summary>
+    internal static async Task<(Guid Id, string VoucherCode)> ApprovedRedemptionAsync(ChuanyuFactory factory, long feeFen = 30_000)
+    {
+        var (_, voucher) = await SceneAsync(factory);
+        var engineer = await factory.ApiClientAsync(Demo.Engineer);
+        var id = (await RedeemedAsync(engineer, voucher.Code, await BookingAsync(factory, feeFen))).GetProperty("id").GetGuid();
+        var manager = await factory.ApiClientAsync(Demo.CquInstrumentManager);
+        Assert.Equal(HttpStatusCode.NoContent, (await SubmitAsync(manager, id, "FP" + Guid.NewGuid().ToString("N")[..12])).StatusCode);
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        Assert.Equal(HttpStatusCode.NoContent, (await DecideAsync(admin, id, approve: true)).StatusCode);
+        return (id, voucher.Code);
+    }
+
+    private static async Task<JsonElement> BatchAsync(HttpClient admin, Guid payee)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/voucher-payouts", new { payeeOrganizationId = payee });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return await response.ReadJsonAsync();
+    }
+
+    [Fact]
+    public async Task ABatch_IsExportedSigned_ThenPaid_PostingPaidOutPerRedemption()
+    {
+        var (redemption, _) = await ApprovedRedemptionAsync(factory);
+        var cqu = await CquAsync(factory);
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+
+        var batch = await BatchAsync(admin, cqu);
+        var id = batch.GetProperty("id").GetGuid();
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/voucher-payouts/{id}");
+        Assert.Contains(detail.GetProperty("items").EnumerateArray(), i => i.GetProperty("redemptionId").GetGuid() == redemption);
+
+        var (bytes, export) = await AuditProbe.DownloadAsync(admin, $"/api/v1/voucher-payouts/{id}/export");
+        var signature = AuditProbe.Header(export, VoucherExports.SignatureHeader)!;
+        Assert.StartsWith("sm2-sm3:", signature, StringComparison.Ordinal);
+        Assert.True((await AuditProbe.VerifyViaApiAsync(factory, bytes, signature)).GetProperty("valid").GetBoolean());
+        Assert.False((await AuditProbe.VerifyViaApiAsync(factory, AuditProbe.Tampered(bytes, bytes.Length / 2), signature)).GetProperty("valid").GetBoolean());
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        Assert.Equal(sha, AuditProbe.Header(export, VoucherExports.Sha256Header));
+
+        var paid = await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-2026-0001" });
+        Assert.Equal(HttpStatusCode.NoContent, paid.StatusCode);
+
+        var after = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/voucher-payouts/{id}");
+        Assert.Equal("Paid", after.GetProperty("batch").GetProperty("status").GetString());
+        Assert.Equal(sha, after.GetProperty("batch").GetProperty("fileSha256").GetString());
+        await factory.WithDbAsync(async db =>
+        {
+            var r = await db.Set<VoucherRedemption>().SingleAsync(x => x.Id == redemption);
+            Assert.Equal(VoucherRedemptionStatus.Paid, r.Status);
+            Assert.Equal(id, r.PayoutBatchId);
+            var pay = await db.Set<VoucherLedgerEntry>().Where(e => e.RedemptionId == redemption && e.Event == LedgerEvent.Pay).ToListAsync();
+            Assert.Equal(2, pay.Count);
+            Assert.Equal(10_000, pay.Single(e => e.AccountKind == LedgerAccountKind.PaidOut).AmountFen);
+            Assert.Equal(-10_000, pay.Single(e => e.AccountKind == LedgerAccountKind.Payable).AmountFen);
+            return 0;
+        });
+        using var scope = factory.Services.CreateScope();
+        Assert.True((await scope.ServiceProvider.GetRequiredService<VoucherInvariants>().CheckAsync(null, default)).Intact);
+    }
+
+    [Fact]
+    public async Task AnotherRegionsAdmin_Is403_OnEveryStep()
+    {
+        await ApprovedRedemptionAsync(factory);
+        var sichuan = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        var id = (await BatchAsync(sichuan, await CquAsync(factory))).GetProperty("id").GetGuid();
+        var chongqing = await factory.ApiClientAsync(Demo.ChongqingAdmin);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await chongqing.GetAsync($"/api/v1/voucher-payouts/{id}/export")).StatusCode);
+        await (await sichuan.GetAsync($"/api/v1/voucher-payouts/{id}/export")).Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await chongqing.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-X" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await chongqing.GetAsync($"/api/v1/voucher-payouts/{id}")).StatusCode);
+        // Chongqing's administrator cannot batch Sichuan's redemptions either.
+        Assert.Equal(HttpStatusCode.Forbidden, (await chongqing.PostAsJsonAsync("/api/v1/voucher-payouts", new { regionCode = Sichuan })).StatusCode);
+        // An enterprise's member is not a region administrator at all.
+        var engineer = await factory.ApiClientAsync(Demo.Engineer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await engineer.PostAsJsonAsync("/api/v1/voucher-payouts", new { })).StatusCode);
+        await factory.WithDbAsync(async db =>
+        {
+            Assert.Equal(VoucherPayoutStatus.Exported, (await db.Set<VoucherPayoutBatch>().SingleAsync(b => b.Id == id)).Status);
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task PayingTwice_Is409_AndPaysOnce_PayingUnexported_Is409()
+    {
+        var (redemption, _) = await ApprovedRedemptionAsync(factory);
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        var id = (await BatchAsync(admin, await CquAsync(factory))).GetProperty("id").GetGuid();
+
+        var early = await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-1" });
+        Assert.Equal("VoucherSettlement.PayoutNotExported", (await early.AssertProblemAsync(409)).GetProperty("code").GetString());
+        await (await admin.GetAsync($"/api/v1/voucher-payouts/{id}/export")).Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-1" })).StatusCode);
+        var twice = await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-1" });
+        Assert.Equal("VoucherSettlement.PayoutAlreadyPaid", (await twice.AssertProblemAsync(409)).GetProperty("code").GetString());
+
+        await factory.WithDbAsync(async db =>
+        {
+            Assert.Equal(2, await db.Set<VoucherLedgerEntry>().CountAsync(e => e.RedemptionId == redemption && e.Event == LedgerEvent.Pay));
+            return 0;
+        });
+        // Nothing approved is left out of a batch: a new batch has nothing to pay.
+        var empty = await admin.PostAsJsonAsync("/api/v1/voucher-payouts", new { payeeOrganizationId = await CquAsync(factory) });
+        Assert.Equal("VoucherSettlement.NothingToPay", (await empty.AssertProblemAsync(422)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Revoke_ReturnsTheBalanceToTheBudget_OnlyForTheIssuer()
+    {
+        var (_, voucher) = await SceneAsync(factory, faceValueFen: 50_000);
+        var chongqing = await factory.ApiClientAsync(Demo.ChongqingAdmin);
+        Assert.Equal(HttpStatusCode.Forbidden, (await chongqing.PostAsJsonAsync($"/api/v1/vouchers/{voucher.Code}/revoke", new { reason = "测试撤销" })).StatusCode);
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        await (await admin.PostAsJsonAsync($"/api/v1/vouchers/{voucher.Code}/revoke", new { reason = "" })).AssertFieldErrorAsync("reason");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/v1/vouchers/{voucher.Code}/revoke", new { reason = "企业资格取消" })).StatusCode);
+
+        var again = await admin.PostAsJsonAsync($"/api/v1/vouchers/{voucher.Code}/revoke", new { reason = "企业资格取消" });
+        Assert.Equal("VoucherSettlement.VoucherNotActive", (await again.AssertProblemAsync(409)).GetProperty("code").GetString());
+        var engineer = await factory.ApiClientAsync(Demo.Engineer);
+        Assert.Equal(0, await BalanceAsync(engineer, voucher.Code));
+        await factory.WithDbAsync(async db =>
+        {
+            var revoke = await db.Set<VoucherLedgerEntry>().Where(e => e.Event == LedgerEvent.Revoke && e.ProgrammeId == voucher.ProgrammeId).ToListAsync();
+            Assert.Equal(50_000, revoke.Single(e => e.AccountKind == LedgerAccountKind.Budget).AmountFen);
+            Assert.Equal(VoucherStatus.Revoked, (await db.Set<Voucher>().SingleAsync(v => v.Id == voucher.Id)).Status);
+            return 0;
+        });
+    }
+}
