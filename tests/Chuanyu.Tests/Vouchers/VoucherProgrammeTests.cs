@@ -5,6 +5,7 @@ using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,9 +22,19 @@ public sealed class VoucherProgrammeTests : IDisposable
     // Tuesday 10 November 2026, 10:00 in Chengdu.
     private static readonly DateTimeOffset T0 = new(2026, 11, 10, 10, 0, 0, Cst);
     private static readonly DateTimeOffset T0Utc = T0.ToUniversalTime();
-    private readonly ChuanyuFactory _factory = new();
+    private readonly ChuanyuFactory _factory = new WithoutDemoVouchers();
     private readonly ManualClock _clock = new(T0);
     private readonly WebApplicationFactory<Program> _host;
+
+    /// <summary>The workflow from the start: no demo vouchers, providers or programmes (<c>Demo:Vouchers</c>), so 重庆大学 registers here.</summary>
+    private sealed class WithoutDemoVouchers : ChuanyuFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Demo:Vouchers", "false");
+        }
+    }
 
     public VoucherProgrammeTests()
     {
