@@ -41,6 +41,9 @@ public static class BenchProgram
               Writes a plausible N-row import sheet with the platform's writer and imports it with the platform's importer
               into a fresh SQLite database and (with --pg, a server where the user may create databases) a fresh PostgreSQL
               database; prints the seconds for parse, validate and write, rows/s and the database size (docs/catalogue-import.md).
+          Chuanyu.Bench voucher-settlement --pg "<connection string>" [--quarter 2026Q3] [--issuer 510000] [--provider 500000] [--reps 5]
+              On a database filled by `seed --voucher-entries N`: times the settlement statement of the quarter and pair and the
+              drill-down's first page through the platform's VoucherSettlements, cold and warm (docs/benchmarks.md).
         """;
 
     public static async Task<int> Main(string[] args)
@@ -61,6 +64,7 @@ public static class BenchProgram
                 "import-bench" => await ImportBench.RunAsync(ImportBenchOptions.Parse(args.AsSpan(1))),
                 "booking-load" => await BookingLoad.RunAsync(BookingLoadOptions.Parse(args.AsSpan(1))),
                 "voucher-load" => await VoucherLoad.RunAsync(VoucherLoadOptions.Parse(args.AsSpan(1))),
+                "voucher-settlement" => await VoucherSettlementBench.RunAsync(VoucherSettlementOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

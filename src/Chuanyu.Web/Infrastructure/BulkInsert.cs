@@ -149,6 +149,9 @@ public static class BulkInsert
                     case int n:
                         await importer.WriteAsync(n, NpgsqlDbType.Integer, ct);
                         break;
+                    case short n:
+                        await importer.WriteAsync(n, NpgsqlDbType.Smallint, ct);
+                        break;
                     case double d:
                         await importer.WriteAsync(d, NpgsqlDbType.Double, ct);
                         break;

@@ -16,11 +16,16 @@ public sealed class SeedCommand : IPlatformCommand
     public async Task<int> RunAsync(PlatformCommandContext context, string[] args)
     {
         var services = context.Services;
-        const string usage = "usage: seed --resources N [--seed S] [--batch B]   (synthetic records for load tests; refused in Production)";
+        const string usage = "usage: seed --resources N [--seed S] [--batch B] | seed --voucher-entries N [--quarter 2026Q3] [--seed S]"
+            + "   (synthetic records for load tests; refused in Production)";
         if (context.Environment.IsProduction())
         {
             Console.Error.WriteLine("seed writes synthetic records for load tests and is refused in the Production environment.");
             return 1;
+        }
+        if (args.Any(a => a.StartsWith("--voucher-entries", StringComparison.Ordinal)))
+        {
+            return await SeedVoucherLedgerAsync(context, ParseVoucherOptions(args, context.Services.GetRequiredService<TimeProvider>()), usage);
         }
         var options = ParseOptions(args);
         if (options is null)
@@ -50,8 +55,62 @@ public sealed class SeedCommand : IPlatformCommand
         return 0;
     }
 
-    /// <summary>"--resources 1000" or "--resources=1000"; null when a value is missing, not a number or out of range.</summary>
-    internal static SeedOptions? ParseOptions(string[] args)
+    private static async Task<int> SeedVoucherLedgerAsync(PlatformCommandContext context, VoucherSeedOptions? options, string usage)
+    {
+        if (options is null)
+        {
+            Console.Error.WriteLine(usage);
+            return 2;
+        }
+        await context.PrepareDatabaseAsync();
+        var services = context.Services;
+        VoucherSeedReport report;
+        try
+        {
+            report = await new VoucherLedgerSeeder(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>()).RunAsync(options, Console.WriteLine);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"Seed failed and was rolled back; nothing was written: {ex.Message}");
+            return 1;
+        }
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(culture, $"Seeded {report.Entries:N0} synthetic voucher ledger entries ({report.Transactions:N0} transactions, "
+            + $"{report.Redemptions:N0} redemptions, {report.Vouchers:N0} vouchers) in {report.Seconds:F1} s."));
+        await services.GetRequiredService<AuditLog>().RecordAsync("vouchers.seed", null,
+            detail: string.Create(culture, $"{report.Entries} synthetic ledger entries, quarter {new Features.Vouchers.SettlementQuarter(options.Quarter)}, seed {options.Seed}"),
+            actorName: "console");
+        return 0;
+    }
+
+    /// <summary>"--voucher-entries 1000000 [--quarter 2026Q3] [--seed S]" (default quarter: the last one that ended); null when malformed.</summary>
+    internal static VoucherSeedOptions? ParseVoucherOptions(string[] args, TimeProvider clock)
+    {
+        var values = Values(args);
+        if (values is null || values.Keys.Any(k => k is not ("voucher-entries" or "quarter" or "seed")))
+        {
+            return null;
+        }
+        var quarter = Features.Vouchers.SettlementQuarter.Of(clock.GetUtcNow()).Previous;
+        if (values.TryGetValue("quarter", out var q) && !Features.Vouchers.SettlementQuarter.TryParse(q, out quarter))
+        {
+            return null;
+        }
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (!int.TryParse(values["voucher-entries"], System.Globalization.NumberStyles.Integer, culture, out var entries) || entries is < 10 or > 100_000_000)
+        {
+            return null;
+        }
+        var seed = 15;
+        if (values.TryGetValue("seed", out var s) && !int.TryParse(s, System.Globalization.NumberStyles.Integer, culture, out seed))
+        {
+            return null;
+        }
+        return new VoucherSeedOptions(entries, quarter.Value, seed);
+    }
+
+    /// <summary>The options as "--name value" or "--name=value"; null when one is malformed.</summary>
+    private static Dictionary<string, string>? Values(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i++)
@@ -74,6 +133,17 @@ public sealed class SeedCommand : IPlatformCommand
             {
                 return null;
             }
+        }
+        return values;
+    }
+
+    /// <summary>"--resources 1000" or "--resources=1000"; null when a value is missing, not a number or out of range.</summary>
+    internal static SeedOptions? ParseOptions(string[] args)
+    {
+        var values = Values(args);
+        if (values is null)
+        {
+            return null;
         }
         static int? Number(Dictionary<string, string> v, string key, int fallback, int min, int max) =>
             !v.TryGetValue(key, out var s) ? fallback
