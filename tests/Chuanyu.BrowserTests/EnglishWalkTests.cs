@@ -47,6 +47,9 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
     [InlineData("auditadmin@chuanyu.demo", "/Admin/Audit")]
     [InlineData("secadmin@chuanyu.demo", "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy")]
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
+    // vredeem: the pages of using vouchers
+    [InlineData("engineer@chuanyu.demo", "/Vouchers/Mine", "/Vouchers/Redemptions")]
+    [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Redemptions", "/Vouchers/Admin/Ledger")]
     public async Task SignedInPages_InEnglish_ShowNoChineseOutsideData(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();
