@@ -51,6 +51,9 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers")]
     [InlineData("cqu.admin@chuanyu.demo", "/Vouchers/Applications", "/Vouchers/Provider/Register")]
+    // vredeem: the pages of using vouchers
+    [InlineData("engineer@chuanyu.demo", "/Vouchers/Mine", "/Vouchers/Redemptions")]
+    [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Redemptions", "/Vouchers/Admin/Ledger")]
     public async Task SignedInPages_InEnglish_ShowNoChineseOutsideData(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();

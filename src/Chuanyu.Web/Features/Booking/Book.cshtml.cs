@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,7 @@ namespace Chuanyu.Web.Features.Booking;
 /// </summary>
 [AllowAnonymous]
 public sealed class BookModel(OrganizationDirectory organizations, UserDirectory users, BookingService bookings, CatalogService catalog, CurrentUser me, TimeProvider clock,
-    IStringLocalizer<SharedResource> l) : PageModel
+    IStringLocalizer<SharedResource> l, VoucherHoldings vouchers) : PageModel
 {
     private static readonly HashSet<string> FormFields = ["date", "start", "end", "purpose", "organizationId", "onBehalfOf", "repeatFrequency", "repeatCount"];
 
@@ -45,6 +46,9 @@ public sealed class BookModel(OrganizationDirectory organizations, UserDirectory
 
     /// <summary>The fee of the booking as chosen so far, for the caller's user type (null before an organisation is known).</summary>
     public BookingEstimate? Estimate { get; private set; }
+
+    /// <summary>What the best voucher the chosen organisation holds would pay of one occurrence's fee, once that fee is known.</summary>
+    public VoucherEstimate? VoucherEstimate { get; private set; }
 
     /// <summary>Rendering the times and the week for htmx (the week swapped out of band), not the whole page.</summary>
     public bool Fragment { get; private set; }
@@ -272,6 +276,11 @@ public sealed class BookModel(OrganizationDirectory organizations, UserDirectory
                     int.TryParse(Form.RepeatCount?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 2 and <= BookingService.MaxRepeat
             ? n : 1;
         Estimate = await bookings.EstimateAsync(Resource.Id, organization, minutes, count, ct);
+        if (Estimate?.EachFen is > 0 and var each)
+        {
+            var best = await vouchers.EstimatesAsync(Resource.Id, VoucherServiceCategory.InstrumentUse, each, organization, ct);
+            VoucherEstimate = best is [var first, ..] ? first : new VoucherEstimate(null, each, 0, each);
+        }
     }
 
     private async Task LoadColleaguesAsync(CancellationToken ct)

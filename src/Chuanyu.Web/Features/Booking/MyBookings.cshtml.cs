@@ -1,7 +1,9 @@
+using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Booking;
@@ -12,7 +14,7 @@ namespace Chuanyu.Web.Features.Booking;
 /// The booking just made (<c>?created=</c>) is listed first and marked.
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, IStringLocalizer<SharedResource> l, VoucherDirectory vouchers) : PageModel
 {
     private const int PageSize = 20;
 
@@ -25,6 +27,9 @@ public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, ISt
     public int Total { get; private set; }
     public Pager Pager => new(PageNumber, PageSize, Total, Request);
     public IReadOnlyList<BookingDto> Items { get; private set; } = [];
+
+    /// <summary>The live voucher redemption of each listed booking that has one (vredeem).</summary>
+    public IReadOnlyDictionary<Guid, VoucherSubsidyRef> Vouchers { get; private set; } = new Dictionary<Guid, VoucherSubsidyRef>();
     public Guid MyId => me.Id!.Value;
 
     /// <summary>Why an action did not happen (nothing changed).</summary>
@@ -96,5 +101,7 @@ public sealed class MyBookingsModel(BookingService bookings, CurrentUser me, ISt
         {
             Created = null;
         }
+        var ids = Items.Select(b => (Guid?)b.Id).ToList();
+        Vouchers = await vouchers.Subsidies().Where(v => ids.Contains(v.BookingId)).ToDictionaryAsync(v => v.BookingId!.Value, ct);
     }
 }

@@ -1,6 +1,7 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +17,7 @@ namespace Chuanyu.Web.Features.ServiceOrders;
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
 public sealed class ServiceOrderCreateModel(OrganizationDirectory organizations, ServiceOrderService orders, CatalogService catalog,
-    IStringLocalizer<SharedResource> l) : PageModel
+    IStringLocalizer<SharedResource> l, VoucherHoldings vouchers) : PageModel
 {
     private static readonly HashSet<string> FormFields = ["items", "samples", "purpose", "organizationId"];
 
@@ -76,8 +77,17 @@ public sealed class ServiceOrderCreateModel(OrganizationDirectory organizations,
             return refused;
         }
         Pad();
+        if (Estimate is { FeeFen: > 0 } estimate && (Form.OrganizationId ?? (Organizations.Count == 1 ? Organizations[0].Id : null)) is { } organization)
+        {
+            // vredeem: what the best voucher the organisation holds would pay of the estimate, before the user orders.
+            var best = await vouchers.EstimatesAsync(Resource.Id, VoucherServiceCategory.Testing, estimate.FeeFen, organization, ct);
+            VoucherEstimate = best is [var first, ..] ? first : new VoucherEstimate(null, estimate.FeeFen, 0, estimate.FeeFen);
+        }
         return Page();
     }
+
+    /// <summary>What the best voucher the organisation holds would pay of <see cref="Estimate"/> (after "estimate").</summary>
+    public VoucherEstimate? VoucherEstimate { get; private set; }
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {

@@ -1,10 +1,12 @@
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Signatures;
+using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.ServiceOrders;
@@ -17,7 +19,8 @@ namespace Chuanyu.Web.Features.ServiceOrders;
 [Authorize(Policy = Policies.SignedIn)]
 [RequestSizeLimit(ServiceOrderService.MaxReportRequestBytes)]
 [RejectOversizedUpload(ServiceOrderService.MaxReportRequestBytes)]
-public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, CatalogService catalog, TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, CatalogService catalog, TimeProvider clock, IStringLocalizer<SharedResource> l,
+    ServiceOrderRefunds refunds, ServiceOrderDirectory directory, VoucherDirectory vouchers) : PageModel
 {
     public ServiceOrderDto Order { get; private set; } = null!;
 
@@ -28,6 +31,13 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
     /// <summary>What the quote would be from the schedule (not when hourly: the hours are the provider's).</summary>
     public OrderPrice? Suggested { get; private set; }
     public DateOnly Today { get; private set; }
+
+    /// <summary>When the provider refunded the completed order (vredeem), and its live voucher redemption.</summary>
+    public DateTimeOffset? RefundedAt { get; private set; }
+    public VoucherSubsidyRef? Voucher { get; private set; }
+
+    /// <summary>The provider's managers refund a completed order once.</summary>
+    public bool CanRefund { get; private set; }
 
     /// <summary>Field errors of the action that failed, keyed <c>quote-hours</c>, <c>reject-note</c>, <c>report-file</c> ….</summary>
     public FieldErrors Errors { get; private set; } = new();
@@ -100,6 +110,9 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
     public async Task<IActionResult> OnPostCompleteAsync(Guid id, CancellationToken ct) =>
         await DoneAsync(id, await orders.CompleteAsync(id, ct), "complete", "Order.CompletedMessage", ct);
 
+    public async Task<IActionResult> OnPostRefundAsync(Guid id, CancellationToken ct) =>
+        await DoneAsync(id, await refunds.RefundAsync(id, Note, ct), "refund", "Vouchers.Refund.Done", ct);
+
     private async Task<IActionResult> DoneAsync(Guid id, ServiceResult result, string action, string okKey, CancellationToken ct)
     {
         switch (result)
@@ -137,6 +150,9 @@ public sealed class ServiceOrderDetailsModel(ServiceOrderService orders, Catalog
         }
         Order = order;
         Today = ChinaTime.Today(clock);
+        RefundedAt = await directory.Orders().Where(o => o.OrderId == id).Select(o => o.RefundedAt).FirstOrDefaultAsync(ct);
+        Voucher = await vouchers.Subsidies().FirstOrDefaultAsync(v => v.ServiceOrderId == id, ct);
+        CanRefund = order.Status == ServiceOrderStatus.Completed && RefundedAt is null && catalog.CanManage(order.OwnerOrganizationId);
         if (order.CanQuote && await catalog.GetAsync(order.ServiceId, ct) is { } resource)
         {
             var fees = ServiceOrderPages.Fees(resource);

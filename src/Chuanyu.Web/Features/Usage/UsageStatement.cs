@@ -3,6 +3,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using NPOI.SS.UserModel;
@@ -21,10 +22,10 @@ public enum StatementSide
 }
 
 public sealed record StatementLine(DateTimeOffset Start, DateTimeOffset End, string Instrument, string? Model, string OwnerOrganization,
-    string User, string UserOrganization, FeeUserType UserType, string Item, decimal Hours, decimal Fee);
+    string User, string UserOrganization, FeeUserType UserType, string Item, decimal Hours, decimal Fee, decimal? VoucherSubsidy = null, bool VoucherPending = false);
 
 public sealed record UsageStatementDto(Guid OrganizationId, string OrganizationName, string Month, StatementSide Side,
-    decimal Hours, decimal ExternalHours, decimal Fee, IReadOnlyList<StatementLine> Lines);
+    decimal Hours, decimal ExternalHours, decimal Fee, IReadOnlyList<StatementLine> Lines, decimal VoucherSubsidy = 0);
 
 /// <summary>
 /// The monthly statement of one organisation (机时费用月结单): every use recorded at check-out in the month (China
@@ -32,7 +33,7 @@ public sealed record UsageStatementDto(Guid OrganizationId, string OrganizationN
 /// organisation's admins and resource managers, the region's admins and the system admin.
 /// </summary>
 public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDirectory catalog, OrganizationDirectory organizations,
-    UserDirectory users, BookingDirectory bookings)
+    UserDirectory users, BookingDirectory bookings, VoucherDirectory vouchers)
 {
     public const int MaxLines = 50_000;
 
@@ -67,8 +68,30 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
         var usage = db.Set<UsageRecord>().AsNoTracking().Where(u => u.StartedAt >= start && u.StartedAt < end);
         usage = side == StatementSide.User ? usage.Where(u => u.UserOrganizationId == organizationId) : usage.Where(u => u.OwnerOrganizationId == organizationId);
         var uses = await usage.OrderBy(u => u.StartedAt).Take(MaxLines)
-            .Select(u => new { u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, u.External, Start = u.StartedAt, End = u.EndedAt, u.Minutes, u.FeeFen })
+            .Select(u => new
+            {
+                u.ResourceId,
+                u.OwnerOrganizationId,
+                u.UserId,
+                u.UserOrganizationId,
+                u.UserType,
+                u.External,
+                Start = u.StartedAt,
+                End = u.EndedAt,
+                u.Minutes,
+                u.FeeFen,
+                u.BookingId,
+                u.ServiceOrderId
+            })
             .ToListAsync(ct);
+        // The voucher subsidy of each use (its live redemption): final once approved or paid, else pending.
+        var bookingIds = uses.Where(u => u.BookingId is not null).Select(u => u.BookingId).ToList();
+        var orderIds = uses.Where(u => u.ServiceOrderId is not null).Select(u => u.ServiceOrderId).ToList();
+        var subsidies = await vouchers.Subsidies().Where(v => bookingIds.Contains(v.BookingId) || orderIds.Contains(v.ServiceOrderId))
+            .Select(v => new { v.BookingId, v.ServiceOrderId, v.SubsidyFen, v.Status }).ToListAsync(ct);
+        var subsidyOf = subsidies.ToDictionary(v => (v.BookingId ?? v.ServiceOrderId)!.Value, v => (v.SubsidyFen, v.Status));
+        (long SubsidyFen, VoucherRedemptionStatus Status)? Voucher(Guid? booking, Guid? order) =>
+            (booking ?? order) is { } key && subsidyOf.TryGetValue(key, out var v) ? v : null;
         var charged = bookings.Charges().Where(b => b.Start >= start && b.Start < end);
         charged = side == StatementSide.User ? charged.Where(b => b.UserOrganizationId == organizationId) : charged.Where(b => b.OwnerOrganizationId == organizationId);
         var fees = await charged.OrderBy(b => b.Start).Take(MaxLines).ToListAsync(ct);
@@ -89,13 +112,17 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
                 orgs.GetValueOrDefault(userOrg, ""), type, item.ToString(), Math.Round(minutes / 60m, 2), fee / 100m);
         }
         var lines = uses.Select(u => Line(u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, new Message("Usage.Item.MachineTime"),
-                u.Start, u.End, u.Minutes, u.FeeFen))
+                u.Start, u.End, u.Minutes, u.FeeFen) with
+        {
+            VoucherSubsidy = Voucher(u.BookingId, u.ServiceOrderId)?.SubsidyFen / 100m,
+            VoucherPending = Voucher(u.BookingId, u.ServiceOrderId) is { } v && v.Status is not (VoucherRedemptionStatus.Approved or VoucherRedemptionStatus.Paid),
+        })
             .Concat(fees.Select(f => Line(f.ResourceId, f.OwnerOrganizationId, f.UserId, f.UserOrganizationId, f.UserType,
                 new Message(f.NoShow ? "Usage.Item.NoShowFee" : "Usage.Item.LateCancelFee"), f.Start, f.End, 0, f.FeeFen)))
             .OrderBy(l => l.Start).ToList();
         return (new UsageStatementDto(organization.Id, organization.Name, month!, side,
             Math.Round(uses.Sum(u => u.Minutes) / 60m, 2), Math.Round(uses.Where(u => u.External).Sum(u => u.Minutes) / 60m, 2),
-            (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen)) / 100m, lines), new ServiceResult.Ok());
+            (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen)) / 100m, lines, subsidies.Sum(v => v.SubsidyFen) / 100m), new ServiceResult.Ok());
     }
 
     /// <summary>
