@@ -148,4 +148,47 @@ public sealed class VoucherUsePagesTests(ChuanyuFactory factory) : IClassFixture
         var refused = (await (await SignedInAsync(Demo.Engineer)).GetAsync("/Vouchers/Admin/Ledger")).Response;
         Assert.Contains("AccessDenied", refused.Headers.Location?.OriginalString ?? "");
     }
+
+    [Fact]
+    public async Task UsageStatement_ShowsTheVoucherSubsidyOfEachUse_PendingUntilApproved_AndMyBookingsLinksTheRedemption()
+    {
+        var (_, voucher) = await SceneAsync(factory);
+        var booking = await BookingAsync(factory, 10_000);
+        var use = await factory.WithDbAsync(async db =>
+        {
+            var b = await db.Set<Chuanyu.Web.Features.Booking.InstrumentBooking>().AsNoTracking().FirstAsync(x => x.Id == booking);
+            db.Add(new Chuanyu.Web.Features.Usage.UsageRecord
+            {
+                Id = Guid.CreateVersion7(),
+                BookingId = b.Id,
+                ResourceId = b.ResourceId,
+                OwnerOrganizationId = b.OwnerOrganizationId,
+                UserId = b.UserId,
+                UserOrganizationId = b.UserOrganizationId,
+                UserType = b.UserType,
+                External = true,
+                StartedAt = b.StartAt,
+                EndedAt = b.EndAt,
+                Minutes = 60,
+                FeeFen = 10_000,
+            });
+            await db.SaveChangesAsync();
+            return b;
+        });
+        var month = use.StartAt.ToOffset(Chuanyu.Web.Infrastructure.Display.ChinaStandardTime).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var engineer = await SignedInAsync(Demo.Engineer);
+        // Completed, no voucher yet: the booking (listed first with ?created=) offers its use.
+        var (_, before) = await engineer.GetAsync($"/Me/Bookings?created={booking}");
+        Assert.NotNull(before.QuerySelector($"tr[data-booking-id='{booking}'] [data-testid=use-voucher]"));
+
+        await RedeemedAsync(await factory.ApiClientAsync(Demo.Engineer), voucher.Code, booking);
+
+        var sichuan = await SignedInAsync(Demo.SichuanAdmin);
+        var (_, statement) = await sichuan.GetAsync($"/Me/UsageStatement?organization={use.UserOrganizationId}&month={month}&side=User");
+        var row = statement.QuerySelectorAll("[data-testid=statement] tbody tr").Single(tr => tr.QuerySelector("[data-testid=voucher-subsidy]")!.TextContent.Contains("¥33.33"));
+        Assert.NotNull(row.QuerySelector("[data-testid=voucher-pending]"));
+        Assert.Contains("¥33.33", Text(statement, "voucher-subsidy-total"));
+        var (_, after) = await engineer.GetAsync($"/Me/Bookings?created={booking}");
+        Assert.Equal(nameof(VoucherRedemptionStatus.Reserved), after.QuerySelector($"tr[data-booking-id='{booking}'] [data-testid=voucher-use]")!.GetAttribute("data-status"));
+    }
 }
