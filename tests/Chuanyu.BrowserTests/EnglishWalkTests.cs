@@ -47,6 +47,8 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
     [InlineData("auditadmin@chuanyu.demo", "/Admin/Audit")]
     [InlineData("secadmin@chuanyu.demo", "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy")]
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
+    // vsettle
+    [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Payouts", "/Vouchers/Admin/Settlement", "/Vouchers/Admin/Alerts")]
     public async Task SignedInPages_InEnglish_ShowNoChineseOutsideData(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();

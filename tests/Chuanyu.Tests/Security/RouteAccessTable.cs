@@ -223,6 +223,11 @@ public static class RouteAccessTable
         POST    /api/v1/voucher-providers                                                  SignedIn
         POST    /api/v1/voucher-providers/{id:guid}/decision                               SignedIn
         PUT     /api/v1/voucher-programmes/{id:guid}                                       SignedIn
+        # vsettle: payouts, settlement, alerts (pages)
+        PAGE    /Vouchers/Admin/Alerts                                                     AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Payouts                                                    AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Settlement                                                 AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Settlement/{quarter}/{pair}                                AnyRegionAdmin
         # vsettle: payouts, revocation, settlement, alerts (API)
         POST    /api/v1/vouchers/{code}/revoke                                             AnyRegionAdmin
         GET     /api/v1/voucher-payouts                                                    AnyRegionAdmin
