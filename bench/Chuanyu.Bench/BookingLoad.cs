@@ -189,7 +189,7 @@ public static class BookingLoad
         return ok > 0 ? 0 : 1;
     }
 
-    private static async Task<string> LoginAsync(HttpClient http, string email, string password)
+    internal static async Task<string> LoginAsync(HttpClient http, string email, string password)
     {
         using var response = await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
         if (!response.IsSuccessStatusCode)
@@ -199,7 +199,7 @@ public static class BookingLoad
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
-    private static async Task<(HttpStatusCode Status, Guid? Id)> PostAsync(HttpClient http, string token, Guid instrument, DateTimeOffset start, DateTimeOffset end, string purpose)
+    internal static async Task<(HttpStatusCode Status, Guid? Id)> PostAsync(HttpClient http, string token, Guid instrument, DateTimeOffset start, DateTimeOffset end, string purpose)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/bookings")
         {
@@ -224,20 +224,23 @@ public static class BookingLoad
         }
     }
 
-    private static async Task<Guid> CreateInstrumentAsync(HttpClient http, string token, string name)
+    /// <summary>One API call with the bearer token; the answer's JSON (default when empty); throws on anything but 2xx.</summary>
+    internal static async Task<JsonElement> SendAsync(HttpClient http, string token, HttpMethod method, string path, object? body)
     {
-        async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body)
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
         {
-            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var response = await http.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-            }
-            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
         }
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    internal static async Task<Guid> CreateInstrumentAsync(HttpClient http, string token, string name)
+    {
+        Task<JsonElement> SendAsync(HttpMethod method, string path, object? body) => BookingLoad.SendAsync(http, token, method, path, body);
         // Looked up by name: after `seed` there are hundreds of organisations and 重庆大学 need not be on the first page.
         var organizations = await SendAsync(HttpMethod.Get, $"/api/v1/organizations?q={Uri.EscapeDataString("重庆大学")}&pageSize=100", null);
         var cqu = organizations.GetProperty("items").EnumerateArray().First(o => o.GetProperty("name").GetString() == "重庆大学").GetProperty("id").GetGuid();

@@ -30,6 +30,12 @@ public static class BenchProgram
                              [--storm 300] [--concurrency 32] [--duration 20] [--warmup 3] [--out report.md]
               On a platform with the demo accounts: creates instruments, fires the conflict storm (N concurrent requests for
               overlapping time on one instrument: one 201, the rest 409) and measures sustained non-conflicting bookings.
+          Chuanyu.Bench voucher-load --url http://127.0.0.1:5099 (--sqlite <platform db file> | --pg "<connection string>")
+                             [--storm 200] [--concurrency 32 --duration 20 --warmup 3 [--uses N] [--with-bookings --instruments 32]]
+                             [--password <demo password>] [--record created.tsv] [--out report.md]
+              On a platform with the demo data: vouchers made through the API, completed ¥100 uses written into its database;
+              the storm (N concurrent redemptions of one ¥1,000 voucher at 1/3: never overdrawn, 2xx = rows = face − balance,
+              invariants intact) and sustained redemptions on distinct vouchers (redemptions/s, p95), then bookings beside them.
           Chuanyu.Bench import-bench [--rows 100000] [--format xlsx|csv] [--pg "<connection string>"] [--skip-sqlite]
                              [--seed 42] [--dir /tmp/chuanyu-import-bench] [--keep]
               Writes a plausible N-row import sheet with the platform's writer and imports it with the platform's importer
@@ -57,6 +63,7 @@ public static class BenchProgram
                 "search-load" => await SearchLoad.RunAsync(SearchLoadOptions.Parse(args.AsSpan(1))),
                 "import-bench" => await ImportBench.RunAsync(ImportBenchOptions.Parse(args.AsSpan(1))),
                 "booking-load" => await BookingLoad.RunAsync(BookingLoadOptions.Parse(args.AsSpan(1))),
+                "voucher-load" => await VoucherLoad.RunAsync(VoucherLoadOptions.Parse(args.AsSpan(1))),
                 "voucher-settlement" => await VoucherSettlementBench.RunAsync(VoucherSettlementOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };

@@ -38,7 +38,9 @@ public sealed class AccessibilityTests(BrowserFixture browser)
             "/Accounts/Login",
             "/Accounts/Register",
             "/Accounts/ForgotPassword",
-            "/Signatures/Verify");
+            "/Signatures/Verify",
+            "/Vouchers",
+            "/Vouchers/Providers");
     }
 
     [Theory]
@@ -49,6 +51,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     [InlineData("auditadmin@chuanyu.demo", "/Admin/Audit")]
     [InlineData("secadmin@chuanyu.demo", "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy")]
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
+    [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers")]
+    [InlineData("cqu.admin@chuanyu.demo", "/Vouchers/Applications", "/Vouchers/Provider/Register")]
     public async Task SignedInPages_HaveNoSeriousOrCriticalAxeViolations(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();

@@ -36,7 +36,9 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
             "/Accounts/Login",
             "/Accounts/Register",
             "/Accounts/ForgotPassword",
-            "/Signatures/Verify");
+            "/Signatures/Verify",
+            "/Vouchers",
+            "/Vouchers/Providers");
     }
 
     [Theory]
@@ -47,6 +49,8 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
     [InlineData("auditadmin@chuanyu.demo", "/Admin/Audit")]
     [InlineData("secadmin@chuanyu.demo", "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy")]
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
+    [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers")]
+    [InlineData("cqu.admin@chuanyu.demo", "/Vouchers/Applications", "/Vouchers/Provider/Register")]
     // vsettle
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Payouts", "/Vouchers/Admin/Settlement", "/Vouchers/Admin/Alerts")]
     public async Task SignedInPages_InEnglish_ShowNoChineseOutsideData(string email, params string[] paths)

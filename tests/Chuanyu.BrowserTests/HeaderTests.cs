@@ -15,8 +15,12 @@ public sealed class HeaderTests(BrowserFixture browser)
     /// <summary>A navbar of one row: Bootstrap's padding around one line of links (about 56 px); two rows pass 90 px.</summary>
     private const double OneRowHeight = 70;
 
+    // vpages: 科技创新券 in the navigation and 我的申领 in the account menu for everyone signed in; the region administrators' pages.
+    private static readonly string[] VoucherEntries = ["/Vouchers", "/Vouchers/Applications"];
+    private static readonly string[] VoucherAdmin = ["/Admin/Smes", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers"];
+
     private static readonly string[] SignedIn =
-        ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor"];
+        ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor", .. VoucherEntries];
 
     private static readonly string[] Manager = ["/Me/Resources", "/Me/BookingQueue", "/Me/ServiceOrderQueue", "/Evaluation"];
 
@@ -26,8 +30,8 @@ public sealed class HeaderTests(BrowserFixture browser)
         ["sysadmin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", "/Admin/System", "/Search/Vocabulary", "/Admin/Outbox"],
         ["secadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy"],
         ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit"],
-        ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations"],
-        ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations"],
+        ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin],
+        ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin],
         ["cqu.admin@chuanyu.demo"] = [.. SignedIn, .. Manager],
         ["cqu.instrument@chuanyu.demo"] = [.. SignedIn, .. Manager],
         ["scu.researcher@chuanyu.demo"] = SignedIn,

@@ -66,6 +66,7 @@ public static class DemoData
         {
             await DemoCatalog.SeedAsync(services, ct);
             await DemoBookings.SeedAsync(services, ct);
+            await DemoVouchers.SeedAsync(services, ct);
             return;
         }
         var users = services.GetRequiredService<UserManager<AppUser>>();
@@ -122,6 +123,7 @@ public static class DemoData
         await audit.RecordAsync("demo.seed", null, detail: $"{Organizations.Length} organisations, {Accounts.Length} accounts", ct: ct);
         await DemoCatalog.SeedAsync(services, ct);
         await DemoBookings.SeedAsync(services, ct);
+        await DemoVouchers.SeedAsync(services, ct);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

@@ -34,7 +34,11 @@ public static class DemoSmes
     {
         foreach (var r in Read())
         {
-            var org = organizations[r.Organization];
+            // vdemo (issue 15): rows of organisations seeded elsewhere (DemoVouchers' Chongqing enterprise) are theirs to add.
+            if (!organizations.TryGetValue(r.Organization, out var org))
+            {
+                continue;
+            }
             org.LegalRepresentative = r.LegalRepresentative;
             if (protector.CanProtect && protector.CanIndex)
             {

@@ -97,6 +97,15 @@ public sealed class GeneratedLinksTests(ChuanyuFactory factory) : IClassFixture<
     [InlineData(Demo.SecurityAdmin, "/Admin/ApiClients")]
     [InlineData(Demo.SecurityAdmin, "/Admin/SecurityPolicy")]
     [InlineData(Demo.AuditAdmin, "/Admin/Audit")]
+    // vpages: the voucher pages of programmes, applications and providers
+    [InlineData(null, "/Vouchers")]
+    [InlineData(null, "/Vouchers/Providers")]
+    [InlineData(Demo.Engineer, "/Vouchers")]
+    [InlineData(Demo.Engineer, "/Vouchers/Applications")]
+    [InlineData(Demo.CquOrgAdmin, "/Vouchers/Provider/Register")]
+    [InlineData(Demo.SichuanAdmin, "/Vouchers/Admin/Programmes")]
+    [InlineData(Demo.SichuanAdmin, "/Vouchers/Admin/Applications")]
+    [InlineData(Demo.SichuanAdmin, "/Vouchers/Admin/Providers")]
     public async Task EveryLinkAndForm_OnTheMainPages_LeadsSomewhere(string? who, string template)
     {
         var url = template.Replace("{cqu}", (await OrgAsync("重庆大学")).ToString(), StringComparison.Ordinal)

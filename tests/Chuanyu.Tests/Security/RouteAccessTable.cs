@@ -223,6 +223,28 @@ public static class RouteAccessTable
         POST    /api/v1/voucher-providers                                                  SignedIn
         POST    /api/v1/voucher-providers/{id:guid}/decision                               SignedIn
         PUT     /api/v1/voucher-programmes/{id:guid}                                       SignedIn
+        # vpages: the voucher pages for programmes, applications and providers
+        PAGE    /Vouchers                                                                  anonymous
+        PAGE    /Vouchers/Index                                                            anonymous
+        PAGE    /Vouchers/Programmes/{id:guid}                                             anonymous
+        PAGE    /Vouchers/Providers                                                        anonymous
+        PAGE    /Vouchers/Apply/{programmeId:guid}                                         SignedIn
+        PAGE    /Vouchers/Applications                                                     SignedIn
+        PAGE    /Vouchers/Provider/Register                                                SignedIn
+        PAGE    /Vouchers/Admin/Programmes                                                 AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Programmes/{id:guid}                                       AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Applications                                               AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Providers                                                  AnyRegionAdmin
+        # vredeem: using vouchers, redemption pages, refunds
+        PAGE    /Vouchers/Admin/Ledger                                                     VoucherLedgerReader
+        PAGE    /Vouchers/Admin/Redemptions                                                AnyRegionAdmin
+        PAGE    /Vouchers/Mine                                                             SignedIn
+        PAGE    /Vouchers/Mine/{code}                                                      SignedIn
+        PAGE    /Vouchers/Redemptions                                                      SignedIn
+        PAGE    /Vouchers/Redemptions/{id:guid}                                            SignedIn
+        PAGE    /Vouchers/Use                                                              SignedIn
+        POST    /api/v1/bookings/{id:guid}/refund                                          SignedIn
+        POST    /api/v1/service-orders/{id:guid}/refund                                    SignedIn
         # vsettle: payouts, settlement, alerts (pages)
         PAGE    /Vouchers/Admin/Alerts                                                     AnyRegionAdmin
         PAGE    /Vouchers/Admin/Payouts                                                    AnyRegionAdmin

@@ -5,6 +5,7 @@ using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,9 +21,20 @@ public sealed class VoucherProgrammeTests : IDisposable
 {
     // Tuesday 10 November 2026, 10:00 in Chengdu.
     private static readonly DateTimeOffset T0 = new(2026, 11, 10, 10, 0, 0, Cst);
-    private readonly ChuanyuFactory _factory = new();
+    private static readonly DateTimeOffset T0Utc = T0.ToUniversalTime();
+    private readonly ChuanyuFactory _factory = new WithoutDemoVouchers();
     private readonly ManualClock _clock = new(T0);
     private readonly WebApplicationFactory<Program> _host;
+
+    /// <summary>The workflow from the start: no demo vouchers, providers or programmes (<c>Demo:Vouchers</c>), so 重庆大学 registers here.</summary>
+    private sealed class WithoutDemoVouchers : ChuanyuFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Demo:Vouchers", "false");
+        }
+    }
 
     public VoucherProgrammeTests()
     {
@@ -95,7 +107,7 @@ public sealed class VoucherProgrammeTests : IDisposable
         await _factory.WithDbAsync(async db =>
         {
             var user = await db.Set<AppUser>().Where(u => u.Email == Demo.Engineer).Select(u => u.Id).SingleAsync();
-            db.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = user, Role = PlatformRole.OrgAdmin, OrganizationId = org, GrantedAt = T0 });
+            db.Add(new RoleGrant { Id = Guid.CreateVersion7(), UserId = user, Role = PlatformRole.OrgAdmin, OrganizationId = org, GrantedAt = T0Utc });
             await db.Set<OrganizationSmeDeclaration>().Where(d => d.OrganizationId == org).ExecuteDeleteAsync();
             if (confirmedSme)
             {
@@ -107,8 +119,8 @@ public sealed class VoucherProgrammeTests : IDisposable
                     RegistrationNumber = "2026510116A0000123",
                     Status = SmeDeclarationStatus.Confirmed,
                     DeclaredBy = user,
-                    DeclaredAt = T0,
-                    DecidedAt = T0,
+                    DeclaredAt = T0Utc,
+                    DecidedAt = T0Utc,
                 });
             }
             return await db.SaveChangesAsync();
@@ -252,7 +264,7 @@ public sealed class VoucherProgrammeTests : IDisposable
                     RegionCode = "510000",
                     DistrictCode = "510107",
                     Status = OrganizationStatus.Verified,
-                    CreatedAt = T0,
+                    CreatedAt = T0Utc,
                 };
                 db.Add(o);
                 db.Add(new OrganizationSmeDeclaration
@@ -263,8 +275,8 @@ public sealed class VoucherProgrammeTests : IDisposable
                     RegistrationNumber = $"2026510107A{i:D7}",
                     Status = SmeDeclarationStatus.Confirmed,
                     DeclaredBy = declarant,
-                    DeclaredAt = T0,
-                    DecidedAt = T0,
+                    DeclaredAt = T0Utc,
+                    DecidedAt = T0Utc,
                 });
                 var a = new VoucherApplication
                 {
@@ -274,7 +286,7 @@ public sealed class VoucherProgrammeTests : IDisposable
                     ApplicantId = Guid.NewGuid(),
                     FaceValues = "5000000",
                     Status = VoucherApplicationStatus.Submitted,
-                    CreatedAt = T0,
+                    CreatedAt = T0Utc,
                 };
                 db.Add(a);
                 ids.Add(a.Id);

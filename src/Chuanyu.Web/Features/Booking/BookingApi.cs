@@ -15,6 +15,7 @@ public static class BookingApi
         services.AddScoped<BookingService>();
         services.AddScoped<BookingJobs>();
         services.AddScoped<BookingDirectory>();
+        services.AddScoped<UseRefunds>();
         if (runInBackground)
         {
             services.AddHostedService<BookingJobsService>();
@@ -48,6 +49,9 @@ public static class BookingApi
             ApiResults.ToHttp(await service.CheckInAsync(id, ct))).WithSummary("Check in from 15 minutes before the start until the end.");
         bookings.MapPost("/{id:guid}/check-out", async (Guid id, BookingService service, CancellationToken ct) =>
             ApiResults.ToHttp(await service.CheckOutAsync(id, ct))).WithSummary("Check out: the booking is completed and its machine time and fee recorded.");
+        bookings.MapPost("/{id:guid}/refund", async (Guid id, RefundInput? input, UseRefunds refunds, CancellationToken ct) =>
+            ApiResults.ToHttp(await refunds.RefundBookingAsync(id, input?.Note, ct)))
+            .WithSummary("The instrument's managers refund a completed booking with a note (required); a voucher used on it is reversed, a paid one refuses (409).");
         bookings.MapPost("/{id:guid}/rating", async (Guid id, RatingInput input, BookingService service, CancellationToken ct) =>
             ApiResults.ToHttp(await service.RateAsync(id, input, ct))).WithSummary("Rate a completed booking 1–5 with a comment (its user, once).");
 

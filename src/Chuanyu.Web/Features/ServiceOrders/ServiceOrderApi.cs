@@ -17,6 +17,7 @@ public static class ServiceOrderApi
     {
         services.AddScoped<ServiceOrderService>();
         services.AddScoped<ServiceOrderDirectory>();
+        services.AddScoped<ServiceOrderRefunds>();
         return services;
     }
 
@@ -63,6 +64,9 @@ public static class ServiceOrderApi
                 return Results.File(report.Content, "application/pdf", report.FileName);
             })
             .WithName(ReportEndpoint).WithSummary("The report (PDF) for whoever may see the order.");
+        orders.MapPost("/{id:guid}/refund", async (Guid id, RefundInput? input, ServiceOrderRefunds refunds, CancellationToken ct) =>
+            ApiResults.ToHttp(await refunds.RefundAsync(id, input?.Note, ct)))
+            .WithSummary("The provider's managers refund a completed order with a note (required); a voucher used on it is reversed, a paid one refuses (409).");
         orders.MapPost("/{id:guid}/complete", async (Guid id, ServiceOrderService service, CancellationToken ct) =>
             ApiResults.ToHttp(await service.CompleteAsync(id, ct))).WithSummary("The customer accepts the report: completed, machine time and fee recorded.");
 

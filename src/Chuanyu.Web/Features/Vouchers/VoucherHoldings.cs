@@ -53,17 +53,25 @@ public sealed class VoucherHoldings(AppDbContext db, OrganizationDirectory organ
     /// The best voucher the caller's organisations hold for a fee at a resource (the highest subsidy by the rule, without
     /// a plan project), or none: what the booking and order pages show before the user confirms.
     /// </summary>
-    public async Task<VoucherEstimate> EstimateAsync(Guid resourceId, VoucherServiceCategory category, long feeFen, CancellationToken ct)
+    public async Task<VoucherEstimate> EstimateAsync(Guid resourceId, VoucherServiceCategory category, long feeFen, CancellationToken ct) =>
+        await EstimatesAsync(resourceId, category, feeFen, null, ct) is [var best, ..] ? best : new VoucherEstimate(null, feeFen, 0, feeFen);
+
+    /// <summary>
+    /// Every voucher of the caller's organisations (or of <paramref name="holder"/> among them) that would pay something
+    /// for a fee at a resource, the best first, each with its subsidy and what is left to pay: the choice the use page offers.
+    /// </summary>
+    public async Task<IReadOnlyList<VoucherEstimate>> EstimatesAsync(Guid resourceId, VoucherServiceCategory category, long feeFen, Guid? holder,
+        CancellationToken ct)
     {
-        var none = new VoucherEstimate(null, feeFen, 0, feeFen);
         var owner = await catalog.Instruments().Where(r => r.Id == resourceId).Select(r => (Guid?)r.OrganizationId).FirstOrDefaultAsync(ct);
         var provider = owner is null ? null : await db.Set<VoucherProvider>().AsNoTracking()
             .FirstOrDefaultAsync(p => p.OrganizationId == owner && p.Status == VoucherProviderStatus.Approved, ct);
         if (feeFen <= 0 || provider is null || !provider.Categories.HasFlag(category))
         {
-            return none;
+            return [];
         }
-        var mine = organizations.MyOrganizationIds().ToList();
+        var all = organizations.MyOrganizationIds().ToList();
+        var mine = all.Where(o => holder is null || o == holder).ToList();
         var today = ChinaTime.Today(clock);
         var candidates = await (
             from v in db.Set<Voucher>().AsNoTracking()
@@ -82,10 +90,10 @@ public sealed class VoucherHoldings(AppDbContext db, OrganizationDirectory organ
                 Quota = db.Set<VoucherHolderQuota>().Where(q => q.ProgrammeId == p.Id && q.OrganizationId == v.HolderOrganizationId)
                     .Select(q => q.CapFen - q.UsedFen).FirstOrDefault(),
             }).ToListAsync(ct);
-        var best = candidates.Where(c => c.Categories.HasFlag(category) && !mine.Contains(owner!.Value))
+        return candidates.Where(c => c.Categories.HasFlag(category) && !all.Contains(owner!.Value))
             .Select(c => (c.Code, Subsidy: SubsidyRule.Compute(feeFen, new SubsidyRatio(c.RatioNum, c.RatioDen), c.PerClaimCapFen, c.BalanceFen, c.Quota)))
-            .OrderByDescending(c => c.Subsidy).FirstOrDefault();
-        return best.Subsidy > 0 ? new VoucherEstimate(best.Code, feeFen, best.Subsidy, feeFen - best.Subsidy) : none;
+            .Where(c => c.Subsidy > 0).OrderByDescending(c => c.Subsidy).ThenBy(c => c.Code, StringComparer.Ordinal)
+            .Select(c => new VoucherEstimate(c.Code, feeFen, c.Subsidy, feeFen - c.Subsidy)).ToList();
     }
 
     private IQueryable<VoucherSummary> Summaries(IQueryable<Voucher> vouchers) =>

@@ -1,4 +1,5 @@
 using Chuanyu.Web.Data;
+using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Vouchers;
@@ -24,28 +25,35 @@ public sealed class VoucherInvariants(AppDbContext db)
 {
     private const int Limit = 20;
 
+    /// <summary>
+    /// What the caller may check: every programme for the audit administrator (null), the programmes the region issued for
+    /// a region's administrator, nothing otherwise (false).
+    /// </summary>
+    public static (bool Allowed, string? RegionCode) ScopeOf(CurrentUser me) =>
+        me.Has(PlatformRole.AuditAdmin) ? (true, null) : me.AdminRegions.FirstOrDefault() is { } region ? (true, region) : (false, null);
+
     public async Task<VoucherCheckResult> CheckAsync(string? regionCode, CancellationToken ct)
     {
         var sum = (await db.Database.SqlQuery<long>($"""
             SELECT CAST(COALESCE(SUM(e.amount_fen), 0) AS bigint) AS "Value" FROM voucher_ledger_entries e
-            JOIN voucher_programmes p ON p.id = e.programme_id WHERE ({regionCode} IS NULL OR p.issuing_region_code = {regionCode})
+            JOIN voucher_programmes p ON p.id = e.programme_id WHERE (CAST({regionCode} AS text) IS NULL OR p.issuing_region_code = {regionCode})
             """).ToListAsync(ct)).Single();
         var unbalanced = await db.Database.SqlQuery<string>($"""
             SELECT CAST(e.transaction_id AS text) AS "Value" FROM voucher_ledger_entries e
-            JOIN voucher_programmes p ON p.id = e.programme_id WHERE ({regionCode} IS NULL OR p.issuing_region_code = {regionCode})
+            JOIN voucher_programmes p ON p.id = e.programme_id WHERE (CAST({regionCode} AS text) IS NULL OR p.issuing_region_code = {regionCode})
             GROUP BY e.transaction_id HAVING SUM(e.amount_fen) <> 0 ORDER BY e.transaction_id LIMIT {Limit}
             """).ToListAsync(ct);
         var accounts = await db.Database.SqlQuery<string>($"""
             SELECT a.key AS "Value" FROM voucher_ledger_accounts a
             JOIN voucher_programmes p ON p.id = a.programme_id
             LEFT JOIN (SELECT account_id, SUM(amount_fen) AS s FROM voucher_ledger_entries GROUP BY account_id) e ON e.account_id = a.id
-            WHERE ({regionCode} IS NULL OR p.issuing_region_code = {regionCode}) AND a.balance_fen <> a.normal_sign * COALESCE(e.s, 0)
+            WHERE (CAST({regionCode} AS text) IS NULL OR p.issuing_region_code = {regionCode}) AND a.balance_fen <> a.normal_sign * COALESCE(e.s, 0)
             ORDER BY a.id LIMIT {Limit}
             """).ToListAsync(ct);
         var programmes = await db.Database.SqlQuery<string>($"""
             SELECT p.code AS "Value" FROM voucher_programmes p
             LEFT JOIN voucher_ledger_accounts f ON f.programme_id = p.id AND f.kind = 'Funding'
-            WHERE ({regionCode} IS NULL OR p.issuing_region_code = {regionCode})
+            WHERE (CAST({regionCode} AS text) IS NULL OR p.issuing_region_code = {regionCode})
               AND (COALESCE(f.balance_fen, 0) <> p.budget_fen
                    OR (SELECT COALESCE(SUM(x.balance_fen), 0) FROM voucher_ledger_accounts x
                        WHERE x.programme_id = p.id AND x.kind IN ('Voucher', 'Pending', 'Payable', 'PaidOut')) > p.budget_fen)
@@ -54,7 +62,7 @@ public sealed class VoucherInvariants(AppDbContext db)
         var redemptions = await db.Database.SqlQuery<string>($"""
             SELECT r.number AS "Value" FROM voucher_redemptions r
             LEFT JOIN voucher_ledger_entries e ON e.redemption_id = r.id
-            WHERE ({regionCode} IS NULL OR r.issuing_region_code = {regionCode})
+            WHERE (CAST({regionCode} AS text) IS NULL OR r.issuing_region_code = {regionCode})
             GROUP BY r.id, r.number, r.status, r.subsidy_fen, r.approved_fen
             HAVING COALESCE(SUM(CASE WHEN e.account_kind = 'Pending' THEN e.amount_fen ELSE 0 END), 0)
                        <> CASE WHEN r.status IN ('Reserved', 'Submitted') THEN r.subsidy_fen ELSE 0 END
@@ -67,7 +75,7 @@ public sealed class VoucherInvariants(AppDbContext db)
         var quotas = await db.Database.SqlQuery<string>($"""
             SELECT p.code || ':' || CAST(q.organization_id AS text) AS "Value" FROM voucher_holder_quotas q
             JOIN voucher_programmes p ON p.id = q.programme_id
-            WHERE ({regionCode} IS NULL OR p.issuing_region_code = {regionCode})
+            WHERE (CAST({regionCode} AS text) IS NULL OR p.issuing_region_code = {regionCode})
               AND q.used_fen <> (SELECT COALESCE(SUM(CASE WHEN r.status IN ('Reserved', 'Submitted') THEN r.subsidy_fen
                                                           WHEN r.status IN ('Approved', 'Paid') THEN r.approved_fen ELSE 0 END), 0)
                                  FROM voucher_redemptions r WHERE r.programme_id = q.programme_id AND r.holder_organization_id = q.organization_id)
@@ -76,7 +84,7 @@ public sealed class VoucherInvariants(AppDbContext db)
         var unaudited = await db.Database.SqlQuery<string>($"""
             SELECT CAST(t.id AS text) AS "Value" FROM voucher_ledger_transactions t
             JOIN voucher_programmes p ON p.id = t.programme_id
-            WHERE ({regionCode} IS NULL OR p.issuing_region_code = {regionCode}) AND p.synthetic = {false}
+            WHERE (CAST({regionCode} AS text) IS NULL OR p.issuing_region_code = {regionCode}) AND p.synthetic = {false}
               AND t.posted_at >= (SELECT MIN(a.at) FROM audit_entries a)
               AND NOT EXISTS (SELECT 1 FROM audit_entries a WHERE a.action LIKE 'voucher.%' AND a.detail LIKE 'tx=' || CAST(t.id AS text) || ';%')
             ORDER BY t.id LIMIT {Limit}

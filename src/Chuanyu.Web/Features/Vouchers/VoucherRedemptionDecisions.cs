@@ -48,8 +48,7 @@ public sealed partial class VoucherRedemptions
         }
         else
         {
-            var kind = Path.GetExtension(fileName ?? "").Equals(".pdf", StringComparison.OrdinalIgnoreCase) ? UploadKind.Document : UploadKind.Image;
-            (upload, var problem) = await Uploads.CheckAsync(fileName, proof, length, kind, MaxProofBytes, ct);
+            (upload, var problem) = await CheckProofAsync(fileName, proof, length, ct);
             if (upload is null)
             {
                 errors.Add("file", problem!);
@@ -213,13 +212,7 @@ public sealed partial class VoucherRedemptions
         var regions = me.AdminRegions.ToList();
         var query = db.Set<VoucherRedemption>().AsNoTracking()
             .Where(r => mine.Contains(r.HolderOrganizationId) || mine.Contains(r.ProviderOrganizationId) || regions.Contains(r.IssuingRegionCode));
-        if (status is { } s)
-        {
-            query = query.Where(r => r.Status == s);
-        }
-        var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new PagedList<RedemptionDto>(total, page, pageSize, await DtosAsync(rows, ct));
+        return await PageOfAsync(query, status, q => q.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id), page, pageSize, ct);
     }
 
     private async Task<List<RedemptionDto>> DtosAsync(List<VoucherRedemption> rows, CancellationToken ct)

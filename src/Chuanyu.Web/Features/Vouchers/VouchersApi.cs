@@ -19,6 +19,7 @@ public static class VouchersApi
         services.AddScoped<VoucherRedemptions>();
         services.AddScoped<VoucherReversals>();
         services.AddScoped<VoucherHoldings>();
+        services.AddScoped<VoucherDirectory>();
         services.AddScoped<VoucherInvariants>();
         services.AddScoped<VoucherJobs>();
         services.AddPlatformCommand<VouchersCheckCommand>();
@@ -72,12 +73,8 @@ public static class VouchersApi
         app.MapGet("/api/v1/voucher-ledger/check", async (VoucherInvariants invariants, CurrentUser me, CancellationToken ct) =>
             {
                 // The audit administrator reads every programme; a region's administrator the programmes the region issued.
-                if (me.Has(PlatformRole.AuditAdmin))
-                {
-                    return Results.Ok(await invariants.CheckAsync(null, ct));
-                }
-                var region = me.AdminRegions.FirstOrDefault();
-                return region is null ? Results.Forbid() : Results.Ok(await invariants.CheckAsync(region, ct));
+                var (allowed, region) = VoucherInvariants.ScopeOf(me);
+                return allowed ? Results.Ok(await invariants.CheckAsync(region, ct)) : Results.Forbid();
             })
             .RequireAuthorization(Policies.VoucherLedgerReader).WithTags("Vouchers")
             .WithSummary("The ledger's invariants: intact, or the offenders of each rule (a region's admin: the region's programmes; the audit admin: all).");
