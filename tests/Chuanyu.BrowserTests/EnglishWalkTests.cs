@@ -54,6 +54,8 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
     // vredeem: the pages of using vouchers
     [InlineData("engineer@chuanyu.demo", "/Vouchers/Mine", "/Vouchers/Redemptions")]
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Redemptions", "/Vouchers/Admin/Ledger")]
+    // vsettle
+    [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Payouts", "/Vouchers/Admin/Settlement", "/Vouchers/Admin/Alerts")]
     public async Task SignedInPages_InEnglish_ShowNoChineseOutsideData(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();

@@ -245,6 +245,11 @@ public static class RouteAccessTable
         PAGE    /Vouchers/Use                                                              SignedIn
         POST    /api/v1/bookings/{id:guid}/refund                                          SignedIn
         POST    /api/v1/service-orders/{id:guid}/refund                                    SignedIn
+        # vsettle: payouts, settlement, alerts (pages)
+        PAGE    /Vouchers/Admin/Alerts                                                     AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Payouts                                                    AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Settlement                                                 AnyRegionAdmin
+        PAGE    /Vouchers/Admin/Settlement/{quarter}/{pair}                                AnyRegionAdmin
         # vsettle: payouts, revocation, settlement, alerts (API)
         POST    /api/v1/vouchers/{code}/revoke                                             AnyRegionAdmin
         GET     /api/v1/voucher-payouts                                                    AnyRegionAdmin

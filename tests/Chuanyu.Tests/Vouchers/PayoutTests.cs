@@ -146,4 +146,38 @@ public sealed class PayoutTests(ChuanyuFactory factory) : IClassFixture<ChuanyuF
             return 0;
         });
     }
+
+    [Fact]
+    public async Task ThePages_BatchExportAndPay_AndShowTheSettlementAndTheAlerts()
+    {
+        var (redemption, _) = await ApprovedRedemptionAsync(factory);
+        var session = new PageSession(factory);
+        await session.SignInAsync(Demo.SichuanAdmin);
+
+        var (_, page) = await session.GetAsync("/Vouchers/Admin/Payouts");
+        Assert.NotNull(page.QuerySelector("[data-testid=nav-voucher-settlement]"));
+        Assert.Contains("重庆大学", page.QuerySelector("[data-testid=payouts-waiting]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync("/Vouchers/Admin/Payouts", new Dictionary<string, string>(), "[data-testid=payouts-waiting] form")).StatusCode);
+        var batch = await factory.WithDbAsync(db => db.Set<VoucherRedemption>().Where(r => r.Id == redemption).Select(r => r.PayoutBatchId!.Value).SingleAsync());
+        (_, page) = await session.GetAsync("/Vouchers/Admin/Payouts");
+        var export = page.QuerySelectorAll("[data-testid=payout-batches] a").Select(a => a.GetAttribute("href")!).Single(h => h.Contains(batch.ToString(), StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync(export)).StatusCode);
+        var paid = await session.SubmitAsync("/Vouchers/Admin/Payouts", new Dictionary<string, string> { ["id"] = batch.ToString(), ["bankReference"] = "BANK-PAGE-1" },
+            "[data-testid=payout-batches] form");
+        Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
+        await factory.WithDbAsync(async db =>
+        {
+            Assert.Equal(VoucherRedemptionStatus.Paid, (await db.Set<VoucherRedemption>().SingleAsync(r => r.Id == redemption)).Status);
+            return 0;
+        });
+
+        var quarter = SettlementQuarter.Of(DateTimeOffset.UtcNow).ToString();
+        (_, page) = await session.GetAsync($"/Vouchers/Admin/Settlement?quarter={quarter}");
+        var pair = page.QuerySelector("[data-testid=settlement-pairs] a[href*='510000-500000']")!;
+        var (_, detail) = await session.GetAsync(pair.GetAttribute("href")!);
+        var number = await factory.WithDbAsync(db => db.Set<VoucherRedemption>().Where(r => r.Id == redemption).Select(r => r.Number).SingleAsync());
+        Assert.Contains(number, detail.QuerySelector("[data-testid=settlement-lines]")!.TextContent, StringComparison.Ordinal);
+        var (alerts, _) = await session.GetAsync("/Vouchers/Admin/Alerts");
+        Assert.Equal(HttpStatusCode.OK, alerts.StatusCode);
+    }
 }
