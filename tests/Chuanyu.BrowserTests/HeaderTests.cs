@@ -16,8 +16,12 @@ public sealed class HeaderTests(BrowserFixture browser)
     private const double OneRowHeight = 70;
 
     // vpages: 科技创新券 in the navigation and 我的申领 in the account menu for everyone signed in; the region administrators' pages.
-    private static readonly string[] VoucherEntries = ["/Vouchers", "/Vouchers/Applications"];
-    private static readonly string[] VoucherAdmin = ["/Admin/Smes", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers"];
+    private static readonly string[] VoucherEntries = ["/Vouchers", "/Vouchers/Applications", "/Vouchers/Mine"];
+    private static readonly string[] VoucherAdmin =
+    [
+        "/Admin/Smes", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers", "/Vouchers/Admin/Redemptions",
+        "/Vouchers/Admin/Ledger", "/Vouchers/Admin/Payouts", "/Vouchers/Admin/Settlement", "/Vouchers/Admin/Alerts",
+    ];
 
     private static readonly string[] SignedIn =
         ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor", .. VoucherEntries];
@@ -29,7 +33,7 @@ public sealed class HeaderTests(BrowserFixture browser)
     {
         ["sysadmin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", "/Admin/System", "/Search/Vocabulary", "/Admin/Outbox"],
         ["secadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy"],
-        ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit"],
+        ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit", "/Vouchers/Admin/Ledger"],
         ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin],
         ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin],
         ["cqu.admin@chuanyu.demo"] = [.. SignedIn, .. Manager],
