@@ -82,7 +82,7 @@ public static class VoucherSettlementApi
                 return file is null ? ApiResults.ToHttp(result) : VoucherExports.ToHttp(file, context);
             })
             .WithName(SettlementExportEndpoint)
-            .WithSummary("The statement as .xlsx (sheets 汇总 and 明细) signed with the platform's document signature (X-Chuanyu-Signature; SHA-256 in X-Chuanyu-File-Sha256).")
+            .WithSummary("The statement as .xlsx (a summary sheet and a detail sheet) signed with the platform's document signature (X-Chuanyu-Signature; SHA-256 in X-Chuanyu-File-Sha256).")
             .Produces(StatusCodes.Status200OK, contentType: XlsxStream.ContentType);
         pair.MapPost("/confirm", async (string quarter, string issuer, string provider, SettlementConfirmInput input, VoucherSettlements service, CancellationToken ct) =>
                 !SettlementQuarter.TryParse(quarter, out var q) ? QuarterInvalid() : ApiResults.ToHttp(await service.ConfirmAsync(q, issuer, provider, input, ct)))

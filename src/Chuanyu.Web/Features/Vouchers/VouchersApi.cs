@@ -47,7 +47,7 @@ public static class VouchersApi
                 var (created, result) = await service.RedeemAsync(code, input, ct);
                 return created is null ? ApiResults.ToHttp(result) : Results.Created(links.EndpointPath(context, RedemptionEndpoint, new { id = created.Id }), created);
             })
-            .WithSummary("Use a voucher on a finished booking or service order: bookingId | serviceOrderId, eligibleFeeFen?, scienceProjectNo?, invoiceNumber (通用); 201 with the number, the subsidy and the share.");
+            .WithSummary("Use a voucher on a finished booking or service order: bookingId | serviceOrderId, eligibleFeeFen?, scienceProjectNo?, invoiceNumber (reimbursement mode); 201 with the number, the subsidy and the share.");
 
         var redemptions = app.MapGroup("/api/v1/voucher-redemptions").WithTags("Vouchers").RequireAuthorization(Policies.SignedIn);
         redemptions.MapGet("/", async (VoucherRedemptions service, VoucherRedemptionStatus? status,
