@@ -384,17 +384,8 @@ public sealed class VoucherProgrammes(AppDbContext db, CurrentUser me, VoucherFu
 
     public static (int Num, int Den) Reduce(int num, int den)
     {
-        var g = (int)BigIntegerGcd(num, den);
+        var g = (int)System.Numerics.BigInteger.GreatestCommonDivisor(num, den);
         return g <= 1 ? (num, den) : (num / g, den / g);
-    }
-
-    private static long BigIntegerGcd(long a, long b)
-    {
-        while (b != 0)
-        {
-            (a, b) = (b, a % b);
-        }
-        return Math.Abs(a);
     }
 
     /// <summary>Checks the input and copies it onto the programme; field errors name the API's fields.</summary>
