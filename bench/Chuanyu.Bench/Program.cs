@@ -31,7 +31,7 @@ public static class BenchProgram
               On a platform with the demo accounts: creates instruments, fires the conflict storm (N concurrent requests for
               overlapping time on one instrument: one 201, the rest 409) and measures sustained non-conflicting bookings.
           Chuanyu.Bench voucher-load --url http://127.0.0.1:5099 (--sqlite <platform db file> | --pg "<connection string>")
-                             [--storm 200] [--concurrency 32 --duration 20 --warmup 3 [--uses N] [--with-bookings --instruments 32]]
+                             [--storm 200] [--concurrency 32 --duration 20 --warmup 3 [--uses N] [--per-programme 8] [--with-bookings --instruments 32]]
                              [--password <demo password>] [--record created.tsv] [--out report.md]
               On a platform with the demo data: vouchers made through the API, completed ¥100 uses written into its database;
               the storm (N concurrent redemptions of one ¥1,000 voucher at 1/3: never overdrawn, 2xx = rows = face − balance,

@@ -16,14 +16,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Chuanyu.Bench;
 
 public sealed record VoucherLoadOptions(Uri Url, string? Sqlite, string? Postgres, string Password, int Storm, int Concurrency, TimeSpan Duration, TimeSpan Warmup,
-    bool WithBookings, int Instruments, int Uses, string? Record, string? Out)
+    bool WithBookings, int Instruments, int Uses, string? Record, string? Out, int PerProgramme = 8)
 {
     public static VoucherLoadOptions Parse(ReadOnlySpan<string> args)
     {
         Uri? url = null;
         string password = "Chuanyu@2026";
         string? sqlite = null, pg = null, record = null, output = null;
-        int storm = 0, concurrency = 0, durationS = 20, warmupS = 3, instruments = 32, uses = 0;
+        int storm = 0, concurrency = 0, durationS = 20, warmupS = 3, instruments = 32, uses = 0, perProgramme = 8;
         var withBookings = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -50,6 +50,7 @@ public sealed record VoucherLoadOptions(Uri Url, string? Sqlite, string? Postgre
                 case "--warmup": warmupS = HttpLoadOptions.Int(name, value, 0, 60); break;
                 case "--instruments": instruments = HttpLoadOptions.Int(name, value, 1, 1000); break;
                 case "--uses": uses = HttpLoadOptions.Int(name, value, 1, 1_000_000); break;
+                case "--per-programme": perProgramme = HttpLoadOptions.Int(name, value, 1, 80); break;
                 case "--record": record = value; break;
                 case "--out": output = value; break;
                 default: throw new ArgumentException($"unknown option {name}");
@@ -68,7 +69,7 @@ public sealed record VoucherLoadOptions(Uri Url, string? Sqlite, string? Postgre
             throw new ArgumentException("--storm N and/or --concurrency N");
         }
         return new VoucherLoadOptions(url, sqlite, pg, password, storm, concurrency, TimeSpan.FromSeconds(durationS), TimeSpan.FromSeconds(warmupS),
-            withBookings, instruments, uses > 0 ? uses : concurrency * 1500, record, output);
+            withBookings, instruments, uses > 0 ? uses : concurrency * 1500, record, output, perProgramme);
     }
 }
 
@@ -158,7 +159,7 @@ public static class VoucherLoad
 
         if (o.Concurrency > 0)
         {
-            var codes = await VouchersAsync(http, tokens, $"BENCH-L{run}", 10_000_000, o.Concurrency, 8);
+            var codes = await VouchersAsync(http, tokens, $"BENCH-L{run}", 10_000_000, o.Concurrency, o.PerProgramme);
             Console.WriteLine($"writing {o.Uses} completed uses …");
             var uses = await AddUsesAsync(o, o.Uses);
             var next = -1;
@@ -181,7 +182,7 @@ public static class VoucherLoad
                 }
                 return outcome.Status;
             });
-            var line = redeem.Summary($"Sustained redemptions on {engine}, {o.Concurrency} clients each on its own voucher (closed loop)", "redemptions/s", HttpStatusCode.Created);
+            var line = redeem.Summary($"Sustained redemptions on {engine}, {o.Concurrency} clients each on its own voucher, up to {o.PerProgramme} vouchers a programme (closed loop)", "redemptions/s", HttpStatusCode.Created);
             Console.WriteLine(line);
             report.AppendLine(line).AppendLine();
             var check = await WithDbAsync(o, db => new VoucherInvariants(db).CheckAsync(null, default));

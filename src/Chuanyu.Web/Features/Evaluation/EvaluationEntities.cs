@@ -92,6 +92,10 @@ public abstract class EvaluationFigures
     public int Trainees { get; set; }
     public int Results { get; set; }
     public int Functions { get; set; }
+
+    /// <summary>Uses of the year paid in part with an innovation voucher (live redemptions: pending, approved or paid), and their subsidy.</summary>
+    public int VoucherServices { get; set; }
+    public long VoucherSubsidyFen { get; set; }
     public double Score { get; set; }
     public EvaluationGrade Grade { get; set; }
 

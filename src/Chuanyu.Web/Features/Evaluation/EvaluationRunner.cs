@@ -4,6 +4,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Usage;
+using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,8 @@ namespace Chuanyu.Web.Features.Evaluation;
 /// reads; the scores, grades and ranks in memory; the results written in batches. Run by one instance at a time
 /// (lease <see cref="LeaseName"/>); a run left running by an instance that died is computed again from the start.
 /// </summary>
-public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, BookingDirectory bookings, UsageDirectory usageData, IServiceScopeFactory scopes,
+public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, BookingDirectory bookings, UsageDirectory usageData, VoucherDirectory vouchers,
+    IServiceScopeFactory scopes,
     JobLeases leases, TimeProvider clock, ILogger<EvaluationRunner> logger)
 {
     public const string LeaseName = "evaluation-runs";
@@ -162,6 +164,11 @@ public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, 
         var ratings = await bookings.Ratings().Where(r => r.CreatedAt >= from && r.CreatedAt < to)
             .GroupBy(r => r.ResourceId).Select(g => new { g.Key, Sum = g.Sum(r => r.Score), Count = g.Count() })
             .ToDictionaryAsync(x => x.Key, ct);
+        // Services paid in part with an innovation voucher (issue 15 §9): the live redemptions of the year's uses, by the
+        // instrument used; a redemption reversed by a refund no longer counts.
+        var voucherPaid = await vouchers.Subsidies().Where(v => v.RedeemedAt >= from && v.RedeemedAt < to)
+            .GroupBy(v => v.ResourceId).Select(g => new { g.Key, Count = g.Count(), Fen = g.Sum(v => v.SubsidyFen) })
+            .ToDictionaryAsync(x => x.Key, ct);
         await ProgressAsync(run, 75, ct);
 
         var rows = new List<EvaluationResult>(instruments.Count);
@@ -169,6 +176,7 @@ public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, 
         {
             var u = perInstrument.GetValueOrDefault(i.Id);
             var rating = ratings.GetValueOrDefault(i.Id);
+            var voucher = voucherPaid.GetValueOrDefault(i.Id);
             var row = new EvaluationResult
             {
                 RunId = run.Id,
@@ -186,6 +194,8 @@ public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, 
                 Trainees = trainees.GetValueOrDefault(i.Id),
                 Results = results.GetValueOrDefault(i.Id),
                 Functions = functions.GetValueOrDefault(i.Id),
+                VoucherServices = voucher?.Count ?? 0,
+                VoucherSubsidyFen = voucher?.Fen ?? 0,
             };
             var scores = scheme.Scores(row);
             row.Score = Math.Round(scores.Sum(), 1);
@@ -218,6 +228,8 @@ public sealed class EvaluationRunner(AppDbContext db, CatalogDirectory catalog, 
                 Trainees = g.Sum(r => r.Trainees),
                 Results = g.Sum(r => r.Results),
                 Functions = g.Sum(r => r.Functions),
+                VoucherServices = g.Sum(r => r.VoucherServices),
+                VoucherSubsidyFen = g.Sum(r => r.VoucherSubsidyFen),
                 Score = score,
                 Grade = scheme.Grade(score),
                 Excellent = g.Count(r => r.Grade == EvaluationGrade.Excellent),

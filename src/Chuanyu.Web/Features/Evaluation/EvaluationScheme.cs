@@ -31,6 +31,8 @@ public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndic
         ("functions", new("Evaluation.Indicator.Functions"), new("Evaluation.Unit.Items"), new("Evaluation.IndicatorSource.Functions")),
         ("externalUsers", new("Evaluation.Indicator.ExternalUsers"), new("Evaluation.Unit.People"), new("Evaluation.IndicatorSource.ExternalUsers")),
         ("rating", new("Evaluation.Indicator.Rating"), new("Evaluation.Unit.Points"), new("Evaluation.IndicatorSource.Rating")),
+        ("voucherServices", new("Evaluation.Indicator.VoucherServices"), new("Evaluation.Unit.Items"), new("Evaluation.IndicatorSource.VoucherServices")),
+        ("voucherSubsidy", new("Evaluation.Indicator.VoucherSubsidy"), new("Evaluation.Unit.Yuan"), new("Evaluation.IndicatorSource.VoucherSubsidy")),
     ];
 
     /// <summary>Every indicator there is, in the current UI culture (the request's).</summary>
@@ -74,7 +76,7 @@ public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndic
         {
             e.Add("name", new Message("Evaluation.SchemeNameRequired"));
         }
-        if (Indicators is not { Count: > 0 and <= 10 })
+        if (Indicators is not { Count: > 0 and <= 12 })
         {
             e.Add("indicators", new Message("Evaluation.IndicatorCount"));
             return e;
@@ -132,6 +134,8 @@ public sealed record EvaluationScheme(string Name, IReadOnlyList<EvaluationIndic
         "functions" => f.Functions,
         "externalUsers" => f.ExternalUsers,
         "rating" => f.RatingAverage ?? 0,
+        "voucherServices" => f.VoucherServices,
+        "voucherSubsidy" => f.VoucherSubsidyFen / 100.0,
         _ => 0,
     };
 

@@ -22,12 +22,12 @@ public sealed record EvaluationRunDto(Guid Id, int Year, EvaluationRunStatus Sta
 public sealed record EvaluationResultDto(int Rank, int RegionRank, Guid ResourceId, string Name, string? Model, Guid OrganizationId, string OrganizationName,
     string RegionCode, double EffectiveHours, double ExternalHours, double SharingRate, int ExternalUsers, int ExternalOrganizations,
     decimal IncomeInternal, decimal IncomeExternal, double? RatingAverage, int RatingCount, int Trainees, int Results, int Functions,
-    double Score, EvaluationGrade Grade, IReadOnlyList<double> IndicatorScores);
+    double Score, EvaluationGrade Grade, IReadOnlyList<double> IndicatorScores, int VoucherServices, decimal VoucherSubsidy);
 
 public sealed record EvaluationOrganizationDto(int Rank, int RegionRank, Guid OrganizationId, string Name, string RegionCode, int Instruments,
     double EffectiveHours, double ExternalHours, double SharingRate, int ExternalUsers, int ExternalOrganizations, decimal IncomeInternal,
     decimal IncomeExternal, double? RatingAverage, int RatingCount, int Trainees, int Results, int Functions, double Score, EvaluationGrade Grade,
-    int Excellent, int Good, int Pass, int Poor);
+    int Excellent, int Good, int Pass, int Poor, int VoucherServices, decimal VoucherSubsidy);
 
 public sealed record RegionFigures(string RegionCode, string RegionName, int Instruments, double EffectiveHours, double ExternalHours, double SharingRate,
     decimal Income, double AverageScore, IReadOnlyDictionary<EvaluationGrade, int> Grades);
@@ -259,7 +259,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
             resources.GetValueOrDefault(r.ResourceId)?.Model, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""), r.RegionCode,
             Hours(r.EffectiveMinutes), Hours(r.ExternalMinutes), Rate(r), r.ExternalUsers, r.ExternalOrganizations, r.IncomeInternalFen / 100m,
             r.IncomeExternalFen / 100m, r.RatingAverage, r.RatingCount, r.Trainees, r.Results, r.Functions, r.Score, r.Grade,
-            JsonSerializer.Deserialize<double[]>(r.IndicatorScores) ?? [])).ToList();
+            JsonSerializer.Deserialize<double[]>(r.IndicatorScores) ?? [], r.VoucherServices, r.VoucherSubsidyFen / 100m)).ToList();
     }
 
     public async Task<(PagedList<EvaluationOrganizationDto>? Page, ServiceResult Result)> OrganizationsAsync(Guid runId, string? region,
@@ -282,7 +282,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         return rows.Select(r => new EvaluationOrganizationDto(r.Rank, r.RegionRank, r.OrganizationId, orgs.GetValueOrDefault(r.OrganizationId, ""),
             r.RegionCode, r.Instruments, Hours(r.EffectiveMinutes), Hours(r.ExternalMinutes), Rate(r), r.ExternalUsers, r.ExternalOrganizations,
             r.IncomeInternalFen / 100m, r.IncomeExternalFen / 100m, r.RatingAverage, r.RatingCount, r.Trainees, r.Results, r.Functions, r.Score, r.Grade,
-            r.Excellent, r.Good, r.Pass, r.Poor)).ToList();
+            r.Excellent, r.Good, r.Pass, r.Poor, r.VoucherServices, r.VoucherSubsidyFen / 100m)).ToList();
     }
 
     private static double Hours(long minutes) => Math.Round(minutes / 60.0, 1);
@@ -362,7 +362,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
             new("Evaluation.Export.ExternalHours"), new("Evaluation.Export.SharingRate"), new("Evaluation.Export.ExternalUsers"),
             new("Evaluation.Export.ExternalOrganizations"), new("Evaluation.Export.IncomeInternal"), new("Evaluation.Export.IncomeExternal"),
             new("Evaluation.Export.Rating"), new("Evaluation.Export.RatingCount"), new("Evaluation.Export.Trainees"), new("Evaluation.Export.Results"),
-            new("Evaluation.Export.Functions"),
+            new("Evaluation.Export.Functions"), new("Evaluation.Export.VoucherServices"), new("Evaluation.Export.VoucherSubsidy"),
         };
         headers.AddRange(scheme.Indicators.Select(i => new Message("Evaluation.Export.IndicatorScore", EvaluationScheme.NameOf(i.Code), i.Weight)));
         headers.AddRange([new("Evaluation.Export.Score"), new("Evaluation.Export.Grade")]);
@@ -410,7 +410,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
                     {
                         rating.SetCellValue(avg);
                     }
-                    foreach (var v in new double[] { x.RatingCount, x.Trainees, x.Results, x.Functions })
+                    foreach (var v in new double[] { x.RatingCount, x.Trainees, x.Results, x.Functions, x.VoucherServices, (double)x.VoucherSubsidy })
                     {
                         row.CreateCell(c++, CellType.Numeric).SetCellValue(v);
                     }
