@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Chuanyu.Tests.Infrastructure;
 using Chuanyu.Tests.Security;
@@ -97,6 +99,9 @@ public sealed class SettlementTests : IClassFixture<SettlementTests.Host>
         var admin = await ClientAsync(Demo.SichuanAdmin);
         var batch = await admin.PostAsJsonAsync("/api/v1/voucher-payouts", new { payeeOrganizationId = await CquAsync(_factory) });
         var batchId = (await batch.ReadJsonAsync()).GetProperty("id").GetGuid();
+        // A bundle the platform does not make: 400 on the field, and the batch is not exported by the refused request.
+        await (await admin.GetAsync($"/api/v1/voucher-payouts/{batchId}/export?bundle=rar")).AssertFieldErrorAsync("bundle");
+        Assert.Equal("Open", (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/voucher-payouts/{batchId}")).GetProperty("batch").GetProperty("status").GetString());
         await (await admin.GetAsync($"/api/v1/voucher-payouts/{batchId}/export")).Content.ReadAsByteArrayAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{batchId}/paid", new { bankReference = "BANK-Q1" })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await (await ClientAsync(Demo.Engineer)).PostAsync($"/api/v1/voucher-redemptions/{withdrawn}/withdraw", null)).StatusCode);
@@ -182,6 +187,21 @@ public sealed class SettlementTests : IClassFixture<SettlementTests.Host>
         var (frozen, frozenResponse) = await AuditProbe.DownloadAsync(chongqing, $"/api/v1/voucher-settlements/2025Q3/{ScToCq}/export");
         Assert.Equal(first, frozen);
         Assert.Equal(settled.GetProperty("signature").GetString(), AuditProbe.Header(frozenResponse, VoucherExports.SignatureHeader));
+
+        // What the settlement page downloads (bundle=zip): the same file, its .sig and a README naming the SHA-256 to
+        // confirm with; the two files pass the public verify page as a person would use it.
+        var (zipped, zipResponse) = await AuditProbe.DownloadAsync(chongqing, $"/api/v1/voucher-settlements/2025Q3/{ScToCq}/export?bundle=zip");
+        Assert.Equal("application/zip", zipResponse.Content.Headers.ContentType!.MediaType);
+        using var zip = new ZipArchive(new MemoryStream(zipped));
+        var name = $"chuanyu-settlement-2025Q3-{ScToCq}.xlsx";
+        Assert.Equal(new[] { name, name + ".sig", "README.txt" }.Order(), zip.Entries.Select(e => e.FullName).Order());
+        Assert.Equal(first, AuditProbe.Entry(zip, name));
+        var sig = AuditProbe.Entry(zip, name + ".sig");
+        Assert.Equal(settled.GetProperty("signature").GetString(), Encoding.UTF8.GetString(sig).Trim());
+        var readme = Encoding.UTF8.GetString(AuditProbe.Entry(zip, "README.txt"));
+        Assert.Contains(hash, readme, StringComparison.Ordinal);
+        Assert.Contains("/Signatures/Verify", readme, StringComparison.Ordinal);
+        Assert.Contains("验签通过", await AuditProbe.VerifyOnPageAsync(_factory, AuditProbe.Entry(zip, name), name, signatureFile: sig), StringComparison.Ordinal);
         await _factory.WithDbAsync(async db =>
         {
             Assert.Equal(2, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(

@@ -61,10 +61,9 @@ public static class AuditApi
         {
             errors.Add("format", new Message("Admin.ExportFormatInvalid"));
         }
-        var zip = (bundle ?? "").Trim().ToLowerInvariant();
-        if (zip is not ("" or "zip"))
+        if (!SignedBundle.TryParse(bundle, out var zip))
         {
-            errors.Add("bundle", new Message("Admin.ExportBundleInvalid"));
+            errors.Add("bundle", SignedBundle.Invalid);
         }
         if (errors.Count > 0)
         {
@@ -77,7 +76,7 @@ public static class AuditApi
                     titleCode: "badRequest", extensions: new Dictionary<string, object?> { ["total"] = count, ["maxRows"] = exporter.MaxRows })
                 .Titled(new Message("Admin.ExportTooLargeTitle"));
         }
-        var file = await exporter.ExportAsync(filter!, chosen!.Value, zip == "zip", through, count, ct);
+        var file = await exporter.ExportAsync(filter!, chosen!.Value, zip, through, count, ct);
         context.Response.RegisterForDispose(file);
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";

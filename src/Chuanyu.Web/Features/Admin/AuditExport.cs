@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
-using System.Text;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
@@ -239,63 +237,9 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
     /// <summary>The document and its .sig in one zip, with a note on how to check them: one download for a person.</summary>
     private async Task<AuditExportFile> BundleAsync(AuditExportFile document, DateTimeOffset now, string stamp)
     {
-        var zip = XlsxStream.TempFile();
-        try
-        {
-            using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-            {
-                var entry = archive.CreateEntry(document.FileName, CompressionLevel.Optimal);
-                entry.LastWriteTime = now;
-                await using (var to = entry.Open())
-                {
-                    await document.Content.CopyToAsync(to);
-                }
-                if (document.Signature is not null)
-                {
-                    AddText(archive, document.FileName + ".sig", document.Signature + "\n", now, bom: false);
-                }
-                AddText(archive, "README.txt", Readme(document), now, bom: true);
-            }
-            zip.Position = 0;
-            return new AuditExportFile(zip, $"chuanyu-audit-{stamp}.zip", "application/zip", document.FileName, document.Signature, document.Rows);
-        }
-        catch
-        {
-            await zip.DisposeAsync();
-            throw;
-        }
-    }
-
-    private string Readme(AuditExportFile document) => document.Signature is null
-        ? $"""
-          川渝科技资源共享服务平台 审计日志导出
-
-          {document.FileName}：审计记录（{document.Rows} 条）。
-          本文件未签名：{signer.UnavailableReason}
-          """.ReplaceLineEndings("\r\n")
-        : $"""
-          川渝科技资源共享服务平台 审计日志导出
-
-          {document.FileName}：审计记录（{document.Rows} 条）。
-          {document.FileName}.sig：平台对该文件的数字签名（{document.Signature.Split(':')[0]}，密钥 {document.Signature.Split(':')[1]}）。
-
-          如何验签：打开平台的“验签”页面（/Signatures/Verify），选择上面的导出文件，再选择 .sig 文件（或粘贴其中的文字），
-          点击“验签”。显示“验签通过”即说明文件自导出以来未被改动；文件哪怕改动一个字节都会显示“验签失败”。
-          请勿用 Excel 打开后另存再验签：另存会改变文件内容。
-          平台的公钥见 /api/v1/signing-keys，也可用其他 SM2 / ECDSA 工具离线验签。
-          """.ReplaceLineEndings("\r\n");
-
-    private static void AddText(ZipArchive archive, string name, string text, DateTimeOffset now, bool bom)
-    {
-        var entry = archive.CreateEntry(name, CompressionLevel.Optimal);
-        entry.LastWriteTime = now;
-        using var to = entry.Open();
-        var bytes = new UTF8Encoding(false).GetBytes(text);
-        if (bom)
-        {
-            to.Write(Encoding.UTF8.Preamble);
-        }
-        to.Write(bytes);
+        var zip = await SignedBundle.ZipAsync(document.Content, document.FileName, document.Signature, new Message("Admin.AuditBundle.Title"),
+            new Message("Admin.AuditBundle.Contents", document.Rows), signer.UnavailableReason, now, CancellationToken.None);
+        return new AuditExportFile(zip, $"chuanyu-audit-{stamp}.zip", SignedBundle.ContentType, document.FileName, document.Signature, document.Rows);
     }
 
     // '&' starts a code in Excel's header and footer (&P page number): a literal one is doubled.

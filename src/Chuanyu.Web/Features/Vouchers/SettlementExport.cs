@@ -12,8 +12,10 @@ namespace Chuanyu.Web.Features.Vouchers;
 /// A signed export in a temporary file that deletes itself when disposed: its SHA-256 (hex) and the platform's
 /// signature over the exact bytes (null when the deployment has no signing key).
 /// </summary>
-public sealed class SignedExport(Stream content, string fileName, string sha256, string? signature) : IDisposable
+public sealed class SignedExport(Stream content, string fileName, string sha256, string? signature, string title = "") : IDisposable
 {
+    /// <summary>What the file is, as its first line says (in Chinese, like the file).</summary>
+    public string Title { get; } = title;
     public Stream Content { get; } = content;
     public string FileName { get; } = fileName;
     public string Sha256 { get; } = sha256;
@@ -64,7 +66,7 @@ public sealed class VoucherExports(DocumentSigner signer)
             file.Position = 0;
             var signature = signer.CanSign ? signer.Sign(file) : null;
             file.Position = 0;
-            return new SignedExport(file, fileName, sha256, signature);
+            return new SignedExport(file, fileName, sha256, signature, title);
         }
         catch
         {
@@ -73,8 +75,12 @@ public sealed class VoucherExports(DocumentSigner signer)
         }
     }
 
-    /// <summary>The answer of an export endpoint: the file, its signature and its SHA-256 in headers.</summary>
-    public static IResult ToHttp(SignedExport file, HttpContext context)
+    /// <summary>
+    /// The answer of an export endpoint: the file, or with <paramref name="zip"/> the file, its <c>.sig</c> and a README
+    /// in one zip (what the pages download: a browser keeps no response header); the file's signature and SHA-256 in
+    /// headers either way.
+    /// </summary>
+    public async Task<IResult> ToHttpAsync(SignedExport file, bool zip, HttpContext context, TimeProvider clock)
     {
         var headers = context.Response.Headers;
         headers[Sha256Header] = file.Sha256;
@@ -84,7 +90,14 @@ public sealed class VoucherExports(DocumentSigner signer)
             headers[SignatureHeader] = file.Signature;
         }
         context.Response.RegisterForDispose(file);
-        return TypedResults.File(file.Content, XlsxStream.ContentType, file.FileName);
+        if (!zip)
+        {
+            return TypedResults.File(file.Content, XlsxStream.ContentType, file.FileName);
+        }
+        var bundle = await SignedBundle.ZipAsync(file.Content, file.FileName, file.Signature, new Message("VoucherSettlement.Bundle.Title"),
+            new Message("VoucherSettlement.Bundle.Contents", file.Title, file.Sha256), signer.UnavailableReason, clock.GetUtcNow(), context.RequestAborted);
+        context.Response.RegisterForDisposeAsync(bundle);
+        return TypedResults.File(bundle, SignedBundle.ContentType, Path.ChangeExtension(file.FileName, ".zip"));
     }
 
     private static async Task WriteXlsxAsync(Stream output, string title, IReadOnlyList<string> watermark, IReadOnlyList<ExportSheet> sheets,

@@ -41,14 +41,19 @@ public static class VoucherSettlementApi
         payouts.MapGet("/{id:guid}", async (Guid id, VoucherPayouts service, CancellationToken ct) =>
                 await service.GetAsync(id, ct) is { } b ? Results.Ok(b) : Results.NotFound())
             .WithName(PayoutEndpoint).WithSummary("One batch with its redemptions (the issuing region's administrators).");
-        payouts.MapGet("/{id:guid}/export", async (Guid id, VoucherPayouts service, HttpContext context, CancellationToken ct) =>
+        payouts.MapGet("/{id:guid}/export", async (Guid id, string? bundle, VoucherPayouts service, VoucherExports exports, TimeProvider clock, HttpContext context,
+                CancellationToken ct) =>
             {
+                if (!SignedBundle.TryParse(bundle, out var zip))
+                {
+                    return BundleInvalid();
+                }
                 var (file, result) = await service.ExportAsync(id, ct);
-                return file is null ? ApiResults.ToHttp(result) : VoucherExports.ToHttp(file, context);
+                return file is null ? ApiResults.ToHttp(result) : await exports.ToHttpAsync(file, zip, context, clock);
             })
             .WithName(PayoutExportEndpoint)
-            .WithSummary("The batch as .xlsx signed with the platform's document signature (X-Chuanyu-Signature; SHA-256 in X-Chuanyu-File-Sha256); an open batch becomes Exported.")
-            .Produces(StatusCodes.Status200OK, contentType: XlsxStream.ContentType);
+            .WithSummary("The batch as .xlsx signed with the platform's document signature (X-Chuanyu-Signature; SHA-256 in X-Chuanyu-File-Sha256); an open batch becomes Exported. bundle=zip: the file, its .sig and a note in one zip.")
+            .Produces(StatusCodes.Status200OK, contentType: XlsxStream.ContentType, additionalContentTypes: [SignedBundle.ContentType]);
         payouts.MapPost("/{id:guid}/paid", async (Guid id, PayoutPaidInput input, VoucherPayouts service, CancellationToken ct) =>
                 ApiResults.ToHttp(await service.MarkPaidAsync(id, input, ct)))
             .WithSummary("The bank paid the exported batch (bankReference): each redemption's approved amount is posted Payable → PaidOut and it becomes Paid.");
@@ -72,18 +77,23 @@ public static class VoucherSettlementApi
                 !SettlementQuarter.TryParse(quarter, out var q) ? QuarterInvalid()
                 : await service.RedemptionsAsync(q, issuer, provider, after, ct) is { } page ? Results.Ok(page) : Results.NotFound())
             .WithSummary("The redemptions with flows in the quarter, 50 a page; pass the answer's next as after= for the following page.");
-        pair.MapGet("/export", async (string quarter, string issuer, string provider, VoucherSettlements service, HttpContext context, CancellationToken ct) =>
+        pair.MapGet("/export", async (string quarter, string issuer, string provider, string? bundle, VoucherSettlements service, VoucherExports exports,
+                TimeProvider clock, HttpContext context, CancellationToken ct) =>
             {
                 if (!SettlementQuarter.TryParse(quarter, out var q))
                 {
                     return QuarterInvalid();
                 }
+                if (!SignedBundle.TryParse(bundle, out var zip))
+                {
+                    return BundleInvalid();
+                }
                 var (file, result) = await service.ExportAsync(q, issuer, provider, ct);
-                return file is null ? ApiResults.ToHttp(result) : VoucherExports.ToHttp(file, context);
+                return file is null ? ApiResults.ToHttp(result) : await exports.ToHttpAsync(file, zip, context, clock);
             })
             .WithName(SettlementExportEndpoint)
-            .WithSummary("The statement as .xlsx (a summary sheet and a detail sheet) signed with the platform's document signature (X-Chuanyu-Signature; SHA-256 in X-Chuanyu-File-Sha256).")
-            .Produces(StatusCodes.Status200OK, contentType: XlsxStream.ContentType);
+            .WithSummary("The statement as .xlsx (a summary sheet and a detail sheet) signed with the platform's document signature (X-Chuanyu-Signature; SHA-256 in X-Chuanyu-File-Sha256). bundle=zip: the file, its .sig and a note in one zip.")
+            .Produces(StatusCodes.Status200OK, contentType: XlsxStream.ContentType, additionalContentTypes: [SignedBundle.ContentType]);
         pair.MapPost("/confirm", async (string quarter, string issuer, string provider, SettlementConfirmInput input, VoucherSettlements service, CancellationToken ct) =>
                 !SettlementQuarter.TryParse(quarter, out var q) ? QuarterInvalid() : ApiResults.ToHttp(await service.ConfirmAsync(q, issuer, provider, input, ct)))
             .WithSummary("An administrator of a region of the pair confirms the exported statement by its SHA-256 (fileSha256), after the quarter ended; both → Settled.");
@@ -92,6 +102,13 @@ public static class VoucherSettlementApi
             .RequireAuthorization(Policies.AnyRegionAdmin).WithTags("Vouchers")
             .WithSummary("Suspicious patterns over the last 180 days of the redemptions the caller's regions issued (listed, not refused).");
         return app;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem BundleInvalid()
+    {
+        var errors = new FieldErrors();
+        errors.Add("bundle", SignedBundle.Invalid);
+        return ApiProblem.Validation(errors);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem QuarterInvalid()
