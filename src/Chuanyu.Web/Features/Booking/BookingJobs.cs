@@ -93,30 +93,15 @@ internal sealed class BookingJobsService(IServiceScopeFactory scopes, IConfigura
             logger.LogInformation("Booking jobs are off (Booking:JobIntervalSeconds = 0).");
             return;
         }
-        try
+        await PeriodicLoop.RunAsync(interval, clock, async ct =>
         {
-            using var timer = new PeriodicTimer(interval, clock);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            using var scope = scopes.CreateScope();
+            var result = await scope.ServiceProvider.GetRequiredService<BookingJobs>().RunAsync(interval * 2, ct);
+            if (result is { } r && (r.NoShows + r.AutoCompleted + r.Reminders + r.OrdersCompleted) > 0)
             {
-                try
-                {
-                    using var scope = scopes.CreateScope();
-                    var result = await scope.ServiceProvider.GetRequiredService<BookingJobs>().RunAsync(interval * 2, stoppingToken);
-                    if (result is { } r && (r.NoShows + r.AutoCompleted + r.Reminders + r.OrdersCompleted) > 0)
-                    {
-                        logger.LogInformation("Booking jobs: {NoShows} no-shows released, {AutoCompleted} uses checked out, {Reminders} reminders queued, {Orders} service orders completed",
-                            r.NoShows, r.AutoCompleted, r.Reminders, r.OrdersCompleted);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Booking jobs failed; retrying at the next tick");
-                }
+                logger.LogInformation("Booking jobs: {NoShows} no-shows released, {AutoCompleted} uses checked out, {Reminders} reminders queued, {Orders} service orders completed",
+                    r.NoShows, r.AutoCompleted, r.Reminders, r.OrdersCompleted);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
-        }
+        }, logger, "Booking jobs failed", stoppingToken);
     }
 }

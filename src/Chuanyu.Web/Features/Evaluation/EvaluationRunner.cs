@@ -293,25 +293,10 @@ public sealed class EvaluationRunnerService(IServiceScopeFactory scopes, IConfig
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Evaluation:PollSeconds", 5)));
-        try
+        await PeriodicLoop.RunAsync(interval, clock, async ct =>
         {
-            using var timer = new PeriodicTimer(interval, clock);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    using var scope = scopes.CreateScope();
-                    await scope.ServiceProvider.GetRequiredService<EvaluationRunner>().RunNextAsync(TimeSpan.FromMinutes(30), stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Evaluation runner failed; retrying at the next tick");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
-        }
+            using var scope = scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<EvaluationRunner>().RunNextAsync(TimeSpan.FromMinutes(30), ct);
+        }, logger, "Evaluation runner failed", stoppingToken);
     }
 }

@@ -72,33 +72,10 @@ public sealed class VocabularyBackgroundService(SearchVocabulary vocabulary, ISe
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(
-            LoopAsync(SearchVocabulary.CheckInterval, ct => vocabulary.EnsureCurrentAsync(ct), "Reading the search vocabulary failed", stoppingToken),
-            LoopAsync(TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Search:VocabularyReindexPollSeconds", 2))), async ct =>
+            PeriodicLoop.RunAsync(SearchVocabulary.CheckInterval, clock, ct => vocabulary.EnsureCurrentAsync(ct), logger, "Reading the search vocabulary failed", stoppingToken),
+            PeriodicLoop.RunAsync(TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Search:VocabularyReindexPollSeconds", 2))), clock, async ct =>
             {
                 using var scope = scopes.CreateScope();
                 await scope.ServiceProvider.GetRequiredService<VocabularyReindex>().RunAsync(ct);
-            }, "The vocabulary reindex failed", stoppingToken));
-
-    private async Task LoopAsync(TimeSpan interval, Func<CancellationToken, Task> work, string failure, CancellationToken stoppingToken)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(interval, clock);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await work(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "{Failure}; retrying at the next tick", failure);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
-        }
-    }
+            }, logger, "The vocabulary reindex failed", stoppingToken));
 }

@@ -89,29 +89,14 @@ internal sealed class VoucherJobsService(IServiceScopeFactory scopes, IConfigura
             logger.LogInformation("Voucher jobs are off (Vouchers:JobIntervalSeconds = 0).");
             return;
         }
-        try
+        await PeriodicLoop.RunAsync(interval, clock, async ct =>
         {
-            using var timer = new PeriodicTimer(interval, clock);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            using var scope = scopes.CreateScope();
+            if (await scope.ServiceProvider.GetRequiredService<VoucherJobs>().RunAsync(interval * 2, ct) is { } r && r.Expired + r.Lapsed > 0)
             {
-                try
-                {
-                    using var scope = scopes.CreateScope();
-                    if (await scope.ServiceProvider.GetRequiredService<VoucherJobs>().RunAsync(interval * 2, stoppingToken) is { } r && r.Expired + r.Lapsed > 0)
-                    {
-                        logger.LogInformation("Voucher jobs: {Expired} vouchers expired ({Returned} fen back to the budgets), {Lapsed} redemptions lapsed",
-                            r.Expired, r.ReturnedFen, r.Lapsed);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Voucher jobs failed; retrying at the next tick");
-                }
+                logger.LogInformation("Voucher jobs: {Expired} vouchers expired ({Returned} fen back to the budgets), {Lapsed} redemptions lapsed",
+                    r.Expired, r.ReturnedFen, r.Lapsed);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
-        }
+        }, logger, "Voucher jobs failed", stoppingToken);
     }
 }
