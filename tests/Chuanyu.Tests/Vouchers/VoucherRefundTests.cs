@@ -119,6 +119,148 @@ public sealed class VoucherRefundTests(ChuanyuFactory factory) : IClassFixture<C
         await AssertIntactAsync();
     }
 
+    // The refund on the manager's booking queue (预约管理, /Me/BookingQueue): the same service behind a page.
+
+    /// <summary>
+    /// A 重庆大学 instrument that only these page tests book (the demo never did, the other tests book another), so its
+    /// completed list is short enough for one page.
+    /// </summary>
+    private async Task<Guid> QueueInstrumentAsync()
+    {
+        var cqu = await CquAsync(factory);
+        var usual = await CquInstrumentAsync(factory);
+        return await factory.WithDbAsync(db => db.Set<Chuanyu.Web.Features.Catalog.Resource>()
+            .Where(r => r.OrganizationId == cqu && r.Kind == Chuanyu.Web.Features.Catalog.ResourceKind.Instrument && r.Id != usual
+                && !db.Set<InstrumentBooking>().Any(b => b.ResourceId == r.Id && b.Purpose != "创新券测试"))
+            .OrderByDescending(r => r.Id).Select(r => r.Id).FirstAsync());
+    }
+
+    /// <summary>A completed ¥100.00 booking on its own instrument with a reserved redemption of ¥33.33 (the scene's 1/3).</summary>
+    private async Task<(Guid Booking, Guid Redemption, string Code, string QueueUrl)> RedeemedBookingAsync()
+    {
+        var (_, voucher) = await SceneAsync(factory);
+        var instrument = await QueueInstrumentAsync();
+        var booking = await BookingAsync(factory, 10_000, instrumentId: instrument);
+        var redemption = (await RedeemedAsync(await factory.ApiClientAsync(Demo.Engineer), voucher.Code, booking)).GetProperty("id").GetGuid();
+        return (booking, redemption, voucher.Code, $"/Me/BookingQueue?status=Completed&instrument={instrument}");
+    }
+
+    private async Task<PageSession> SignedInAsync(string email)
+    {
+        var session = new PageSession(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SignInAsync(email)).StatusCode);
+        return session;
+    }
+
+    private Task<DateTimeOffset?> RefundedAtAsync(Guid booking) =>
+        factory.WithDbAsync(db => db.Set<InstrumentBooking>().Where(b => b.Id == booking).Select(b => b.RefundedAt).FirstAsync());
+
+    private Task<VoucherRedemptionStatus> RedemptionStatusAsync(Guid redemption) =>
+        factory.WithDbAsync(db => db.Set<VoucherRedemption>().Where(r => r.Id == redemption).Select(r => r.Status).FirstAsync());
+
+    private static AngleSharp.Html.Dom.IHtmlDocument Parse(string html) => new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+
+    private static readonly Dictionary<string, string> Confirmed = new() { ["note"] = "仪器故障，费用全额退回", ["confirm"] = "true" };
+
+    [Fact]
+    public async Task QueuePage_OffersTheRefundToTheManager_AndItReversesTheLiveRedemption_AfterConfirming()
+    {
+        var (booking, redemption, code, queueUrl) = await RedeemedBookingAsync();
+        var manager = await SignedInAsync(Demo.CquInstrumentManager);
+        var form = $"tr[data-booking-id='{booking}'] form[data-testid=refund-form]";
+
+        var (response, queue) = await manager.GetAsync(queueUrl);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = queue.QuerySelector($"tr[data-booking-id='{booking}']")!;
+        Assert.Equal("已完成", row.QuerySelector("[data-testid=status]")!.TextContent.Trim());
+        Assert.Equal(nameof(VoucherRedemptionStatus.Reserved), row.QuerySelector("[data-testid=voucher-use]")!.GetAttribute("data-status"));
+        Assert.Contains("¥33.33", row.QuerySelector("[data-testid=voucher-use]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("退款", row.QuerySelector("[data-testid=refund] summary")!.TextContent.Trim());
+        Assert.NotNull(row.QuerySelector("[data-testid=refund-submit][data-confirm]"));
+
+        // Not ticked: refused in Chinese, nothing changes.
+        var unconfirmed = await manager.SubmitAsync(queueUrl, new Dictionary<string, string> { ["note"] = "仪器故障" }, form);
+        Assert.Equal(HttpStatusCode.OK, unconfirmed.StatusCode);
+        Assert.Contains("请先勾选确认框", Parse(await unconfirmed.Content.ReadAsStringAsync())
+            .QuerySelector("[data-testid=action-error]")!.TextContent, StringComparison.Ordinal);
+        // No note: the error on that row, the form left open.
+        var noNote = await manager.SubmitAsync(queueUrl, new Dictionary<string, string> { ["confirm"] = "true" }, form);
+        var noNoteDoc = Parse(await noNote.Content.ReadAsStringAsync());
+        var failedRow = noNoteDoc.QuerySelector($"tr[data-booking-id='{booking}']")!;
+        Assert.Contains("请填写退款说明", failedRow.QuerySelector("[data-testid=error-refund-note]")!.TextContent, StringComparison.Ordinal);
+        Assert.True(failedRow.QuerySelector("[data-testid=refund]")!.HasAttribute("open"));
+        Assert.Null(await RefundedAtAsync(booking));
+        Assert.Equal(VoucherRedemptionStatus.Reserved, await RedemptionStatusAsync(redemption));
+
+        var refunded = await manager.SubmitAsync(queueUrl, Confirmed, form);
+        Assert.Equal(HttpStatusCode.Redirect, refunded.StatusCode);
+        Assert.Equal(queueUrl, refunded.Headers.Location!.OriginalString);
+        var after = await manager.FollowAsync(refunded);
+        Assert.Equal("已退款。", after.QuerySelector("[role=status]")!.TextContent.Trim());
+        var refundedRow = after.QuerySelector($"tr[data-booking-id='{booking}']")!;
+        Assert.Contains("已退款", refundedRow.QuerySelector("[data-testid=refunded]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(refundedRow.QuerySelector("[data-testid=refund]"));
+        Assert.Null(refundedRow.QuerySelector("[data-testid=voucher-use]"));
+
+        Assert.NotNull(await RefundedAtAsync(booking));
+        Assert.Equal(VoucherRedemptionStatus.Reversed, await RedemptionStatusAsync(redemption));
+        Assert.Equal(100_000, await BalanceAsync(await factory.ApiClientAsync(Demo.Engineer), code));
+        await AssertIntactAsync();
+    }
+
+    [Fact]
+    public async Task QueuePage_SomeoneElsesRefund_IsRefused_AndChangesNothing()
+    {
+        var (booking, redemption, code, queueUrl) = await RedeemedBookingAsync();
+        var manager = await SignedInAsync(Demo.CquInstrumentManager);
+        // The form as the provider's manager sees it, posted with another person's sign-in.
+        var (_, queue) = await manager.GetAsync(queueUrl);
+        var action = queue.QuerySelector($"tr[data-booking-id='{booking}'] form[data-testid=refund-form]")!.GetAttribute("action")!;
+
+        // The holder's administrator manages its own organisation, not the instrument: no row, no button, and the post is 404.
+        var holderAdmin = await SignedInAsync("rongxin.admin@chuanyu.demo");
+        var (_, theirs) = await holderAdmin.GetAsync(queueUrl);
+        Assert.Null(theirs.QuerySelector($"tr[data-booking-id='{booking}']"));
+        var engineer = await SignedInAsync(Demo.Engineer);
+        foreach (var other in new[] { holderAdmin, engineer })
+        {
+            var (_, page) = await other.GetAsync("/Me/BookingQueue");
+            var token = page.QuerySelector("meta[name=request-verification-token]")!.GetAttribute("content")!;
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>(Confirmed)
+            {
+                ["bookingId"] = booking.ToString(),
+                ["__RequestVerificationToken"] = token,
+            });
+            Assert.Equal(HttpStatusCode.NotFound, (await other.Client.PostAsync(action, content)).StatusCode);
+        }
+
+        Assert.Null(await RefundedAtAsync(booking));
+        Assert.Equal(VoucherRedemptionStatus.Reserved, await RedemptionStatusAsync(redemption));
+        Assert.Equal(100_000 - 3_333, await BalanceAsync(await factory.ApiClientAsync(Demo.Engineer), code));
+    }
+
+    [Fact]
+    public async Task QueuePage_APaidRedemption_RefusesTheRefund_WithTheReasonShown()
+    {
+        var (booking, redemption, code, queueUrl) = await RedeemedBookingAsync();
+        var manager = await SignedInAsync(Demo.CquInstrumentManager);
+        await SetStatusAsync(redemption, VoucherRedemptionStatus.Paid);
+        try
+        {
+            var refused = await manager.SubmitAsync(queueUrl, Confirmed, $"tr[data-booking-id='{booking}'] form[data-testid=refund-form]");
+
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            var doc = Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal("该次使用的创新券补助已支付，不能退款冲销。", doc.QuerySelector("[data-testid=action-error]")!.TextContent.Trim());
+            Assert.Null(await RefundedAtAsync(booking));
+            Assert.Equal(100_000 - 3_333, await BalanceAsync(await factory.ApiClientAsync(Demo.Engineer), code));
+        }
+        finally
+        {
+            await SetStatusAsync(redemption, VoucherRedemptionStatus.Reserved);
+        }
+    }
+
     /// <summary>A completed service order of a 重庆大学 service for 成都蓉芯 by 赵磊, as completion leaves it.</summary>
     private async Task<Guid> CompletedOrderAsync(long quoteFen)
     {

@@ -156,16 +156,17 @@ public static class VoucherTestData
 
     /// <summary>
     /// A booking of a 重庆大学 instrument by 赵磊 for 成都蓉芯, written as check-out leaves it (Completed, fee, checked out
-    /// yesterday), or still approved when <paramref name="completed"/> is false.
+    /// yesterday), or still approved when <paramref name="completed"/> is false; on <paramref name="instrumentId"/> (重庆大学's) when given.
     /// </summary>
-    public static async Task<Guid> BookingAsync(ChuanyuFactory factory, long feeFen, bool completed = true, string user = Demo.Engineer, Guid? owner = null) =>
-        (await BookingsAsync(factory, 1, feeFen, completed, user, owner))[0];
+    public static async Task<Guid> BookingAsync(ChuanyuFactory factory, long feeFen, bool completed = true, string user = Demo.Engineer, Guid? owner = null,
+        Guid? instrumentId = null) =>
+        (await BookingsAsync(factory, 1, feeFen, completed, user, owner, instrumentId))[0];
 
     /// <summary><paramref name="count"/> such bookings, written in one save.</summary>
     public static async Task<IReadOnlyList<Guid>> BookingsAsync(ChuanyuFactory factory, int count, long feeFen, bool completed = true, string user = Demo.Engineer,
-        Guid? owner = null)
+        Guid? owner = null, Guid? instrumentId = null)
     {
-        var instrument = await CquInstrumentAsync(factory);
+        var instrument = instrumentId ?? await CquInstrumentAsync(factory);
         var cqu = owner ?? await CquAsync(factory);
         var holder = await RongxinAsync(factory);
         var userId = await UserAsync(factory, user);

@@ -9,7 +9,7 @@ public sealed record BookingDto(
     Guid UserId, string UserName, Guid UserOrganizationId, string UserOrganizationName, Guid BookedBy, FeeUserType UserType,
     DateTimeOffset Start, DateTimeOffset End, BookingStatus Status, string Purpose, Guid? SeriesId, DateTimeOffset CreatedAt,
     DateTimeOffset? DecidedAt, string? DecisionNote, DateTimeOffset? CheckedInAt, DateTimeOffset? CheckedOutAt, DateTimeOffset? CancelledAt,
-    decimal? Fee, bool CanDecide, bool CanCancel, bool CanCheckIn, bool CanCheckOut, int Version);
+    decimal? Fee, bool CanDecide, bool CanCancel, bool CanCheckIn, bool CanCheckOut, int Version, DateTimeOffset? RefundedAt, bool CanRefund);
 
 /// <summary>Reading bookings: one (for whoever may see it), the caller's, and those of the instruments the caller manages.</summary>
 public sealed partial class BookingService
@@ -47,7 +47,9 @@ public sealed partial class BookingService
                 CanCancel: (manager || (userSide && now < b.StartAt)) && b.Status is BookingStatus.Pending or BookingStatus.Approved,
                 CanCheckIn: (manager || userSide) && b.Status == BookingStatus.Approved && now >= b.StartAt.AddMinutes(-CheckInEarlyMinutes) && now < b.EndAt,
                 CanCheckOut: (manager || userSide) && b.Status == BookingStatus.InUse,
-                b.Version);
+                b.Version, b.RefundedAt,
+                // UseRefunds' rule: the instrument's managers refund a completed booking, once.
+                CanRefund: manager && UseRefunds.Refuse(b.Status == BookingStatus.Completed, b.RefundedAt) is null);
         }).ToList();
     }
 
