@@ -144,7 +144,7 @@ public sealed class VoucherUsePagesTests(ChuanyuFactory factory) : IClassFixture
         var (ledger, check) = await (await SignedInAsync(Demo.SichuanAdmin)).GetAsync("/Vouchers/Admin/Ledger");
         Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
         Assert.Equal("true", check.QuerySelector("[data-testid=ledger-result]")!.GetAttribute("data-intact"));
-        Assert.Equal(7, check.QuerySelectorAll("[data-testid=ledger-checks] tr[data-holds=true]").Length);
+        Assert.Equal(8, check.QuerySelectorAll("[data-testid=ledger-checks] tr[data-holds=true]").Length);
         var refused = (await (await SignedInAsync(Demo.Engineer)).GetAsync("/Vouchers/Admin/Ledger")).Response;
         Assert.Contains("AccessDenied", refused.Headers.Location?.OriginalString ?? "");
     }
