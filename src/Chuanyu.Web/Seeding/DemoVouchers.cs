@@ -146,7 +146,8 @@ public static class DemoVouchers
 
     /// <summary>
     /// 蓉芯's Chengdu voucher on its engineer's recent uses at 重庆大学 (a Sichuan voucher in Chongqing): one reserved, one
-    /// submitted by the instrument manager, two approved, one rejected, one withdrawn.
+    /// submitted by the instrument manager, one approved and paid in a payout batch, one approved and waiting for the next
+    /// batch, one rejected, one withdrawn.
     /// </summary>
     private static async Task RedeemChengduAsync(IServiceProvider services, AppDbContext db, DemoVoucherData data, Dictionary<string, Guid> orgs, Guid programme,
         int year, CancellationToken ct)
@@ -171,9 +172,15 @@ public static class DemoVouchers
         await AsAsync(services, SichuanAdmin, async sp =>
         {
             var redemptions = sp.GetRequiredService<VoucherRedemptions>();
-            foreach (var id in ids.Skip(2).Take(2))
+            if (ids.Count > 2)
             {
-                Require(await redemptions.DecideAsync(id, new RedemptionDecisionInput(true), ct), "approve redemption (Chengdu)");
+                Require(await redemptions.DecideAsync(ids[2], new RedemptionDecisionInput(true), ct), "approve redemption (Chengdu)");
+                // The first approved one is paid to 重庆大学, so the payouts and the settlement show paid money; the next waits.
+                await PayAsync(sp, orgs["cqu"], string.Create(CultureInfo.InvariantCulture, $"CD-BANK-{year}-0001"), ct);
+            }
+            if (ids.Count > 3)
+            {
+                Require(await redemptions.DecideAsync(ids[3], new RedemptionDecisionInput(true), ct), "approve redemption (Chengdu)");
             }
             if (ids.Count > 4)
             {
@@ -209,6 +216,21 @@ public static class DemoVouchers
             Require(await redemptions.DecideAsync(ids[2], new RedemptionDecisionInput(true, ProjectConfirmed: true), ct), "approve project redemption (Chongqing)");
             Require(await redemptions.ReturnAsync(ids[3], data.Texts.ReturnReason, ct), "return redemption (Chongqing)");
         });
+    }
+
+    /// <summary>
+    /// Pays the approved redemptions waiting for <paramref name="payee"/> as the payouts page does, as the signed-in region
+    /// administrator: a batch, its signed export (the bank's file), then marked paid with the bank's reference.
+    /// </summary>
+    private static async Task PayAsync(IServiceProvider sp, Guid payee, string bankReference, CancellationToken ct)
+    {
+        var payouts = sp.GetRequiredService<VoucherPayouts>();
+        var (batch, created) = await payouts.CreateAsync(new PayoutBatchInput(null, payee), ct);
+        Require(created, "payout batch");
+        var (file, exported) = await payouts.ExportAsync(batch!.Id, ct);
+        Require(exported, "export payout batch");
+        file!.Dispose();
+        Require(await payouts.MarkPaidAsync(batch.Id, new PayoutPaidInput(bankReference), ct), "pay payout batch");
     }
 
     private static Task<Guid> RedeemAsync(IServiceProvider services, string email, string code, RedemptionInput input, CancellationToken ct) =>

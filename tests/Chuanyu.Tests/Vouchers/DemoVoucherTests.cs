@@ -36,16 +36,49 @@ public sealed class DemoVoucherTests(ChuanyuFactory factory) : IClassFixture<Chu
 
         var redemptions = await factory.WithDbAsync(db => db.Set<VoucherRedemption>().Where(r => r.ProgrammeId == chongqing.Id || r.ProgrammeId == chengdu.Id).ToListAsync());
         Assert.Equal(
-            [VoucherRedemptionStatus.Reserved, VoucherRedemptionStatus.Submitted, VoucherRedemptionStatus.Approved, VoucherRedemptionStatus.Withdrawn, VoucherRedemptionStatus.Rejected],
+            [VoucherRedemptionStatus.Reserved, VoucherRedemptionStatus.Submitted, VoucherRedemptionStatus.Approved, VoucherRedemptionStatus.Paid, VoucherRedemptionStatus.Withdrawn,
+                VoucherRedemptionStatus.Rejected],
             redemptions.Where(r => r.ProgrammeId == chengdu.Id).Select(r => r.Status).Distinct().Order());
         Assert.All(redemptions.Where(r => r.ProgrammeId == chengdu.Id), r => Assert.Equal(("510000", "500000"), (r.IssuingRegionCode, r.ProviderRegionCode)));
         Assert.Contains(redemptions, r => r.ProgrammeId == chongqing.Id && r.Status == VoucherRedemptionStatus.Approved
             && r.RatioRule == nameof(VoucherRatioCondition.MunicipalScienceProject) && r.ApprovedFen == r.SubsidyFen);
         Assert.Contains(redemptions, r => r.ProgrammeId == chongqing.Id && r.Status == VoucherRedemptionStatus.Submitted);
 
+        // One Chengdu redemption was paid in an exported, paid batch; another approved one still waits for a batch.
+        var paid = Assert.Single(redemptions, r => r.ProgrammeId == chengdu.Id && r.Status == VoucherRedemptionStatus.Paid);
+        Assert.Contains(redemptions, r => r.ProgrammeId == chengdu.Id && r.Status == VoucherRedemptionStatus.Approved && r.PayoutBatchId == null);
+        var batch = await factory.WithDbAsync(db => db.Set<VoucherPayoutBatch>().SingleAsync(b => b.Id == paid.PayoutBatchId));
+        Assert.Equal((VoucherPayoutStatus.Paid, 1, paid.ApprovedFen!.Value), (batch.Status, batch.Count, batch.TotalFen));
+        Assert.NotNull(batch.FileSha256);
+        Assert.NotNull(batch.BankReference);
+
         using var scope = factory.Services.CreateScope();
         var check = await scope.ServiceProvider.GetRequiredService<VoucherInvariants>().CheckAsync(null, default);
         Assert.True(check.Intact, JsonSerializer.Serialize(check));
+    }
+
+    [Fact]
+    public async Task TheDemosPaidBatch_ShowsOnThePayoutsPage_AndAsPaidMoneyInTheQuartersSettlement()
+    {
+        var batch = await factory.WithDbAsync(db => db.Set<VoucherPayoutBatch>().Where(b => b.Status == VoucherPayoutStatus.Paid && b.IssuingRegionCode == "510000")
+            .Select(b => new { b.Number, b.TotalFen, b.PaidAt }).SingleAsync());
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+
+        var quarter = SettlementQuarter.Of(batch.PaidAt!.Value).ToString();
+        var totals = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/voucher-settlements/{quarter}/510000-500000")).GetProperty("totals");
+        Assert.True(totals.GetProperty("paidFen").GetInt64() >= batch.TotalFen, totals.ToString());
+
+        var session = new PageSession(factory);
+        await session.SignInAsync(Demo.SichuanAdmin);
+        var (_, page) = await session.GetAsync("/Vouchers/Admin/Payouts");
+        var row = page.QuerySelectorAll("[data-testid=payout-batches] tbody tr").Single(tr => tr.TextContent.Contains(batch.Number, StringComparison.Ordinal));
+        Assert.Contains(Display.Money(batch.TotalFen / 100m), row.TextContent, StringComparison.Ordinal);
+        Assert.Contains(Messages.Translate(Messages.Label(VoucherPayoutStatus.Paid), new System.Globalization.CultureInfo("zh-CN")), row.TextContent, StringComparison.Ordinal);
+
+        // The settlement page's Paid column of the pair (the fourth) says the same money.
+        (_, page) = await session.GetAsync($"/Vouchers/Admin/Settlement?quarter={quarter}");
+        var pair = page.QuerySelectorAll("[data-testid=settlement-pairs] tbody tr").Single(tr => tr.QuerySelector("a[href*='510000-500000']") is not null);
+        Assert.Equal(Display.Money(totals.GetProperty("paidFen").GetInt64() / 100m), pair.QuerySelectorAll("td")[3].TextContent.Trim());
     }
 
     [Fact]

@@ -180,4 +180,127 @@ public sealed class PayoutTests(ChuanyuFactory factory) : IClassFixture<ChuanyuF
         var (alerts, _) = await session.GetAsync("/Vouchers/Admin/Alerts");
         Assert.Equal(HttpStatusCode.OK, alerts.StatusCode);
     }
+
+    private async Task AssertIntactAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<VoucherInvariants>().CheckAsync(null, default);
+        Assert.True(result.Intact, JsonSerializer.Serialize(result));
+    }
+
+    private Task<VoucherPayoutBatch> BatchRowAsync(Guid id) => factory.WithDbAsync(db => db.Set<VoucherPayoutBatch>().AsNoTracking().SingleAsync(b => b.Id == id));
+
+    [Fact]
+    public async Task RefundingABatchedRedemption_TakesItOutOfTheExportedBatch_WhichIsExportedAgainAndPaysTheRest()
+    {
+        var (kept, _) = await ApprovedRedemptionAsync(factory);
+        var (refunded, _) = await ApprovedRedemptionAsync(factory, feeFen: 60_000);
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        var id = (await BatchAsync(admin, await CquAsync(factory))).GetProperty("id").GetGuid();
+        await (await admin.GetAsync($"/api/v1/voucher-payouts/{id}/export")).Content.ReadAsByteArrayAsync();
+        var before = await BatchRowAsync(id);
+        Assert.Equal(VoucherPayoutStatus.Exported, before.Status);
+        var booking = await factory.WithDbAsync(db => db.Set<VoucherRedemption>().Where(r => r.Id == refunded).Select(r => r.BookingId!.Value).SingleAsync());
+
+        var manager = await factory.ApiClientAsync(Demo.CquInstrumentManager);
+        var refund = await manager.PostAsJsonAsync($"/api/v1/bookings/{booking}/refund", new { note = "仪器故障，费用全额退回" });
+        Assert.Equal(HttpStatusCode.NoContent, refund.StatusCode);
+
+        // The refunded redemption (S = 20000 fen) left the batch; the signed file no longer matches, so the batch is open again.
+        var after = await BatchRowAsync(id);
+        Assert.Equal(before.Count - 1, after.Count);
+        Assert.Equal(before.TotalFen - 20_000, after.TotalFen);
+        Assert.Equal(VoucherPayoutStatus.Open, after.Status);
+        Assert.Null(after.FileSha256);
+        Assert.Null(after.Signature);
+        Assert.True(after.Version > before.Version);
+        await factory.WithDbAsync(async db =>
+        {
+            var r = await db.Set<VoucherRedemption>().AsNoTracking().SingleAsync(x => x.Id == refunded);
+            Assert.Equal(VoucherRedemptionStatus.Reversed, r.Status);
+            Assert.Null(r.PayoutBatchId);
+            Assert.False(await db.Set<VoucherPayoutItem>().AnyAsync(i => i.RedemptionId == refunded));
+            var audit = await db.AuditEntries.SingleAsync(a => a.Action == "voucher.payout.remove" && a.Target == $"voucher-payout:{id}");
+            Assert.Contains($"{r.Number}; amount=20000", audit.Detail, StringComparison.Ordinal);
+            Assert.Contains($"Exported->Open; export voided sha256={before.FileSha256}", audit.Detail, StringComparison.Ordinal);
+            return 0;
+        });
+        await AssertIntactAsync();
+
+        // The payouts page shows the batch's new total.
+        var session = new PageSession(factory);
+        await session.SignInAsync(Demo.SichuanAdmin);
+        var (_, page) = await session.GetAsync("/Vouchers/Admin/Payouts");
+        var row = page.QuerySelectorAll("[data-testid=payout-batches] tbody tr").Single(tr => tr.TextContent.Contains(before.Number, StringComparison.Ordinal));
+        Assert.Contains(Chuanyu.Web.Infrastructure.Display.Money(after.TotalFen / 100m), row.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(Chuanyu.Web.Infrastructure.Display.Money(before.TotalFen / 100m), row.TextContent, StringComparison.Ordinal);
+
+        // Not payable until exported again; then it pays the rest.
+        var early = await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-REFUND-1" });
+        Assert.Equal("VoucherSettlement.PayoutNotExported", (await early.AssertProblemAsync(409)).GetProperty("code").GetString());
+        var (bytes, _) = await AuditProbe.DownloadAsync(admin, $"/api/v1/voucher-payouts/{id}/export");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), (await BatchRowAsync(id)).FileSha256);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-REFUND-1" })).StatusCode);
+        await factory.WithDbAsync(async db =>
+        {
+            Assert.Equal(VoucherRedemptionStatus.Paid, (await db.Set<VoucherRedemption>().SingleAsync(r => r.Id == kept)).Status);
+            var paidOut = await db.Set<VoucherLedgerEntry>().Where(e => e.Event == LedgerEvent.Pay && e.AccountKind == LedgerAccountKind.PaidOut)
+                .Join(db.Set<VoucherLedgerTransaction>().Where(t => t.PayoutBatchId == id), e => e.TransactionId, t => t.Id, (e, _) => e.AmountFen).ToListAsync();
+            Assert.Equal(after.Count, paidOut.Count);
+            Assert.Equal(after.TotalFen, paidOut.Sum());
+            Assert.False(await db.Set<VoucherLedgerEntry>().AnyAsync(e => e.RedemptionId == refunded && e.Event == LedgerEvent.Pay));
+            return 0;
+        });
+        await AssertIntactAsync();
+    }
+
+    [Fact]
+    public async Task RefundingEveryRedemptionOfABatch_CancelsIt_NothingToExportOrPay()
+    {
+        await ApprovedRedemptionAsync(factory);
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        var id = (await BatchAsync(admin, await CquAsync(factory))).GetProperty("id").GetGuid();
+        var uses = await factory.WithDbAsync(db => db.Set<VoucherRedemption>().Where(r => r.PayoutBatchId == id)
+            .Select(r => new { r.UseKind, Use = r.BookingId ?? r.ServiceOrderId!.Value }).ToListAsync());
+        Assert.NotEmpty(uses);
+
+        foreach (var use in uses)
+        {
+            var reversed = await InTransactionAsync(factory, (services, _) =>
+                services.GetRequiredService<VoucherReversals>().ReverseForRefundAsync(new UseKey(use.UseKind, use.Use), "退款", default));
+            Assert.IsType<Chuanyu.Web.Infrastructure.ServiceResult.Ok>(reversed);
+        }
+
+        var batch = await BatchRowAsync(id);
+        Assert.Equal(VoucherPayoutStatus.Cancelled, batch.Status);
+        Assert.Equal(0, batch.Count);
+        Assert.Equal(0, batch.TotalFen);
+        Assert.False(await factory.WithDbAsync(db => db.Set<VoucherPayoutItem>().AnyAsync(i => i.BatchId == id)));
+        var export = await admin.GetAsync($"/api/v1/voucher-payouts/{id}/export");
+        Assert.Equal("VoucherSettlement.PayoutCancelled", (await export.AssertProblemAsync(409)).GetProperty("code").GetString());
+        var paid = await admin.PostAsJsonAsync($"/api/v1/voucher-payouts/{id}/paid", new { bankReference = "BANK-NONE" });
+        Assert.Equal("VoucherSettlement.PayoutCancelled", (await paid.AssertProblemAsync(409)).GetProperty("code").GetString());
+        await AssertIntactAsync();
+    }
+
+    [Fact]
+    public async Task ABatchWhoseTotalDiffersFromItsItems_IsReportedByTheCheck()
+    {
+        await ApprovedRedemptionAsync(factory);
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        var id = (await BatchAsync(admin, await CquAsync(factory))).GetProperty("id").GetGuid();
+        var number = (await BatchRowAsync(id)).Number;
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE voucher_payout_batches SET total_fen = total_fen + 1 WHERE id = {id}"));
+        try
+        {
+            var broken = await (await admin.GetAsync("/api/v1/voucher-ledger/check")).ReadJsonAsync();
+            Assert.False(broken.GetProperty("intact").GetBoolean());
+            Assert.Contains(number, broken.GetProperty("batchesOffTheirItems").EnumerateArray().Select(x => x.GetString()));
+        }
+        finally
+        {
+            await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE voucher_payout_batches SET total_fen = total_fen - 1 WHERE id = {id}"));
+        }
+        await AssertIntactAsync();
+    }
 }

@@ -144,7 +144,7 @@ public sealed class VoucherUsePagesTests(ChuanyuFactory factory) : IClassFixture
         var (ledger, check) = await (await SignedInAsync(Demo.SichuanAdmin)).GetAsync("/Vouchers/Admin/Ledger");
         Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
         Assert.Equal("true", check.QuerySelector("[data-testid=ledger-result]")!.GetAttribute("data-intact"));
-        Assert.Equal(7, check.QuerySelectorAll("[data-testid=ledger-checks] tr[data-holds=true]").Length);
+        Assert.Equal(8, check.QuerySelectorAll("[data-testid=ledger-checks] tr[data-holds=true]").Length);
         var refused = (await (await SignedInAsync(Demo.Engineer)).GetAsync("/Vouchers/Admin/Ledger")).Response;
         Assert.Contains("AccessDenied", refused.Headers.Location?.OriginalString ?? "");
     }
@@ -190,5 +190,33 @@ public sealed class VoucherUsePagesTests(ChuanyuFactory factory) : IClassFixture
         Assert.Contains("¥33.33", Text(statement, "voucher-subsidy-total"));
         var (_, after) = await engineer.GetAsync($"/Me/Bookings?created={booking}");
         Assert.Equal(nameof(VoucherRedemptionStatus.Reserved), after.QuerySelector($"tr[data-booking-id='{booking}'] [data-testid=voucher-use]")!.GetAttribute("data-status"));
+
+        // The statement's .xlsx carries the same subsidy, pending until the issuer approves it.
+        var admin = await factory.ApiClientAsync(Demo.SichuanAdmin);
+        var xlsx = $"/api/v1/organizations/{use.UserOrganizationId}/usage-statement.xlsx?month={month}&side=User";
+        var (subsidy, state, total) = await SubsidyCellsAsync(admin, xlsx, use.StartAt);
+        Assert.Equal(33.33, subsidy, 2);
+        Assert.Equal("待审核", state);
+        Assert.Equal(33.33, total, 2);
+        var redemption = await factory.WithDbAsync(db => db.Set<VoucherRedemption>().Where(r => r.BookingId == booking).Select(r => r.Id).SingleAsync());
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await SubmitAsync(await factory.ApiClientAsync(Demo.CquInstrumentManager), redemption, "FP" + Guid.NewGuid().ToString("N")[..12])).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await DecideAsync(admin, redemption, approve: true, approvedFen: 3_000)).StatusCode);
+        (subsidy, state, total) = await SubsidyCellsAsync(admin, xlsx, use.StartAt);
+        Assert.Equal(30.00, subsidy, 2);
+        Assert.Equal("已审核", state);
+        Assert.Equal(30.00, total, 2);
+    }
+
+    /// <summary>The use's voucher cells (subsidy in yuan, its state) and the total row's subsidy, read back with NPOI.</summary>
+    private static async Task<(double Subsidy, string State, double Total)> SubsidyCellsAsync(HttpClient client, string url, DateTimeOffset start)
+    {
+        var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sheet = new NPOI.XSSF.UserModel.XSSFWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync())).GetSheetAt(0);
+        Assert.Equal("创新券补贴（元）", sheet.GetRow(1).GetCell(11).StringCellValue);
+        Assert.Equal("补贴状态", sheet.GetRow(1).GetCell(12).StringCellValue);
+        var row = Enumerable.Range(2, sheet.LastRowNum - 2).Select(sheet.GetRow).Single(r => r.GetCell(0).StringCellValue == Chuanyu.Web.Infrastructure.Display.Minute(start));
+        return (row.GetCell(11).NumericCellValue, row.GetCell(12).StringCellValue, sheet.GetRow(sheet.LastRowNum).GetCell(11).NumericCellValue);
     }
 }

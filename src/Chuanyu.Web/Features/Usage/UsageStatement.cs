@@ -67,8 +67,17 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
         var end = from.Value.AddMonths(1).ToUniversalTime();
         var usage = db.Set<UsageRecord>().AsNoTracking().Where(u => u.StartedAt >= start && u.StartedAt < end);
         usage = side == StatementSide.User ? usage.Where(u => u.UserOrganizationId == organizationId) : usage.Where(u => u.OwnerOrganizationId == organizationId);
-        var uses = await usage.OrderBy(u => u.StartedAt).Take(MaxLines)
-            .Select(u => new
+        // The voucher subsidy of each use (its live redemption, at most one a use): final once approved or paid, else
+        // pending. Joined in the same query, by the booking or else by the service order, as the use is keyed.
+        var subsidies = vouchers.Subsidies();
+        var uses = await (
+            from u in usage
+            join b in subsidies on u.BookingId equals b.BookingId into byBooking
+            from b in byBooking.DefaultIfEmpty()
+            join o in subsidies on u.ServiceOrderId equals o.ServiceOrderId into byOrder
+            from o in byOrder.DefaultIfEmpty()
+            orderby u.StartedAt
+            select new
             {
                 u.ResourceId,
                 u.OwnerOrganizationId,
@@ -81,17 +90,17 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
                 u.Minutes,
                 u.FeeFen,
                 u.BookingId,
-                u.ServiceOrderId
+                BookingSubsidyFen = (long?)b.SubsidyFen,
+                BookingSubsidyStatus = (VoucherRedemptionStatus?)b.Status,
+                OrderSubsidyFen = (long?)o.SubsidyFen,
+                OrderSubsidyStatus = (VoucherRedemptionStatus?)o.Status,
             })
-            .ToListAsync(ct);
-        // The voucher subsidy of each use (its live redemption): final once approved or paid, else pending.
-        var bookingIds = uses.Where(u => u.BookingId is not null).Select(u => u.BookingId).ToList();
-        var orderIds = uses.Where(u => u.ServiceOrderId is not null).Select(u => u.ServiceOrderId).ToList();
-        var subsidies = await vouchers.Subsidies().Where(v => bookingIds.Contains(v.BookingId) || orderIds.Contains(v.ServiceOrderId))
-            .Select(v => new { v.BookingId, v.ServiceOrderId, v.SubsidyFen, v.Status }).ToListAsync(ct);
-        var subsidyOf = subsidies.ToDictionary(v => (v.BookingId ?? v.ServiceOrderId)!.Value, v => (v.SubsidyFen, v.Status));
-        (long SubsidyFen, VoucherRedemptionStatus Status)? Voucher(Guid? booking, Guid? order) =>
-            (booking ?? order) is { } key && subsidyOf.TryGetValue(key, out var v) ? v : null;
+            .Take(MaxLines).ToListAsync(ct);
+        static (long SubsidyFen, VoucherRedemptionStatus Status)? Voucher(Guid? booking, long? bookingFen, VoucherRedemptionStatus? bookingStatus,
+            long? orderFen, VoucherRedemptionStatus? orderStatus) =>
+            booking is not null ? (bookingFen is { } b ? (b, bookingStatus!.Value) : null)
+            : orderFen is { } o ? (o, orderStatus!.Value) : null;
+        var voucherOf = uses.Select(u => Voucher(u.BookingId, u.BookingSubsidyFen, u.BookingSubsidyStatus, u.OrderSubsidyFen, u.OrderSubsidyStatus)).ToList();
         var charged = bookings.Charges().Where(b => b.Start >= start && b.Start < end);
         charged = side == StatementSide.User ? charged.Where(b => b.UserOrganizationId == organizationId) : charged.Where(b => b.OwnerOrganizationId == organizationId);
         var fees = await charged.OrderBy(b => b.Start).Take(MaxLines).ToListAsync(ct);
@@ -111,22 +120,23 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
             return new StatementLine(s, e, name, model, orgs.GetValueOrDefault(owner, ""), people.GetValueOrDefault(user, closed),
                 orgs.GetValueOrDefault(userOrg, ""), type, item.ToString(), Math.Round(minutes / 60m, 2), fee / 100m);
         }
-        var lines = uses.Select(u => Line(u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, new Message("Usage.Item.MachineTime"),
+        var lines = uses.Select((u, i) => Line(u.ResourceId, u.OwnerOrganizationId, u.UserId, u.UserOrganizationId, u.UserType, new Message("Usage.Item.MachineTime"),
                 u.Start, u.End, u.Minutes, u.FeeFen) with
         {
-            VoucherSubsidy = Voucher(u.BookingId, u.ServiceOrderId)?.SubsidyFen / 100m,
-            VoucherPending = Voucher(u.BookingId, u.ServiceOrderId) is { } v && v.Status is not (VoucherRedemptionStatus.Approved or VoucherRedemptionStatus.Paid),
+            VoucherSubsidy = voucherOf[i]?.SubsidyFen / 100m,
+            VoucherPending = voucherOf[i] is { } v && v.Status is not (VoucherRedemptionStatus.Approved or VoucherRedemptionStatus.Paid),
         })
             .Concat(fees.Select(f => Line(f.ResourceId, f.OwnerOrganizationId, f.UserId, f.UserOrganizationId, f.UserType,
                 new Message(f.NoShow ? "Usage.Item.NoShowFee" : "Usage.Item.LateCancelFee"), f.Start, f.End, 0, f.FeeFen)))
             .OrderBy(l => l.Start).ToList();
         return (new UsageStatementDto(organization.Id, organization.Name, month!, side,
             Math.Round(uses.Sum(u => u.Minutes) / 60m, 2), Math.Round(uses.Where(u => u.External).Sum(u => u.Minutes) / 60m, 2),
-            (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen)) / 100m, lines, subsidies.Sum(v => v.SubsidyFen) / 100m), new ServiceResult.Ok());
+            (uses.Sum(u => u.FeeFen) + fees.Sum(f => f.FeeFen)) / 100m, lines, voucherOf.Sum(v => v?.SubsidyFen ?? 0) / 100m), new ServiceResult.Ok());
     }
 
     /// <summary>
-    /// The statement as a one-sheet .xlsx: a title, the lines and a total row (numbers as numbers, text as text). It is
+    /// The statement as a one-sheet .xlsx: a title, the lines and a total row (numbers as numbers, text as text), with the
+    /// voucher subsidy of a use in yuan and whether it still awaits the issuer's review (blank without a voucher). It is
     /// read, never uploaded again, so its words are in the request's language like the page's.
     /// </summary>
     public static byte[] ToXlsx(UsageStatementDto s)
@@ -146,7 +156,7 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
         [
             new("Usage.Sheet.Start"), new("Usage.Sheet.End"), new("Usage.Sheet.Instrument"), new("Usage.Sheet.Model"), new("Usage.Sheet.Owner"),
             new("Usage.Sheet.User"), new("Usage.Sheet.UserOrganization"), new("Usage.Sheet.UserType"), new("Usage.Sheet.Item"),
-            new("Usage.Sheet.Hours"), new("Usage.Sheet.Fee"),
+            new("Usage.Sheet.Hours"), new("Usage.Sheet.Fee"), new("Usage.Sheet.VoucherSubsidy"), new("Usage.Sheet.VoucherPending"),
         ];
         var head = sheet.CreateRow(1);
         for (var i = 0; i < headers.Length; i++)
@@ -170,6 +180,13 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
             var fee = row.CreateCell(10, CellType.Numeric);
             fee.SetCellValue((double)l.Fee);
             fee.CellStyle = money;
+            if (l.VoucherSubsidy is { } subsidy)
+            {
+                var voucher = row.CreateCell(11, CellType.Numeric);
+                voucher.SetCellValue((double)subsidy);
+                voucher.CellStyle = money;
+                row.CreateCell(12, CellType.String).SetCellValue(new Message(l.VoucherPending ? "Usage.Sheet.VoucherPendingYes" : "Usage.Sheet.VoucherPendingNo").ToString());
+            }
         }
         var total = sheet.CreateRow(r);
         var label = total.CreateCell(0, CellType.String);
@@ -179,6 +196,9 @@ public sealed class UsageStatements(AppDbContext db, CurrentUser me, CatalogDire
         var sum = total.CreateCell(10, CellType.Numeric);
         sum.SetCellValue((double)s.Fee);
         sum.CellStyle = money;
+        var subsidies = total.CreateCell(11, CellType.Numeric);
+        subsidies.SetCellValue((double)s.VoucherSubsidy);
+        subsidies.CellStyle = money;
         for (var i = 0; i < headers.Length; i++)
         {
             sheet.SetColumnWidth(i, (i is 2 or 4 or 6 ? 24 : 14) * 256);

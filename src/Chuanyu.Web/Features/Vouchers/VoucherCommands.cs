@@ -33,6 +33,7 @@ internal sealed class VouchersCheckCommand : IPlatformCommand
         List("redemptions whose money is not where their status says", result.RedemptionsOffTheirStatus);
         List("quotas unequal to their live redemptions", result.QuotasOffTheirRedemptions);
         List("ledger transactions without their audit row", result.TransactionsWithoutAudit);
+        List("payout batches whose count or total differs from their items", result.BatchesOffTheirItems);
         return 1;
     }
 }

@@ -190,6 +190,9 @@ public enum VoucherPayoutStatus
     Open,
     Exported,
     Paid,
+
+    /// <summary>Every redemption in it was refunded before it was paid: an empty batch kept for its number and audit trail.</summary>
+    Cancelled,
 }
 
 public enum VoucherSettlementStatus

@@ -7,10 +7,11 @@ namespace Chuanyu.Web.Features.Vouchers;
 /// <summary>What the ledger check found: intact when every list is empty and the entries sum to zero (up to 20 offenders each).</summary>
 public sealed record VoucherCheckResult(string? RegionCode, long EntriesSumFen, IReadOnlyList<string> UnbalancedTransactions, IReadOnlyList<string> AccountsOffTheirEntries,
     IReadOnlyList<string> ProgrammesOverBudget, IReadOnlyList<string> RedemptionsOffTheirStatus, IReadOnlyList<string> QuotasOffTheirRedemptions,
-    IReadOnlyList<string> TransactionsWithoutAudit)
+    IReadOnlyList<string> TransactionsWithoutAudit, IReadOnlyList<string> BatchesOffTheirItems)
 {
     public bool Intact => EntriesSumFen == 0 && UnbalancedTransactions.Count == 0 && AccountsOffTheirEntries.Count == 0 && ProgrammesOverBudget.Count == 0
-        && RedemptionsOffTheirStatus.Count == 0 && QuotasOffTheirRedemptions.Count == 0 && TransactionsWithoutAudit.Count == 0;
+        && RedemptionsOffTheirStatus.Count == 0 && QuotasOffTheirRedemptions.Count == 0 && TransactionsWithoutAudit.Count == 0
+        && BatchesOffTheirItems.Count == 0;
 }
 
 /// <summary>
@@ -19,7 +20,8 @@ public sealed record VoucherCheckResult(string? RegionCode, long EntriesSumFen, 
 /// programme's Funding equals its budget and no programme holds more than its budget in vouchers, pending, payable and
 /// paid; (4) each redemption's money sits where its status says; (5) each holder's quota equals its live redemptions;
 /// (6) each ledger transaction has its audit row (of the programmes that are not synthetic, since the audit chain's
-/// oldest retained row). A region's administrator checks the programmes their region issued; the command checks all.
+/// oldest retained row); (7) each payout batch's count and total equal its items, and each item's redemption names
+/// that batch. A region's administrator checks the programmes their region issued; the command checks all.
 /// </summary>
 public sealed class VoucherInvariants(AppDbContext db)
 {
@@ -89,6 +91,16 @@ public sealed class VoucherInvariants(AppDbContext db)
               AND NOT EXISTS (SELECT 1 FROM audit_entries a WHERE a.action LIKE 'voucher.%' AND a.detail LIKE 'tx=' || CAST(t.id AS text) || ';%')
             ORDER BY t.id LIMIT {Limit}
             """).ToListAsync(ct);
-        return new VoucherCheckResult(regionCode, sum, unbalanced, accounts, programmes, redemptions, quotas, unaudited);
+        var batches = await db.Database.SqlQuery<string>($"""
+            SELECT b.number AS "Value" FROM voucher_payout_batches b
+            LEFT JOIN voucher_payout_items i ON i.batch_id = b.id
+            LEFT JOIN voucher_redemptions r ON r.id = i.redemption_id
+            WHERE (CAST({regionCode} AS text) IS NULL OR b.issuing_region_code = {regionCode})
+            GROUP BY b.id, b.number, b.count, b.total_fen
+            HAVING b.count <> COUNT(i.redemption_id) OR b.total_fen <> COALESCE(SUM(r.approved_fen), 0)
+                OR SUM(CASE WHEN i.redemption_id IS NULL OR r.payout_batch_id = b.id THEN 0 ELSE 1 END) > 0
+            ORDER BY b.number LIMIT {Limit}
+            """).ToListAsync(ct);
+        return new VoucherCheckResult(regionCode, sum, unbalanced, accounts, programmes, redemptions, quotas, unaudited, batches);
     }
 }

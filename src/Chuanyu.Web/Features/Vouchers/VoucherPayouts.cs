@@ -127,6 +127,10 @@ public sealed class VoucherPayouts(AppDbContext db, VoucherLedger ledger, Vouche
         {
             return (null, new ServiceResult.Forbidden());
         }
+        if (batch.Status == VoucherPayoutStatus.Cancelled)
+        {
+            return (null, new ServiceResult.Conflict(new Message("VoucherSettlement.PayoutCancelled")));
+        }
         var items = await ItemsAsync(id, ct);
         var now = clock.GetUtcNow();
         string[] headers = [.. PayoutColumns.Select(h => VoucherExports.Text("Payout." + h))];
@@ -198,7 +202,12 @@ public sealed class VoucherPayouts(AppDbContext db, VoucherLedger ledger, Vouche
         }
         if (batch.Status != VoucherPayoutStatus.Exported)
         {
-            return new ServiceResult.Conflict(new Message(batch.Status == VoucherPayoutStatus.Paid ? "VoucherSettlement.PayoutAlreadyPaid" : "VoucherSettlement.PayoutNotExported"));
+            return new ServiceResult.Conflict(new Message(batch.Status switch
+            {
+                VoucherPayoutStatus.Paid => "VoucherSettlement.PayoutAlreadyPaid",
+                VoucherPayoutStatus.Cancelled => "VoucherSettlement.PayoutCancelled",
+                _ => "VoucherSettlement.PayoutNotExported",
+            }));
         }
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -246,6 +255,45 @@ public sealed class VoucherPayouts(AppDbContext db, VoucherLedger ledger, Vouche
         {
             return new ServiceResult.Conflict(refused.Reason);
         }
+    }
+
+    /// <summary>
+    /// A refund takes an approved redemption out of its unpaid batch, in the refund's transaction and before the reversal
+    /// (the batch's row lock first, the order a payment takes): its item goes, the batch's count and total drop. An
+    /// exported batch's signed file no longer lists what the bank would pay, so the batch goes back to Open without file,
+    /// signature or export and must be exported again; a batch left empty is Cancelled (nothing to export or pay).
+    /// Audited with what changed. False, and nothing written, when the batch is paid (the redemption is then paid too).
+    /// </summary>
+    internal async Task<bool> TakeOutAsync(VoucherRedemption r, string reason, CancellationToken ct)
+    {
+        VoucherLedger.RequireTransaction(db, nameof(TakeOutAsync));
+        var batchId = r.PayoutBatchId!.Value;
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM voucher_payout_batches WHERE id = {batchId} FOR UPDATE", ct);
+        }
+        var batch = await db.Set<VoucherPayoutBatch>().FirstAsync(b => b.Id == batchId, ct);
+        if (batch.Status == VoucherPayoutStatus.Paid)
+        {
+            return false;
+        }
+        var amount = r.ApprovedFen!.Value;
+        var was = batch.Status;
+        var voided = batch.FileSha256;
+        await db.Set<VoucherPayoutItem>().Where(i => i.BatchId == batchId && i.RedemptionId == r.Id).ExecuteDeleteAsync(ct);
+        r.PayoutBatchId = null;
+        batch.Count--;
+        batch.TotalFen -= amount;
+        batch.Status = batch.Count == 0 ? VoucherPayoutStatus.Cancelled : VoucherPayoutStatus.Open;
+        batch.FileSha256 = null;
+        batch.Signature = null;
+        batch.ExportedBy = null;
+        batch.ExportedAt = null;
+        batch.Version++;
+        await audit.RecordAsync("voucher.payout.remove", $"voucher-payout:{batchId}",
+            detail: $"{batch.Number}; redemption={r.Number}; amount={amount}; count={batch.Count}; total={batch.TotalFen}; {was}->{batch.Status}"
+                + (voided is null ? "" : $"; export voided sha256={voided}") + $"; {reason}", ct: ct);
+        return true;
     }
 
     /// <summary>The approved redemptions the region's administrator may put in a batch now, by payee: what the payouts page offers.</summary>

@@ -11,10 +11,11 @@ public readonly record struct UseKey(VoucherUseKind Kind, Guid Id);
 /// The one write other features make on vouchers: a refunded use reverses its live redemption in the refund's own
 /// transaction (Booking's and ServiceOrders' RefundAsync, which lock the use first, as a redemption does). Reserved or
 /// submitted: the subsidy leaves Pending; approved: the approved amount leaves Payable; either way it returns to the
-/// voucher (or the budget once the voucher is no longer active). A paid redemption refuses the refund (409
-/// <c>Vouchers.UsePaidOut</c>): recovering paid money is a process off the platform.
+/// voucher (or the budget once the voucher is no longer active). An approved redemption already in an unpaid payout
+/// batch leaves the batch first (<see cref="VoucherPayouts.TakeOutAsync"/>), so the batch can still be paid. A paid
+/// redemption refuses the refund (409 <c>Vouchers.UsePaidOut</c>): recovering paid money is a process off the platform.
 /// </summary>
-public sealed class VoucherReversals(AppDbContext db, VoucherRedemptions redemptions)
+public sealed class VoucherReversals(AppDbContext db, VoucherRedemptions redemptions, VoucherPayouts payouts)
 {
     /// <summary>Ok when nothing was live or the redemption was reversed; Conflict when it was paid. Throws outside a transaction.</summary>
     public async Task<ServiceResult> ReverseForRefundAsync(UseKey use, string reason, CancellationToken ct)
@@ -29,6 +30,11 @@ public sealed class VoucherReversals(AppDbContext db, VoucherRedemptions redempt
         }
         if (live.Status == VoucherRedemptionStatus.Paid)
         {
+            return new ServiceResult.Conflict(new Message("Vouchers.UsePaidOut"));
+        }
+        if (live.PayoutBatchId is not null && !await payouts.TakeOutAsync(live, reason, ct))
+        {
+            // Its batch was paid meanwhile (the batch's lock waited for that payment): the redemption is paid too.
             return new ServiceResult.Conflict(new Message("Vouchers.UsePaidOut"));
         }
         try

@@ -32,6 +32,7 @@ public sealed class VoucherLedgerCheckModel(VoucherInvariants invariants, Curren
             ("Vouchers.Ledger.Check.Redemptions", r.RedemptionsOffTheirStatus.Count == 0, r.RedemptionsOffTheirStatus),
             ("Vouchers.Ledger.Check.Quotas", r.QuotasOffTheirRedemptions.Count == 0, r.QuotasOffTheirRedemptions),
             ("Vouchers.Ledger.Check.Audit", r.TransactionsWithoutAudit.Count == 0, r.TransactionsWithoutAudit),
+            ("Vouchers.Ledger.Check.Batches", r.BatchesOffTheirItems.Count == 0, r.BatchesOffTheirItems),
         ];
         return Page();
     }
