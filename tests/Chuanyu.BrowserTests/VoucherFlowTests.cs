@@ -117,7 +117,15 @@ public sealed class VoucherFlowTests(BrowserFixture browser)
         var batchFen = Fen(await batch.GetByTestId("payout-total").InnerTextAsync());
         Assert.True(batchFen >= subsidyFen, $"the batch of {batchFen} fen holds this redemption of {subsidyFen}");
         var download = await admin.RunAndWaitForDownloadAsync(() => batch.GetByRole(AriaRole.Link, new() { Name = "导出签名文件" }).ClickAsync());
-        Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
+        // One zip a person can verify offline: the signed .xlsx, its .sig and the README.
+        Assert.EndsWith(".zip", download.SuggestedFilename, StringComparison.Ordinal);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(await download.PathAsync()))
+        {
+            var names = zip.Entries.Select(e => e.FullName).ToList();
+            Assert.Contains(names, n => n.EndsWith(".xlsx", StringComparison.Ordinal));
+            Assert.Contains(names, n => n.EndsWith(".xlsx.sig", StringComparison.Ordinal));
+            Assert.Contains("README.txt", names);
+        }
         await admin.ReloadAsync();
         await Expect(batch.GetByTestId("payout-status")).ToHaveTextAsync("已导出，待支付", SlowText);
         await batch.GetByLabel("银行流水号").FillAsync("BANK-" + code);

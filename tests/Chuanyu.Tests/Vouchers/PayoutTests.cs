@@ -60,6 +60,11 @@ public sealed class PayoutTests(ChuanyuFactory factory) : IClassFixture<ChuanyuF
         var after = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/voucher-payouts/{id}");
         Assert.Equal("Paid", after.GetProperty("batch").GetProperty("status").GetString());
         Assert.Equal(sha, after.GetProperty("batch").GetProperty("fileSha256").GetString());
+        // A copy exported after payment is a new file (dated now) and does not replace the record of the paid one.
+        var (copy, copyExport) = await AuditProbe.DownloadAsync(admin, $"/api/v1/voucher-payouts/{id}/export");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(copy)), AuditProbe.Header(copyExport, VoucherExports.Sha256Header));
+        var kept = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/voucher-payouts/{id}");
+        Assert.Equal(sha, kept.GetProperty("batch").GetProperty("fileSha256").GetString());
         await factory.WithDbAsync(async db =>
         {
             var r = await db.Set<VoucherRedemption>().SingleAsync(x => x.Id == redemption);

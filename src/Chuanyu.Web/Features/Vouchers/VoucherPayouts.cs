@@ -143,8 +143,13 @@ public sealed class VoucherPayouts(AppDbContext db, VoucherLedger ledger, Vouche
         };
         var file = await exports.WriteAsync($"chuanyu-payout-{batch.Number}.xlsx", watermark[0], watermark,
             [new ExportSheet(VoucherExports.Text("Payout.Sheet"), headers, Rows(items, ct))], now, ct);
-        batch.FileSha256 = file.Sha256;
-        batch.Signature = file.Signature;
+        // A paid batch keeps the hash and signature of the file it was paid against; a later export is a copy (its own
+        // hash in the answer's headers and the audit row), not a new record of what the bank paid.
+        if (batch.Status != VoucherPayoutStatus.Paid)
+        {
+            batch.FileSha256 = file.Sha256;
+            batch.Signature = file.Signature;
+        }
         if (batch.Status == VoucherPayoutStatus.Open)
         {
             batch.Status = VoucherPayoutStatus.Exported;
