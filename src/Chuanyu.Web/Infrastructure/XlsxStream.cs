@@ -13,6 +13,22 @@ public static class XlsxStream
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    private static readonly Lock SheetFiles = new();
+
+    /// <summary>
+    /// A new streamed sheet. NPOI 2.4.1 names the sheet's temporary file from <c>new Random(DateTime.Now.Millisecond)</c>
+    /// and then creates it with <c>FileMode.CreateNew</c>: two sheets created at once in the same millisecond draw the
+    /// same name and the second fails ("already exists"), which parallel exports (and the test hosts seeding the demo)
+    /// did. One at a time in this process, the second sees the first's file and draws another name.
+    /// </summary>
+    public static SXSSFSheet CreateSheet(SXSSFWorkbook workbook, string name)
+    {
+        lock (SheetFiles)
+        {
+            return (SXSSFSheet)workbook.CreateSheet(name);
+        }
+    }
+
     /// <summary>
     /// SXSSFWorkbook.Write calls a SharpZipLib constructor that the SharpZipLib restorable here (1.4) no longer has,
     /// so the last step is done with System.IO.Compression: NPOI's template workbook (styles, properties, header and

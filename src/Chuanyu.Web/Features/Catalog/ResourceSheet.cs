@@ -252,7 +252,7 @@ public static class ResourceSheet
         var workbook = new SXSSFWorkbook(new XSSFWorkbook(), 100);
         try
         {
-            var sheet = (SXSSFSheet)workbook.CreateSheet(DataSheetName);
+            var sheet = XlsxStream.CreateSheet(workbook, DataSheetName);
             var styles = new Styles(workbook);
             WriteHeader(sheet, styles, [.. Headers, OrganizationHeader]);
             var r = 1;

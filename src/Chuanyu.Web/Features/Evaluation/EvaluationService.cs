@@ -371,7 +371,7 @@ public sealed class EvaluationService(AppDbContext db, CurrentUser me, Evaluatio
         var workbook = new SXSSFWorkbook(new XSSFWorkbook(), 100);
         try
         {
-            var sheet = (SXSSFSheet)workbook.CreateSheet(new Message("Evaluation.Export.Sheet").ToString());
+            var sheet = XlsxStream.CreateSheet(workbook, new Message("Evaluation.Export.Sheet").ToString());
             var r = 0;
             sheet.CreateRow(r++).CreateCell(0).SetCellValue(new Message("Evaluation.Export.Title", run.Year, scheme.Name).ToString());
             var heading = sheet.CreateRow(r++);

@@ -119,7 +119,7 @@ public sealed class VoucherExports(DocumentSigner signer)
             var written = new List<SXSSFSheet>();
             foreach (var s in sheets)
             {
-                var sheet = (SXSSFSheet)workbook.CreateSheet(s.Name);
+                var sheet = XlsxStream.CreateSheet(workbook, s.Name);
                 written.Add(sheet);
                 sheet.Header.Center = watermark[0].Replace("&", "&&", StringComparison.Ordinal);
                 sheet.Footer.Right = Text("PageFooter");
