@@ -97,10 +97,18 @@ public sealed class ExpertImport(AppDbContext db, ExpertPool pool, OrganizationD
         {
             return (null, new ServiceResult.Forbidden());
         }
+        // An .xlsx is a zip package: anything else (a CSV, a renamed file) is refused before parsing.
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, ct);
+        if (buffer.Length < 4 || buffer.GetBuffer() is not [(byte)'P', (byte)'K', 3, 4, ..])
+        {
+            return (new ExpertImportResult(false, 0, [], new Message("Experts.ImportNotXlsx")), new ServiceResult.Ok());
+        }
+        buffer.Position = 0;
         List<SheetRow> rows;
         try
         {
-            using var reader = XlsxSheetReader.Open(content);
+            using var reader = XlsxSheetReader.Open(buffer);
             rows = reader.Rows().Take(MaxRows + 2).ToList();
         }
         catch (SheetFormatException e)
