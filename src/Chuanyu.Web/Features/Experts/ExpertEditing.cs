@@ -7,6 +7,26 @@ namespace Chuanyu.Web.Features.Experts;
 /// <summary>Creating, editing and the status of experts by their region's administrators; the expert's own profile.</summary>
 public sealed partial class ExpertPool
 {
+    /// <summary>The fields an administrator and the expert both edit, checked by one rule.</summary>
+    private sealed record Described(string? Position, CheckedDisciplines? Disciplines, string? Industry, string? Keywords, string? Languages, string? Phone, string? Email);
+
+    private static Described Describe(FieldErrors errors, string? position, IReadOnlyList<string>? disciplines, string? primary,
+        string? industryFields, string? keywords, string? languages, string? phone, string? email)
+    {
+        var p = position?.Trim();
+        if (p is { Length: > ExpertRules.MaxPositionLength })
+        {
+            errors.Add("position", new Message("Experts.TooLong", ExpertRules.MaxPositionLength));
+        }
+        return new Described(string.IsNullOrEmpty(p) ? null : p,
+            ExpertRules.CheckDisciplines(errors, disciplines, primary),
+            ExpertRules.List(errors, "industryFields", industryFields, ExpertRules.MaxListLength),
+            ExpertRules.List(errors, "keywords", keywords, ExpertRules.MaxListLength),
+            ExpertRules.List(errors, "languages", languages, ExpertRules.MaxLanguagesLength),
+            ExpertRules.Phone(errors, phone),
+            ExpertRules.Email(errors, email));
+    }
+
     /// <summary>
     /// Checks an input as a new expert (<paramref name="existing"/> null) or as an edit, and stages the result on a new
     /// or the existing entity. The import checks its rows with the same method, so a row and a form obey one rule.
@@ -40,18 +60,9 @@ public sealed partial class ExpertPool
         {
             errors.Add("availability", new Message("Experts.AvailabilityRequired"));
         }
-        var position = input.Position?.Trim();
-        if (position is { Length: > ExpertRules.MaxPositionLength })
-        {
-            errors.Add("position", new Message("Experts.TooLong", ExpertRules.MaxPositionLength));
-        }
         ExpertRules.CheckEntry(errors, CurrentYear, input.BirthYear, input.YearsInField, input.HighLevel ?? false);
-        var disciplines = ExpertRules.CheckDisciplines(errors, input.Disciplines, input.PrimaryDiscipline);
-        var industry = ExpertRules.List(errors, "industryFields", input.IndustryFields, ExpertRules.MaxListLength);
-        var keywords = ExpertRules.List(errors, "keywords", input.Keywords, ExpertRules.MaxListLength);
-        var languages = ExpertRules.List(errors, "languages", input.Languages, ExpertRules.MaxLanguagesLength);
-        var phone = ExpertRules.Phone(errors, input.Phone);
-        var email = ExpertRules.Email(errors, input.Email);
+        var (position, disciplines, industry, keywords, languages, phone, email) = Describe(errors, input.Position, input.Disciplines,
+            input.PrimaryDiscipline, input.IndustryFields, input.Keywords, input.Languages, input.Phone, input.Email);
         string? idNumber = null;
         if (existing is null || !string.IsNullOrWhiteSpace(input.IdNumber))
         {
@@ -110,7 +121,7 @@ public sealed partial class ExpertPool
         e.Gender = input.Gender!.Value;
         e.BirthYear = input.BirthYear!.Value;
         e.TitleLevel = input.TitleLevel!.Value;
-        e.Position = string.IsNullOrEmpty(position) ? null : position;
+        e.Position = position;
         e.OrganizationId = input.OrganizationId!.Value;
         e.RegionCode = region!;
         e.Category = input.Category!.Value;
@@ -254,22 +265,13 @@ public sealed partial class ExpertPool
             return new ServiceResult.Conflict(new Message("Experts.ChangedMeanwhile"));
         }
         var errors = new FieldErrors();
-        var position = input.Position?.Trim();
-        if (position is { Length: > ExpertRules.MaxPositionLength })
-        {
-            errors.Add("position", new Message("Experts.TooLong", ExpertRules.MaxPositionLength));
-        }
         var availability = input.Availability ?? e.Availability;
         if (!Enum.IsDefined(availability))
         {
             errors.Add("availability", new Message("Experts.AvailabilityRequired"));
         }
-        var disciplines = ExpertRules.CheckDisciplines(errors, input.Disciplines, input.PrimaryDiscipline);
-        var industry = ExpertRules.List(errors, "industryFields", input.IndustryFields, ExpertRules.MaxListLength);
-        var keywords = ExpertRules.List(errors, "keywords", input.Keywords, ExpertRules.MaxListLength);
-        var languages = ExpertRules.List(errors, "languages", input.Languages, ExpertRules.MaxLanguagesLength);
-        var phone = ExpertRules.Phone(errors, input.Phone);
-        var email = ExpertRules.Email(errors, input.Email);
+        var (position, disciplines, industry, keywords, languages, phone, email) = Describe(errors, input.Position, input.Disciplines,
+            input.PrimaryDiscipline, input.IndustryFields, input.Keywords, input.Languages, input.Phone, input.Email);
         if ((phone ?? email) is not null && !protector.CanProtect)
         {
             errors.Add("phone", new Message("Experts.NoDataKey"));
@@ -278,7 +280,7 @@ public sealed partial class ExpertPool
         {
             return new ServiceResult.Invalid(errors);
         }
-        e.Position = string.IsNullOrEmpty(position) ? null : position;
+        e.Position = position;
         e.Availability = availability;
         e.PrimaryDiscipline = disciplines!.Primary;
         e.IndustryFields = industry!;
