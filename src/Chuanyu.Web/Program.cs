@@ -5,6 +5,7 @@ using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Evaluation;
+using Chuanyu.Web.Features.Experts;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Features.Signatures;
@@ -42,6 +43,8 @@ builder.Services.AddVouchers(runInBackground: command is null);
 builder.Services.AddVoucherProgrammes();
 // vsettle: payouts, settlement, alerts
 builder.Services.AddVoucherSettlement();
+// experts: the pool's profiles
+builder.Services.AddExperts();
 
 var app = builder.Build();
 
@@ -98,6 +101,8 @@ api.MapVouchersApi();
 api.MapVoucherProgrammesApi();
 // vsettle: payouts, settlement, alerts
 api.MapVoucherSettlementApi();
+// experts: the pool's profiles
+api.MapExpertsApi();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -124,6 +124,8 @@ public static class DemoData
         await DemoCatalog.SeedAsync(services, ct);
         await DemoBookings.SeedAsync(services, ct);
         await DemoVouchers.SeedAsync(services, ct);
+        // experts (issue 16): the synthetic pool, and the demo expert accounts linked to profiles.
+        await DemoExperts.SeedAsync(services, ct);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

@@ -16,7 +16,7 @@ public sealed class SeedCommand : IPlatformCommand
     public async Task<int> RunAsync(PlatformCommandContext context, string[] args)
     {
         var services = context.Services;
-        const string usage = "usage: seed --resources N [--seed S] [--batch B] | seed --voucher-entries N [--quarter 2026Q3] [--seed S]"
+        const string usage = "usage: seed --resources N [--seed S] [--batch B] | seed --voucher-entries N [--quarter 2026Q3] [--seed S] | seed --experts N [--seed S]"
             + "   (synthetic records for load tests; refused in Production)";
         if (context.Environment.IsProduction())
         {
@@ -26,6 +26,10 @@ public sealed class SeedCommand : IPlatformCommand
         if (args.Any(a => a.StartsWith("--voucher-entries", StringComparison.Ordinal)))
         {
             return await SeedVoucherLedgerAsync(context, ParseVoucherOptions(args, context.Services.GetRequiredService<TimeProvider>()), usage);
+        }
+        if (args.Any(a => a.StartsWith("--experts", StringComparison.Ordinal)))
+        {
+            return await SeedExpertsAsync(context, args, usage);
         }
         var options = ParseOptions(args);
         if (options is null)
@@ -52,6 +56,59 @@ public sealed class SeedCommand : IPlatformCommand
         Console.WriteLine(string.Create(culture, $"Database size: {report.DatabaseBytes / 1048576.0:N0} MiB ({report.DatabaseBytes:N0} bytes)."));
         await services.GetRequiredService<AuditLog>().RecordAsync("catalog.seed", null,
             detail: string.Create(culture, $"{report.Resources} synthetic resources, seed {options.Seed}, doc ids from {report.FirstDocId}"), actorName: "console");
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>seed --experts N [--seed S]</c>: N synthetic experts (<see cref="DemoExperts"/>) at the demo institutions, in
+    /// batches of 1,000; the seed also keeps the ID numbers of different runs apart (a run that repeats a seed is refused by
+    /// the unique blind index and rolls back its batch).
+    /// </summary>
+    private static async Task<int> SeedExpertsAsync(PlatformCommandContext context, string[] args, string usage)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        string? After(string flag) => Array.IndexOf(args, flag) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        if (!int.TryParse(After("--experts"), culture, out var count) || count is < 1 or > 1_000_000
+            || !int.TryParse(After("--seed") ?? "1", culture, out var seed) || seed is < 1 or > 999)
+        {
+            Console.Error.WriteLine(usage + "   (--experts 1..1,000,000, --seed 1..999)");
+            return 2;
+        }
+        await context.PrepareDatabaseAsync();
+        var services = context.Services;
+        var protector = services.GetRequiredService<Infrastructure.Crypto.FieldProtector>();
+        if (!protector.CanProtect || !protector.CanIndex)
+        {
+            Console.Error.WriteLine("seed --experts needs Crypto:CurrentDataKeyId and Crypto:BlindIndexKey (the experts' personal data is encrypted).");
+            return 1;
+        }
+        var orgs = await DemoExperts.OrganizationsAsync(services, CancellationToken.None);
+        if (orgs.Count == 0)
+        {
+            Console.Error.WriteLine("seed --experts places experts at the demo institutions: run the demo seed first (Demo:Seed).");
+            return 1;
+        }
+        var db = services.GetRequiredService<AppDbContext>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var all = DemoExperts.Generate(orgs, protector, now, count, seed, idPrefix: seed);
+        foreach (var batch in all.Chunk(1_000))
+        {
+            DemoExperts.Stage(db, batch);
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateException ex)
+            {
+                Console.Error.WriteLine($"Seed stopped: {ex.InnerException?.Message ?? ex.Message}");
+                return 1;
+            }
+            db.ChangeTracker.Clear();
+        }
+        Console.WriteLine(string.Create(culture, $"Seeded {count:N0} synthetic experts in {started.Elapsed.TotalSeconds:F1} s."));
+        await services.GetRequiredService<AuditLog>().RecordAsync("experts.seed", null,
+            detail: string.Create(culture, $"{count} synthetic experts, seed {seed}"), actorName: "console");
         return 0;
     }
 

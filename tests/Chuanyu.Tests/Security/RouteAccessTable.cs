@@ -263,6 +263,22 @@ public static class RouteAccessTable
         GET     /api/v1/voucher-settlements/{quarter}/{issuer}-{provider}/export           AnyRegionAdmin
         POST    /api/v1/voucher-settlements/{quarter}/{issuer}-{provider}/confirm          AnyRegionAdmin
         GET     /api/v1/voucher-alerts                                                     AnyRegionAdmin
+        # experts (branch experts): the pool's profiles; who may manage or reveal is checked in ExpertPool (the region's admins, the security admin)
+        GET     /api/v1/experts                                                            anonymous
+        GET     /api/v1/experts/{id:guid}                                                  anonymous
+        GET     /api/v1/experts/disciplines                                                anonymous
+        GET     /api/v1/experts/managed                                                    SignedIn
+        GET     /api/v1/experts/managed/{id:guid}                                          SignedIn
+        POST    /api/v1/experts                                                            SignedIn
+        PUT     /api/v1/experts/{id:guid}                                                  SignedIn
+        POST    /api/v1/experts/{id:guid}/suspend                                          SignedIn
+        POST    /api/v1/experts/{id:guid}/reinstate                                        SignedIn
+        POST    /api/v1/experts/{id:guid}/remove                                           SignedIn
+        GET     /api/v1/experts/{id:guid}/personal-data                                    SignedIn
+        GET     /api/v1/experts/me                                                         SignedIn
+        PUT     /api/v1/experts/me                                                         SignedIn
+        GET     /api/v1/experts/import-template                                            SignedIn
+        POST    /api/v1/experts/import                                                     SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')
