@@ -47,7 +47,9 @@ public sealed class AdministrationTests(BrowserFixture browser)
         await page.GetByLabel("邮箱", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("密码", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
-        // Wait for the redirect away from the login page rather than a load event, which can race the click's navigation.
-        await page.WaitForURLAsync(url => !url.Contains("/Accounts/Login", StringComparison.Ordinal));
+        // Wait for the redirect away from the login page rather than a load event, which can race the click's navigation;
+        // as generous as PageActions.SignInAsync, since the password hashing is slow on purpose and CI runs both test
+        // projects at once on two cores (30 s was once not enough there).
+        await page.WaitForURLAsync(url => !url.Contains("/Accounts/Login", StringComparison.Ordinal), new() { Timeout = 60_000 });
     }
 }
