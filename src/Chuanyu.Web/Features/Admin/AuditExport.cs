@@ -131,7 +131,7 @@ public sealed class AuditExporter(AppDbContext db, AuditSearch search, AuditLog 
         try
         {
             // The sheet name, document properties and page footer belong to the file format (see Headers).
-            var sheet = XlsxStream.CreateSheet(workbook, "审计日志");
+            var sheet = XlsxStream.CreateSheet(workbook, Messages.Translate(new Message("Admin.AuditSheet"), CultureInfo.GetCultureInfo("zh-CN")));
             var props = workbook.XssfWorkbook.GetProperties();
             props.CoreProperties.Title = "审计日志导出";
             props.CoreProperties.Creator = exportedBy;
