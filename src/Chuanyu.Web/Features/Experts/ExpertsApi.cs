@@ -13,6 +13,11 @@ public static class ExpertsApi
     {
         services.AddScoped<ExpertPool>();
         services.AddScoped<ExpertImport>();
+        services.AddScoped<ReviewActivities>();
+        services.AddScoped<ReviewDraws>();
+        services.AddScoped<ExpertInvitations>();
+        services.AddScoped<DrawAudit>();
+        services.AddHostedService<ReviewJobsService>();
         // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
         services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
         return services;
@@ -68,6 +73,7 @@ public static class ExpertsApi
             .WithSummary("The expert updates position, disciplines, fields, keywords, languages, availability, phone and e-mail (empty: unchanged).");
 
         ExpertImportApi.Map(experts);
+        ReviewsApi.Map(app, experts);
         return app;
     }
 }
