@@ -29,14 +29,18 @@ public sealed class CandidateSet
     /// <summary>Time spent building the set.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>(Proposal, expert) pairs scored: those sharing a code, a first-level code or a keyword.</summary>
+    public long ScoredPairs { get; }
+
     /// <summary>Number of (proposal, expert) candidate pairs.</summary>
     public int PairCount => Reviewer.Length;
 
     public int ProposalCount => Proposals.Length;
 
     private CandidateSet(Proposal[] proposals, Reviewer[] reviewers, int[] reviewerInstitution, int[] offsets, int[] reviewer, int[] score,
-        int[] eligible, AssignmentSpec spec, TimeSpan elapsed)
+        int[] eligible, AssignmentSpec spec, TimeSpan elapsed, long scoredPairs)
     {
+        ScoredPairs = scoredPairs;
         Proposals = proposals;
         Reviewers = reviewers;
         ReviewerInstitution = reviewerInstitution;
@@ -132,6 +136,7 @@ public sealed class CandidateSet
         var lists = new (int[] Reviewers, int[] Scores)[props.Length];
         var eligible = new int[props.Length];
         var top = spec.TopCandidates;
+        long scored = 0;
         Parallel.For(0, props.Length, () => new Scratch(revs.Length), (p, _, scratch) =>
         {
             var proposal = props[p];
@@ -166,6 +171,7 @@ public sealed class CandidateSet
             }
             var applicant = proposal.ApplicantInstitutions.Select(i => institutions.TryGetValue(i, out var n) ? n : -1).Where(n => n >= 0).ToArray();
             conflicts.TryGetValue(p, out var declared);
+            Interlocked.Add(ref scored, scratch.Touched.Count);
             var found = scratch.Found;
             found.Clear();
             foreach (var r in scratch.Touched)
@@ -207,7 +213,7 @@ public sealed class CandidateSet
             lists[p].Reviewers.CopyTo(reviewer, offsets[p]);
             lists[p].Scores.CopyTo(scores, offsets[p]);
         }
-        return new CandidateSet(props, revs, reviewerInstitution, offsets, reviewer, scores, eligible, spec, clock.Elapsed);
+        return new CandidateSet(props, revs, reviewerInstitution, offsets, reviewer, scores, eligible, spec, clock.Elapsed, scored);
     }
 
     private static void EnsureUnique(IEnumerable<string> ids, string parameter)
