@@ -44,6 +44,11 @@ public static class BenchProgram
           Chuanyu.Bench voucher-settlement --pg "<connection string>" [--quarter 2026Q3] [--issuer 510000] [--provider 500000] [--reps 5]
               On a database filled by `seed --voucher-entries N`: times the settlement statement of the quarter and pair and the
               drill-down's first page through the platform's VoucherSettlements, cold and warm (docs/benchmarks.md).
+          Chuanyu.Bench assignment [--proposals 10000] [--experts 30000] [--k 5] [--load 15] [--top 200] [--seed 42]
+                             [--randomized q] [--institutions 3000] [--out report.md]
+              A synthetic call (real GB/T 13745 codes, skewed; ~3,000 institutions; conflicts) assigned optimally by min-cost
+              flow and greedily on the same candidates; prints time per phase, peak memory and both total affinities
+              (docs/expert-assignment.md).
         """;
 
     public static async Task<int> Main(string[] args)
@@ -65,6 +70,7 @@ public static class BenchProgram
                 "booking-load" => await BookingLoad.RunAsync(BookingLoadOptions.Parse(args.AsSpan(1))),
                 "voucher-load" => await VoucherLoad.RunAsync(VoucherLoadOptions.Parse(args.AsSpan(1))),
                 "voucher-settlement" => await VoucherSettlementBench.RunAsync(VoucherSettlementOptions.Parse(args.AsSpan(1))),
+                "assignment" => await AssignmentBench.RunAsync(AssignmentBenchOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
