@@ -109,7 +109,9 @@ public sealed class ReviewDrawTests : IDisposable
         var exclusion = await cq.PostAsJsonAsync($"/api/v1/review-activities/{activity}/exclusions", new
         {
             itemId = (await cq.GetFromJsonAsync<JsonElement>($"/api/v1/review-activities/{activity}/items"))[0].GetProperty("id").GetGuid(),
-            expertId = excluded.Id, source = "Applicant", reason = "与申请人存在竞争关系",
+            expertId = excluded.Id,
+            source = "Applicant",
+            reason = "与申请人存在竞争关系",
         });
         Assert.True(exclusion.IsSuccessStatusCode, await exclusion.Content.ReadAsStringAsync());
 

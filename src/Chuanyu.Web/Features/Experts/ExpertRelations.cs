@@ -103,8 +103,14 @@ public sealed partial class ExpertPool
         }
         var r = new ExpertRelation
         {
-            Id = Guid.CreateVersion7(), ExpertId = id, Kind = kind, OrganizationId = org?.Id, PersonName = personKey is null ? null : personName,
-            PersonIdNumberKey = personKey, EndedOn = input.EndedOn, Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(),
+            Id = Guid.CreateVersion7(),
+            ExpertId = id,
+            Kind = kind,
+            OrganizationId = org?.Id,
+            PersonName = personKey is null ? null : personName,
+            PersonIdNumberKey = personKey,
+            EndedOn = input.EndedOn,
+            Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(),
             CreatedAt = clock.GetUtcNow(),
         };
         db.Add(r);

@@ -231,8 +231,12 @@ public sealed class ReviewActivities(AppDbContext db, CurrentUser me, Organizati
         }
         var item = new ReviewItem
         {
-            Id = Guid.CreateVersion7(), ActivityId = activityId, Position = count + 1, Title = title,
-            ApplicantOrganizationId = applicant!.Id, CreatedAt = clock.GetUtcNow(),
+            Id = Guid.CreateVersion7(),
+            ActivityId = activityId,
+            Position = count + 1,
+            Title = title,
+            ApplicantOrganizationId = applicant!.Id,
+            CreatedAt = clock.GetUtcNow(),
         };
         persons.ForEach(p => p.ItemId = item.Id);
         db.Add(item);
@@ -328,8 +332,13 @@ public sealed class ReviewActivities(AppDbContext db, CurrentUser me, Organizati
         }
         db.Add(new ReviewExclusion
         {
-            Id = Guid.CreateVersion7(), ActivityId = activityId, ItemId = input.ItemId, ExpertId = input.ExpertId!.Value, Source = source,
-            Reason = reason, CreatedAt = clock.GetUtcNow(),
+            Id = Guid.CreateVersion7(),
+            ActivityId = activityId,
+            ItemId = input.ItemId,
+            ExpertId = input.ExpertId!.Value,
+            Source = source,
+            Reason = reason,
+            CreatedAt = clock.GetUtcNow(),
         });
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("review.exclusion.add", $"review:{activityId}", detail: $"expert {input.ExpertId} ({source})", ct: ct);

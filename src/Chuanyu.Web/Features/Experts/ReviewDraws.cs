@@ -199,12 +199,24 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         var now = clock.GetUtcNow();
         var draw = new ReviewDraw
         {
-            Id = Guid.CreateVersion7(), ActivityId = a.Id, Sequence = sequence, HashAlgorithm = hash.Id, CandidateListHash = listHash,
-            Commitment = commitment, SeedProtected = protector.Protect(Convert.ToHexStringLower(seed)),
-            CandidatesJson = JsonSerializer.Serialize(candidates, Json), CandidateCount = candidates.Count,
-            ExclusionCounts = JsonSerializer.Serialize(excluded, Json), PanelSize = spec.PanelSize, Alternates = spec.Alternates,
-            MinSenior = spec.MinSenior, HomeRegion = spec.HomeRegion, MinOtherRegion = spec.MinOtherRegion, OnePerInstitution = spec.OnePerInstitution,
-            DrawnBy = a.OwnerId, DrawnAt = now,
+            Id = Guid.CreateVersion7(),
+            ActivityId = a.Id,
+            Sequence = sequence,
+            HashAlgorithm = hash.Id,
+            CandidateListHash = listHash,
+            Commitment = commitment,
+            SeedProtected = protector.Protect(Convert.ToHexStringLower(seed)),
+            CandidatesJson = JsonSerializer.Serialize(candidates, Json),
+            CandidateCount = candidates.Count,
+            ExclusionCounts = JsonSerializer.Serialize(excluded, Json),
+            PanelSize = spec.PanelSize,
+            Alternates = spec.Alternates,
+            MinSenior = spec.MinSenior,
+            HomeRegion = spec.HomeRegion,
+            MinOtherRegion = spec.MinOtherRegion,
+            OnePerInstitution = spec.OnePerInstitution,
+            DrawnBy = a.OwnerId,
+            DrawnAt = now,
         };
         var seats = outcome.Panel.Select((c, i) => NewSeat(a, draw.Id, c, SeatRole.Member, i, SeatStatus.Invited, now))
             .Concat(outcome.Alternates.Select((c, i) => NewSeat(a, draw.Id, c, SeatRole.Alternate, outcome.Panel.Count + i, SeatStatus.Reserve, null)))
@@ -233,8 +245,15 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
 
     private static ReviewSeat NewSeat(ReviewActivity a, Guid drawId, DrawCandidate c, SeatRole role, int position, SeatStatus status, DateTimeOffset? invitedAt) => new()
     {
-        Id = Guid.CreateVersion7(), ActivityId = a.Id, DrawId = drawId, ExpertId = Guid.Parse(c.Id), Role = role, Position = position,
-        Status = status, InvitedAt = invitedAt, AnswerBy = invitedAt is { } t ? AnswerByFor(a, t) : null,
+        Id = Guid.CreateVersion7(),
+        ActivityId = a.Id,
+        DrawId = drawId,
+        ExpertId = Guid.Parse(c.Id),
+        Role = role,
+        Position = position,
+        Status = status,
+        InvitedAt = invitedAt,
+        AnswerBy = invitedAt is { } t ? AnswerByFor(a, t) : null,
     };
 
     /// <summary>How long someone invited now has to answer: the activity's deadline, or at least two days for a late substitute, never past the review's start.</summary>

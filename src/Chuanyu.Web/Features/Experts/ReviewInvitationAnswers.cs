@@ -85,7 +85,12 @@ public sealed partial class ReviewDraws
         {
             db.Add(new ReviewExclusion
             {
-                Id = Guid.CreateVersion7(), ActivityId = a.Id, ExpertId = seat.ExpertId, Source = ExclusionSource.ExpertDeclared, Reason = reason!, CreatedAt = now,
+                Id = Guid.CreateVersion7(),
+                ActivityId = a.Id,
+                ExpertId = seat.ExpertId,
+                Source = ExclusionSource.ExpertDeclared,
+                Reason = reason!,
+                CreatedAt = now,
             });
         }
         await db.SaveChangesAsync(ct);
