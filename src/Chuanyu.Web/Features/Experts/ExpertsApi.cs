@@ -15,6 +15,7 @@ public static class ExpertsApi
         services.AddScoped<ExpertImport>();
         // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
         services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
+        services.AddPlatformCommand<VerifyDrawCommand>();
         return services;
     }
 
