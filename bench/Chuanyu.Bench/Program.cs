@@ -44,6 +44,9 @@ public static class BenchProgram
           Chuanyu.Bench voucher-settlement --pg "<connection string>" [--quarter 2026Q3] [--issuer 510000] [--provider 500000] [--reps 5]
               On a database filled by `seed --voucher-entries N`: times the settlement statement of the quarter and pair and the
               drill-down's first page through the platform's VoucherSettlements, cold and warm (docs/benchmarks.md).
+          Chuanyu.Bench draw-algorithm [--reps 200] [--reps-large 200] [--seed 42]
+              The expert draw's algorithm alone (ExpertDraw.Run) over 2,000 and 100,000 synthetic candidates with SHA-256 and
+              SM3: p50/p95/max of the runs (--reps-large for 100,000), a fresh seed each run (docs/expert-draws.md).
         """;
 
     public static async Task<int> Main(string[] args)
@@ -65,6 +68,7 @@ public static class BenchProgram
                 "booking-load" => await BookingLoad.RunAsync(BookingLoadOptions.Parse(args.AsSpan(1))),
                 "voucher-load" => await VoucherLoad.RunAsync(VoucherLoadOptions.Parse(args.AsSpan(1))),
                 "voucher-settlement" => await VoucherSettlementBench.RunAsync(VoucherSettlementOptions.Parse(args.AsSpan(1))),
+                "draw-algorithm" => DrawAlgorithmBench.Run(DrawAlgorithmOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
