@@ -49,6 +49,9 @@ public static class BenchProgram
               A synthetic call (real GB/T 13745 codes, skewed; ~3,000 institutions; conflicts) assigned optimally by min-cost
               flow and greedily on the same candidates; prints time per phase, peak memory and both total affinities
               (docs/expert-assignment.md).
+          Chuanyu.Bench draw-algorithm [--reps 200] [--reps-large 200] [--seed 42]
+              The expert draw's algorithm alone (ExpertDraw.Run) over 2,000 and 100,000 synthetic candidates with SHA-256 and
+              SM3: p50/p95/max of the runs (--reps-large for 100,000), a fresh seed each run (docs/expert-draws.md).
         """;
 
     public static async Task<int> Main(string[] args)
@@ -71,6 +74,7 @@ public static class BenchProgram
                 "voucher-load" => await VoucherLoad.RunAsync(VoucherLoadOptions.Parse(args.AsSpan(1))),
                 "voucher-settlement" => await VoucherSettlementBench.RunAsync(VoucherSettlementOptions.Parse(args.AsSpan(1))),
                 "assignment" => await AssignmentBench.RunAsync(AssignmentBenchOptions.Parse(args.AsSpan(1))),
+                "draw-algorithm" => DrawAlgorithmBench.Run(DrawAlgorithmOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

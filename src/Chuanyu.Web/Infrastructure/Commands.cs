@@ -5,7 +5,7 @@ namespace Chuanyu.Web.Infrastructure;
 /// <summary>
 /// Operator commands run with the same configuration as the host:
 /// <c>dotnet run --project src/Chuanyu.Web -- migrate | verify-audit | purge-audit | schema-script | backup FILE | create-admin EMAIL ROLE NAME
-/// | seed --resources N [--seed S] [--batch B] | reindex | evaluate --year Y</c>.
+/// | seed --resources N [--seed S] [--batch B] | reindex | evaluate --year Y | verify-draw FILE</c>.
 /// The platform's own (migrate, the audit chain, schema-script, backup) are here; a feature's command is an
 /// <see cref="IPlatformCommand"/> it registers itself (create-admin: Accounts, seed: Seeding, reindex: Search, evaluate:
 /// Booking), found by name.
@@ -16,7 +16,7 @@ public static class Commands
     /// Every command's name: <c>Program</c> tells a command from the host's own arguments before the host, and so DI, exists.
     /// A test checks that the registered commands and the platform's own are exactly these.
     /// </summary>
-    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed", "reindex", "evaluate", "vouchers-check", "vouchers-expire"];
+    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed", "reindex", "evaluate", "vouchers-check", "vouchers-expire", "verify-draw"];
 
     /// <summary>The commands that are the platform's own, not a feature's.</summary>
     internal static readonly string[] PlatformNames = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup"];

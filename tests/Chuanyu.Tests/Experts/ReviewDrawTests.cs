@@ -235,10 +235,10 @@ public sealed class ReviewDrawTests : IDisposable
         {
             var json = await anonymous.GetStringAsync($"/api/v1/review-draws/{activity}/{sequence}/record");
             var record = DrawRecord.FromJson(json);
-            Assert.True(DrawVerifier.Verify(record, ReviewDraws.HashFor).Intact);
+            Assert.True(DrawVerifier.Verify(record, VerifyDrawCommand.HashById).Intact);
             // A tampered seed or list no longer verifies.
-            Assert.False(DrawVerifier.Verify(record with { Seed = new string('0', 64) }, ReviewDraws.HashFor).Intact);
-            Assert.False(DrawVerifier.Verify(record with { Candidates = record.Candidates.Skip(1).ToList() }, ReviewDraws.HashFor).Intact);
+            Assert.False(DrawVerifier.Verify(record with { Seed = new string('0', 64) }, VerifyDrawCommand.HashById).Intact);
+            Assert.False(DrawVerifier.Verify(record with { Candidates = record.Candidates.Skip(1).ToList() }, VerifyDrawCommand.HashById).Intact);
         }
         var reveal = await WithDbAsync(_host, db => db.AuditEntries.AsNoTracking().SingleAsync(e => e.Action == "expert-draw.reveal" && e.Target == $"review:{activity}"));
         var seeds = await WithDbAsync(_host, db => db.Set<ReviewDraw>().Where(d => d.ActivityId == activity).Select(d => d.SeedRevealed!).ToListAsync());
@@ -280,9 +280,9 @@ public sealed class ReviewDrawTests : IDisposable
         var substitution = Assert.Single(record.Substitutions);
         Assert.Equal(silent.ExpertId.ToString("D"), substitution.Declined);
         Assert.Equal(alternate.ExpertId.ToString("D"), substitution.Substitute);
-        Assert.True(DrawVerifier.Verify(record, ReviewDraws.HashFor).Intact);
+        Assert.True(DrawVerifier.Verify(record, VerifyDrawCommand.HashById).Intact);
         // Swapping the substitute for another candidate breaks the verification.
-        Assert.False(DrawVerifier.Verify(record with { Substitutions = [substitution with { Substitute = record.Panel[1] }] }, ReviewDraws.HashFor).Intact);
+        Assert.False(DrawVerifier.Verify(record with { Substitutions = [substitution with { Substitute = record.Panel[1] }] }, VerifyDrawCommand.HashById).Intact);
     }
 
     [Fact]

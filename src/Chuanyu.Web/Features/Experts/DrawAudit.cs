@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Chuanyu.Matching.Draws;
 using Chuanyu.Web.Data;
-using Chuanyu.Web.Infrastructure.Crypto;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Experts;
@@ -52,7 +51,7 @@ public sealed class DrawAudit(AppDbContext db)
             bool? intact = null;
             if (d.SeedRevealed is not null)
             {
-                var verification = DrawVerifier.Verify(await RecordAsync(d, ct), id => id is Hashes.Sha256 or Hashes.Sm3 ? ReviewDraws.HashFor(id) : null);
+                var verification = DrawVerifier.Verify(await RecordAsync(d, ct), VerifyDrawCommand.HashById);
                 checks = verification.Checks.Select(c => new DrawCheckDto(c.Kind, c.Passed, c.Reason)).ToList();
                 intact = verification.Intact;
             }

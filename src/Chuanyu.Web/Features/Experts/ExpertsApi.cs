@@ -20,6 +20,7 @@ public static class ExpertsApi
         services.AddHostedService<ReviewJobsService>();
         // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
         services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
+        services.AddPlatformCommand<VerifyDrawCommand>();
         return services;
     }
 

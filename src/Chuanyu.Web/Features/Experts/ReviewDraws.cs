@@ -47,9 +47,7 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The platform's hash for draws: SM3 under the 国密 suite, SHA-256 otherwise.</summary>
-    public static DrawHash HashFor(string id) => new(id, bytes => Hashes.Hash(id, bytes));
-
-    private DrawHash CurrentHash => HashFor(Hashes.IdFor(crypto.Value.Suite));
+    private DrawHash CurrentHash => VerifyDrawCommand.HashById(Hashes.IdFor(crypto.Value.Suite))!;
 
     // ---- the candidate list ----
 
