@@ -279,6 +279,36 @@ public static class RouteAccessTable
         PUT     /api/v1/experts/me                                                         SignedIn
         GET     /api/v1/experts/import-template                                            SignedIn
         POST    /api/v1/experts/import                                                     SignedIn
+        # review activities and draws (main, issue 16 points 2–5): who may act is checked in ReviewActivities/ReviewDraws (the region's admins, the owner, the invited expert)
+        PAGE    /Experts/Reviews                                                           AnyRegionAdmin
+        PAGE    /Experts/Reviews/{id:guid}                                                 AnyRegionAdmin
+        PAGE    /Experts/Draws/{id:guid}                                                   anonymous
+        PAGE    /Me/Invitations                                                            SignedIn
+        PAGE    /Me/Relations                                                              SignedIn
+        GET     /api/v1/review-activities                                                  AnyRegionAdmin
+        POST    /api/v1/review-activities                                                  AnyRegionAdmin
+        GET     /api/v1/review-activities/{id:guid}                                        AnyRegionAdmin
+        PUT     /api/v1/review-activities/{id:guid}                                        AnyRegionAdmin
+        POST    /api/v1/review-activities/{id:guid}/cancel                                 AnyRegionAdmin
+        GET     /api/v1/review-activities/{id:guid}/items                                  AnyRegionAdmin
+        POST    /api/v1/review-activities/{id:guid}/items                                  AnyRegionAdmin
+        DELETE  /api/v1/review-activities/{id:guid}/items/{itemId:guid}                    AnyRegionAdmin
+        GET     /api/v1/review-activities/{id:guid}/exclusions                             AnyRegionAdmin
+        POST    /api/v1/review-activities/{id:guid}/exclusions                             AnyRegionAdmin
+        DELETE  /api/v1/review-activities/{id:guid}/exclusions/{exclusionId:guid}          AnyRegionAdmin
+        POST    /api/v1/review-activities/{id:guid}/draw                                   AnyRegionAdmin
+        GET     /api/v1/review-activities/{id:guid}/panel                                  AnyRegionAdmin
+        POST    /api/v1/review-activities/{id:guid}/close                                  AnyRegionAdmin
+        GET     /api/v1/review-draws/{id:guid}                                             anonymous
+        GET     /api/v1/review-draws/{id:guid}/{sequence:int}/record                       anonymous
+        GET     /api/v1/experts/me/invitations                                             SignedIn
+        POST    /api/v1/experts/me/invitations/{seatId:guid}/answer                        SignedIn
+        GET     /api/v1/experts/me/relations                                               SignedIn
+        POST    /api/v1/experts/me/relations                                               SignedIn
+        DELETE  /api/v1/experts/me/relations/{relationId:guid}                             SignedIn
+        GET     /api/v1/experts/{id:guid}/relations                                        SignedIn
+        POST    /api/v1/experts/{id:guid}/relations                                        SignedIn
+        DELETE  /api/v1/experts/{id:guid}/relations/{relationId:guid}                      SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

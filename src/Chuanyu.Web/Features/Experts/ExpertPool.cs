@@ -78,6 +78,25 @@ public sealed partial class ExpertPool(AppDbContext db, CurrentUser me, Organiza
         await db.Set<Expert>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == id && e.Status == ExpertStatus.Active, ct) is { } e
             ? (await PublicDtosAsync([e], ct))[0] : null;
 
+    /// <summary>
+    /// The expert an administrator means when excluding one from an activity: the id, or a name that only one active
+    /// expert has (null otherwise: the service says the expert is unknown).
+    /// </summary>
+    public async Task<Guid?> FindForExclusionAsync(string? text, CancellationToken ct)
+    {
+        var t = text?.Trim();
+        if (string.IsNullOrEmpty(t))
+        {
+            return null;
+        }
+        if (Guid.TryParse(t, out var id))
+        {
+            return id;
+        }
+        var ids = await db.Set<Expert>().Where(e => e.Name == t && e.Status == ExpertStatus.Active).Select(e => e.Id).Take(2).ToListAsync(ct);
+        return ids.Count == 1 ? ids[0] : null;
+    }
+
     // ---- the region's administrators ----
 
     /// <summary>The experts of the regions the caller administers (every status), masked; a region filter outside them is empty.</summary>

@@ -20,5 +20,5 @@ public sealed class VoucherMyApplicationsModel(VoucherApplications applications,
         Items = await applications.ListAsync(null, null, mine: true, Pager.RequestedPage(Request), PageSize, ct);
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken ct) =>
-        VoucherPages.Done(this, await applications.WithdrawAsync(id, ct), l["Vouchers.Withdrawn"].Value);
+        PageResults.Done(this, await applications.WithdrawAsync(id, ct), l["Vouchers.Withdrawn"].Value);
 }

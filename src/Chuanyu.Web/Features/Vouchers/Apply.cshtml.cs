@@ -45,7 +45,7 @@ public sealed class VoucherApplyModel(VoucherProgrammes programmes, VoucherAppli
             TempData["Message"] = l["Vouchers.Applied", created!.ProgrammeName].Value;
             return RedirectToPage("/Vouchers/Applications");
         }
-        if (VoucherPages.Refused(this, result, out var errors, out var failure) is { } answer)
+        if (PageResults.Refused(this, result, out var errors, out var failure) is { } answer)
         {
             return answer;
         }

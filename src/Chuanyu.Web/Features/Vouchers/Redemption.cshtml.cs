@@ -80,7 +80,7 @@ public sealed class VoucherRedemptionModel(VoucherRedemptions redemptions, IStri
             return RedirectToPage("/Vouchers/Redemption", new { id });
         }
         var fieldErrors = new FieldErrors();
-        if (VoucherPages.Refused(this, result, fieldErrors, e => ActionError = e) is { } refused)
+        if (PageResults.Refused(this, result, fieldErrors, e => ActionError = e) is { } refused)
         {
             return refused;
         }

@@ -62,7 +62,7 @@ public sealed class UseVoucherModel(VoucherRedemptions redemptions, VoucherHoldi
         var (created, result) = await redemptions.RedeemAsync(Code!.Trim(), input, ct);
         if (created is null)
         {
-            return VoucherPages.Refused(this, result, Errors, e => Error = e) ?? Page();
+            return PageResults.Refused(this, result, Errors, e => Error = e) ?? Page();
         }
         var done = l["Vouchers.Use.Done", created.Number, VoucherPages.Money(created.SubsidyFen), VoucherPages.Money(created.ShareFen)].Value;
         if (reimburse)

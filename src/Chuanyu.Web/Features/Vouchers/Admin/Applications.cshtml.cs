@@ -30,6 +30,6 @@ public sealed class VoucherAdminApplicationsModel(VoucherApplications applicatio
     }
 
     public async Task<IActionResult> OnPostDecideAsync(Guid id, bool approve, string? reason, bool networkMemberConfirmed, int? version, CancellationToken ct) =>
-        VoucherPages.Done(this, await applications.DecideAsync(id, new VoucherApplicationDecision(approve, reason, networkMemberConfirmed, version), ct),
+        PageResults.Done(this, await applications.DecideAsync(id, new VoucherApplicationDecision(approve, reason, networkMemberConfirmed, version), ct),
             l[approve ? "Vouchers.Admin.Approved" : "Vouchers.Admin.Rejected"].Value, new { ProgrammeId, Status });
 }

@@ -69,7 +69,7 @@ public sealed class VoucherAdminProgrammeModel(VoucherProgrammes programmes, Reg
             TempData["Message"] = l[doneKey].Value;
             return RedirectToPage(new { id });
         }
-        if ((VoucherPages.Refused(this, result, out var errors, out var failure) ?? await LoadAsync(id, ct)) is { } answer)
+        if ((PageResults.Refused(this, result, out var errors, out var failure) ?? await LoadAsync(id, ct)) is { } answer)
         {
             return answer;
         }

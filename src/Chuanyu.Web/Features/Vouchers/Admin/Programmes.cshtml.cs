@@ -49,7 +49,7 @@ public sealed class VoucherAdminProgrammesModel(VoucherProgrammes programmes, Cu
             TempData["Message"] = l["Vouchers.Admin.Created", created!.Code].Value;
             return RedirectToPage("/Vouchers/Admin/Programme", new { id = created.Id });
         }
-        if (VoucherPages.Refused(this, result, out var fieldErrors, out var failure) is { } answer)
+        if (PageResults.Refused(this, result, out var fieldErrors, out var failure) is { } answer)
         {
             return answer;
         }

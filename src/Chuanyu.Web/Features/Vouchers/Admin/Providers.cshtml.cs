@@ -25,6 +25,6 @@ public sealed class VoucherAdminProvidersModel(VoucherProviders providers, Curre
     }
 
     public async Task<IActionResult> OnPostDecideAsync(Guid id, VoucherProviderStatus decision, string? note, int? version, CancellationToken ct) =>
-        VoucherPages.Done(this, await providers.DecideAsync(id, new VoucherProviderDecision(decision, note, version), ct),
+        PageResults.Done(this, await providers.DecideAsync(id, new VoucherProviderDecision(decision, note, version), ct),
             l["Vouchers.Admin.ProviderDecided", Messages.Label(decision)].Value, new { Status, All });
 }

@@ -44,7 +44,7 @@ public sealed class VoucherProviderRegisterModel(VoucherProviders providers, Org
             TempData["Message"] = l["Vouchers.Provider.Registered"].Value;
             return RedirectToPage(new { OrganizationId });
         }
-        if (VoucherPages.Refused(this, result, out var errors, out var failure) is { } answer)
+        if (PageResults.Refused(this, result, out var errors, out var failure) is { } answer)
         {
             return answer;
         }
