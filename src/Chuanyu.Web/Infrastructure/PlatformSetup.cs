@@ -92,15 +92,21 @@ public static class PlatformSetup
             // Where the data lives, said once at start: a relative Database:DataDirectory follows the working directory.
             app.Logger.LogInformation("SQLite database: {File}", Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(sqlite.ConnectionString).DataSource));
         }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         if (options.MigrateOnStartup)
         {
             await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
         }
+        var migrated = watch.Elapsed;
         await scope.ServiceProvider.PrepareDataAsync();
+        var prepared = watch.Elapsed;
         foreach (var sample in scope.ServiceProvider.GetServices<ISampleData>())
         {
             await sample.SeedAsync(scope.ServiceProvider, CancellationToken.None);
         }
+        // What start-up costs, once per start: the test suite starts a host per test class and reads this line.
+        app.Logger.LogInformation("Database prepared in {Seconds:0.000} s: migrations {Migrate:0.000} s, preparations {Prepare:0.000} s, sample data {Sample:0.000} s",
+            watch.Elapsed.TotalSeconds, migrated.TotalSeconds, (prepared - migrated).TotalSeconds, (watch.Elapsed - prepared).TotalSeconds);
     }
 }
 

@@ -173,9 +173,14 @@ public static class DemoBookings
         AddServiceOrders(db, instruments, users, cqu.Id, managerId, now);
         AddInstrumentOutputs(db, instruments, managerId, today);
         await db.SaveChangesAsync(ct);
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoBookings));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         // The year before the recent history begins (its first day is 56 days back).
         await DemoYear.SeedAsync(services, now, today.AddDays(-56), ct);
+        log.LogDebug("Demo step {Step}: {Seconds:0.000} s", nameof(DemoYear), watch.Elapsed.TotalSeconds);
+        watch.Restart();
         await EvaluateAsync(services, db, ct);
+        log.LogDebug("Demo step {Step}: {Seconds:0.000} s", "evaluation", watch.Elapsed.TotalSeconds);
     }
 
     /// <summary>A tiny but well-formed PDF, the demo's test report.</summary>

@@ -69,6 +69,7 @@ public static class DemoData
             await DemoVouchers.SeedAsync(services, ct);
             return;
         }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var users = services.GetRequiredService<UserManager<AppUser>>();
         var clock = services.GetRequiredService<TimeProvider>();
         var audit = services.GetRequiredService<AuditLog>();
@@ -121,11 +122,19 @@ public static class DemoData
         DemoSmes.Add(db, orgs, userIds["engineer@chuanyu.demo"], userIds["sc.admin@chuanyu.demo"], services.GetRequiredService<Infrastructure.Crypto.FieldProtector>(), now);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("demo.seed", null, detail: $"{Organizations.Length} organisations, {Accounts.Length} accounts", ct: ct);
-        await DemoCatalog.SeedAsync(services, ct);
-        await DemoBookings.SeedAsync(services, ct);
-        await DemoVouchers.SeedAsync(services, ct);
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoData));
+        log.LogDebug("Demo step {Step}: {Seconds:0.000} s", "organisations and accounts", watch.Elapsed.TotalSeconds);
+        async Task StepAsync(string step, Func<IServiceProvider, CancellationToken, Task> seed)
+        {
+            var started = watch.Elapsed;
+            await seed(services, ct);
+            log.LogDebug("Demo step {Step}: {Seconds:0.000} s", step, (watch.Elapsed - started).TotalSeconds);
+        }
+        await StepAsync(nameof(DemoCatalog), DemoCatalog.SeedAsync);
+        await StepAsync(nameof(DemoBookings), DemoBookings.SeedAsync);
+        await StepAsync(nameof(DemoVouchers), DemoVouchers.SeedAsync);
         // experts (issue 16): the synthetic pool, and the demo expert accounts linked to profiles.
-        await DemoExperts.SeedAsync(services, ct);
+        await StepAsync(nameof(DemoExperts), DemoExperts.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

@@ -227,9 +227,11 @@ public static class DemoVouchers
         var payouts = sp.GetRequiredService<VoucherPayouts>();
         var (batch, created) = await payouts.CreateAsync(new PayoutBatchInput(null, payee), ct);
         Require(created, "payout batch");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var (file, exported) = await payouts.ExportAsync(batch!.Id, ct);
         Require(exported, "export payout batch");
         file!.Dispose();
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoVouchers)).LogDebug("Demo step {Step}: {Seconds:0.000} s", "payout export", watch.Elapsed.TotalSeconds);
         Require(await payouts.MarkPaidAsync(batch.Id, new PayoutPaidInput(bankReference), ct), "pay payout batch");
     }
 

@@ -6,6 +6,8 @@ using Chuanyu.Web.Seeding;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Chuanyu.Tests.Infrastructure;
 
@@ -26,12 +28,18 @@ public class ChuanyuFactory : WebApplicationFactory<Program>
     /// <summary>A second instance of the platform on another factory's database, as behind a load balancer.</summary>
     public static ChuanyuFactory OnSameDatabase(TestDatabase shared, IReadOnlyDictionary<string, string>? settings = null) => new(shared, settings);
 
-    private ChuanyuFactory(TestDatabase? shared, IReadOnlyDictionary<string, string>? settings)
+    private ChuanyuFactory(TestDatabase? shared, IReadOnlyDictionary<string, string>? settings, bool template = false)
     {
         _ownsDatabase = shared is null;
         _settings = settings ?? new Dictionary<string, string>();
-        Database = shared ?? new TestDatabase();
+        _template = template;
+        Database = shared ?? new TestDatabase(createNow: false);
     }
+
+    private readonly bool _template;
+
+    /// <summary>The host that seeds the <see cref="SeededTemplate"/>: a plain factory on the template's database, which it leaves in place.</summary>
+    internal static ChuanyuFactory ForTemplate(TestDatabase database) => new(database, null, template: true);
 
     public TestDatabase Database { get; }
 
@@ -44,7 +52,7 @@ public class ChuanyuFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Database:Provider", Database.Provider);
-        builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.ConnectionString);
+        builder.UseSetting($"ConnectionStrings:{Database.Provider}", Database.PlannedConnectionString);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Security:CredentialRequestsPerMinutePerIp", CredentialRequestsPerMinutePerIp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // No background purge in tests; the retention tests run the job themselves.
@@ -53,6 +61,40 @@ public class ChuanyuFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        if (HostTimings.On)
+        {
+            builder.ConfigureLogging(l => l.AddProvider(new HostTimings.Provider()).AddFilter("Chuanyu.Web.Seeding", LogLevel.Debug));
+        }
+    }
+
+    /// <summary>
+    /// The first host on <see cref="Database"/> creates it: a copy of the seeded template when the host is configured
+    /// exactly like the template's (decided from its finished service collection, so a test's own clock, logger or
+    /// setting is seen), else empty. The template is built here, before this host builds, when there is none.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (!_template && !Database.Created)
+        {
+            SeededTemplate.EnsureFresh();
+        }
+        builder.ConfigureServices((context, services) =>
+        {
+            var fingerprint = SeededTemplate.Fingerprint(context, services);
+            if (_template)
+            {
+                SeededTemplate.Record(fingerprint);
+                Database.Create(null);
+            }
+            else
+            {
+                Database.Create(db => SeededTemplate.TryCopyTo(db, fingerprint));
+            }
+        });
+        var host = base.CreateHost(builder);
+        HostTimings.Write($"host {GetType().Name} started in {watch.Elapsed.TotalSeconds:0.000} s");
+        return host;
     }
 
     public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)
