@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
 
 namespace Chuanyu.Web.Features.Experts;
@@ -13,6 +14,7 @@ public static class ExpertsApi
     {
         services.AddScoped<ExpertPool>();
         services.AddScoped<ExpertImport>();
+        services.AddSearchSource<ExpertSearchSource>();
         // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
         services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
         return services;
