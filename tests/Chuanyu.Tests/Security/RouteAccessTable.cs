@@ -279,6 +279,15 @@ public static class RouteAccessTable
         PUT     /api/v1/experts/me                                                         SignedIn
         GET     /api/v1/experts/import-template                                            SignedIn
         POST    /api/v1/experts/import                                                     SignedIn
+        # xpages (branch xpages): the expert pool's pages; who may manage or reveal is checked in ExpertPool
+        PAGE    /Experts                                                                   anonymous
+        PAGE    /Experts/{id:guid}                                                         anonymous
+        PAGE    /Me/Expert                                                                 SignedIn
+        PAGE    /Admin/Experts                                                             AnyRegionAdmin
+        PAGE    /Admin/Experts/{id:guid}                                                   AnyRegionAdmin
+        PAGE    /Admin/Experts/{id:guid}/Edit                                              AnyRegionAdmin
+        PAGE    /Admin/Experts/New                                                         AnyRegionAdmin
+        PAGE    /Admin/Experts/Import                                                      AnyRegionAdmin
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

@@ -14,6 +14,7 @@ public static class ExpertsApi
     {
         services.AddScoped<ExpertPool>();
         services.AddScoped<ExpertImport>();
+        services.AddScoped<ExpertExport>();
         services.AddSearchSource<ExpertSearchSource>();
         // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
         services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
