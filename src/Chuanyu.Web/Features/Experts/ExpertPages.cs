@@ -1,8 +1,8 @@
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Experts;
 
