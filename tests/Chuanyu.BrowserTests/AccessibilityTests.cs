@@ -40,7 +40,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
             "/Accounts/ForgotPassword",
             "/Signatures/Verify",
             "/Vouchers",
-            "/Vouchers/Providers");
+            "/Vouchers/Providers",
+            "/Experts");
     }
 
     [Theory]
@@ -53,6 +54,9 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers")]
     [InlineData("cqu.admin@chuanyu.demo", "/Vouchers/Applications", "/Vouchers/Provider/Register")]
+    // xpages: the expert pool's pages
+    [InlineData("cq.admin@chuanyu.demo", "/Admin/Experts", "/Admin/Experts/New", "/Admin/Experts/Import")]
+    [InlineData("expert1@chuanyu.demo", "/Me/Expert")]
     public async Task SignedInPages_HaveNoSeriousOrCriticalAxeViolations(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();

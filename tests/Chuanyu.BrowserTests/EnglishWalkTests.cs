@@ -38,7 +38,8 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
             "/Accounts/ForgotPassword",
             "/Signatures/Verify",
             "/Vouchers",
-            "/Vouchers/Providers");
+            "/Vouchers/Providers",
+            "/Experts");
     }
 
     [Theory]
@@ -51,6 +52,9 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers")]
     [InlineData("cqu.admin@chuanyu.demo", "/Vouchers/Applications", "/Vouchers/Provider/Register")]
+    // xpages: the expert pool's pages
+    [InlineData("cq.admin@chuanyu.demo", "/Admin/Experts", "/Admin/Experts/New", "/Admin/Experts/Import")]
+    [InlineData("expert1@chuanyu.demo", "/Me/Expert")]
     // vredeem: the pages of using vouchers
     [InlineData("engineer@chuanyu.demo", "/Vouchers/Mine", "/Vouchers/Redemptions")]
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Redemptions", "/Vouchers/Admin/Ledger")]

@@ -23,8 +23,12 @@ public sealed class HeaderTests(BrowserFixture browser)
         "/Vouchers/Admin/Ledger", "/Vouchers/Admin/Payouts", "/Vouchers/Admin/Settlement", "/Vouchers/Admin/Alerts",
     ];
 
+    // xpages: 专家库 in the navigation for everyone, 专家管理 for the region administrators, 我的专家信息 for experts.
+    private static readonly string[] ExpertAdmin = ["/Admin/Experts"];
+    private static readonly string[] ExpertOwn = ["/Me/Expert"];
+
     private static readonly string[] SignedIn =
-        ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor", .. VoucherEntries];
+        ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor", .. VoucherEntries, "/Experts"];
 
     private static readonly string[] Manager = ["/Me/Resources", "/Me/BookingQueue", "/Me/ServiceOrderQueue", "/Evaluation"];
 
@@ -34,14 +38,14 @@ public sealed class HeaderTests(BrowserFixture browser)
         ["sysadmin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", "/Admin/System", "/Search/Vocabulary", "/Admin/Outbox"],
         ["secadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy"],
         ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit", "/Vouchers/Admin/Ledger"],
-        ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin],
-        ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin],
+        ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin],
+        ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin],
         ["cqu.admin@chuanyu.demo"] = [.. SignedIn, .. Manager],
         ["cqu.instrument@chuanyu.demo"] = [.. SignedIn, .. Manager],
         ["scu.researcher@chuanyu.demo"] = SignedIn,
         ["engineer@chuanyu.demo"] = SignedIn,
-        ["expert1@chuanyu.demo"] = SignedIn,
-        ["expert2@chuanyu.demo"] = SignedIn,
+        ["expert1@chuanyu.demo"] = [.. SignedIn, .. ExpertOwn],
+        ["expert2@chuanyu.demo"] = [.. SignedIn, .. ExpertOwn],
         ["techmanager@chuanyu.demo"] = SignedIn,
     };
 

@@ -309,6 +309,15 @@ public static class RouteAccessTable
         GET     /api/v1/experts/{id:guid}/relations                                        SignedIn
         POST    /api/v1/experts/{id:guid}/relations                                        SignedIn
         DELETE  /api/v1/experts/{id:guid}/relations/{relationId:guid}                      SignedIn
+        # xpages (branch xpages): the expert pool's pages; who may manage or reveal is checked in ExpertPool
+        PAGE    /Experts                                                                   anonymous
+        PAGE    /Experts/{id:guid}                                                         anonymous
+        PAGE    /Me/Expert                                                                 SignedIn
+        PAGE    /Admin/Experts                                                             AnyRegionAdmin
+        PAGE    /Admin/Experts/{id:guid}                                                   AnyRegionAdmin
+        PAGE    /Admin/Experts/{id:guid}/Edit                                              AnyRegionAdmin
+        PAGE    /Admin/Experts/New                                                         AnyRegionAdmin
+        PAGE    /Admin/Experts/Import                                                      AnyRegionAdmin
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

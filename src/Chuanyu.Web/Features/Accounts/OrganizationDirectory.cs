@@ -121,6 +121,20 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
         return names;
     }
 
+    /// <summary>Districts by id (GB/T 2260 codes), for a feature whose search documents take their district from the organisation.</summary>
+    public static async Task<Dictionary<Guid, string>> DistrictsAsync(AppDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var districts = new Dictionary<Guid, string>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            foreach (var o in await db.Set<Organization>().AsNoTracking().Where(o => chunk.Contains(o.Id)).Select(o => new { o.Id, o.DistrictCode }).ToListAsync(ct))
+            {
+                districts[o.Id] = o.DistrictCode;
+            }
+        }
+        return districts;
+    }
+
     private static IQueryable<OrganizationRef> Project(IQueryable<Organization> query) => query.Select(o => new OrganizationRef
     {
         Id = o.Id,

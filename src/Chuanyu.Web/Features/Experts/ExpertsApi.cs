@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Infrastructure;
 
 namespace Chuanyu.Web.Features.Experts;
@@ -18,6 +19,8 @@ public static class ExpertsApi
         services.AddScoped<ExpertInvitations>();
         services.AddScoped<DrawAudit>();
         services.AddHostedService<ReviewJobsService>();
+        services.AddScoped<ExpertExport>();
+        services.AddSearchSource<ExpertSearchSource>();
         // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
         services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
         services.AddPlatformCommand<VerifyDrawCommand>();
