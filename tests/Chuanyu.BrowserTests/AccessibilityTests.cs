@@ -57,6 +57,9 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     // xpages: the expert pool's pages
     [InlineData("cq.admin@chuanyu.demo", "/Admin/Experts", "/Admin/Experts/New", "/Admin/Experts/Import")]
     [InlineData("expert1@chuanyu.demo", "/Me/Expert")]
+    // review activities (main)
+    [InlineData("cq.admin@chuanyu.demo", "/Experts/Reviews")]
+    [InlineData("expert1@chuanyu.demo", "/Me/Invitations", "/Me/Relations")]
     public async Task SignedInPages_HaveNoSeriousOrCriticalAxeViolations(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();

@@ -55,6 +55,9 @@ public sealed partial class EnglishWalkTests(BrowserFixture browser)
     // xpages: the expert pool's pages
     [InlineData("cq.admin@chuanyu.demo", "/Admin/Experts", "/Admin/Experts/New", "/Admin/Experts/Import")]
     [InlineData("expert1@chuanyu.demo", "/Me/Expert")]
+    // review activities (main)
+    [InlineData("cq.admin@chuanyu.demo", "/Experts/Reviews")]
+    [InlineData("expert1@chuanyu.demo", "/Me/Invitations", "/Me/Relations")]
     // vredeem: the pages of using vouchers
     [InlineData("engineer@chuanyu.demo", "/Vouchers/Mine", "/Vouchers/Redemptions")]
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Redemptions", "/Vouchers/Admin/Ledger")]

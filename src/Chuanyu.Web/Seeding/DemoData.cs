@@ -135,6 +135,7 @@ public static class DemoData
         await StepAsync(nameof(DemoVouchers), DemoVouchers.SeedAsync);
         // experts (issue 16): the synthetic pool, and the demo expert accounts linked to profiles.
         await StepAsync(nameof(DemoExperts), DemoExperts.SeedAsync);
+        await StepAsync(nameof(DemoReviews), DemoReviews.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

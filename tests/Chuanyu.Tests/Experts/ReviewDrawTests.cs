@@ -301,7 +301,7 @@ public sealed class ReviewDrawTests : IDisposable
         {
             Assert.True(errors.TryGetProperty(field, out _), $"{field} in {errors}");
         }
-        Assert.Equal(0, await WithDbAsync(_host, db => db.Set<ReviewActivity>().CountAsync()));
+        Assert.Equal(0, await WithDbAsync(_host, db => db.Set<ReviewActivity>().CountAsync(a => !a.Synthetic)));
 
         var sc = await SignedInAsync(_host, "sc.admin@chuanyu.demo");
         var pool = await PoolAsync(cq, sc, ["西南大学", "重庆医科大学", "四川大学", "电子科技大学"]);
@@ -369,6 +369,24 @@ public sealed class ReviewDrawTests : IDisposable
             }
             Assert.Equal(seats.Count, seats.Select(s => pool.Single(p => p.Id == s.ExpertId).Org).Distinct().Count());
         }
+    }
+
+    [Fact]
+    public async Task TheDemo_HoldsAFinishedActivityWhoseRevealedDrawVerifies_AndAnOpenOneThatIsSealed()
+    {
+        var activities = await WithDbAsync(_host, db => db.Set<ReviewActivity>().AsNoTracking().Where(a => a.Synthetic).ToListAsync());
+        var finished = Assert.Single(activities, a => a.Status == ReviewActivityStatus.Closed);
+        var open = Assert.Single(activities, a => a.Status == ReviewActivityStatus.Drawn);
+        var anonymous = _host.CreateClient();
+        var published = await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/review-draws/{finished.Id}");
+        Assert.True(published.GetProperty("draws")[0].GetProperty("intact").GetBoolean());
+        Assert.Equal(5, published.GetProperty("draws")[0].GetProperty("drawn").EnumerateArray().Count(d => d.GetProperty("role").GetString() == "Member"));
+        var sealedDraw = (await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/review-draws/{open.Id}")).GetProperty("draws")[0];
+        Assert.Equal(JsonValueKind.Null, sealedDraw.GetProperty("seed").ValueKind);
+        Assert.Empty(sealedDraw.GetProperty("drawn").EnumerateArray());
+        // The public page says so in Chinese.
+        var page = await anonymous.GetStringAsync($"/Experts/Draws/{finished.Id}");
+        Assert.Contains("核验通过", page, StringComparison.Ordinal);
     }
 
     private async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)

@@ -178,7 +178,7 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
     }
 
     /// <summary>One committed draw (the first, or a redraw for seats the alternates could not fill), staged and saved.</summary>
-    private async Task<ServiceResult> CommitAndDrawAsync(ReviewActivity a, PanelSpec spec, int sequence, IReadOnlyCollection<Guid> panelInstitutions,
+    internal async Task<ServiceResult> CommitAndDrawAsync(ReviewActivity a, PanelSpec spec, int sequence, IReadOnlyCollection<Guid> panelInstitutions,
         Guid? replaces, CancellationToken ct)
     {
         var (candidates, excluded) = await CandidatesAsync(a, panelInstitutions, ct);
