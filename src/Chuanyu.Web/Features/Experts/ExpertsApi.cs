@@ -13,8 +13,7 @@ public static class ExpertsApi
     {
         services.AddScoped<ExpertPool>();
         services.AddScoped<ExpertImport>();
-        // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
-        services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
+        services.AddIntegrityRecords();
         return services;
     }
 
@@ -68,6 +67,7 @@ public static class ExpertsApi
             .WithSummary("The expert updates position, disciplines, fields, keywords, languages, availability, phone and e-mail (empty: unchanged).");
 
         ExpertImportApi.Map(experts);
+        app.MapIntegrityApi();
         return app;
     }
 }
