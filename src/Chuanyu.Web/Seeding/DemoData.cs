@@ -126,6 +126,8 @@ public static class DemoData
         await DemoVouchers.SeedAsync(services, ct);
         // experts (issue 16): the synthetic pool, and the demo expert accounts linked to profiles.
         await DemoExperts.SeedAsync(services, ct);
+        // integrity (issue 16 point 6): four synthetic records, one of them active on a demo expert.
+        await DemoIntegrity.SeedAsync(services, ct);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

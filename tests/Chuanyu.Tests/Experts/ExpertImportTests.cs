@@ -32,7 +32,7 @@ public sealed class ExpertImportTests : IDisposable
     private static string[] Headers => [.. ExpertImport.Columns.Select(c => c.Required ? c.Header + "*" : c.Header)];
 
     /// <summary>A row by field name (the template's columns), the rest filled with a valid expert of 重庆大学.</summary>
-    private static Dictionary<string, string> Row(string name, string idNumber, Dictionary<string, string>? changes = null)
+    internal static Dictionary<string, string> Row(string name, string idNumber, Dictionary<string, string>? changes = null)
     {
         var row = ExpertImport.Columns.ToDictionary(c => c.Field, c => c.Example);
         row["name"] = name;
@@ -44,7 +44,7 @@ public sealed class ExpertImportTests : IDisposable
         return row;
     }
 
-    private static byte[] Xlsx(IEnumerable<Dictionary<string, string>> rows)
+    internal static byte[] Xlsx(IEnumerable<Dictionary<string, string>> rows)
     {
         var workbook = new XSSFWorkbook();
         var sheet = workbook.CreateSheet("experts");
@@ -76,7 +76,7 @@ public sealed class ExpertImportTests : IDisposable
         return output.ToArray();
     }
 
-    private static Task<HttpResponseMessage> ImportAsync(HttpClient client, byte[] file) =>
+    internal static Task<HttpResponseMessage> ImportAsync(HttpClient client, byte[] file) =>
         client.PostAsync("/api/v1/experts/import", new MultipartFormDataContent { { new ByteArrayContent(file), "file", "experts.xlsx" } });
 
     private Task<int> CountAsync(string prefix) => WithDbAsync(_host, db => db.Set<Expert>().CountAsync(e => e.Name.StartsWith(prefix)));
