@@ -37,10 +37,21 @@ public static class DemoIntegrity
         var stranger = ResidentIdNumber.Complete("51010719800101123");
         IntegrityRecord Record(IntegritySubjectKind kind, string? name, IntegrityRecordType type, IntegritySeverity severity, DateOnly start, DateOnly? end,
             string region, string[] text) => new()
-        {
-            Id = Guid.CreateVersion7(), SubjectKind = kind, SubjectName = name ?? text[0], Type = type, Severity = severity, StartDate = start, EndDate = end,
-            IssuingAuthority = text[1], RegionCode = region, Description = text[2], Synthetic = true, CreatedAt = now, UpdatedAt = now,
-        };
+            {
+                Id = Guid.CreateVersion7(),
+                SubjectKind = kind,
+                SubjectName = name ?? text[0],
+                Type = type,
+                Severity = severity,
+                StartDate = start,
+                EndDate = end,
+                IssuingAuthority = text[1],
+                RegionCode = region,
+                Description = text[2],
+                Synthetic = true,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
 
         var texts = Texts();
         var active = Record(IntegritySubjectKind.Person, cq.Name, IntegrityRecordType.ResearchMisconduct, IntegritySeverity.Ban, today.AddMonths(-6), today.AddYears(3),

@@ -279,18 +279,18 @@ public static class RouteAccessTable
         PUT     /api/v1/experts/me                                                         SignedIn
         GET     /api/v1/experts/import-template                                            SignedIn
         POST    /api/v1/experts/import                                                     SignedIn
-        # integrity (branch integrity): records shared by both regions; who may read (region admins, security admin) or change (the issuing region's admins) is checked in IntegrityRecords
-        PAGE    /Admin/Integrity                                                           SignedIn
-        PAGE    /Admin/Integrity/{id:guid}                                                 SignedIn
-        PAGE    /Admin/Integrity/Edit/{id:guid?}                                           SignedIn
-        GET     /api/v1/integrity-records                                                  SignedIn
-        GET     /api/v1/integrity-records/{id:guid}                                        SignedIn
-        POST    /api/v1/integrity-records                                                  SignedIn
-        PUT     /api/v1/integrity-records/{id:guid}                                        SignedIn
-        POST    /api/v1/integrity-records/{id:guid}/revoke                                 SignedIn
-        GET     /api/v1/integrity-records/{id:guid}/id-number                              SignedIn
-        POST    /api/v1/integrity-records/{id:guid}/documents                              SignedIn
-        GET     /api/v1/integrity-records/{id:guid}/documents/{documentId:guid}            SignedIn
+        # integrity (branch integrity): records shared by both regions; read by region admins of both regions and the security admin; who may change (the issuing region's admins) is checked in IntegrityRecords
+        PAGE    /Admin/Integrity                                                           RegionOrSecurityAdmin
+        PAGE    /Admin/Integrity/{id:guid}                                                 RegionOrSecurityAdmin
+        PAGE    /Admin/Integrity/Edit/{id:guid?}                                           RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records                                                  RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records/{id:guid}                                        RegionOrSecurityAdmin
+        POST    /api/v1/integrity-records                                                  RegionOrSecurityAdmin
+        PUT     /api/v1/integrity-records/{id:guid}                                        RegionOrSecurityAdmin
+        POST    /api/v1/integrity-records/{id:guid}/revoke                                 RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records/{id:guid}/id-number                              RegionOrSecurityAdmin
+        POST    /api/v1/integrity-records/{id:guid}/documents                              RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records/{id:guid}/documents/{documentId:guid}            RegionOrSecurityAdmin
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

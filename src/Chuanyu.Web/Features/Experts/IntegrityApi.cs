@@ -21,7 +21,7 @@ public static class IntegrityApi
 
     public static IEndpointRouteBuilder MapIntegrityApi(this IEndpointRouteBuilder app)
     {
-        var records = app.MapGroup("/api/v1/integrity-records").WithTags("Integrity records").RequireAuthorization(Policies.SignedIn);
+        var records = app.MapGroup("/api/v1/integrity-records").WithTags("Integrity records").RequireAuthorization(Policies.RegionOrSecurityAdmin);
         records.MapGet("/", async (IntegrityRecords service, IntegritySubjectKind? subjectKind, IntegrityRecordType? type, IntegrityState? state, string? region,
                 string? q, string? idNumber, Guid? expertId, Guid? organizationId, [DefaultValue(1)] int page = 1, [DefaultValue(20)] int pageSize = 20,
                 CancellationToken ct = default) =>

@@ -82,7 +82,13 @@ public sealed partial class IntegrityRecords
         var now = clock.GetUtcNow();
         var d = new IntegrityDocument
         {
-            Id = Guid.CreateVersion7(), RecordId = id, FileName = upload.FileName, Size = buffer.Length, Content = buffer.ToArray(), UploadedBy = me.Id, UploadedAt = now,
+            Id = Guid.CreateVersion7(),
+            RecordId = id,
+            FileName = upload.FileName,
+            Size = buffer.Length,
+            Content = buffer.ToArray(),
+            UploadedBy = me.Id,
+            UploadedAt = now,
         };
         db.Add(d);
         r!.UpdatedAt = now;

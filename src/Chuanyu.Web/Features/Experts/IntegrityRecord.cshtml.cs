@@ -10,7 +10,7 @@ namespace Chuanyu.Web.Features.Experts;
 /// One record with its documents, for both regions' administrators; the issuing region's add documents and revoke it
 /// (the reason first, then a confirmation step that works without JavaScript); the full ID number through the audited reveal.
 /// </summary>
-[Authorize(Policy = Policies.SignedIn)]
+[Authorize(Policy = Policies.RegionOrSecurityAdmin)]
 public sealed class IntegrityRecordModel(IntegrityRecords records, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty] public string? Reason { get; set; }

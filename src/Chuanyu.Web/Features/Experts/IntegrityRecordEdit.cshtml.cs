@@ -42,7 +42,7 @@ public sealed class IntegrityRecordForm
 }
 
 /// <summary>A new record for the caller's region, or an edit of one of its records (the ID number left empty stays as stored).</summary>
-[Authorize(Policy = Policies.SignedIn)]
+[Authorize(Policy = Policies.RegionOrSecurityAdmin)]
 public sealed class IntegrityRecordEditModel(IntegrityRecords records, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty] public IntegrityRecordForm Form { get; set; } = new();

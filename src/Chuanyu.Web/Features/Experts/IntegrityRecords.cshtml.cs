@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Chuanyu.Web.Features.Experts;
 
 /// <summary>科研诚信记录: every record of both regions for the region administrators and the security administrator, filtered; active ones highlighted.</summary>
-[Authorize(Policy = Policies.SignedIn)]
+[Authorize(Policy = Policies.RegionOrSecurityAdmin)]
 public sealed class IntegrityRecordsModel(IntegrityRecords records) : PageModel
 {
     public const int PageSize = 20;
