@@ -241,8 +241,8 @@ public sealed class IntegrityRecordsTests : IDisposable
                 IssuingAuthority = "测试机关",
                 RegionCode = "500000",
                 Description = "测试",
-                CreatedAt = T0,
-                UpdatedAt = T0,
+                CreatedAt = T0.ToUniversalTime(),
+                UpdatedAt = T0.ToUniversalTime(),
             };
             db.AddRange(Record(byId.Id, NewIdNumber(), null), Record(null, byNumber.IdNumber, null), Record(null, ended.IdNumber, new DateOnly(2026, 11, 10)));
             return await db.SaveChangesAsync();
