@@ -53,6 +53,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     [InlineData("secadmin@chuanyu.demo", "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy")]
     [InlineData("sysadmin@chuanyu.demo", "/Admin/System", "/Admin/Outbox")]
     [InlineData("sc.admin@chuanyu.demo", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers")]
+    // integrity: the shared records and the form
+    [InlineData("cq.admin@chuanyu.demo", "/Admin/Integrity", "/Admin/Integrity/Edit")]
     [InlineData("cqu.admin@chuanyu.demo", "/Vouchers/Applications", "/Vouchers/Provider/Register")]
     // xpages: the expert pool's pages
     [InlineData("cq.admin@chuanyu.demo", "/Admin/Experts", "/Admin/Experts/New", "/Admin/Experts/Import")]

@@ -21,6 +21,7 @@ public sealed class HeaderTests(BrowserFixture browser)
     [
         "/Admin/Smes", "/Vouchers/Admin/Programmes", "/Vouchers/Admin/Applications", "/Vouchers/Admin/Providers", "/Vouchers/Admin/Redemptions",
         "/Vouchers/Admin/Ledger", "/Vouchers/Admin/Payouts", "/Vouchers/Admin/Settlement", "/Vouchers/Admin/Alerts",
+        "/Admin/Integrity", // integrity: the records shared by both regions
     ];
 
     // xpages: 专家库 in the navigation for everyone, 专家管理 for the region administrators, 我的专家信息 for experts.
@@ -36,7 +37,7 @@ public sealed class HeaderTests(BrowserFixture browser)
     private static readonly Dictionary<string, string[]> Entries = new(StringComparer.Ordinal)
     {
         ["sysadmin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", "/Admin/System", "/Search/Vocabulary", "/Admin/Outbox"],
-        ["secadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy"],
+        ["secadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy", "/Admin/Integrity"],
         ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit", "/Vouchers/Admin/Ledger"],
         ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin],
         ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin],

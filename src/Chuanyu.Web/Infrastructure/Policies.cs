@@ -18,6 +18,9 @@ public static class Policies
     /// <summary>Another system calling with a signed request (never a person's cookie or token); add scopes with RequireScope.</summary>
     public const string ApiClient = nameof(ApiClient);
 
+    /// <summary>Records shared by both regions (integrity records): a region's administrator of either region, or the security administrator.</summary>
+    public const string RegionOrSecurityAdmin = nameof(RegionOrSecurityAdmin);
+
     // vouchers
     /// <summary>The voucher ledger's invariant check: a region's administrator (their region's programmes) or the audit administrator (all, read-only).</summary>
     public const string VoucherLedgerReader = nameof(VoucherLedgerReader);

@@ -135,6 +135,8 @@ public static class DemoData
         await StepAsync(nameof(DemoVouchers), DemoVouchers.SeedAsync);
         // experts (issue 16): the synthetic pool, and the demo expert accounts linked to profiles.
         await StepAsync(nameof(DemoExperts), DemoExperts.SeedAsync);
+        // integrity (issue 16 point 6): four synthetic records, one of them active on a demo expert (kept off the demo draws).
+        await StepAsync(nameof(DemoIntegrity), DemoIntegrity.SeedAsync);
         await StepAsync(nameof(DemoReviews), DemoReviews.SeedAsync);
     }
 

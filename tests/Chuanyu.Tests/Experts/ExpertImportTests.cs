@@ -76,7 +76,7 @@ public sealed class ExpertImportTests : IDisposable
         return output.ToArray();
     }
 
-    private static Task<HttpResponseMessage> ImportAsync(HttpClient client, byte[] file) =>
+    internal static Task<HttpResponseMessage> ImportAsync(HttpClient client, byte[] file) =>
         client.PostAsync("/api/v1/experts/import", new MultipartFormDataContent { { new ByteArrayContent(file), "file", "experts.xlsx" } });
 
     private Task<int> CountAsync(string prefix) => WithDbAsync(_host, db => db.Set<Expert>().CountAsync(e => e.Name.StartsWith(prefix)));

@@ -318,6 +318,18 @@ public static class RouteAccessTable
         PAGE    /Admin/Experts/{id:guid}/Edit                                              AnyRegionAdmin
         PAGE    /Admin/Experts/New                                                         AnyRegionAdmin
         PAGE    /Admin/Experts/Import                                                      AnyRegionAdmin
+        # integrity (branch integrity): records shared by both regions; read by region admins of both regions and the security admin; who may change (the issuing region's admins) is checked in IntegrityRecords
+        PAGE    /Admin/Integrity                                                           RegionOrSecurityAdmin
+        PAGE    /Admin/Integrity/{id:guid}                                                 RegionOrSecurityAdmin
+        PAGE    /Admin/Integrity/Edit/{id:guid?}                                           RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records                                                  RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records/{id:guid}                                        RegionOrSecurityAdmin
+        POST    /api/v1/integrity-records                                                  RegionOrSecurityAdmin
+        PUT     /api/v1/integrity-records/{id:guid}                                        RegionOrSecurityAdmin
+        POST    /api/v1/integrity-records/{id:guid}/revoke                                 RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records/{id:guid}/id-number                              RegionOrSecurityAdmin
+        POST    /api/v1/integrity-records/{id:guid}/documents                              RegionOrSecurityAdmin
+        GET     /api/v1/integrity-records/{id:guid}/documents/{documentId:guid}            RegionOrSecurityAdmin
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

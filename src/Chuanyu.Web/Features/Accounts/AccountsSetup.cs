@@ -163,6 +163,9 @@ public static class AccountsSetup
             .AddPolicy(Policies.AuditAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformRoleRequirement(PlatformRole.AuditAdmin)))
             .AddPolicy(Policies.AnyRegionAdmin, p => p.RequireAuthenticatedUser().AddRequirements(
                 new PlatformRoleRequirement(PlatformRole.SystemAdmin, PlatformRole.RegionAdmin)))
+            // integrity records: shared by both regions' administrators, and the security administrator
+            .AddPolicy(Policies.RegionOrSecurityAdmin, p => p.RequireAuthenticatedUser().AddRequirements(
+                new PlatformRoleRequirement(PlatformRole.RegionAdmin, PlatformRole.SecurityAdmin)))
             // vouchers
             .AddPolicy(Policies.VoucherLedgerReader, p => p.RequireAuthenticatedUser().AddRequirements(
                 new PlatformRoleRequirement(PlatformRole.RegionAdmin, PlatformRole.AuditAdmin)))

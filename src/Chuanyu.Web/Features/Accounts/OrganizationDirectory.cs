@@ -18,6 +18,9 @@ public sealed record OrganizationRef
     public string RegionCode { get; init; } = "";
     public string DistrictCode { get; init; } = "";
     public OrganizationStatus Status { get; init; }
+
+    /// <summary>The unified social credit code (public on the business licence): records kept outside the platform name organisations by it.</summary>
+    public string CreditCode { get; init; } = "";
 }
 
 /// <summary>
@@ -37,7 +40,7 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
     {
         var o = await db.Set<Organization>().AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
         return o is null || !organizations.CanSee(o) ? null
-            : new OrganizationRef { Id = o.Id, Name = o.Name, Kind = o.Kind, RegionCode = o.RegionCode, DistrictCode = o.DistrictCode, Status = o.Status };
+            : new OrganizationRef { Id = o.Id, Name = o.Name, Kind = o.Kind, RegionCode = o.RegionCode, DistrictCode = o.DistrictCode, Status = o.Status, CreditCode = o.CreditCode };
     }
 
     /// <summary>A page of the verified organisations by name, as the organisations API describes them (the exchange API lists them).</summary>
@@ -143,6 +146,7 @@ public sealed class OrganizationDirectory(AppDbContext db, CurrentUser me, Organ
         RegionCode = o.RegionCode,
         DistrictCode = o.DistrictCode,
         Status = o.Status,
+        CreditCode = o.CreditCode,
     });
 
     public Task<OrganizationRef?> FindAsync(Guid id, CancellationToken ct) => Organizations().FirstOrDefaultAsync(o => o.Id == id, ct);

@@ -167,19 +167,11 @@ public static class ExpertRules
 }
 
 /// <summary>
-/// Extension point for the entry condition 「无科研诚信、信用或违法犯罪不良记录」 (渝科局发〔2023〕68号): the integrity
-/// records of issue 16 point 6 do not exist yet. When they do, the integrity feature registers its own implementation
-/// (replacing <see cref="NoIntegrityRecordsYet"/>), and creating, importing or updating an expert with an active record
-/// is refused with the message it returns.
+/// The entry condition 「无科研诚信、信用或违法犯罪不良记录」 (渝科局发〔2023〕68号): creating, importing or updating an expert
+/// with an active integrity record is refused with the message it returns. Implemented by <see cref="IntegrityRecords"/>.
 /// </summary>
 public interface IExpertIntegrityCheck
 {
     /// <summary>Why the person with this ID number (its blind index) may not enter the pool, or null.</summary>
     Task<Message?> BlockingRecordAsync(string idNumberKey, CancellationToken ct);
-}
-
-/// <summary>Until the integrity records exist there is nothing to block on: every person passes this condition.</summary>
-public sealed class NoIntegrityRecordsYet : IExpertIntegrityCheck
-{
-    public Task<Message?> BlockingRecordAsync(string idNumberKey, CancellationToken ct) => Task.FromResult<Message?>(null);
 }

@@ -21,9 +21,8 @@ public static class ExpertsApi
         services.AddHostedService<ReviewJobsService>();
         services.AddScoped<ExpertExport>();
         services.AddSearchSource<ExpertSearchSource>();
-        // Replaced by the integrity records when they exist (see IExpertIntegrityCheck).
-        services.AddScoped<IExpertIntegrityCheck, NoIntegrityRecordsYet>();
         services.AddPlatformCommand<VerifyDrawCommand>();
+        services.AddIntegrityRecords();
         return services;
     }
 
@@ -78,6 +77,7 @@ public static class ExpertsApi
 
         ExpertImportApi.Map(experts);
         ReviewsApi.Map(app, experts);
+        app.MapIntegrityApi();
         return app;
     }
 }

@@ -11,7 +11,9 @@ public sealed record ReviewActivityDto(Guid Id, string Title, ReviewKind Kind, s
     DateTimeOffset ReviewStartsAt, DateTimeOffset ReviewEndsAt, DateTimeOffset ResponseDeadline, ReviewActivityStatus Status, bool IsOwner,
     int ItemCount, DateTimeOffset CreatedAt, int Version);
 
-public sealed record ReviewItemDto(Guid Id, int Position, string Title, Guid ApplicantOrganizationId, string ApplicantName, IReadOnlyList<string> PersonNames);
+/// <param name="ApplicantFlagged">The applicant has an active integrity record (科研诚信): the administrator sees it flagged.</param>
+public sealed record ReviewItemDto(Guid Id, int Position, string Title, Guid ApplicantOrganizationId, string ApplicantName, IReadOnlyList<string> PersonNames,
+    bool ApplicantFlagged = false);
 
 public sealed record ReviewExclusionDto(Guid Id, Guid? ItemId, Guid ExpertId, string ExpertName, ExclusionSource Source, string Reason, DateTimeOffset CreatedAt);
 
@@ -20,7 +22,8 @@ public sealed record ReviewExclusionDto(Guid Id, Guid? ItemId, Guid ExpertId, st
 /// applicants and named persons, exclusions on request, the panel wanted), then drawn by <see cref="ReviewDraws"/>.
 /// The other region's administrators do not see them (404): an activity and its applicants are the region's business.
 /// </summary>
-public sealed class ReviewActivities(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, FieldProtector protector, AuditLog audit, TimeProvider clock)
+public sealed class ReviewActivities(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, FieldProtector protector, AuditLog audit, TimeProvider clock,
+    IntegrityRecords integrity)
 {
     public bool CanManage(string regionCode) => me.HasInRegion(PlatformRole.RegionAdmin, regionCode);
 
@@ -168,8 +171,10 @@ public sealed class ReviewActivities(AppDbContext db, CurrentUser me, Organizati
         var ids = items.Select(i => i.Id).ToList();
         var persons = (await db.Set<ReviewItemPerson>().AsNoTracking().Where(p => ids.Contains(p.ItemId)).ToListAsync(ct)).ToLookup(p => p.ItemId);
         var names = await organizations.NamesAsync(items.Select(i => i.ApplicantOrganizationId), ct);
+        var applicants = items.Select(i => i.ApplicantOrganizationId).Distinct().ToList();
+        var flagged = (await integrity.FlaggedOrganizationIds(ChinaTime.Today(clock)).Where(o => applicants.Contains(o)).ToListAsync(ct)).ToHashSet();
         return items.Select(i => new ReviewItemDto(i.Id, i.Position, i.Title, i.ApplicantOrganizationId, names.GetValueOrDefault(i.ApplicantOrganizationId, ""),
-            persons[i.Id].Select(p => p.Name).ToList())).ToList();
+            persons[i.Id].Select(p => p.Name).ToList(), flagged.Contains(i.ApplicantOrganizationId))).ToList();
     }
 
     public async Task<(ReviewItemDto? Created, ServiceResult Result)> AddItemAsync(Guid activityId, ReviewItemInput input, CancellationToken ct)

@@ -42,7 +42,7 @@ public sealed record InvitationDto(Guid SeatId, Guid ActivityId, string Activity
 /// list (docs/expert-draws.md), so anyone can recompute it once the seed is revealed.
 /// </summary>
 public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewActivities activities, FieldProtector protector, AuditLog audit,
-    TimeProvider clock, IOptions<CryptoOptions> crypto, ExpertInvitations invitations)
+    TimeProvider clock, IOptions<CryptoOptions> crypto, ExpertInvitations invitations, IntegrityRecords integrity)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -128,8 +128,8 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         return (list, excluded);
     }
 
-    /// <summary>Experts kept off every draw by an active integrity record; the integrity records answer it.</summary>
-    private IQueryable<Guid> BlockedExperts() => db.Set<Expert>().Where(e => false).Select(e => e.Id);
+    /// <summary>Experts kept off every draw by an active integrity record (科研诚信), as a subquery.</summary>
+    private IQueryable<Guid> BlockedExperts() => integrity.BlockedExpertIds(ChinaTime.Today(clock));
 
     // ---- the draw ----
 
