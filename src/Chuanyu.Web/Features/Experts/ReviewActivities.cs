@@ -11,7 +11,7 @@ public sealed record ReviewActivityDto(Guid Id, string Title, ReviewKind Kind, s
     DateTimeOffset ReviewStartsAt, DateTimeOffset ReviewEndsAt, DateTimeOffset ResponseDeadline, ReviewActivityStatus Status, bool IsOwner,
     int ItemCount, DateTimeOffset CreatedAt, int Version);
 
-/// <param name="ApplicantFlagged">The applicant has an active integrity record (科研诚信): the administrator sees it flagged.</param>
+/// <summary>An item under review; <c>ApplicantFlagged</c>: the applicant has an active integrity record (科研诚信).</summary>
 public sealed record ReviewItemDto(Guid Id, int Position, string Title, Guid ApplicantOrganizationId, string ApplicantName, IReadOnlyList<string> PersonNames,
     bool ApplicantFlagged = false);
 
