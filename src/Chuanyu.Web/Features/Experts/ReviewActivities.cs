@@ -99,9 +99,10 @@ public sealed class ReviewActivities(AppDbContext db, CurrentUser me, Organizati
         a.MinOtherRegion = input.MinOtherRegion!.Value;
         a.OnePerInstitution = input.OnePerInstitution ?? true;
         a.CoolDownDays = input.CoolDownDays ?? 90;
-        a.ReviewStartsAt = input.ReviewStartsAt!.Value;
-        a.ReviewEndsAt = input.ReviewEndsAt!.Value;
-        a.ResponseDeadline = input.ResponseDeadline!.Value;
+        // Stored in UTC (PostgreSQL's timestamptz takes no other offset); shown in China Standard Time.
+        a.ReviewStartsAt = input.ReviewStartsAt!.Value.ToUniversalTime();
+        a.ReviewEndsAt = input.ReviewEndsAt!.Value.ToUniversalTime();
+        a.ResponseDeadline = input.ResponseDeadline!.Value.ToUniversalTime();
         a.UpdatedAt = now;
     }
 
