@@ -117,6 +117,11 @@ public static class DemoReviews
 
     private static ReviewItem Item(ReviewActivity a, int position, string title, Guid applicant, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(), ActivityId = a.Id, Position = position, Title = title, ApplicantOrganizationId = applicant, CreatedAt = now,
+        Id = Guid.CreateVersion7(),
+        ActivityId = a.Id,
+        Position = position,
+        Title = title,
+        ApplicantOrganizationId = applicant,
+        CreatedAt = now,
     };
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Chuanyu.Matching.Draws;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
+using Microsoft.EntityFrameworkCore;
 
 namespace Chuanyu.Web.Features.Experts;
 

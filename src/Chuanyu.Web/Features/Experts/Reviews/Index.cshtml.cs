@@ -24,7 +24,12 @@ public sealed class ReviewActivitiesModel(ReviewActivities activities, TimeProvi
         var start = ChinaTime.Today(clock).AddDays(14).ToDateTime(new TimeOnly(9, 0));
         Form = new ReviewActivityForm
         {
-            Kind = ReviewKind.ProjectReview, PanelSize = 7, Alternates = 3, MinSeniorPercent = 60, MinOtherRegion = 2, CoolDownDays = 90,
+            Kind = ReviewKind.ProjectReview,
+            PanelSize = 7,
+            Alternates = 3,
+            MinSeniorPercent = 60,
+            MinOtherRegion = 2,
+            CoolDownDays = 90,
             ReviewStartsAt = ReviewActivityForm.Typed(new DateTimeOffset(start, Display.ChinaStandardTime)),
             ReviewEndsAt = ReviewActivityForm.Typed(new DateTimeOffset(start.AddDays(2).AddHours(8), Display.ChinaStandardTime)),
             ResponseDeadline = ReviewActivityForm.Typed(new DateTimeOffset(start.AddDays(-7), Display.ChinaStandardTime)),
