@@ -52,6 +52,12 @@ public static class BenchProgram
           Chuanyu.Bench draw-algorithm [--reps 200] [--reps-large 200] [--seed 42]
               The expert draw's algorithm alone (ExpertDraw.Run) over 2,000 and 100,000 synthetic candidates with SHA-256 and
               SM3: p50/p95/max of the runs (--reps-large for 100,000), a fresh seed each run (docs/expert-draws.md).
+          Chuanyu.Bench draw-load [--experts 100000] [--draws 30] [--warmup 3] [--engines sqlite,postgres] [--suites sm,international]
+                             [--shapes typical,all] [--pg "<connection string>"] [--dir /tmp/chuanyu-draw-load] [--pg-db chuanyu_draw_load]
+                             [--no-breakdown] [--out report.md]
+              Fills a database of each engine up to N experts (kept between runs) with relations and past accepted seats, then
+              times ReviewDraws.DrawAsync end to end for fresh activities: one first-level discipline (typical) and none (all);
+              p50/p95/max per engine, suite and shape, and the median of each phase (docs/benchmarks.md, "Expert draw").
         """;
 
     public static async Task<int> Main(string[] args)
@@ -75,6 +81,7 @@ public static class BenchProgram
                 "voucher-settlement" => await VoucherSettlementBench.RunAsync(VoucherSettlementOptions.Parse(args.AsSpan(1))),
                 "assignment" => await AssignmentBench.RunAsync(AssignmentBenchOptions.Parse(args.AsSpan(1))),
                 "draw-algorithm" => DrawAlgorithmBench.Run(DrawAlgorithmOptions.Parse(args.AsSpan(1))),
+                "draw-load" => await DrawLoad.RunAsync(DrawLoadOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

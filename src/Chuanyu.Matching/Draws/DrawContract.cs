@@ -19,7 +19,17 @@ public sealed record DrawCandidate(string Id, string Institution, string Region,
 /// <param name="OnePerInstitution">At most one panel member (and alternate) per institution.</param>
 public sealed record PanelSpec(int PanelSize, int Alternates, int MinSenior, string HomeRegion, int MinOtherRegion, bool OnePerInstitution);
 
+/// <summary>Writes the 32-byte digest of <paramref name="data"/> into <paramref name="digest"/>, without allocating.</summary>
+public delegate void DrawHashInto(ReadOnlySpan<byte> data, Span<byte> digest);
+
 /// <summary>The hash function of the platform's suite, handed in so this project needs no crypto library.</summary>
 /// <param name="Id">"sha256" or "sm3", as written in a draw record.</param>
 /// <param name="Compute">The digest of the bytes.</param>
-public sealed record DrawHash(string Id, Func<byte[], byte[]> Compute);
+public sealed record DrawHash(string Id, Func<byte[], byte[]> Compute)
+{
+    /// <summary>
+    /// Optional: the same function as <see cref="Compute"/> writing into a span, used for the one key per candidate of a
+    /// draw (100,000 short inputs) so that none of them allocates. Called from one thread at a time.
+    /// </summary>
+    public DrawHashInto? ComputeInto { get; init; }
+}

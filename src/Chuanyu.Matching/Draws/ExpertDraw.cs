@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -29,8 +31,10 @@ public static class ExpertDraw
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(hash);
-        var sorted = candidates.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
-        var text = new StringBuilder(sorted.Count * 100);
+        // The platform hands the list over sorted already: then it is only checked, not sorted again.
+        var list = candidates as IReadOnlyList<DrawCandidate> ?? candidates.ToList();
+        var sorted = SortedById(list) ? list : list.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+        var text = new ArrayBufferWriter<byte>(Math.Max(sorted.Count * 100, 16));
         for (var i = 0; i < sorted.Count; i++)
         {
             var c = sorted[i];
@@ -41,10 +45,35 @@ public static class ExpertDraw
             {
                 throw new ArgumentException($"Candidate id {c.Id} is on the list twice.", nameof(candidates));
             }
-            text.Append(c.Id).Append('\t').Append(c.Institution).Append('\t').Append(c.Region).Append('\t')
-                .Append(c.Senior ? '1' : '0').Append('\n');
+            Utf8(text, c.Id, (byte)'\t');
+            Utf8(text, c.Institution, (byte)'\t');
+            Utf8(text, c.Region, (byte)'\t');
+            var end = text.GetSpan(2);
+            end[0] = c.Senior ? (byte)'1' : (byte)'0';
+            end[1] = (byte)'\n';
+            text.Advance(2);
         }
-        return Convert.ToHexStringLower(hash.Compute(Encoding.UTF8.GetBytes(text.ToString())));
+        return Convert.ToHexStringLower(hash.Compute(text.WrittenSpan.ToArray()));
+    }
+
+    private static void Utf8(ArrayBufferWriter<byte> to, string value, byte separator)
+    {
+        var span = to.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
+        var n = Encoding.UTF8.GetBytes(value, span);
+        span[n] = separator;
+        to.Advance(n + 1);
+    }
+
+    private static bool SortedById(IReadOnlyList<DrawCandidate> list)
+    {
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (string.CompareOrdinal(list[i - 1].Id, list[i].Id) > 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>A fresh 32-byte seed from the operating system's cryptographic generator.</summary>
@@ -68,12 +97,14 @@ public static class ExpertDraw
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentNullException.ThrowIfNull(hash);
         ValidateSpec(spec);
-        var order = KeyOrder(candidates, seed, hash);
+        // The order is produced lazily: the walks need its first few dozen candidates, not all of them sorted.
+        var order = new LazyKeyOrder(candidates, seed, hash);
 
         // Per institution (per candidate when institutions do not matter): how many candidates of each kind remain
         // later in the order, so that "can the panel still be completed?" is answered in constant time at every step.
+        // The counts do not depend on the order, so every candidate is added as given.
         var pool = new RemainingPool(spec);
-        foreach (var c in order)
+        foreach (var c in candidates)
         {
             pool.Add(c);
         }
@@ -81,12 +112,9 @@ public static class ExpertDraw
         var panel = new List<DrawCandidate>(spec.PanelSize);
         var usedInstitutions = new HashSet<string>(StringComparer.Ordinal);
         int r = spec.PanelSize, s = spec.MinSenior, o = spec.MinOtherRegion;
-        foreach (var c in order)
+        for (var i = 0; i < order.Count && r > 0; i++)
         {
-            if (r == 0)
-            {
-                break;
-            }
+            var c = order[i];
             // Before c leaves the remaining pool: was the panel completable from c onwards?
             var completableWithC = pool.Completable(r, s, o);
             pool.Remove(c);
@@ -118,12 +146,9 @@ public static class ExpertDraw
 
         var onPanel = new HashSet<string>(panel.Select(p => p.Id), StringComparer.Ordinal);
         var alternates = new List<DrawCandidate>(spec.Alternates);
-        foreach (var c in order)
+        for (var i = 0; i < order.Count && alternates.Count < spec.Alternates; i++)
         {
-            if (alternates.Count == spec.Alternates)
-            {
-                break;
-            }
+            var c = order[i];
             if (onPanel.Contains(c.Id) || (spec.OnePerInstitution && !usedInstitutions.Add(c.Institution)))
             {
                 continue;
@@ -186,6 +211,150 @@ public static class ExpertDraw
             return byKey != 0 ? byKey : string.CompareOrdinal(x.Candidate.Id, y.Candidate.Id);
         });
         return keyed.Select(k => k.Candidate).ToList();
+    }
+
+    /// <summary>
+    /// The draw order of <see cref="KeyOrder"/>, produced on demand: every key is computed up front (into one array, through
+    /// <see cref="DrawHash.ComputeInto"/> when given), the candidates go into a binary min-heap (built in linear time), and
+    /// <c>order[i]</c> pops the heap until position i is known. A draw of 9 + 3 from 100,000 pops a few dozen instead of
+    /// sorting all; a walk that needs the whole order (a pool at its limit) pops all, at the cost of a sort.
+    /// </summary>
+    internal sealed class LazyKeyOrder
+    {
+        private const int KeyBytes = 32;
+        private readonly IReadOnlyList<DrawCandidate> _candidates;
+        private readonly byte[] _keys;
+        private readonly ulong[] _prefix;
+        private readonly int[] _heap;
+        private int _heapCount;
+        private readonly List<DrawCandidate> _popped = [];
+
+        public LazyKeyOrder(IReadOnlyList<DrawCandidate> candidates, byte[] seed, DrawHash hash)
+        {
+            _candidates = candidates;
+            var n = candidates.Count;
+            CheckUnique(candidates);
+            _keys = new byte[n * KeyBytes];
+            _prefix = new ulong[n];
+            var input = new byte[seed.Length + 64];
+            seed.CopyTo(input, 0);
+            for (var i = 0; i < n; i++)
+            {
+                var id = candidates[i].Id;
+                ArgumentNullException.ThrowIfNull(id, nameof(candidates));
+                var need = seed.Length + Encoding.UTF8.GetMaxByteCount(id.Length);
+                if (input.Length < need)
+                {
+                    Array.Resize(ref input, need);
+                }
+                var length = seed.Length + Encoding.UTF8.GetBytes(id, input.AsSpan(seed.Length));
+                var key = _keys.AsSpan(i * KeyBytes, KeyBytes);
+                if (hash.ComputeInto is { } into)
+                {
+                    into(input.AsSpan(0, length), key);
+                }
+                else
+                {
+                    var digest = hash.Compute(input[..length]);
+                    if (digest.Length != KeyBytes)
+                    {
+                        throw new ArgumentException("The draw's hash must give 32 bytes.", nameof(hash));
+                    }
+                    digest.CopyTo(key);
+                }
+                _prefix[i] = BinaryPrimitives.ReadUInt64BigEndian(key);
+            }
+            _heap = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                _heap[i] = i;
+            }
+            _heapCount = n;
+            for (var i = n / 2 - 1; i >= 0; i--)
+            {
+                SiftDown(i);
+            }
+        }
+
+        public int Count => _candidates.Count;
+
+        public DrawCandidate this[int index]
+        {
+            get
+            {
+                while (_popped.Count <= index)
+                {
+                    var top = _heap[0];
+                    _heap[0] = _heap[--_heapCount];
+                    if (_heapCount > 0)
+                    {
+                        SiftDown(0);
+                    }
+                    _popped.Add(_candidates[top]);
+                }
+                return _popped[index];
+            }
+        }
+
+        /// <summary>Ids are unique: checked in one pass when the list comes sorted by id (as the platform gives it), else with a set.</summary>
+        private static void CheckUnique(IReadOnlyList<DrawCandidate> candidates)
+        {
+            if (SortedById(candidates))
+            {
+                for (var i = 1; i < candidates.Count; i++)
+                {
+                    if (string.Equals(candidates[i - 1].Id, candidates[i].Id, StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException($"Candidate id {candidates[i].Id} is on the list twice.", nameof(candidates));
+                    }
+                }
+                return;
+            }
+            var seen = new HashSet<string>(candidates.Count, StringComparer.Ordinal);
+            foreach (var c in candidates)
+            {
+                if (!seen.Add(c.Id))
+                {
+                    throw new ArgumentException($"Candidate id {c.Id} is on the list twice.", nameof(candidates));
+                }
+            }
+        }
+
+        /// <summary>By key (unsigned bytes from the first on; the first eight as one big-endian number), ties by id, ordinal.</summary>
+        private int Compare(int a, int b)
+        {
+            var byPrefix = _prefix[a].CompareTo(_prefix[b]);
+            if (byPrefix != 0)
+            {
+                return byPrefix;
+            }
+            var byKey = _keys.AsSpan(a * KeyBytes, KeyBytes).SequenceCompareTo(_keys.AsSpan(b * KeyBytes, KeyBytes));
+            return byKey != 0 ? byKey : string.CompareOrdinal(_candidates[a].Id, _candidates[b].Id);
+        }
+
+        private void SiftDown(int i)
+        {
+            var item = _heap[i];
+            while (true)
+            {
+                var child = 2 * i + 1;
+                if (child >= _heapCount)
+                {
+                    break;
+                }
+                if (child + 1 < _heapCount && Compare(_heap[child + 1], _heap[child]) < 0)
+                {
+                    child++;
+                }
+                if (Compare(_heap[child], item) >= 0)
+                {
+                    break;
+                }
+                _heap[i] = _heap[child];
+                i = child;
+            }
+            _heap[i] = item;
+        }
     }
 
     /// <summary>A candidate's draw key: hash(seed ‖ UTF-8(id)).</summary>

@@ -5,6 +5,7 @@ using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Options;
 
 namespace Chuanyu.Web.Features.Experts;
@@ -47,7 +48,15 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The platform's hash for draws: SM3 under the 国密 suite, SHA-256 otherwise.</summary>
-    private DrawHash CurrentHash => VerifyDrawCommand.HashById(Hashes.IdFor(crypto.Value.Suite))!;
+    private DrawHash CurrentHash
+    {
+        get
+        {
+            var id = Hashes.IdFor(crypto.Value.Suite);
+            // The keys of a draw (one per candidate) go through a reusable hasher: nothing allocated per candidate.
+            return VerifyDrawCommand.HashById(id)! with { ComputeInto = new DrawHashInto(Hashes.Reusable(id).Invoke) };
+        }
+    }
 
     // ---- the candidate list ----
 
@@ -63,11 +72,34 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         {
             var firstLevel = codes.Where(c => c.Length == 3).ToList();
             var exact = codes.Where(c => c.Length != 3).ToList();
-            pool = pool.Where(e => db.Set<ExpertDiscipline>().Any(d => d.ExpertId == e.Id
-                && (exact.Contains(d.Code) || firstLevel.Contains(d.Code.Substring(0, 3)))));
+            // "e.id IN (experts of these codes)": the database starts from the codes' index instead of testing every
+            // expert. A first-level code (digits) is the range [520, 521) of the codes under it, which the index serves.
+            Expression<Func<ExpertDiscipline, bool>> matches = d => exact.Contains(d.Code);
+            foreach (var code in firstLevel)
+            {
+                matches = Or(matches, code.All(char.IsAsciiDigit) ? UnderCode(code) : d => d.Code.Substring(0, 3) == code);
+            }
+            var experts = db.Set<ExpertDiscipline>().Where(matches).Select(d => d.ExpertId);
+            pool = pool.Where(e => experts.Contains(e.Id));
         }
         return pool;
     }
+
+    /// <summary>Codes that start with the first-level <paramref name="code"/> (three digits): code ≤ c &lt; the next number.</summary>
+    private static Expression<Func<ExpertDiscipline, bool>> UnderCode(string code)
+    {
+        var next = int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1;
+        if (next > 999)
+        {
+            return d => string.Compare(d.Code, code) >= 0;
+        }
+        var upper = next.ToString("000", System.Globalization.CultureInfo.InvariantCulture);
+        return d => string.Compare(d.Code, code) >= 0 && string.Compare(d.Code, upper) < 0;
+    }
+
+    private static Expression<Func<T, bool>> Or<T>(Expression<Func<T, bool>> left, Expression<Func<T, bool>> right) =>
+        Expression.Lambda<Func<T, bool>>(Expression.OrElse(left.Body,
+            ReplacingExpressionVisitor.Replace(right.Parameters[0], left.Parameters[0], right.Body)), left.Parameters);
 
     private List<Rule> Rules(ReviewActivity a, IQueryable<Guid> blocked)
     {
@@ -82,25 +114,29 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         var exclusions = db.Set<ReviewExclusion>().Where(x => x.ActivityId == activityId).Select(x => x.ExpertId);
         var seats = db.Set<ReviewSeat>();
         var activitiesSet = db.Set<ReviewActivity>();
+        // Each rule is "e.id IN (a set that does not depend on e)": the database computes every set once per query
+        // (SQLite an ephemeral index, PostgreSQL a hashed subplan) instead of one correlated subquery per expert.
+        var formerEmployers = relations.Where(r => r.Kind == ExpertRelationKind.FormerEmployer
+            && r.OrganizationId != null && applicants.Contains(r.OrganizationId.Value)).Select(r => r.ExpertId);
+        var declared = relations.Where(r => r.Kind != ExpertRelationKind.FormerEmployer
+            && ((r.OrganizationId != null && applicants.Contains(r.OrganizationId.Value)) || (r.PersonIdNumberKey != null && persons.Contains(r.PersonIdNumberKey))))
+            .Select(r => r.ExpertId);
+        var servedRecently = seats.Where(s => s.ActivityId != activityId && s.Status == SeatStatus.Accepted
+            && activitiesSet.Any(o => o.Id == s.ActivityId && o.ReviewEndsAt > coolDownSince)).Select(s => s.ExpertId);
+        var drawnHere = seats.Where(s => s.ActivityId == activityId).Select(s => s.ExpertId);
         return
         [
             new("unavailable", e => e.Availability == ExpertAvailability.Unavailable),
             new("applicantInstitution", e => applicants.Contains(e.OrganizationId)),
-            new("formerEmployer", e => relations.Any(r => r.ExpertId == e.Id && r.Kind == ExpertRelationKind.FormerEmployer
-                && r.OrganizationId != null && applicants.Contains(r.OrganizationId.Value))),
-            new("declaredRelation", e => relations.Any(r => r.ExpertId == e.Id && r.Kind != ExpertRelationKind.FormerEmployer
-                && ((r.OrganizationId != null && applicants.Contains(r.OrganizationId.Value)) || (r.PersonIdNumberKey != null && persons.Contains(r.PersonIdNumberKey))))),
+            new("formerEmployer", e => formerEmployers.Contains(e.Id)),
+            new("declaredRelation", e => declared.Contains(e.Id)),
             new("namedPerson", e => persons.Contains(e.IdNumberKey)),
             new("requested", e => exclusions.Contains(e.Id)),
             new("integrityRecord", e => blocked.Contains(e.Id)),
-            new("coolDown", e => seats.Any(s => s.ExpertId == e.Id && s.ActivityId != activityId && s.Status == SeatStatus.Accepted
-                && activitiesSet.Any(o => o.Id == s.ActivityId && o.ReviewEndsAt > coolDownSince))),
-            new("alreadyDrawn", e => seats.Any(s => s.ExpertId == e.Id && s.ActivityId == activityId)),
+            new("coolDown", e => servedRecently.Contains(e.Id)),
+            new("alreadyDrawn", e => drawnHere.Contains(e.Id)),
         ];
     }
-
-    private static Expression<Func<Expert, bool>> Not(Expression<Func<Expert, bool>> rule) =>
-        Expression.Lambda<Func<Expert, bool>>(Expression.Not(rule.Body), rule.Parameters);
 
     /// <summary>
     /// The frozen candidate list of a draw (sorted by id, as the algorithm's canonical form) and how many experts of the
@@ -109,24 +145,56 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
     internal async Task<(List<DrawCandidate> Candidates, Dictionary<string, int> Excluded)> CandidatesAsync(ReviewActivity a,
         IReadOnlyCollection<Guid> extraInstitutions, CancellationToken ct)
     {
-        var pool = Pool(a);
         var rules = Rules(a, BlockedExperts());
+        // One pass over the pool: every expert with one bit per rule that keeps them off (CASE WHEN … THEN 2^i), so the
+        // counts per rule and the candidate list come from the same rows instead of one query per rule and one more.
+        var e = Expression.Parameter(typeof(Expert), "e");
+        Expression mask = Expression.Constant(0);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var excludes = ReplacingExpressionVisitor.Replace(rules[i].Excludes.Parameters[0], e, rules[i].Excludes.Body);
+            mask = Expression.Add(mask, Expression.Condition(excludes, Expression.Constant(1 << i), Expression.Constant(0)));
+        }
+        var row = Expression.Lambda<Func<Expert, PoolRow>>(Expression.MemberInit(Expression.New(typeof(PoolRow)),
+            Expression.Bind(typeof(PoolRow).GetProperty(nameof(PoolRow.Id))!, Expression.Property(e, nameof(Expert.Id))),
+            Expression.Bind(typeof(PoolRow).GetProperty(nameof(PoolRow.OrganizationId))!, Expression.Property(e, nameof(Expert.OrganizationId))),
+            Expression.Bind(typeof(PoolRow).GetProperty(nameof(PoolRow.RegionCode))!, Expression.Property(e, nameof(Expert.RegionCode))),
+            Expression.Bind(typeof(PoolRow).GetProperty(nameof(PoolRow.TitleLevel))!, Expression.Property(e, nameof(Expert.TitleLevel))),
+            Expression.Bind(typeof(PoolRow).GetProperty(nameof(PoolRow.Excluded))!, mask)), e);
+        var rows = await Pool(a).Select(row).ToListAsync(ct);
+        var counts = new int[rules.Count];
+        var list = new List<DrawCandidate>(rows.Count);
+        foreach (var r in rows)
+        {
+            for (var i = 0; i < rules.Count; i++)
+            {
+                counts[i] += (r.Excluded >> i) & 1;
+            }
+            if (r.Excluded == 0 && !extraInstitutions.Contains(r.OrganizationId))
+            {
+                list.Add(new DrawCandidate(r.Id.ToString("D"), r.OrganizationId.ToString("D"), r.RegionCode,
+                    r.TitleLevel is TitleLevel.FullSenior or TitleLevel.AssociateSenior));
+            }
+        }
+        list.Sort(static (x, y) => string.CompareOrdinal(x.Id, y.Id));
         var excluded = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var rule in rules)
+        for (var i = 0; i < rules.Count; i++)
         {
-            excluded[rule.Name] = await pool.Where(rule.Excludes).CountAsync(ct);
+            excluded[rules[i].Name] = counts[i];
         }
-        var eligible = rules.Aggregate(pool, (q, r) => q.Where(Not(r.Excludes)));
-        if (extraInstitutions.Count > 0)
-        {
-            eligible = eligible.Where(e => !extraInstitutions.Contains(e.OrganizationId));
-        }
-        var rows = await eligible.Select(e => new { e.Id, e.OrganizationId, e.RegionCode, e.TitleLevel }).ToListAsync(ct);
-        var list = rows.Select(r => new DrawCandidate(r.Id.ToString("D"), r.OrganizationId.ToString("D"), r.RegionCode,
-                r.TitleLevel is TitleLevel.FullSenior or TitleLevel.AssociateSenior))
-            .OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         return (list, excluded);
     }
+
+    /// <summary>An expert of the pool as the draw reads it, with the bits of the rules that keep them off.</summary>
+    private sealed class PoolRow
+    {
+        public Guid Id { get; init; }
+        public Guid OrganizationId { get; init; }
+        public string RegionCode { get; init; } = "";
+        public TitleLevel TitleLevel { get; init; }
+        public int Excluded { get; init; }
+    }
+
 
     /// <summary>Experts kept off every draw by an active integrity record (科研诚信), as a subquery.</summary>
     private IQueryable<Guid> BlockedExperts() => integrity.BlockedExpertIds(ChinaTime.Today(clock));

@@ -51,12 +51,32 @@ public sealed class CryptoOptions
 }
 
 /// <summary>Hash and HMAC by algorithm id: "sha256" or "sm3".</summary>
+/// <summary>Writes the digest of <paramref name="data"/> into <paramref name="digest"/>.</summary>
+public delegate void HashInto(ReadOnlySpan<byte> data, Span<byte> digest);
+
 public static class Hashes
 {
     public const string Sha256 = "sha256";
     public const string Sm3 = "sm3";
 
     public static string IdFor(CryptoSuite suite) => suite == CryptoSuite.SM ? Sm3 : Sha256;
+
+    /// <summary>
+    /// A hash of <paramref name="algorithm"/> for many short inputs (an expert draw's one key per candidate) that allocates
+    /// nothing per call: the same digest as <see cref="Hash"/>, written into <c>digest</c> (32 bytes).
+    /// </summary>
+    public static HashInto Reusable(string algorithm)
+    {
+        switch (algorithm)
+        {
+            case Sha256:
+                return static (data, digest) => SHA256.HashData(data, digest);
+            case Sm3:
+                return static (data, digest) => Crypto.Sm3.HashData(data, digest);
+            default:
+                throw new CryptographicException($"Unknown hash algorithm '{algorithm}'.");
+        }
+    }
 
     public static byte[] Hash(string algorithm, ReadOnlySpan<byte> data)
     {
@@ -65,12 +85,7 @@ public static class Hashes
             case Sha256:
                 return SHA256.HashData(data);
             case Sm3:
-                var digest = new SM3Digest();
-                var input = data.ToArray();
-                digest.BlockUpdate(input, 0, input.Length);
-                var output = new byte[digest.GetDigestSize()];
-                digest.DoFinal(output, 0);
-                return output;
+                return Crypto.Sm3.HashData(data);
             default:
                 throw new CryptographicException($"Unknown hash algorithm '{algorithm}'.");
         }
