@@ -7,8 +7,8 @@ namespace Chuanyu.Tests.Infrastructure;
 /// both: <c>CHUANYU_TEST_DB=Postgres</c> with <c>CHUANYU_TEST_PG</c> (a connection string to a server where the
 /// user may create databases) selects PostgreSQL; anything else uses an SQLite file in a temp folder.
 /// <para>
-/// <c>new TestDatabase()</c> is an empty database, created at once. A <see cref="ChuanyuFactory"/>'s database is
-/// created when its first host builds (<see cref="Create"/>): a copy of the <see cref="SeededTemplate"/> when that host
+/// <c>new TestDatabase()</c> is an empty database, created at once. A <c>ChuanyuFactory</c>'s database is
+/// created when its first host builds (<see cref="Create"/>): a copy of the <c>SeededTemplate</c> when that host
 /// is configured like the template's, else empty, for the host to migrate and seed itself.
 /// </para>
 /// </summary>
