@@ -25,8 +25,8 @@ public sealed class HeaderTests(BrowserFixture browser)
     ];
 
     // xpages: 专家库 in the navigation for everyone, 专家管理 for the region administrators, 我的专家信息 for experts.
-    private static readonly string[] ExpertAdmin = ["/Admin/Experts"];
-    private static readonly string[] ExpertOwn = ["/Me/Expert"];
+    private static readonly string[] ExpertAdmin = ["/Admin/Experts", "/Experts/Reviews"];
+    private static readonly string[] ExpertOwn = ["/Me/Expert", "/Me/Invitations", "/Me/Relations"];
 
     private static readonly string[] SignedIn =
         ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor", .. VoucherEntries, "/Experts"];

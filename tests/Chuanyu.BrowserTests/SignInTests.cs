@@ -71,7 +71,7 @@ public sealed class SignInTests(BrowserFixture browser)
 
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await Expect(page).ToHaveURLAsync(new Uri(browser.BaseAddress, "/Accounts/Login").ToString());
-        await Expect(Nav(page).GetByRole(AriaRole.Link, new() { Name = "Sichuan–Chongqing S&T Sharing" })).ToBeVisibleAsync();
+        await Expect(Nav(page).GetByRole(AriaRole.Link, new() { Name = "Chuanyu", Exact = true })).ToBeVisibleAsync();
         await Expect(Nav(page).GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByLabel("E-mail", new() { Exact = true })).ToBeVisibleAsync();
