@@ -429,7 +429,8 @@ public sealed class IntegrityPagesTests(ChuanyuFactory factory) : IClassFixture<
         var (listResponse, list) = await cq.GetAsync("/Admin/Integrity?Q=" + Uri.EscapeDataString(name));
         Assert.Equal(HttpStatusCode.OK, listResponse.StatusCode);
         var row = Assert.Single(list.QuerySelectorAll("[data-testid=integrity-records] tbody tr"));
-        Assert.Contains("table-warning", row.ClassName, StringComparison.Ordinal); // active: highlighted
+        Assert.Equal("Active", row.GetAttribute("data-state"));
+        Assert.Contains("text-bg-danger", row.QuerySelector(".badge")!.ClassName, StringComparison.Ordinal); // active: a red state badge
 
         var sc = await SessionAsync(Demo.SichuanAdmin);
         var (scResponse, scDetail) = await sc.GetAsync(detailUrl);

@@ -286,6 +286,50 @@ public sealed class ReviewDrawTests : IDisposable
     }
 
     [Fact]
+    public async Task CancellingADrawnActivity_RevealsItsSeeds_TellsTheInvited_AndTheDrawStillVerifies_ButNotOnceTheReviewStarted()
+    {
+        var cq = await SignedInAsync(_host, "cq.admin@chuanyu.demo");
+        var sc = await SignedInAsync(_host, "sc.admin@chuanyu.demo");
+        await PoolAsync(cq, sc, ["重庆大学", "西南大学", "重庆医科大学", "四川大学", "电子科技大学", "西南交通大学", "西南石油大学"]);
+        var activity = await CreateActivityAsync(cq, Activity(alternates: 1, seniorPercent: 0, otherRegion: 0));
+        await AddItemAsync(cq, activity, await OrgAsync(_host, "四川省农业科学院"));
+        Assert.True((await cq.PostAsync($"/api/v1/review-activities/{activity}/draw", null)).IsSuccessStatusCode);
+
+        // A reason is required; the other region's administrator cannot even see the activity.
+        var noReason = await cq.PostAsJsonAsync($"/api/v1/review-activities/{activity}/cancel", new { reason = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.True((await noReason.ReadJsonAsync()).GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await sc.PostAsJsonAsync($"/api/v1/review-activities/{activity}/cancel", new { reason = "申请单位撤回申报" })).StatusCode);
+        Assert.Null(await WithDbAsync(_host, db => db.Set<ReviewDraw>().Where(d => d.ActivityId == activity).Select(d => d.SeedRevealed).SingleAsync()));
+
+        var cancelled = await cq.PostAsJsonAsync($"/api/v1/review-activities/{activity}/cancel", new { reason = "申请单位撤回申报" });
+        Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync());
+        Assert.Equal("Cancelled", (await cq.GetFromJsonAsync<JsonElement>($"/api/v1/review-activities/{activity}")).GetProperty("status").GetString());
+
+        // The five invited members are told on both channels; the alternate, never invited, is not.
+        var notices = await WithDbAsync(_host, db => db.Outbox.AsNoTracking().Where(m => m.Body.Contains("申请单位撤回申报")).ToListAsync());
+        Assert.Equal(5, notices.Count(m => m.Channel == "email"));
+        Assert.Equal(5, notices.Count(m => m.Channel == ExpertInvitations.SmsChannel));
+
+        // The seed is out and the public record verifies: a cancelled draw cannot hide an unwelcome panel.
+        var record = DrawRecord.FromJson(await _host.CreateClient().GetStringAsync($"/api/v1/review-draws/{activity}/1/record"));
+        Assert.True(DrawVerifier.Verify(record, VerifyDrawCommand.HashById).Intact);
+        var audit = await WithDbAsync(_host, db => db.AuditEntries.AsNoTracking().Where(e => e.Target == $"review:{activity}").Select(e => e.Action).ToListAsync());
+        Assert.Contains("expert-draw.reveal", audit);
+        Assert.Contains("review.cancel", audit);
+        Assert.Equal(HttpStatusCode.Conflict, (await cq.PostAsJsonAsync($"/api/v1/review-activities/{activity}/cancel", new { reason = "再次撤销" })).StatusCode);
+
+        // Once the review has started a drawn activity can only be closed.
+        var started = await CreateActivityAsync(cq, Activity(alternates: 0, seniorPercent: 0, otherRegion: 0));
+        await AddItemAsync(cq, started, await OrgAsync(_host, "四川省农业科学院"));
+        Assert.True((await cq.PostAsync($"/api/v1/review-activities/{started}/draw", null)).IsSuccessStatusCode);
+        _clock.Set(T0.AddDays(10).AddMinutes(1));
+        cq = await SignedInAsync(_host, "cq.admin@chuanyu.demo");
+        Assert.Equal(HttpStatusCode.Conflict, (await cq.PostAsJsonAsync($"/api/v1/review-activities/{started}/cancel", new { reason = "申请单位撤回申报" })).StatusCode);
+        Assert.Null(await WithDbAsync(_host, db => db.Set<ReviewDraw>().Where(d => d.ActivityId == started).Select(d => d.SeedRevealed).SingleAsync()));
+    }
+
+    [Fact]
     public async Task ActivityRules_AreCheckedField_ByField_AndApplicantsGetAtMostThreeExclusions()
     {
         var cq = await SignedInAsync(_host, "cq.admin@chuanyu.demo");

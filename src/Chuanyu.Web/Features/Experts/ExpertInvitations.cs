@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Infrastructure;
 using Chuanyu.Web.Infrastructure.Crypto;
@@ -15,7 +14,19 @@ public sealed class ExpertInvitations(AppDbContext db, FieldProtector protector,
 {
     public const string SmsChannel = "sms";
 
-    internal async Task InviteAsync(ReviewActivity a, IReadOnlyList<ReviewSeat> seats, CancellationToken ct)
+    internal Task InviteAsync(ReviewActivity a, IReadOnlyList<ReviewSeat> seats, CancellationToken ct)
+    {
+        var deadline = Display.Minute(a.ResponseDeadline);
+        var window = Display.Range(a.ReviewStartsAt, a.ReviewEndsAt);
+        return SendAsync(seats, name => (new Message("Reviews.Mail.InviteSubject", a.Title), new Message("Reviews.Mail.InviteBody", name, a.Title, a.Kind, window, deadline)), ct);
+    }
+
+    /// <summary>Tells the invited and accepted members that the activity was cancelled, with the reason.</summary>
+    internal Task CancelledAsync(ReviewActivity a, IReadOnlyList<ReviewSeat> seats, string reason, CancellationToken ct) =>
+        SendAsync(seats, name => (new Message("Reviews.Mail.CancelSubject", a.Title), new Message("Reviews.Mail.CancelBody", name, a.Title, reason)), ct);
+
+    /// <summary>One message per seat's expert on each channel they have, in the platform's first language, staged and saved.</summary>
+    private async Task SendAsync(IReadOnlyList<ReviewSeat> seats, Func<string, (Message Subject, Message Body)> compose, CancellationToken ct)
     {
         if (seats.Count == 0)
         {
@@ -26,37 +37,20 @@ public sealed class ExpertInvitations(AppDbContext db, FieldProtector protector,
             .Select(e => new { e.Name, e.EmailProtected, e.PhoneProtected }).ToListAsync(ct);
         var culture = PlatformSetup.Cultures[0];
         var now = clock.GetUtcNow();
-        var deadline = Display.Minute(a.ResponseDeadline);
-        var window = Display.Range(a.ReviewStartsAt, a.ReviewEndsAt);
         foreach (var c in contacts)
         {
-            var subject = Messages.Translate(new Message("Reviews.Mail.InviteSubject", a.Title), culture);
-            var body = Messages.Translate(new Message("Reviews.Mail.InviteBody", c.Name, a.Title, a.Kind, window, deadline), culture);
-            if (Open(c.EmailProtected) is { } email)
+            var (subjectMessage, bodyMessage) = compose(c.Name);
+            var subject = Messages.Translate(subjectMessage, culture);
+            var body = Messages.Translate(bodyMessage, culture);
+            if (protector.TryUnprotect(c.EmailProtected) is { } email)
             {
                 db.Add(OutboxMessage.Email(email, subject, body, now));
             }
-            if (Open(c.PhoneProtected) is { } phone)
+            if (protector.TryUnprotect(c.PhoneProtected) is { } phone)
             {
                 db.Add(new OutboxMessage { Id = Guid.CreateVersion7(), Channel = SmsChannel, Recipient = phone, Subject = subject, Body = body, CreatedAt = now });
             }
         }
         await db.SaveChangesAsync(ct);
-    }
-
-    private string? Open(string? stored)
-    {
-        if (stored is null || !protector.CanProtect)
-        {
-            return null;
-        }
-        try
-        {
-            return protector.Unprotect(stored);
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
     }
 }

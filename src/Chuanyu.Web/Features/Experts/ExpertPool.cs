@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
@@ -134,21 +133,11 @@ public sealed partial class ExpertPool(AppDbContext db, CurrentUser me, Organiza
         return (new ExpertPersonalDataDto(e.Id, e.Name, Open(e.PhoneProtected), Open(e.EmailProtected), Open(e.IdNumberProtected) ?? ""), new ServiceResult.Ok());
     }
 
-    private string? Open(string? stored)
-    {
-        if (stored is null)
-        {
-            return null;
-        }
-        try
-        {
-            return protector.Unprotect(stored);
-        }
-        catch (CryptographicException)
-        {
-            return new Message("Experts.Undecryptable").ToString();
-        }
-    }
+    private string? Open(string? stored) => Reveal(protector, stored);
+
+    /// <summary>A stored personal value in clear for an authorised view; a note in its place when it cannot be decrypted.</summary>
+    internal static string? Reveal(FieldProtector protector, string? stored) =>
+        stored is null ? null : protector.TryUnprotect(stored) ?? new Message("Experts.Undecryptable").ToString();
 
     private string? Masked(string? stored, Func<string, string> mask) => stored is null ? null : Open(stored) is { } v ? mask(v) : null;
 

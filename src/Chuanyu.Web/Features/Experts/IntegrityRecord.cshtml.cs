@@ -81,22 +81,16 @@ public sealed class IntegrityRecordModel(IntegrityRecords records, IStringLocali
 
     private async Task<IActionResult> OutcomeAsync(Guid id, ServiceResult result, string doneKey, CancellationToken ct)
     {
-        switch (result)
+        if (result is ServiceResult.Ok)
         {
-            case ServiceResult.Ok:
-                TempData["Message"] = l[doneKey].Value;
-                return RedirectToPage(new { id });
-            case ServiceResult.Forbidden:
-                return StatusCode(StatusCodes.Status403Forbidden);
-            case ServiceResult.NotFound:
-                return NotFound();
-            case ServiceResult.Invalid invalid:
-                Errors = invalid.Errors;
-                break;
-            default:
-                Failure = result.FailureMessage;
-                break;
+            TempData["Message"] = l[doneKey].Value;
+            return RedirectToPage(new { id });
         }
+        if (PageResults.Refused(this, result, out var errors, out var failure) is { } answer)
+        {
+            return answer;
+        }
+        (Errors, Failure) = (errors, failure);
         return await LoadAsync(id, ct) ?? Page();
     }
 

@@ -79,22 +79,16 @@ public sealed class IntegrityRecordEditModel(IntegrityRecords records, IStringLo
             var (created, outcome) = await records.CreateAsync(Form.ToInput(), ct);
             (target, result) = (created?.Id ?? Guid.Empty, outcome);
         }
-        switch (result)
+        if (result is ServiceResult.Ok)
         {
-            case ServiceResult.Ok:
-                TempData["Message"] = l["Integrity.Saved"].Value;
-                return RedirectToPage("/Experts/IntegrityRecord", new { id = target });
-            case ServiceResult.Forbidden:
-                return StatusCode(StatusCodes.Status403Forbidden);
-            case ServiceResult.NotFound:
-                return NotFound();
-            case ServiceResult.Invalid invalid:
-                Errors = invalid.Errors;
-                break;
-            default:
-                Failure = result.FailureMessage;
-                break;
+            TempData["Message"] = l["Integrity.Saved"].Value;
+            return RedirectToPage("/Experts/IntegrityRecord", new { id = target });
         }
+        if (PageResults.Refused(this, result, out var errors, out var failure) is { } answer)
+        {
+            return answer;
+        }
+        (Errors, Failure) = (errors, failure);
         return Page();
     }
 

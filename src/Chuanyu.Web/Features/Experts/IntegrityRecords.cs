@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Security.Cryptography;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Infrastructure;
@@ -174,21 +173,7 @@ public sealed partial class IntegrityRecords(AppDbContext db, CurrentUser me, Or
         return (new IntegrityIdNumberDto(r.Id, r.SubjectName, Open(r.IdNumberProtected) ?? ""), new ServiceResult.Ok());
     }
 
-    private string? Open(string? stored)
-    {
-        if (stored is null)
-        {
-            return null;
-        }
-        try
-        {
-            return protector.Unprotect(stored);
-        }
-        catch (CryptographicException)
-        {
-            return new Message("Experts.Undecryptable").ToString();
-        }
-    }
+    private string? Open(string? stored) => ExpertPool.Reveal(protector, stored);
 
     private async Task<List<IntegrityRecordDto>> DtosAsync(IReadOnlyList<IntegrityRecord> rows, CancellationToken ct)
     {

@@ -135,31 +135,6 @@ public sealed class ReviewActivities(AppDbContext db, CurrentUser me, Organizati
         return new ServiceResult.Ok();
     }
 
-    public async Task<ServiceResult> CancelAsync(Guid id, string? reason, CancellationToken ct)
-    {
-        if (await ManagedAsync(id, ct, track: true) is not { } a)
-        {
-            return new ServiceResult.NotFound();
-        }
-        // Only before the draw: a drawn panel has a committed seed that is revealed when the activity closes.
-        if (a.Status != ReviewActivityStatus.Draft)
-        {
-            return new ServiceResult.Conflict(new Message("Reviews.CannotCancel"));
-        }
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > ExpertRules.MaxReasonLength)
-        {
-            var errors = new FieldErrors();
-            errors.Add("reason", new Message("Experts.ReasonRequired", ExpertRules.MaxReasonLength));
-            return new ServiceResult.Invalid(errors);
-        }
-        a.Status = ReviewActivityStatus.Cancelled;
-        a.UpdatedAt = clock.GetUtcNow();
-        a.Version++;
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("review.cancel", $"review:{a.Id}", detail: reason.Trim(), ct: ct);
-        return new ServiceResult.Ok();
-    }
-
     // ---- items ----
 
     public async Task<IReadOnlyList<ReviewItemDto>?> ItemsAsync(Guid activityId, CancellationToken ct)

@@ -233,15 +233,26 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
             return new ServiceResult.RuleBroken("noDataKey", new Message("Experts.NoDataKey"));
         }
         var spec = new PanelSpec(a.PanelSize, a.Alternates, ReviewRules.MinSenior(a.PanelSize, a.MinSeniorPercent), a.RegionCode, a.MinOtherRegion, a.OnePerInstitution);
+        // The draw, its seats, the invitations, the audit rows and the status change commit together: an activity is
+        // never left Draft with a committed draw (which would allow a second one), and of two owners' sessions drawing at
+        // once the second fails on the activity's version and leaves nothing behind.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var result = await CommitAndDrawAsync(a, spec, 1, [], null, ct);
-        if (result is not ServiceResult.Ok)
+        if (result is ServiceResult.Ok)
         {
-            return result;
+            a.Status = ReviewActivityStatus.Drawn;
+            a.UpdatedAt = clock.GetUtcNow();
+            a.Version++;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return new ServiceResult.Conflict(new Message("Reviews.NotDraft"));
+            }
         }
-        a.Status = ReviewActivityStatus.Drawn;
-        a.UpdatedAt = clock.GetUtcNow();
-        a.Version++;
-        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return result;
     }
 
@@ -291,7 +302,7 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         {
             s.ReplacesSeatId = replaces;
         }
-        // A redraw runs inside the transaction of the answer that needed it; the first draw has its own.
+        // A draw runs inside its caller's transaction (the first draw's, or the answer's that needed a redraw) or its own.
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await using (own)
         {
@@ -468,18 +479,72 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
             return new ServiceResult.RuleBroken("reviewNotOver", new Message("Reviews.NotOver"));
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RevealAsync(a, ReviewActivityStatus.Closed, now, ct);
+        await tx.CommitAsync(ct);
+        return new ServiceResult.Ok();
+    }
+
+    /// <summary>Ends an activity (closed or cancelled) and reveals every draw's seed; audited with the seeds. Inside the caller's transaction.</summary>
+    private async Task RevealAsync(ReviewActivity a, ReviewActivityStatus end, DateTimeOffset now, CancellationToken ct)
+    {
         var draws = await db.Set<ReviewDraw>().Where(d => d.ActivityId == a.Id).OrderBy(d => d.Sequence).ToListAsync(ct);
         foreach (var d in draws)
         {
             d.SeedRevealed = protector.Unprotect(d.SeedProtected);
             d.RevealedAt = now;
         }
-        a.Status = ReviewActivityStatus.Closed;
+        a.Status = end;
         a.UpdatedAt = now;
         a.Version++;
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("expert-draw.reveal", $"review:{a.Id}",
             detail: string.Join("; ", draws.Select(d => $"draw {d.Sequence}: seed {d.SeedRevealed}")), ct: ct);
+    }
+
+    // ---- cancelling ----
+
+    /// <summary>A draft can be cancelled until it is drawn or closed; a drawn activity until its review starts.</summary>
+    public static bool Cancellable(ReviewActivityStatus status, DateTimeOffset reviewStartsAt, DateTimeOffset now) =>
+        status == ReviewActivityStatus.Draft || (status == ReviewActivityStatus.Drawn && now < reviewStartsAt);
+
+    /// <summary>
+    /// Cancels an activity before its review starts, with a reason. A drawn one has committed seeds: they are revealed
+    /// at once (a cancelled draw stays verifiable, so no one can cancel a draw they disliked unseen), and the members
+    /// invited or accepted are told through the outbox. Audited with the reason.
+    /// </summary>
+    public async Task<ServiceResult> CancelAsync(Guid activityId, string? reason, CancellationToken ct)
+    {
+        if (await activities.ManagedAsync(activityId, ct, track: true) is not { } a)
+        {
+            return new ServiceResult.NotFound();
+        }
+        var now = clock.GetUtcNow();
+        if (!Cancellable(a.Status, a.ReviewStartsAt, now))
+        {
+            return new ServiceResult.Conflict(new Message("Reviews.CannotCancel"));
+        }
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > ExpertRules.MaxReasonLength)
+        {
+            var errors = new FieldErrors();
+            errors.Add("reason", new Message("Experts.ReasonRequired", ExpertRules.MaxReasonLength));
+            return new ServiceResult.Invalid(errors);
+        }
+        reason = reason.Trim();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (a.Status == ReviewActivityStatus.Drawn)
+        {
+            var told = await db.Set<ReviewSeat>().Where(s => s.ActivityId == a.Id && (s.Status == SeatStatus.Invited || s.Status == SeatStatus.Accepted)).ToListAsync(ct);
+            await invitations.CancelledAsync(a, told, reason, ct);
+            await RevealAsync(a, ReviewActivityStatus.Cancelled, now, ct);
+        }
+        else
+        {
+            a.Status = ReviewActivityStatus.Cancelled;
+            a.UpdatedAt = now;
+            a.Version++;
+            await db.SaveChangesAsync(ct);
+        }
+        await audit.RecordAsync("review.cancel", $"review:{a.Id}", detail: reason, ct: ct);
         await tx.CommitAsync(ct);
         return new ServiceResult.Ok();
     }

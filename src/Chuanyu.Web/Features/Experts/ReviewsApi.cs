@@ -31,9 +31,9 @@ public static class ReviewsApi
         reviews.MapPut("/{id:guid}", async (Guid id, ReviewActivityInput input, ReviewActivities service, CancellationToken ct) =>
                 ApiResults.ToHttp(await service.UpdateAsync(id, input, ct)))
             .WithSummary("Edit a draft activity (version as read).");
-        reviews.MapPost("/{id:guid}/cancel", async (Guid id, ReasonInput input, ReviewActivities service, CancellationToken ct) =>
+        reviews.MapPost("/{id:guid}/cancel", async (Guid id, ReasonInput input, ReviewDraws service, CancellationToken ct) =>
                 ApiResults.ToHttp(await service.CancelAsync(id, input.Reason, ct)))
-            .WithSummary("Cancel a draft activity, with a reason.");
+            .WithSummary("Cancel an activity before its review starts, with a reason; a drawn one has its seeds revealed and its invited members told.");
 
         reviews.MapGet("/{id:guid}/items", async (Guid id, ReviewActivities service, CancellationToken ct) =>
                 await service.ItemsAsync(id, ct) is { } items ? Results.Ok(items) : Results.NotFound())

@@ -58,6 +58,26 @@ public sealed class FieldProtector(IOptions<CryptoOptions> options)
         return Convert.ToHexStringLower(Hashes.Hmac(Hashes.IdFor(options.Value.Suite), key, Encoding.UTF8.GetBytes(normalized)));
     }
 
+    /// <summary>
+    /// The plaintext, or null when nothing is stored or it cannot be decrypted here (a key not configured, a damaged
+    /// value): for lists and notifications that must go on without the one value. Callers that must fail use <see cref="Unprotect"/>.
+    /// </summary>
+    public string? TryUnprotect(string? stored)
+    {
+        if (stored is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Unprotect(stored);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return null;
+        }
+    }
+
     public string Unprotect(string stored)
     {
         var parts = stored.Split(':', 4);

@@ -15,7 +15,7 @@ namespace Chuanyu.Web.Features.Experts;
 /// </summary>
 [Authorize(Policy = Policies.AnyRegionAdmin)]
 public sealed class ReviewActivityModel(ReviewActivities activities, ReviewDraws draws, ExpertPool pool, OrganizationDirectory organizations,
-    IStringLocalizer<SharedResource> l) : PageModel
+    IStringLocalizer<SharedResource> l, TimeProvider clock) : PageModel
 {
     public ReviewActivityDto Activity { get; private set; } = null!;
     public IReadOnlyList<ReviewItemDto> Items { get; private set; } = [];
@@ -36,6 +36,8 @@ public sealed class ReviewActivityModel(ReviewActivities activities, ReviewDraws
     [BindProperty] public ExclusionSource? ExclusionSource { get; set; }
     [BindProperty] public string? ExclusionReason { get; set; }
     [BindProperty] public string? CancelReason { get; set; }
+
+    public bool CanCancel => ReviewDraws.Cancellable(Activity.Status, Activity.ReviewStartsAt, clock.GetUtcNow());
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
@@ -105,7 +107,7 @@ public sealed class ReviewActivityModel(ReviewActivities activities, ReviewDraws
 
     public async Task<IActionResult> OnPostCancelAsync(Guid id, CancellationToken ct)
     {
-        var result = await activities.CancelAsync(id, CancelReason, ct);
+        var result = await draws.CancelAsync(id, CancelReason, ct);
         return result is ServiceResult.Ok ? Done(id, l["Reviews.Cancelled"]) : await ShowAsync(id, result, ct);
     }
 
