@@ -118,5 +118,5 @@ public sealed class ReviewActivityModel(ReviewActivities activities, ReviewDraws
     }
 
     /// <summary>The label of an avoidance rule's count (the names the draw records).</summary>
-    public string RuleLabel(string rule) => l["Reviews.Rule." + rule];
+    public string Excluded(IReadOnlyDictionary<string, int> counts) => ReviewLabels.Exclusions(l, counts);
 }

@@ -24,5 +24,5 @@ public sealed class ReviewDrawPageModel(DrawAudit audit, IStringLocalizer<Shared
         return Page();
     }
 
-    public string RuleLabel(string rule) => l["Reviews.Rule." + rule];
+    public string Excluded(IReadOnlyDictionary<string, int> counts) => ReviewLabels.Exclusions(l, counts);
 }

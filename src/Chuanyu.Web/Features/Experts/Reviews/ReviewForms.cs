@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chuanyu.Web.Infrastructure;
+using Microsoft.Extensions.Localization;
 
 namespace Chuanyu.Web.Features.Experts;
 
@@ -48,5 +49,16 @@ public sealed class ReviewActivityForm
             MinOtherRegion, OnePerInstitution, CoolDownDays, Instant(ReviewStartsAt, "reviewStartsAt", errors), Instant(ReviewEndsAt, "reviewEndsAt", errors),
             Instant(ResponseDeadline, "responseDeadline", errors), version);
         return (input, errors);
+    }
+}
+
+/// <summary>Words the review pages share.</summary>
+public static class ReviewLabels
+{
+    /// <summary>How many each avoidance rule kept off a draw's list ("本单位 3；诚信记录 1"), or that none was.</summary>
+    public static string Exclusions(IStringLocalizer l, IReadOnlyDictionary<string, int> counts)
+    {
+        var kept = counts.Where(x => x.Value > 0).Select(x => $"{l["Reviews.Rule." + x.Key]} {x.Value}").ToList();
+        return kept.Count == 0 ? l["Reviews.NoneExcluded"] : string.Join(" · ", kept);
     }
 }
