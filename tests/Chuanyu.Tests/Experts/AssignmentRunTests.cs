@@ -133,15 +133,27 @@ public sealed class AssignmentRunTests : IDisposable
         {
             db.Add(new ExpertRelation
             {
-                Id = Guid.NewGuid(), ExpertId = formerEmployee, Kind = ExpertRelationKind.FormerEmployer, OrganizationId = applicants[0].Id,
-                EndedOn = DateOnly.FromDateTime(T0.Date).AddYears(-1), CreatedAt = T0,
+                Id = Guid.NewGuid(),
+                ExpertId = formerEmployee,
+                Kind = ExpertRelationKind.FormerEmployer,
+                OrganizationId = applicants[0].Id,
+                EndedOn = DateOnly.FromDateTime(T0.Date).AddYears(-1),
+                CreatedAt = T0.ToUniversalTime(),
             });
             db.Add(new IntegrityRecord
             {
-                Id = Guid.NewGuid(), SubjectKind = IntegritySubjectKind.Person, SubjectName = "分配失信专家", ExpertId = blocked,
-                Type = Enum.GetValues<IntegrityRecordType>()[0], Severity = Enum.GetValues<IntegritySeverity>()[0],
-                StartDate = DateOnly.FromDateTime(T0.Date).AddMonths(-2), IssuingAuthority = "测试机关", RegionCode = "500000",
-                Description = "测试记录", CreatedAt = T0, UpdatedAt = T0,
+                Id = Guid.NewGuid(),
+                SubjectKind = IntegritySubjectKind.Person,
+                SubjectName = "分配失信专家",
+                ExpertId = blocked,
+                Type = Enum.GetValues<IntegrityRecordType>()[0],
+                Severity = Enum.GetValues<IntegritySeverity>()[0],
+                StartDate = DateOnly.FromDateTime(T0.Date).AddMonths(-2),
+                IssuingAuthority = "测试机关",
+                RegionCode = "500000",
+                Description = "测试记录",
+                CreatedAt = T0.ToUniversalTime(),
+                UpdatedAt = T0.ToUniversalTime(),
             });
             return await db.SaveChangesAsync();
         });

@@ -70,9 +70,15 @@ public sealed class AssignmentRuns(AppDbContext db, CurrentUser me, ExpertPool p
     /// <summary>The upload template: the proposal columns (required ones marked *), an example row, a sheet explaining them.</summary>
     public static byte[] Template() => ExpertImport.Template(Columns, "proposals");
 
-    private static readonly char[] Separators = ['、', ',', '，', ';', '；', ' ', '\n'];
+    private static readonly char[] Separators = ['、', ',', '，', ';', '；', '\n'];
+    private static readonly char[] CodeSeparators = [.. Separators, ' '];
 
+    /// <summary>Codes and regions: separated by 、 , ; line breaks or spaces.</summary>
     internal static IReadOnlyList<string> Split(string? list) =>
+        (list ?? "").Split(CodeSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Keywords: separated by 、 , ; or line breaks (a keyword may hold spaces).</summary>
+    internal static IReadOnlyList<string> SplitList(string? list) =>
         (list ?? "").Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string Join(IEnumerable<string> items) => string.Join("、", items);
@@ -167,7 +173,7 @@ public sealed class AssignmentRuns(AppDbContext db, CurrentUser me, ExpertPool p
             {
                 Bad("disciplines", new Message("Assignments.DisciplineUnknown", code));
             }
-            var keywords = Join(Split(Cell(row, "keywords")).Distinct(StringComparer.Ordinal));
+            var keywords = Join(SplitList(Cell(row, "keywords")).Distinct(StringComparer.Ordinal));
             if (keywords.Length > ExpertRules.MaxListLength)
             {
                 Bad("keywords", new Message("Assignments.TooLong", ExpertRules.MaxListLength));
@@ -306,8 +312,8 @@ public sealed class AssignmentRuns(AppDbContext db, CurrentUser me, ExpertPool p
         var byRow = pairs.ToLookup(p => p.RowNumber);
         return list.Select(p => new AssignmentResultRow(p.RowNumber, p.ExternalRef, p.Name, names.GetValueOrDefault(p.OrganizationId, ""), Split(p.Disciplines),
             byRow[p.RowNumber].OrderBy(x => x.Rank).Select(x => experts.TryGetValue(x.ExpertId, out var e)
-                ? new AssignedExpertDto(x.ExpertId, e.Name, names.GetValueOrDefault(e.Org, ""), e.Region, x.Affinity, x.Rank, x.MatchedDiscipline, Split(x.MatchedKeywords))
-                : new AssignedExpertDto(x.ExpertId, "", "", "", x.Affinity, x.Rank, x.MatchedDiscipline, Split(x.MatchedKeywords))).ToList(),
+                ? new AssignedExpertDto(x.ExpertId, e.Name, names.GetValueOrDefault(e.Org, ""), e.Region, x.Affinity, x.Rank, x.MatchedDiscipline, SplitList(x.MatchedKeywords))
+                : new AssignedExpertDto(x.ExpertId, "", "", "", x.Affinity, x.Rank, x.MatchedDiscipline, SplitList(x.MatchedKeywords))).ToList(),
             p.ShortReason is null ? 0 : Math.Max(0, k - p.Assigned), p.ShortReason)).ToList();
     }
 
@@ -381,7 +387,7 @@ public sealed class AssignmentRuns(AppDbContext db, CurrentUser me, ExpertPool p
         await SetProgressAsync(id, 30, ct);
 
         var spec = new AssignmentSpec(run.PerProposal, Math.Max(TopCandidates, run.PerProposal), conflicts, run.MaxPairProbability, run.Seed);
-        var inputs = proposals.Select(p => new Proposal(Key(p.RowNumber), [Key(p.OrganizationId)], Split(p.Disciplines), Split(p.Keywords))).ToList();
+        var inputs = proposals.Select(p => new Proposal(Key(p.RowNumber), [Key(p.OrganizationId)], Split(p.Disciplines), SplitList(p.Keywords))).ToList();
         var reviewers = experts.Select(e => new Reviewer(Key(e.Id), Key(e.OrganizationId), e.Codes, e.Keywords, run.MaxLoad)).ToList();
         var candidates = CandidateSet.Build(inputs, reviewers, spec);
         await SetProgressAsync(id, 40, ct);
@@ -396,11 +402,16 @@ public sealed class AssignmentRuns(AppDbContext db, CurrentUser me, ExpertPool p
         {
             var e = expertById[p.ReviewerId];
             var proposal = proposalByKey[p.ProposalId];
-            var (code, keywords) = Reasons(Split(proposal.Disciplines), Split(proposal.Keywords), e);
+            var (code, keywords) = Reasons(Split(proposal.Disciplines), SplitList(proposal.Keywords), e);
             return new AssignmentPair
             {
-                RunId = id, RowNumber = proposal.RowNumber, ExpertId = e.Id, Affinity = p.Affinity, Rank = p.Rank,
-                MatchedDiscipline = code, MatchedKeywords = Truncate(Join(keywords), ExpertRules.MaxListLength),
+                RunId = id,
+                RowNumber = proposal.RowNumber,
+                ExpertId = e.Id,
+                Affinity = p.Affinity,
+                Rank = p.Rank,
+                MatchedDiscipline = code,
+                MatchedKeywords = Truncate(Join(keywords), ExpertRules.MaxListLength),
             };
         }).ToList();
         var assigned = pairs.GroupBy(p => p.RowNumber).ToDictionary(g => g.Key, g => g.Count());
@@ -465,7 +476,7 @@ public sealed class AssignmentRuns(AppDbContext db, CurrentUser me, ExpertPool p
         var codes = (await db.Set<ExpertDiscipline>().AsNoTracking().Where(d => experts.Any(e => e.Id == d.ExpertId)).Select(d => new { d.ExpertId, d.Code })
             .ToListAsync(ct)).ToLookup(d => d.ExpertId, d => d.Code);
         var filter = Split(run.PoolDisciplines);
-        return rows.Select(e => new PoolExpert(e.Id, e.OrganizationId, codes[e.Id].Order(StringComparer.Ordinal).ToList(), Split(e.Keywords)))
+        return rows.Select(e => new PoolExpert(e.Id, e.OrganizationId, codes[e.Id].Order(StringComparer.Ordinal).ToList(), SplitList(e.Keywords)))
             .Where(e => filter.Count == 0 || e.Codes.Any(c => filter.Any(f => c.StartsWith(f, StringComparison.Ordinal))))
             .OrderBy(e => e.Id)
             .ToList();
