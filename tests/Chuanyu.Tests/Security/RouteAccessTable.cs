@@ -330,6 +330,14 @@ public static class RouteAccessTable
         GET     /api/v1/integrity-records/{id:guid}/id-number                              RegionOrSecurityAdmin
         POST    /api/v1/integrity-records/{id:guid}/documents                              RegionOrSecurityAdmin
         GET     /api/v1/integrity-records/{id:guid}/documents/{documentId:guid}            RegionOrSecurityAdmin
+        # assign (branch assign): bulk assignment runs; a run is read only by admins of its region (else 404), checked in AssignmentRuns
+        PAGE    /Experts/Assignments                                                       AnyRegionAdmin
+        PAGE    /Experts/Assignments/{id:guid}                                             AnyRegionAdmin
+        GET     /api/v1/assignment-runs                                                    AnyRegionAdmin
+        GET     /api/v1/assignment-runs/template                                           AnyRegionAdmin
+        POST    /api/v1/assignment-runs                                                    AnyRegionAdmin
+        GET     /api/v1/assignment-runs/{id:guid}                                          AnyRegionAdmin
+        GET     /api/v1/assignment-runs/{id:guid}/result.xlsx                              AnyRegionAdmin
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

@@ -27,12 +27,13 @@ public sealed class ExpertImport(AppDbContext db, ExpertPool pool, OrganizationD
     public const int MaxRows = 5_000;
     public const long MaxFileBytes = 10L << 20;
 
-    public static IReadOnlyList<ExpertImportColumn> Columns { get; } = LoadColumns();
+    public static IReadOnlyList<ExpertImportColumn> Columns { get; } = LoadColumns("expert-import-columns.csv");
 
-    private static List<ExpertImportColumn> LoadColumns()
+    /// <summary>The columns of an upload format from its embedded <c>Data/Reference/{file}</c> (field,header,required,help,example).</summary>
+    internal static List<ExpertImportColumn> LoadColumns(string file)
     {
-        using var stream = typeof(ExpertImport).Assembly.GetManifestResourceStream("Chuanyu.Web.Data.Reference.expert-import-columns.csv")
-            ?? throw new InvalidOperationException("expert-import-columns.csv is not embedded.");
+        using var stream = typeof(ExpertImport).Assembly.GetManifestResourceStream("Chuanyu.Web.Data.Reference." + file)
+            ?? throw new InvalidOperationException(file + " is not embedded.");
         using var reader = new StreamReader(stream);
         reader.ReadLine();
         var list = new List<ExpertImportColumn>();
@@ -45,31 +46,34 @@ public sealed class ExpertImport(AppDbContext db, ExpertPool pool, OrganizationD
     }
 
     /// <summary>The template: the header row (required columns marked *), an example row, and a sheet of explanations.</summary>
-    public static byte[] Template()
+    public static byte[] Template() => Template(Columns, "experts");
+
+    /// <summary>The template of an upload format: the header row (required columns marked *), an example row, a sheet of explanations.</summary>
+    internal static byte[] Template(IReadOnlyList<ExpertImportColumn> columns, string sheetName)
     {
         var workbook = new XSSFWorkbook();
-        var sheet = workbook.CreateSheet("experts");
+        var sheet = workbook.CreateSheet(sheetName);
         var header = sheet.CreateRow(0);
         var example = sheet.CreateRow(1);
-        for (var i = 0; i < Columns.Count; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
-            header.CreateCell(i).SetCellValue(Columns[i].Required ? Columns[i].Header + "*" : Columns[i].Header);
-            example.CreateCell(i).SetCellValue(Columns[i].Example);
+            header.CreateCell(i).SetCellValue(columns[i].Required ? columns[i].Header + "*" : columns[i].Header);
+            example.CreateCell(i).SetCellValue(columns[i].Example);
             sheet.SetColumnWidth(i, 16 * 256);
         }
         var help = workbook.CreateSheet("help");
-        for (var i = 0; i < Columns.Count; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
             var row = help.CreateRow(i);
-            row.CreateCell(0).SetCellValue(Columns[i].Header);
-            row.CreateCell(1).SetCellValue(Columns[i].Help);
+            row.CreateCell(0).SetCellValue(columns[i].Header);
+            row.CreateCell(1).SetCellValue(columns[i].Help);
         }
         using var output = new MemoryStream();
         workbook.Write(output, leaveOpen: true);
         return output.ToArray();
     }
 
-    private static string NormalizeHeader(string? h) => (h ?? "").Normalize(System.Text.NormalizationForm.FormKC).Replace("*", "", StringComparison.Ordinal).Trim();
+    internal static string NormalizeHeader(string? h) => (h ?? "").Normalize(System.Text.NormalizationForm.FormKC).Replace("*", "", StringComparison.Ordinal).Trim();
 
     /// <summary>A labelled enum value from its Chinese label (正高, 技术类 …), its English label or its member name.</summary>
     private static bool TryEnum<T>(string? cell, out T value) where T : struct, Enum
@@ -97,39 +101,10 @@ public sealed class ExpertImport(AppDbContext db, ExpertPool pool, OrganizationD
         {
             return (null, new ServiceResult.Forbidden());
         }
-        // An .xlsx is a zip package: anything else (a CSV, a renamed file) is refused before parsing.
-        using var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, ct);
-        if (buffer.Length < 4 || buffer.GetBuffer() is not [(byte)'P', (byte)'K', 3, 4, ..])
+        var (data, index, problem) = await ReadSheetAsync(content, Columns, MaxRows, new Message("Experts.ImportEmpty"), ct);
+        if (problem is not null)
         {
-            return (new ExpertImportResult(false, 0, [], new Message("Experts.ImportNotXlsx")), new ServiceResult.Ok());
-        }
-        buffer.Position = 0;
-        List<SheetRow> rows;
-        try
-        {
-            using var reader = XlsxSheetReader.Open(buffer);
-            rows = reader.Rows().Take(MaxRows + 2).ToList();
-        }
-        catch (SheetFormatException e)
-        {
-            return (new ExpertImportResult(false, 0, [], e.Reason), new ServiceResult.Ok());
-        }
-        if (rows.Count == 0)
-        {
-            return (new ExpertImportResult(false, 0, [], new Message("Experts.ImportEmpty")), new ServiceResult.Ok());
-        }
-        var headers = rows[0].Cells.Select(NormalizeHeader).ToList();
-        var index = Columns.ToDictionary(c => c.Field, c => headers.IndexOf(c.Header));
-        var missing = Columns.Where(c => c.Required && index[c.Field] < 0).Select(c => c.Header).ToList();
-        if (missing.Count > 0)
-        {
-            return (new ExpertImportResult(false, 0, [], new Message("Experts.ImportColumnsMissing", string.Join("、", missing))), new ServiceResult.Ok());
-        }
-        var data = rows.Skip(1).Where(r => !r.IsEmpty).ToList();
-        if (data.Count > MaxRows)
-        {
-            return (new ExpertImportResult(false, data.Count, [], new Message("Experts.ImportTooManyRows", MaxRows)), new ServiceResult.Ok());
+            return (new ExpertImportResult(false, data.Count, [], problem), new ServiceResult.Ok());
         }
 
         var byName = Columns.ToDictionary(c => c.Field);
@@ -216,10 +191,6 @@ public sealed class ExpertImport(AppDbContext db, ExpertPool pool, OrganizationD
                 errors.AddRange(reasons.Select(reason => new ExpertImportError(r.Number, header, reason)));
             }
         }
-        if (data.Count == 0)
-        {
-            return (new ExpertImportResult(false, 0, [], new Message("Experts.ImportEmpty")), new ServiceResult.Ok());
-        }
         if (errors.Count > 0)
         {
             return (new ExpertImportResult(false, data.Count, errors), new ServiceResult.Ok());
@@ -243,6 +214,50 @@ public sealed class ExpertImport(AppDbContext db, ExpertPool pool, OrganizationD
         await audit.RecordAsync("expert.import", $"region:{staged[0].Expert.RegionCode}", detail: $"rows={staged.Count}", ct: ct);
         await tx.CommitAsync(ct);
         return (new ExpertImportResult(true, staged.Count, []), new ServiceResult.Ok());
+    }
+
+    /// <summary>
+    /// Reads an uploaded sheet of an all-or-nothing upload: the data rows (empty ones left out) and each field's column
+    /// (-1 when absent), or the file's problem — not an .xlsx (a zip package), unreadable, a required column missing,
+    /// more than <paramref name="maxRows"/> rows, or no data row (<paramref name="empty"/>).
+    /// </summary>
+    internal static async Task<(List<SheetRow> Data, Dictionary<string, int> Index, Message? Problem)> ReadSheetAsync(Stream content,
+        IReadOnlyList<ExpertImportColumn> columns, int maxRows, Message empty, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, ct);
+        if (buffer.Length < 4 || buffer.GetBuffer() is not [(byte)'P', (byte)'K', 3, 4, ..])
+        {
+            return ([], [], new Message("Experts.ImportNotXlsx"));
+        }
+        buffer.Position = 0;
+        List<SheetRow> rows;
+        try
+        {
+            using var reader = XlsxSheetReader.Open(buffer);
+            rows = reader.Rows().Take(maxRows + 2).ToList();
+        }
+        catch (SheetFormatException e)
+        {
+            return ([], [], e.Reason);
+        }
+        if (rows.Count == 0)
+        {
+            return ([], [], empty);
+        }
+        var headers = rows[0].Cells.Select(NormalizeHeader).ToList();
+        var index = columns.ToDictionary(c => c.Field, c => headers.IndexOf(c.Header));
+        var missing = columns.Where(c => c.Required && index[c.Field] < 0).Select(c => c.Header).ToList();
+        if (missing.Count > 0)
+        {
+            return ([], index, new Message("Experts.ImportColumnsMissing", string.Join("、", missing)));
+        }
+        var data = rows.Skip(1).Where(r => !r.IsEmpty).ToList();
+        if (data.Count > maxRows)
+        {
+            return (data, index, new Message("Experts.ImportTooManyRows", maxRows));
+        }
+        return (data, index, data.Count == 0 ? empty : null);
     }
 
     private static bool? TryYesNo(string text)

@@ -28,38 +28,13 @@ public static class ExpertImportApi
         {
             return ApiResults.ToHttp(new ServiceResult.Forbidden());
         }
-        if (request.ContentLength > ExpertImport.MaxFileBytes + (64 << 10))
+        var (form, file, refusal) = await ReadUploadAsync(request, ExpertImport.MaxFileBytes, ct);
+        if (refusal is not null)
         {
-            return TooLarge();
+            return refusal;
         }
-        if (!request.HasFormContentType)
-        {
-            return ApiProblem.Validation(Field("file", new Message("Experts.ImportFileMissing")));
-        }
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge();
-        }
-        catch (InvalidDataException)
-        {
-            return ApiProblem.Validation(Field("file", new Message("Experts.ImportFileMissing")));
-        }
-        var file = form.Files.GetFile("file");
-        if (file is null || file.Length == 0)
-        {
-            return ApiProblem.Validation(Field("file", new Message("Experts.ImportFileMissing")));
-        }
-        if (file.Length > ExpertImport.MaxFileBytes)
-        {
-            return TooLarge();
-        }
-        var region = form["region"].ToString() is { Length: > 0 } r ? r : null;
-        await using var content = file.OpenReadStream();
+        var region = form!["region"].ToString() is { Length: > 0 } r ? r : null;
+        await using var content = file!.OpenReadStream();
         var (result, refused) = await import.ImportAsync(content, region, ct);
         if (result is null)
         {
@@ -71,18 +46,57 @@ public static class ExpertImportApi
         }
         return result.Applied
             ? TypedResults.Ok(new ExpertImportResponse(true, result.Rows))
-            : ApiProblem.Result(StatusCodes.Status422UnprocessableEntity, "Experts.ImportRowsFailed", new Message("Experts.ImportRowsFailed", result.Errors.Count),
-                titleCode: "ruleBroken", extensions: new Dictionary<string, object?>
-                {
-                    ["errors"] = result.Errors.Select(e => new { row = e.Row, column = e.Column, reason = e.Reason.ToString(), code = e.Reason.Key }).ToList(),
-                    ["errorCount"] = result.Errors.Count,
-                    ["rows"] = result.Rows,
-                });
+            : RowErrors("Experts.ImportRowsFailed", new Message("Experts.ImportRowsFailed", result.Errors.Count), result.Errors, result.Rows);
     }
 
-    private static FieldErrors Field(string field, Message reason) => new() { { field, [reason] } };
+    /// <summary>
+    /// The multipart form and its <c>file</c> of an upload of at most <paramref name="maxBytes"/>, or the answer that
+    /// refuses it: 413 when too large (announced or read), 400 on the <c>file</c> field when missing, empty or not multipart.
+    /// </summary>
+    internal static async Task<(IFormCollection? Form, IFormFile? File, IResult? Refusal)> ReadUploadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    {
+        var missing = ApiProblem.Validation(Field("file", new Message("Experts.ImportFileMissing")));
+        if (request.ContentLength > maxBytes + (64 << 10))
+        {
+            return (null, null, TooLarge(maxBytes));
+        }
+        if (!request.HasFormContentType)
+        {
+            return (null, null, missing);
+        }
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, null, TooLarge(maxBytes));
+        }
+        catch (InvalidDataException)
+        {
+            return (null, null, missing);
+        }
+        var file = form.Files.GetFile("file");
+        if (file is null || file.Length == 0)
+        {
+            return (form, null, missing);
+        }
+        return file.Length > maxBytes ? (form, file, TooLarge(maxBytes)) : (form, file, null);
+    }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge() =>
-        ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "Experts.ImportTooLarge", new Message("Experts.ImportTooLarge", ExpertImport.MaxFileBytes >> 20),
+    /// <summary>422 listing every bad row of an all-or-nothing upload (row, column, reason and its key); nothing was written.</summary>
+    internal static IResult RowErrors(string code, Message detail, IReadOnlyList<ExpertImportError> errors, int rows) =>
+        ApiProblem.Result(StatusCodes.Status422UnprocessableEntity, code, detail, titleCode: "ruleBroken", extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = errors.Select(e => new { row = e.Row, column = e.Column, reason = e.Reason.ToString(), code = e.Reason.Key }).ToList(),
+            ["errorCount"] = errors.Count,
+            ["rows"] = rows,
+        });
+
+    internal static FieldErrors Field(string field, Message reason) => new() { { field, [reason] } };
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long maxBytes) =>
+        ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "Experts.ImportTooLarge", new Message("Experts.ImportTooLarge", maxBytes >> 20),
             titleCode: "payloadTooLarge");
 }

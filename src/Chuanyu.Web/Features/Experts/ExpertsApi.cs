@@ -19,6 +19,9 @@ public static class ExpertsApi
         services.AddScoped<ExpertInvitations>();
         services.AddScoped<DrawAudit>();
         services.AddHostedService<ReviewJobsService>();
+        services.AddScoped<AssignmentRuns>();
+        services.AddScoped<AssignmentResultFile>();
+        services.AddHostedService<AssignmentJobsService>();
         services.AddScoped<ExpertExport>();
         services.AddSearchSource<ExpertSearchSource>();
         services.AddPlatformCommand<VerifyDrawCommand>();
@@ -77,6 +80,7 @@ public static class ExpertsApi
 
         ExpertImportApi.Map(experts);
         ReviewsApi.Map(app, experts);
+        AssignmentsApi.Map(app);
         app.MapIntegrityApi();
         return app;
     }
