@@ -172,6 +172,15 @@ public sealed class ExpertMatching(AppDbContext db, ExpertPool pool)
         {
             experts = experts.Where(e => db.Set<ExpertDiscipline>().Any(d => d.ExpertId == e.Id && d.Code.StartsWith(top)));
         }
+        else
+        {
+            // At least one keyword hit: a chain of ORs that stops at the first hit, so only the hits are scored and sorted.
+            experts = experts.Where(e =>
+                e.Keywords.Contains(k0) || e.Keywords.Contains(k1) || e.Keywords.Contains(k2) || e.Keywords.Contains(k3) ||
+                e.Keywords.Contains(k4) || e.Keywords.Contains(k5) || e.Keywords.Contains(k6) || e.Keywords.Contains(k7) ||
+                e.IndustryFields.Contains(k0) || e.IndustryFields.Contains(k1) || e.IndustryFields.Contains(k2) || e.IndustryFields.Contains(k3) ||
+                e.IndustryFields.Contains(k4) || e.IndustryFields.Contains(k5) || e.IndustryFields.Contains(k6) || e.IndustryFields.Contains(k7));
+        }
         var scored = experts.Select(e => new
         {
             e.Id,
@@ -188,10 +197,6 @@ public sealed class ExpertMatching(AppDbContext db, ExpertPool pool)
                 : db.Set<ExpertDiscipline>().Any(d => d.ExpertId == e.Id && d.Code.StartsWith(code)) ? SameCodeScore
                 : SameFirstLevelScore,
         });
-        if (!hasField)
-        {
-            scored = scored.Where(x => x.Keyword > 0);
-        }
         var ranked = await scored.OrderByDescending(x => x.Keyword + x.Discipline).ThenBy(x => x.Id).Take(take)
             .Select(x => x.Id).ToListAsync(ct);
 
