@@ -14,8 +14,8 @@ public sealed record DemandKeyword(string Word, double Weight);
 /// are jieba's list and <c>Data/Reference/demand-stopwords.txt</c> (需求, 企业, 希望 … say nothing about expertise).
 /// <para>jieba keeps its dictionary in a process-wide singleton (<c>WordDictionary.Instance</c>, a plain
 /// <c>Dictionary</c>): reading it from several threads is safe (its own tests cut in parallel), adding words while
-/// another thread cuts is not. So the extractor is built once, lazily (the dictionaries take about a second or two to
-/// load, <see cref="LoadTime"/>), every extraction holds a read lock and every batch of added words the write lock.</para>
+/// another thread cuts is not. So the extractor is built once, lazily (the dictionaries take seconds to load,
+/// <see cref="LoadTime"/>), every extraction holds a read lock and every batch of added words the write lock.</para>
 /// </summary>
 public static class DemandKeywords
 {

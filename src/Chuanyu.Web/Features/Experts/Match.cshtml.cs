@@ -1,4 +1,5 @@
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -9,6 +10,7 @@ namespace Chuanyu.Web.Features.Experts;
 /// text, optionally its field and a region, and gets the experts who can serve it with the reasons and the keywords
 /// taken from the text (<see cref="ExpertMatching"/>). A POST form (the text can be long), no JavaScript needed.
 /// </summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class ExpertMatchModel(ExpertMatching matching) : PageModel
 {
     public const int Limit = 20;
