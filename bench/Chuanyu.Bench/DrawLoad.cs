@@ -145,7 +145,7 @@ public static class DrawLoad
 
     private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-    private static async Task<(DatabaseProvider, string)> DatabaseAsync(string engine, DrawLoadOptions o)
+    internal static async Task<(DatabaseProvider, string)> DatabaseAsync(string engine, DrawLoadOptions o)
     {
         if (engine == "sqlite")
         {
@@ -171,7 +171,7 @@ public static class DrawLoad
     }
 
     /// <summary>The platform's services as Program.cs registers them (no background jobs), with the development keys.</summary>
-    private static WebApplication Build(DatabaseProvider provider, string cs, string suite)
+    internal static WebApplication Build(DatabaseProvider provider, string cs, string suite)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Logging.ClearProviders();
@@ -215,7 +215,7 @@ public static class DrawLoad
     // ---- the data ----
 
     /// <summary>Experts up to <paramref name="target"/> (the seed's generator, moved onto the synthetic organisations too), relations, past seats.</summary>
-    private static async Task FillAsync(IServiceProvider root, int target)
+    internal static async Task FillAsync(IServiceProvider root, int target)
     {
         using var scope = root.CreateScope();
         var services = scope.ServiceProvider;

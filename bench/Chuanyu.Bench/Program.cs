@@ -58,6 +58,10 @@ public static class BenchProgram
               Fills a database of each engine up to N experts (kept between runs) with relations and past accepted seats, then
               times ReviewDraws.DrawAsync end to end for fresh activities: one first-level discipline (typical) and none (all);
               p50/p95/max per engine, suite and shape, and the median of each phase (docs/benchmarks.md, "Expert draw").
+          Chuanyu.Bench match-load [--experts 100000] [--matches 50] [--warmup 5] [--engines sqlite,postgres] [--pg "<connection string>"]
+                             [--dir /tmp/chuanyu-match-load] [--pg-db chuanyu_match_load] [--out report.md]
+              On the draw-load database (filled up to N experts, kept between runs), times ExpertMatching.MatchAsync end to end
+              for synthetic demands: text only, with a 5-digit field, with a field and a region (docs/benchmarks.md, "Matching").
         """;
 
     public static async Task<int> Main(string[] args)
@@ -82,6 +86,7 @@ public static class BenchProgram
                 "assignment" => await AssignmentBench.RunAsync(AssignmentBenchOptions.Parse(args.AsSpan(1))),
                 "draw-algorithm" => DrawAlgorithmBench.Run(DrawAlgorithmOptions.Parse(args.AsSpan(1))),
                 "draw-load" => await DrawLoad.RunAsync(DrawLoadOptions.Parse(args.AsSpan(1))),
+                "match-load" => await MatchLoad.RunAsync(MatchLoadOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

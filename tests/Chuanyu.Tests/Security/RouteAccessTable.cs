@@ -318,6 +318,9 @@ public static class RouteAccessTable
         PAGE    /Admin/Experts/{id:guid}/Edit                                              AnyRegionAdmin
         PAGE    /Admin/Experts/New                                                         AnyRegionAdmin
         PAGE    /Admin/Experts/Import                                                      AnyRegionAdmin
+        # match (branch match): a technology demand matched to experts (issue 16 point 8); any signed-in person, public expert data only
+        PAGE    /Experts/Match                                                             SignedIn
+        POST    /api/v1/experts/match                                                      SignedIn
         # integrity (branch integrity): records shared by both regions; read by region admins of both regions and the security admin; who may change (the issuing region's admins) is checked in IntegrityRecords
         PAGE    /Admin/Integrity                                                           RegionOrSecurityAdmin
         PAGE    /Admin/Integrity/{id:guid}                                                 RegionOrSecurityAdmin

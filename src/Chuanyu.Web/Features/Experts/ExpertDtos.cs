@@ -35,3 +35,25 @@ public enum ExpertSort
 public sealed record ExpertQuery(
     string? Discipline = null, TitleLevel? Title = null, ExpertCategory? Category = null, string? Region = null, string? Q = null,
     ExpertStatus? Status = null, ExpertSort Sort = ExpertSort.Name);
+
+/// <summary>A technology demand to match with experts: its text (title and description, ≤ 5,000 characters), optionally its field (GB/T 13745, 3 or 5 digits), a region (500000, 510000) and how many experts (1–50, default 10).</summary>
+public sealed record ExpertMatchRequest(string? Text, string? Discipline = null, string? Region = null, int? Limit = null);
+
+/// <summary>One matched expert as the API returns it: the public view, the score (0–1) with its parts, the reasons as data and as sentences in the caller's language.</summary>
+public sealed record ExpertMatchItem(
+    ExpertPublicDto Expert, double Score, double KeywordScore, double DisciplineScore, IReadOnlyList<string> SharedKeywords,
+    IReadOnlyList<string> SharedIndustryFields, DisciplineMatch Discipline, string? DisciplineCode, IReadOnlyList<string> Reasons, string Explanation);
+
+/// <summary>The keywords taken from the demand (with their TF-IDF weights) and the experts, best first.</summary>
+public sealed record ExpertMatchResponse(IReadOnlyList<DemandKeyword> Keywords, IReadOnlyList<ExpertMatchItem> Items, double TookMs)
+{
+    public static ExpertMatchResponse Of(ExpertMatchResult r) => new(
+        r.Keywords.Select(k => k with { Weight = Math.Round(k.Weight, 4) }).ToList(),
+        r.Items.Select(m =>
+        {
+            var reasons = m.Reasons.Select(x => x.ToString()).ToList();
+            return new ExpertMatchItem(m.Expert, m.Score, m.KeywordScore, m.DisciplineScore, m.SharedKeywords, m.SharedIndustryFields, m.Discipline,
+                m.DisciplineCode, reasons, string.Join("; ", reasons));
+        }).ToList(),
+        r.TookMs);
+}

@@ -155,7 +155,7 @@ public sealed partial class ExpertPool(AppDbContext db, CurrentUser me, Organiza
         all[id].OrderByDescending(d => d.IsPrimary).ThenBy(d => d.Code, StringComparer.Ordinal)
             .Select(d => new ExpertDisciplineDto(d.Code, DisciplineCodes.Find(d.Code)?.Name ?? d.Code, d.IsPrimary)).ToList();
 
-    private async Task<List<ExpertPublicDto>> PublicDtosAsync(IReadOnlyList<Expert> rows, CancellationToken ct)
+    internal async Task<List<ExpertPublicDto>> PublicDtosAsync(IReadOnlyList<Expert> rows, CancellationToken ct)
     {
         var (names, disciplines) = await DetailsAsync(rows, ct);
         return rows.Select(e => new ExpertPublicDto(e.Id, e.Name, e.TitleLevel, e.Position, e.OrganizationId, names.GetValueOrDefault(e.OrganizationId, ""),

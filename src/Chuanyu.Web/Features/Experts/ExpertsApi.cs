@@ -9,11 +9,13 @@ public static class ExpertsApi
 {
     public const string ExpertEndpoint = "GetExpert";
     public const string ManagedExpertEndpoint = "GetManagedExpert";
+    public const string MatchExpertsEndpoint = "MatchExperts";
 
     public static IServiceCollection AddExperts(this IServiceCollection services)
     {
         services.AddScoped<ExpertPool>();
         services.AddScoped<ExpertImport>();
+        services.AddScoped<ExpertMatching>();
         services.AddScoped<ReviewActivities>();
         services.AddScoped<ReviewDraws>();
         services.AddScoped<ExpertInvitations>();
@@ -78,10 +80,21 @@ public static class ExpertsApi
         experts.MapPut("/me", async (ExpertSelfInput input, ExpertPool pool, CancellationToken ct) => ApiResults.ToHttp(await pool.UpdateMineAsync(input, ct)))
             .WithSummary("The expert updates position, disciplines, fields, keywords, languages, availability, phone and e-mail (empty: unchanged).");
 
+        experts.MapPost("/match", async (ExpertMatchRequest request, ExpertMatching matching, CancellationToken ct) =>
+                ApiResults.Respond(await MatchAsync(matching, request, ct)))
+            .WithName(MatchExpertsEndpoint)
+            .WithSummary("Experts who can serve a technology demand: keywords taken from `text` (jieba TF-IDF), optional `discipline` (GB/T 13745, 3 or 5 digits) and `region`; ranked, each with its score and reasons (limit 1-50, default 10).");
+
         ExpertImportApi.Map(experts);
         ReviewsApi.Map(app, experts);
         AssignmentsApi.Map(app);
         app.MapIntegrityApi();
         return app;
+    }
+
+    private static async Task<(ExpertMatchResponse? Value, ServiceResult Result)> MatchAsync(ExpertMatching matching, ExpertMatchRequest request, CancellationToken ct)
+    {
+        var (result, outcome) = await matching.MatchAsync(request.Text, request.Discipline, request.Region, request.Limit, ct);
+        return (result is null ? null : ExpertMatchResponse.Of(result), outcome);
     }
 }
