@@ -61,7 +61,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     [InlineData("expert1@chuanyu.demo", "/Me/Expert")]
     // review activities (main)
     [InlineData("cq.admin@chuanyu.demo", "/Experts/Reviews", "/Experts/Assignments")]
-    [InlineData("expert1@chuanyu.demo", "/Me/Invitations", "/Me/Relations")]
+    [InlineData("expert1@chuanyu.demo", "/Me/Invitations", "/Me/Relations", "/Experts/Match")]
     public async Task SignedInPages_HaveNoSeriousOrCriticalAxeViolations(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();
