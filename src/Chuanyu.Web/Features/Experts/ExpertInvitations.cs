@@ -44,6 +44,28 @@ public sealed class ExpertInvitations(AppDbContext db, FieldProtector protector,
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Tells one expert something that concerns their place in the pool (the removal after two unexplained no-shows) on
+    /// every channel they have, in the caller's transaction. The body's first argument is the expert's name.
+    /// </summary>
+    internal async Task NotifyAsync(Guid expertId, string subjectKey, string bodyKey, object?[] args, CancellationToken ct)
+    {
+        var c = await db.Set<Expert>().AsNoTracking().Where(e => e.Id == expertId).Select(e => new { e.Name, e.EmailProtected, e.PhoneProtected }).FirstAsync(ct);
+        var culture = PlatformSetup.Cultures[0];
+        var now = clock.GetUtcNow();
+        var subject = Messages.Translate(new Message(subjectKey, args), culture);
+        var body = Messages.Translate(new Message(bodyKey, [c.Name, .. args]), culture);
+        if (Open(c.EmailProtected) is { } email)
+        {
+            db.Add(OutboxMessage.Email(email, subject, body, now));
+        }
+        if (Open(c.PhoneProtected) is { } phone)
+        {
+            db.Add(new OutboxMessage { Id = Guid.CreateVersion7(), Channel = SmsChannel, Recipient = phone, Subject = subject, Body = body, CreatedAt = now });
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
     private string? Open(string? stored)
     {
         if (stored is null || !protector.CanProtect)

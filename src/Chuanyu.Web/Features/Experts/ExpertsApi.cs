@@ -16,6 +16,7 @@ public static class ExpertsApi
         services.AddScoped<ExpertImport>();
         services.AddScoped<ReviewActivities>();
         services.AddScoped<ReviewDraws>();
+        services.AddScoped<ReviewScores>();
         services.AddScoped<ExpertInvitations>();
         services.AddScoped<DrawAudit>();
         services.AddHostedService<ReviewJobsService>();
