@@ -84,15 +84,21 @@ public sealed partial class ReviewScores
     /// </summary>
     private async Task RemoveAfterNoShowsAsync(Guid expertId, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var reason = Messages.Translate(new Message("ReviewScores.RemovedForNoShows", NoShowsForRemoval), PlatformSetup.Cultures[0]);
-        var removed = await db.Set<Expert>().Where(e => e.Id == expertId && e.NoShowCount >= NoShowsForRemoval && e.Status != ExpertStatus.Removed)
-            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, ExpertStatus.Removed).SetProperty(e => e.StatusReason, reason)
-                .SetProperty(e => e.StatusChangedAt, now).SetProperty(e => e.UpdatedAt, now).SetProperty(e => e.Version, e => e.Version + 1), ct);
-        if (removed == 0)
+        // Loaded and saved (not a set-based update): the removal takes the expert out of the search index in the same save.
+        // The count was just raised by this transaction's update, which holds the row until it commits.
+        var e = await db.Set<Expert>().FirstAsync(x => x.Id == expertId, ct);
+        if (e.NoShowCount < NoShowsForRemoval || e.Status == ExpertStatus.Removed)
         {
             return;
         }
+        var now = clock.GetUtcNow();
+        var reason = Messages.Translate(new Message("ReviewScores.RemovedForNoShows", NoShowsForRemoval), PlatformSetup.Cultures[0]);
+        e.Status = ExpertStatus.Removed;
+        e.StatusReason = reason;
+        e.StatusChangedAt = now;
+        e.UpdatedAt = now;
+        e.Version++;
+        await db.SaveChangesAsync(ct);
         await audit.RecordAsync("expert.remove", $"expert:{expertId}", detail: $"two unexplained no-shows: {reason}", ct: ct);
         await invitations.NotifyAsync(expertId, "ReviewScores.Mail.RemovedSubject", "ReviewScores.Mail.RemovedBody", [NoShowsForRemoval], ct);
     }
