@@ -278,8 +278,16 @@ public sealed class ReviewScoreTests : IDisposable
                     var t = totals[i][s];
                     db.Add(new ReviewScoreSheet
                     {
-                        Id = Guid.CreateVersion7(), ActivityId = activity, SeatId = seats[s].Id, ItemId = items[i], Scores = t is null ? "" : $"{t}", Total = t,
-                        ConflictDeclared = t is null, Comment = "测试", UpdatedAt = T0, Version = 1,
+                        Id = Guid.CreateVersion7(),
+                        ActivityId = activity,
+                        SeatId = seats[s].Id,
+                        ItemId = items[i],
+                        Scores = t is null ? "" : $"{t}",
+                        Total = t,
+                        ConflictDeclared = t is null,
+                        Comment = "测试",
+                        UpdatedAt = T0,
+                        Version = 1,
                     });
                 }
             }
