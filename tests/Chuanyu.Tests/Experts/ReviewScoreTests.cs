@@ -286,7 +286,7 @@ public sealed class ReviewScoreTests : IDisposable
                         Total = t,
                         ConflictDeclared = t is null,
                         Comment = "测试",
-                        UpdatedAt = T0,
+                        UpdatedAt = T0.ToUniversalTime(),
                         Version = 1,
                     });
                 }
