@@ -309,6 +309,17 @@ public static class RouteAccessTable
         GET     /api/v1/experts/{id:guid}/relations                                        SignedIn
         POST    /api/v1/experts/{id:guid}/relations                                        SignedIn
         DELETE  /api/v1/experts/{id:guid}/relations/{relationId:guid}                      SignedIn
+        # scores (branch scores, issue 16 point 5): scoring, results, ratings, no-shows; who may act (the region's admins, the owner while sealed, the accepted member) is checked in ReviewScores
+        PAGE    /Me/Invitations/{seatId:guid}/Scores                                       SignedIn
+        GET     /api/v1/review-activities/{id:guid}/criteria                               AnyRegionAdmin
+        PUT     /api/v1/review-activities/{id:guid}/criteria                               AnyRegionAdmin
+        GET     /api/v1/review-activities/{id:guid}/results                                AnyRegionAdmin
+        GET     /api/v1/review-activities/{id:guid}/results.xlsx                           AnyRegionAdmin
+        GET     /api/v1/review-activities/{id:guid}/members                                AnyRegionAdmin
+        PUT     /api/v1/review-activities/{id:guid}/seats/{seatId:guid}/rating             AnyRegionAdmin
+        PUT     /api/v1/review-activities/{id:guid}/seats/{seatId:guid}/no-show            AnyRegionAdmin
+        GET     /api/v1/experts/me/invitations/{seatId:guid}/scores                        SignedIn
+        PUT     /api/v1/experts/me/invitations/{seatId:guid}/scores/{itemId:guid}          SignedIn
         # xpages (branch xpages): the expert pool's pages; who may manage or reveal is checked in ExpertPool
         PAGE    /Experts                                                                   anonymous
         PAGE    /Experts/{id:guid}                                                         anonymous

@@ -8,14 +8,17 @@ public sealed record ExpertPublicDto(
     ExpertCategory Category, IReadOnlyList<ExpertDisciplineDto> Disciplines, string IndustryFields, string Keywords, string Languages,
     ExpertAvailability Availability);
 
-/// <summary>An expert as their region's administrators (and the expert) see them: personal data masked.</summary>
+/// <summary>
+/// An expert as their region's administrators (and the expert) see them: personal data masked. <c>PerformanceScore</c>: the
+/// mean of the administrators' ratings of their work on panels (1–5; null when never rated).
+/// </summary>
 public sealed record ExpertAdminDto(
     Guid Id, string Name, ExpertGender Gender, int BirthYear, TitleLevel TitleLevel, string? Position, Guid OrganizationId, string OrganizationName,
     string RegionCode, ExpertCategory Category, ExpertEntryRoute EntryRoute, int YearsInField, bool HighLevel,
     IReadOnlyList<ExpertDisciplineDto> Disciplines, string IndustryFields, string Keywords, string Languages, ExpertAvailability Availability,
     ExpertStatus Status, string? StatusReason, DateTimeOffset? StatusChangedAt, int NoShowCount, bool HasAccount,
     string? MaskedPhone, string? MaskedEmail, string MaskedIdNumber, bool Synthetic, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    int Version, bool CanManage);
+    int Version, bool CanManage, double? PerformanceScore = null);
 
 /// <summary>The unmasked personal data of one expert: only through the audited reveal.</summary>
 public sealed record ExpertPersonalDataDto(Guid Id, string Name, string? Phone, string? Email, string IdNumber);

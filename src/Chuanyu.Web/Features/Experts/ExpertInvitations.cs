@@ -18,21 +18,20 @@ public sealed class ExpertInvitations(AppDbContext db, FieldProtector protector,
     {
         var deadline = Display.Minute(a.ResponseDeadline);
         var window = Display.Range(a.ReviewStartsAt, a.ReviewEndsAt);
-        return SendAsync(seats, name => (new Message("Reviews.Mail.InviteSubject", a.Title), new Message("Reviews.Mail.InviteBody", name, a.Title, a.Kind, window, deadline)), ct);
+        return SendAsync(seats.Select(s => s.ExpertId).ToList(), name => (new Message("Reviews.Mail.InviteSubject", a.Title), new Message("Reviews.Mail.InviteBody", name, a.Title, a.Kind, window, deadline)), ct);
     }
 
     /// <summary>Tells the invited and accepted members that the activity was cancelled, with the reason.</summary>
     internal Task CancelledAsync(ReviewActivity a, IReadOnlyList<ReviewSeat> seats, string reason, CancellationToken ct) =>
-        SendAsync(seats, name => (new Message("Reviews.Mail.CancelSubject", a.Title), new Message("Reviews.Mail.CancelBody", name, a.Title, reason)), ct);
+        SendAsync(seats.Select(s => s.ExpertId).ToList(), name => (new Message("Reviews.Mail.CancelSubject", a.Title), new Message("Reviews.Mail.CancelBody", name, a.Title, reason)), ct);
 
-    /// <summary>One message per seat's expert on each channel they have, in the platform's first language, staged and saved.</summary>
-    private async Task SendAsync(IReadOnlyList<ReviewSeat> seats, Func<string, (Message Subject, Message Body)> compose, CancellationToken ct)
+    /// <summary>One message per expert on each channel they have, in the platform's first language, staged and saved.</summary>
+    private async Task SendAsync(IReadOnlyList<Guid> ids, Func<string, (Message Subject, Message Body)> compose, CancellationToken ct)
     {
-        if (seats.Count == 0)
+        if (ids.Count == 0)
         {
             return;
         }
-        var ids = seats.Select(s => s.ExpertId).ToList();
         var contacts = await db.Set<Expert>().AsNoTracking().Where(e => ids.Contains(e.Id))
             .Select(e => new { e.Name, e.EmailProtected, e.PhoneProtected }).ToListAsync(ct);
         var culture = PlatformSetup.Cultures[0];
@@ -53,4 +52,11 @@ public sealed class ExpertInvitations(AppDbContext db, FieldProtector protector,
         }
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>
+    /// Tells one expert something that concerns their place in the pool (the removal after two unexplained no-shows) on
+    /// every channel they have, in the caller's transaction. The body's first argument is the expert's name.
+    /// </summary>
+    internal Task NotifyAsync(Guid expertId, string subjectKey, string bodyKey, object?[] args, CancellationToken ct) =>
+        SendAsync([expertId], name => (new Message(subjectKey, args), new Message(bodyKey, [name, .. args])), ct);
 }

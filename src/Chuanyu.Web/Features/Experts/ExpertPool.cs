@@ -165,10 +165,12 @@ public sealed partial class ExpertPool(AppDbContext db, CurrentUser me, Organiza
     private async Task<List<ExpertAdminDto>> AdminDtosAsync(IReadOnlyList<Expert> rows, CancellationToken ct)
     {
         var (names, disciplines) = await DetailsAsync(rows, ct);
+        var performance = await ReviewScores.PerformanceAsync(db, rows.Select(e => e.Id).ToList(), ct);
         return rows.Select(e => new ExpertAdminDto(e.Id, e.Name, e.Gender, e.BirthYear, e.TitleLevel, e.Position, e.OrganizationId,
             names.GetValueOrDefault(e.OrganizationId, ""), e.RegionCode, e.Category, e.EntryRoute, e.YearsInField, e.HighLevel,
             DisciplinesOf(disciplines, e.Id), e.IndustryFields, e.Keywords, e.Languages, e.Availability, e.Status, e.StatusReason, e.StatusChangedAt,
             e.NoShowCount, e.UserId is not null, Masked(e.PhoneProtected, Masking.Phone), Masked(e.EmailProtected, Masking.Email),
-            Masked(e.IdNumberProtected, Masking.IdNumber) ?? "", e.Synthetic, e.CreatedAt, e.UpdatedAt, e.Version, CanManage(e.RegionCode))).ToList();
+            Masked(e.IdNumberProtected, Masking.IdNumber) ?? "", e.Synthetic, e.CreatedAt, e.UpdatedAt, e.Version, CanManage(e.RegionCode),
+            performance.TryGetValue(e.Id, out var score) ? score : null)).ToList();
     }
 }

@@ -18,6 +18,7 @@ public static class ExpertsApi
         services.AddScoped<ExpertMatching>();
         services.AddScoped<ReviewActivities>();
         services.AddScoped<ReviewDraws>();
+        services.AddScoped<ReviewScores>();
         services.AddScoped<ExpertInvitations>();
         services.AddScoped<DrawAudit>();
         services.AddHostedService<ReviewJobsService>();

@@ -62,6 +62,8 @@ public static class ReviewsApi
         reviews.MapPost("/{id:guid}/close", async (Guid id, ReviewDraws draws, CancellationToken ct) => ApiResults.ToHttp(await draws.CloseAsync(id, ct)))
             .WithSummary("Close the activity after its review window and reveal the seeds.");
 
+        ReviewScoresApi.Map(reviews, experts);
+
         var published = app.MapGroup("/api/v1/review-draws").WithTags("Review activities").AllowAnonymous();
         published.MapGet("/{id:guid}", async (Guid id, DrawAudit audit, CancellationToken ct) =>
                 await audit.PublicAsync(id, ct) is { } d ? Results.Ok(d) : Results.NotFound())

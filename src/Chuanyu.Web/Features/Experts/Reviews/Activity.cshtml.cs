@@ -14,8 +14,8 @@ namespace Chuanyu.Web.Features.Experts;
 /// owner until the review opens — and the close that reveals the seeds.
 /// </summary>
 [Authorize(Policy = Policies.AnyRegionAdmin)]
-public sealed class ReviewActivityModel(ReviewActivities activities, ReviewDraws draws, ExpertPool pool, OrganizationDirectory organizations,
-    IStringLocalizer<SharedResource> l, TimeProvider clock) : PageModel
+public sealed partial class ReviewActivityModel(ReviewActivities activities, ReviewDraws draws, ExpertPool pool, OrganizationDirectory organizations,
+    IStringLocalizer<SharedResource> l, TimeProvider clock, ReviewScores scores) : PageModel
 {
     public ReviewActivityDto Activity { get; private set; } = null!;
     public IReadOnlyList<ReviewItemDto> Items { get; private set; } = [];
@@ -51,6 +51,7 @@ public sealed class ReviewActivityModel(ReviewActivities activities, ReviewDraws
         Items = await activities.ItemsAsync(id, ct) ?? [];
         Exclusions = await activities.ExclusionsAsync(id, ct) ?? [];
         Panel = (await draws.PanelAsync(id, ct))!;
+        await LoadScoresAsync(id, ct);
         Failure ??= TempData["Failure"] as string;
         if (a.Status == ReviewActivityStatus.Draft)
         {
