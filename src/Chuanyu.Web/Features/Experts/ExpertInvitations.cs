@@ -26,7 +26,7 @@ public sealed class ExpertInvitations(AppDbContext db, FieldProtector protector,
         SendAsync(seats.Select(s => s.ExpertId).ToList(), name => (new Message("Reviews.Mail.CancelSubject", a.Title), new Message("Reviews.Mail.CancelBody", name, a.Title, reason)), ct);
 
     /// <summary>One message per expert on each channel they have, in the platform's first language, staged and saved.</summary>
-    private async Task SendAsync(IReadOnlyList<Guid> ids, Func<string, (Message Subject, Message Body)> compose, CancellationToken ct)
+    private async Task SendAsync(List<Guid> ids, Func<string, (Message Subject, Message Body)> compose, CancellationToken ct)
     {
         if (ids.Count == 0)
         {
