@@ -22,12 +22,18 @@ internal sealed class AssignmentJobsService(IServiceScopeFactory scopes, IConfig
         await PeriodicLoop.RunAsync(interval, clock, async ct =>
         {
             using var scope = scopes.CreateScope();
+            var assignments = scope.ServiceProvider.GetRequiredService<AssignmentRuns>();
+            // Polled often, so the lease (a write) is only taken when there is work.
+            if (!await assignments.AnyWorkAsync(ct))
+            {
+                return;
+            }
             var leases = scope.ServiceProvider.GetRequiredService<JobLeases>();
             if (!await leases.TryAcquireAsync(LeaseName, leases.Holder, AssignmentRuns.StaleAfter, ct))
             {
                 return;
             }
-            var runs = await scope.ServiceProvider.GetRequiredService<AssignmentRuns>().ProcessQueuedAsync(ct);
+            var runs = await assignments.ProcessQueuedAsync(ct);
             if (runs > 0)
             {
                 logger.LogInformation("Bulk assignment runs finished: {Count}", runs);

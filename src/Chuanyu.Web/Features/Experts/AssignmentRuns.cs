@@ -339,6 +339,13 @@ public sealed class AssignmentRuns(AppDbContext db, CurrentUser me, ExpertPool p
     /// Runs every queued run, oldest first (what the background loop calls while it holds the lease; tests call it too).
     /// A run is claimed by moving it from Queued to Running in one statement, so two instances never run the same one.
     /// </summary>
+    /// <summary>Whether a run waits (queued, or left running by a stopped instance): a read, so idle instances write nothing.</summary>
+    public Task<bool> AnyWorkAsync(CancellationToken ct)
+    {
+        var staleBefore = clock.GetUtcNow() - StaleAfter;
+        return db.Set<AssignmentRun>().AnyAsync(r => r.Status == AssignmentRunStatus.Queued || (r.Status == AssignmentRunStatus.Running && r.StartedAt < staleBefore), ct);
+    }
+
     public async Task<int> ProcessQueuedAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
