@@ -22,7 +22,7 @@ public static class AssignmentsApi
                 Paging.Check(page, pageSize) ?? Results.Ok(await service.ListAsync(page, pageSize, ct)))
             .WithSummary("The bulk assignment runs of the regions the caller administers, newest first.");
         runs.MapGet("/template", () => TypedResults.File(AssignmentRuns.Template(), XlsxStream.ContentType, "chuanyu-assignment-proposals.xlsx"))
-            .WithName(TemplateEndpoint).WithSummary("The .xlsx template of the proposal columns (编号, 名称, 申报单位, 学科代码, 关键词), an example row and a sheet explaining them.");
+            .WithName(TemplateEndpoint).WithSummary("The .xlsx template of the proposal columns (reference, name, applicant organisation, discipline codes, keywords), an example row and a sheet explaining them.");
         runs.MapPost("/", StartAsync)
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(AssignmentRuns.MaxFileBytes + (64 << 10)))

@@ -43,12 +43,15 @@ public sealed partial class ReviewScores(AppDbContext db, CurrentUser me, Review
 {
     // ---- criteria ----
 
-    private async Task<List<CriterionSpec>> CriteriaOfAsync(Guid activityId, CancellationToken ct)
-    {
-        var list = await db.Set<ReviewCriterion>().AsNoTracking().Where(c => c.ActivityId == activityId).OrderBy(c => c.Position)
+    private async Task<List<CriterionSpec>> CriteriaOfAsync(Guid activityId, CancellationToken ct) => OrImplied(await StoredCriteriaAsync(activityId, ct));
+
+    private Task<List<CriterionSpec>> StoredCriteriaAsync(Guid activityId, CancellationToken ct) =>
+        db.Set<ReviewCriterion>().AsNoTracking().Where(c => c.ActivityId == activityId).OrderBy(c => c.Position)
             .Select(c => new CriterionSpec(c.Position, c.Name, c.MaxScore, c.Weight)).ToListAsync(ct);
-        return list.Count > 0 ? list : [ReviewScoreMath.ImpliedCriterion with { Name = new Message(ReviewScoreMath.ImpliedCriterionName).ToString() }];
-    }
+
+    /// <summary>The activity's criteria, or the implied one when it defines none.</summary>
+    private static List<CriterionSpec> OrImplied(List<CriterionSpec> stored) =>
+        stored.Count > 0 ? stored : [ReviewScoreMath.ImpliedCriterion with { Name = new Message(ReviewScoreMath.ImpliedCriterionName).ToString() }];
 
     private static List<ReviewCriterionDto> Dtos(IEnumerable<CriterionSpec> specs) => specs.Select(c => new ReviewCriterionDto(c.Position, c.Name, c.MaxScore, c.Weight)).ToList();
 
@@ -58,8 +61,8 @@ public sealed partial class ReviewScores(AppDbContext db, CurrentUser me, Review
         {
             return null;
         }
-        var implied = !await db.Set<ReviewCriterion>().AnyAsync(c => c.ActivityId == activityId, ct);
-        return new ReviewCriteriaDto(Dtos(await CriteriaOfAsync(activityId, ct)), implied, a.Status == ReviewActivityStatus.Draft, a.Version);
+        var stored = await StoredCriteriaAsync(activityId, ct);
+        return new ReviewCriteriaDto(Dtos(OrImplied(stored)), stored.Count == 0, a.Status == ReviewActivityStatus.Draft, a.Version);
     }
 
     /// <summary>Replaces the criteria of a draft: each a name (≤ 100), an integer maximum 1–100 and a weight above 0.</summary>
