@@ -33,7 +33,7 @@ public sealed record DrawLoadOptions(int Experts, int Draws, int Warmup, string[
 {
     public static DrawLoadOptions Parse(ReadOnlySpan<string> args)
     {
-        var o = new DrawLoadOptions(100_000, 30, 3, ["sqlite", "postgres"], ["sm", "international"], ["typical", "all"],
+        var o = new DrawLoadOptions(100_000, 30, 3, ["sqlite", "postgres"], ["sm", "international"], ["typical", "largest"],
             Environment.GetEnvironmentVariable("CHUANYU_TEST_PG"), Path.Combine(Path.GetTempPath(), "chuanyu-draw-load"), "chuanyu_draw_load", true, null);
         for (var i = 0; i < args.Length; i++)
         {
@@ -74,7 +74,8 @@ public sealed record DrawLoadOptions(int Experts, int Draws, int Warmup, string[
 /// disciplines, spread over the demo institutions and the 300 synthetic organisations), declared relations and past
 /// accepted seats, times <see cref="ReviewDraws.DrawAsync"/> end to end for fresh activities (3–10 items with applicants
 /// and named persons, 3 applicant exclusions, 9 + 3, 60 % senior, 2 from the other region, one per institution, 90 days
-/// cool-down) in two shapes: one first-level discipline (typical) and no discipline filter (all experts are candidates).
+/// cool-down) in two shapes: one first-level discipline with about 3 % of the pool (typical) and the first-level discipline with the
+/// most experts (largest). An activity without a discipline is refused by the platform.
 /// The database is kept between runs (--dir, --pg-db) and filled only up to N.
 /// </summary>
 public static class DrawLoad
@@ -173,8 +174,8 @@ public static class DrawLoad
     /// <summary>The platform's services as Program.cs registers them (no background jobs), with the development keys.</summary>
     internal static WebApplication Build(DatabaseProvider provider, string cs, string suite)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders(); if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1") { builder.Logging.AddConsole(); builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information); builder.Logging.AddFilter("Microsoft", LogLevel.Information); }
         var c = builder.Configuration;
         c["Database:Provider"] = provider.ToString();
         c[$"ConnectionStrings:{provider}"] = cs;
@@ -374,7 +375,12 @@ public static class DrawLoad
             var codes = await db.Set<ExpertDiscipline>().Select(d => new { d.ExpertId, d.Code }).ToListAsync();
             var perFirst = codes.GroupBy(d => d.Code[..3]).Select(g => (Code: g.Key, Experts: g.Select(x => x.ExpertId).Distinct().Count())).ToList();
             var total = await db.Set<Expert>().CountAsync();
-            discipline = shape == "all" ? "" : perFirst.OrderBy(x => Math.Abs(x.Experts - total * 0.03)).First().Code;
+            discipline = shape switch
+            {
+                "typical" => perFirst.OrderBy(x => Math.Abs(x.Experts - total * 0.03)).First().Code,
+                "largest" => perFirst.OrderByDescending(x => x.Experts).First().Code,
+                _ => throw new ArgumentException("shapes: typical, largest"),
+            };
         }
         var random = new Random(shape.GetHashCode(StringComparison.Ordinal) & 0xffff);
         var times = new List<double>();

@@ -347,6 +347,14 @@ public sealed class ReviewDrawTests : IDisposable
         }
         Assert.Equal(0, await WithDbAsync(_host, db => db.Set<ReviewActivity>().CountAsync(a => !a.Synthetic)));
 
+        // No discipline: the whole pool would be the candidate list; refused with the field named.
+        var noField = Activity();
+        noField["disciplines"] = new[] { " ", "" };
+        var refused = await cq.PostAsJsonAsync("/api/v1/review-activities", noField);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty("disciplines", out _));
+        Assert.Equal(0, await WithDbAsync(_host, db => db.Set<ReviewActivity>().CountAsync(a => !a.Synthetic)));
+
         var sc = await SignedInAsync(_host, "sc.admin@chuanyu.demo");
         var pool = await PoolAsync(cq, sc, ["西南大学", "重庆医科大学", "四川大学", "电子科技大学"]);
         var activity = await CreateActivityAsync(cq, Activity());

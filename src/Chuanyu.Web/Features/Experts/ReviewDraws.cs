@@ -109,7 +109,9 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         var coolDownSince = now.AddDays(-a.CoolDownDays);
         var items = db.Set<ReviewItem>().Where(i => i.ActivityId == activityId);
         var applicants = items.Select(i => i.ApplicantOrganizationId);
-        var persons = db.Set<ReviewItemPerson>().Where(p => items.Any(i => i.Id == p.ItemId)).Select(p => p.IdNumberKey);
+        // "item_id IN (this activity's items)", not a correlated EXISTS: the persons of every activity ever are not scanned.
+        var itemIds = items.Select(i => i.Id);
+        var persons = db.Set<ReviewItemPerson>().Where(p => itemIds.Contains(p.ItemId)).Select(p => p.IdNumberKey);
         var relations = db.Set<ExpertRelation>().Where(r => r.EndedOn == null || r.EndedOn >= relationCutoff);
         var exclusions = db.Set<ReviewExclusion>().Where(x => x.ActivityId == activityId).Select(x => x.ExpertId);
         var seats = db.Set<ReviewSeat>();
@@ -121,8 +123,10 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         var declared = relations.Where(r => r.Kind != ExpertRelationKind.FormerEmployer
             && ((r.OrganizationId != null && applicants.Contains(r.OrganizationId.Value)) || (r.PersonIdNumberKey != null && persons.Contains(r.PersonIdNumberKey))))
             .Select(r => r.ExpertId);
-        var servedRecently = seats.Where(s => s.ActivityId != activityId && s.Status == SeatStatus.Accepted
-            && activitiesSet.Any(o => o.Id == s.ActivityId && o.ReviewEndsAt > coolDownSince)).Select(s => s.ExpertId);
+        // From the activities that ended within the cool-down to their seats (by the seats' activity index), not from
+        // every seat ever taken.
+        var recentActivities = activitiesSet.Where(o => o.Id != activityId && o.ReviewEndsAt > coolDownSince).Select(o => o.Id);
+        var servedRecently = seats.Where(s => recentActivities.Contains(s.ActivityId) && s.Status == SeatStatus.Accepted).Select(s => s.ExpertId);
         var drawnHere = seats.Where(s => s.ActivityId == activityId).Select(s => s.ExpertId);
         return
         [
@@ -227,6 +231,11 @@ public sealed partial class ReviewDraws(AppDbContext db, CurrentUser me, ReviewA
         if (!await db.Set<ReviewItem>().AnyAsync(i => i.ActivityId == a.Id, ct))
         {
             return new ServiceResult.RuleBroken("noItems", new Message("Reviews.NoItems"));
+        }
+        if (ReviewActivities.SplitCodes(a.Disciplines).Count == 0)
+        {
+            // Activities saved before a discipline was required: the whole pool is not a candidate list.
+            return new ServiceResult.RuleBroken("disciplines", new Message("Reviews.NoDisciplines"));
         }
         if (!protector.CanProtect)
         {

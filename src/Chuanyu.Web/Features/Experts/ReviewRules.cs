@@ -123,6 +123,12 @@ public static class ReviewRules
         {
             errors.Add("disciplines", new Message("Reviews.TooManyDisciplines", 10));
         }
+        else if (codes.Count == 0 && !errors.ContainsKey("disciplines"))
+        {
+            // A panel is drawn from the experts of its field (评审专业): without one, every expert of the pool would be a
+            // candidate for a review none of them is chosen for.
+            errors.Add("disciplines", new Message("Reviews.DisciplinesRequired"));
+        }
         if (input.ReviewStartsAt is not { } start || input.ReviewEndsAt is not { } end || end <= start)
         {
             errors.Add("reviewEndsAt", new Message("Reviews.WindowInvalid"));
