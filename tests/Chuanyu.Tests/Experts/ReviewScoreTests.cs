@@ -242,6 +242,13 @@ public sealed class ReviewScoreTests : IDisposable
         Assert.Equal(1, byItem[items[1]].GetProperty("conflicts").GetInt32());
         Assert.Equal(JsonValueKind.Null, byItem[items[1]].GetProperty("rank").ValueKind);
 
+        // Marked absent by the administrator: no more scores from this seat, the sheet as it was.
+        Assert.True((await cq.PutAsJsonAsync($"/api/v1/review-activities/{activity}/seats/{seat}/no-show", new { absent = true })).IsSuccessStatusCode);
+        var absentScore = await expert1.PutAsJsonAsync($"{scoresUrl}/{items[0]}", new { scores = Scores3180 });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, absentScore.StatusCode);
+        Assert.Equal((double?)70, await WithDbAsync(_host, db => db.Set<ReviewScoreSheet>().Where(s => s.ItemId == items[0]).Select(s => s.Total).SingleAsync()));
+        Assert.True((await cq.PutAsJsonAsync($"/api/v1/review-activities/{activity}/seats/{seat}/no-show", new { absent = false })).IsSuccessStatusCode);
+
         // The scoring page in Chinese, linked from the invitations.
         Assert.Contains("评审打分", await expert1.GetStringAsync("/Me/Invitations"), StringComparison.Ordinal);
         var page = await expert1.GetStringAsync($"/Me/Invitations/{seat}/Scores");
@@ -318,6 +325,18 @@ public sealed class ReviewScoreTests : IDisposable
         var without = await cq.GetFromJsonAsync<JsonElement>($"/api/v1/review-activities/{activity}/results");
         Assert.Equal(4, without.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("itemId").GetGuid() == items[0]).GetProperty("count").GetInt32());
         await WithDbAsync(_host, db => db.Set<ReviewSeat>().Where(s => s.Id == seats[4].Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SeatStatus.Accepted)));
+        // A member marked absent: their sheets do not count either (60 left out of item 1: mean 85).
+        await WithDbAsync(_host, db =>
+        {
+            var owner = db.Set<ReviewActivity>().Where(x => x.Id == activity).Select(x => x.OwnerId).Single();
+            db.Add(new ReviewNoShow { Id = Guid.CreateVersion7(), ActivityId = activity, SeatId = seats[0].Id, ExpertId = seats[0].ExpertId, MarkedBy = owner, MarkedAt = T0.ToUniversalTime() });
+            return db.SaveChangesAsync();
+        });
+        var absent = (await cq.GetFromJsonAsync<JsonElement>($"/api/v1/review-activities/{activity}/results"))
+            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("itemId").GetGuid() == items[0]);
+        Assert.Equal(4, absent.GetProperty("count").GetInt32());
+        Assert.Equal(85, absent.GetProperty("mean").GetDouble());
+        await WithDbAsync(_host, db => db.Set<ReviewNoShow>().Where(n => n.SeatId == seats[0].Id).ExecuteDeleteAsync());
 
         // The export, read back by another library.
         var xlsx = await cq.GetAsync($"/api/v1/review-activities/{activity}/results.xlsx");

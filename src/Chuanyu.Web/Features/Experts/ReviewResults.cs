@@ -29,6 +29,7 @@ public sealed partial class ReviewScores
         var sheets = await (from s in db.Set<ReviewScoreSheet>().AsNoTracking()
                             join seat in db.Set<ReviewSeat>() on s.SeatId equals seat.Id
                             where s.ActivityId == a.Id && seat.Status == SeatStatus.Accepted
+                                && !db.Set<ReviewNoShow>().Any(n => n.SeatId == seat.Id)
                             select new { s.ItemId, s.Total, s.ConflictDeclared }).ToListAsync(ct);
         var byItem = sheets.ToLookup(s => s.ItemId);
         var aggregates = items.ToDictionary(i => i.Id, i => ReviewScoreMath.Aggregate(byItem[i.Id].Where(s => !s.ConflictDeclared && s.Total is not null)

@@ -173,6 +173,11 @@ public sealed partial class ReviewScores(AppDbContext db, CurrentUser me, Review
         {
             return new ServiceResult.NotFound();
         }
+        if (await db.Set<ReviewNoShow>().AnyAsync(n => n.SeatId == seat.Id, ct))
+        {
+            // Marked absent by the administrator: an absent member's scores do not count, so none are taken.
+            return new ServiceResult.RuleBroken("noShow", new Message("ReviewScores.MarkedAbsent"));
+        }
         var criteria = await CriteriaOfAsync(a.Id, ct);
         var conflict = input.ConflictDeclared == true;
         var comment = input.Comment?.Trim();
