@@ -113,7 +113,7 @@ public sealed class TechContracts(AppDbContext db, CurrentUser me, OrganizationD
         }
         var now = clock.GetUtcNow();
         var c = new TechContract { Id = Guid.CreateVersion7(), Status = TechContractStatus.Registered, CreatedBy = me.Id, CreatedAt = now };
-        Apply(c, input, now);
+        Apply(c, await WithOrganizationsAsync(input, ct), now);
         db.Add(c);
         if (checkedFile is { } f)
         {
@@ -137,7 +137,7 @@ public sealed class TechContracts(AppDbContext db, CurrentUser me, OrganizationD
             return new ServiceResult.Invalid(errors);
         }
         var before = Snapshot(c);
-        Apply(c, input, clock.GetUtcNow());
+        Apply(c, await WithOrganizationsAsync(input, ct), clock.GetUtcNow());
         c.Version++;
         return await SaveAsync("contract.correct", c, before, ct);
     }
@@ -223,6 +223,25 @@ public sealed class TechContracts(AppDbContext db, CurrentUser me, OrganizationD
             errors.Add("registrationNumber", new Message("Contracts.NumberTaken"));
         }
         return errors;
+    }
+
+    /// <summary>
+    /// A party not named by id but whose credit code is a verified organisation's on the platform is linked to it, so the
+    /// organisation's members read their contracts (the form asks only for the code).
+    /// </summary>
+    private async Task<TechContractInput> WithOrganizationsAsync(TechContractInput input, CancellationToken ct)
+    {
+        async Task<Guid?> ByCodeAsync(string? creditCode)
+        {
+            var code = CreditCode.Normalize(creditCode);
+            return code.Length == 0 ? null : await organizations.Organizations()
+                .Where(o => o.CreditCode == code && o.Status == OrganizationStatus.Verified).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+        }
+        return input with
+        {
+            SellerOrganizationId = input.SellerOrganizationId ?? await ByCodeAsync(input.SellerCreditCode),
+            BuyerOrganizationId = input.BuyerOrganizationId ?? await ByCodeAsync(input.BuyerCreditCode),
+        };
     }
 
     /// <summary>A party named as a platform organisation must be one, with the credit code typed for the party.</summary>
