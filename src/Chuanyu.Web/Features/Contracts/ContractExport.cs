@@ -29,7 +29,7 @@ public sealed class ContractExport(TechContracts contracts, IStringLocalizer<Sha
     public async Task<Stream> WriteListAsync(TechContractQuery query, CancellationToken ct) =>
         await WriteAsync(async (workbook, sheets) =>
         {
-            var sheet = Sheet(workbook, sheets, "ContractPages.ListTitle", ListHeadings);
+            var sheet = Sheet(workbook, sheets, "ContractPages.ListSheet", ListHeadings);
             var r = 1;
             for (var page = 1; r <= MaxRows; page++)
             {
@@ -55,7 +55,7 @@ public sealed class ContractExport(TechContracts contracts, IStringLocalizer<Sha
             Figures(workbook, sheets, "ContractPages.BySellerType", "ContractPages.SellerType", s.BySellerType.Select(x => (Messages.Label(x.SellerType).ToString(), x.Figures)));
             Figures(workbook, sheets, "ContractPages.ByYear", "ContractPages.Year", s.ByYear.Select(x => (x.Period.ToString(System.Globalization.CultureInfo.InvariantCulture), x.Figures)));
             Figures(workbook, sheets, "ContractPages.ByMonth", "ContractPages.Month", s.ByMonth.Select(x => (ContractPages.MonthText(x.Period), x.Figures)));
-            var flows = Sheet(workbook, sheets, "ContractPages.Flows", ["ContractPages.Region", "ContractPages.Direction", "ContractPages.Counterpart", .. FigureHeadings]);
+            var flows = Sheet(workbook, sheets, "ContractPages.FlowsSheet", ["ContractPages.Region", "ContractPages.Direction", "ContractPages.Counterpart", .. FigureHeadings]);
             var r = 1;
             foreach (var f in s.Flows)
             {
