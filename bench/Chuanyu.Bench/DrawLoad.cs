@@ -10,6 +10,7 @@ using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Contracts;
 using Chuanyu.Web.Features.Evaluation;
 using Chuanyu.Web.Features.Experts;
 using Chuanyu.Web.Features.Search;
@@ -210,6 +211,7 @@ public static class DrawLoad
         s.AddVoucherProgrammes();
         s.AddVoucherSettlement();
         s.AddExperts();
+        s.AddContracts();
         return builder.Build();
     }
 

@@ -58,6 +58,10 @@ public static class BenchProgram
               Fills a database of each engine up to N experts (kept between runs) with relations and past accepted seats, then
               times ReviewDraws.DrawAsync end to end for fresh activities: one first-level discipline (typical) and none (all);
               p50/p95/max per engine, suite and shape, and the median of each phase (docs/benchmarks.md, "Expert draw").
+          Chuanyu.Bench contract-stats [--contracts 1000000] [--requests 50] [--warmup 5] [--engines sqlite,postgres] [--pg "<connection string>"]
+                             [--dir /tmp/chuanyu-contract-stats] [--pg-db chuanyu_contract_stats] [--out report.md]
+              Fills a database up to N registered contracts (seed --contracts' bulk writer, kept between runs), then times the
+              public statistics (ContractStatistics.GetAsync) in four shapes.
           Chuanyu.Bench match-load [--experts 100000] [--matches 50] [--warmup 5] [--engines sqlite,postgres] [--pg "<connection string>"]
                              [--dir /tmp/chuanyu-match-load] [--pg-db chuanyu_match_load] [--out report.md]
               On the draw-load database (filled up to N experts, kept between runs), times ExpertMatching.MatchAsync end to end
@@ -87,6 +91,7 @@ public static class BenchProgram
                 "draw-algorithm" => DrawAlgorithmBench.Run(DrawAlgorithmOptions.Parse(args.AsSpan(1))),
                 "draw-load" => await DrawLoad.RunAsync(DrawLoadOptions.Parse(args.AsSpan(1))),
                 "match-load" => await MatchLoad.RunAsync(MatchLoadOptions.Parse(args.AsSpan(1))),
+                "contract-stats" => await ContractStatsLoad.RunAsync(ContractStatsOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

@@ -4,6 +4,7 @@ using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
+using Chuanyu.Web.Features.Contracts;
 using Chuanyu.Web.Features.Evaluation;
 using Chuanyu.Web.Features.Experts;
 using Chuanyu.Web.Features.Search;
@@ -45,6 +46,7 @@ builder.Services.AddVoucherProgrammes();
 builder.Services.AddVoucherSettlement();
 // experts: the pool's profiles
 builder.Services.AddExperts();
+builder.Services.AddContracts();
 
 var app = builder.Build();
 
@@ -103,6 +105,7 @@ api.MapVoucherProgrammesApi();
 api.MapVoucherSettlementApi();
 // experts: the pool's profiles
 api.MapExpertsApi();
+api.MapContractsApi();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -41,7 +41,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
             "/Signatures/Verify",
             "/Vouchers",
             "/Vouchers/Providers",
-            "/Experts");
+            "/Experts",
+            "/Contracts/Statistics");
     }
 
     [Theory]
@@ -56,6 +57,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     // integrity: the shared records and the form
     [InlineData("cq.admin@chuanyu.demo", "/Admin/Integrity", "/Admin/Integrity/Edit")]
     [InlineData("cqu.admin@chuanyu.demo", "/Vouchers/Applications", "/Vouchers/Provider/Register")]
+    // contracts: the region's registrations and the form
+    [InlineData("cq.admin@chuanyu.demo", "/Contracts", "/Contracts/Register")]
     // xpages: the expert pool's pages
     [InlineData("cq.admin@chuanyu.demo", "/Admin/Experts", "/Admin/Experts/New", "/Admin/Experts/Import")]
     [InlineData("expert1@chuanyu.demo", "/Me/Expert")]

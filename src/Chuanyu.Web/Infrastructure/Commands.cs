@@ -16,7 +16,7 @@ public static class Commands
     /// Every command's name: <c>Program</c> tells a command from the host's own arguments before the host, and so DI, exists.
     /// A test checks that the registered commands and the platform's own are exactly these.
     /// </summary>
-    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed", "reindex", "evaluate", "vouchers-check", "vouchers-expire", "verify-draw"];
+    public static readonly string[] Names = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup", "create-admin", "seed", "reindex", "evaluate", "vouchers-check", "vouchers-expire", "verify-draw", "contracts-stats"];
 
     /// <summary>The commands that are the platform's own, not a feature's.</summary>
     internal static readonly string[] PlatformNames = ["migrate", "verify-audit", "purge-audit", "schema-script", "backup"];

@@ -138,6 +138,8 @@ public static class DemoData
         // integrity (issue 16 point 6): four synthetic records, one of them active on a demo expert (kept off the demo draws).
         await StepAsync(nameof(DemoIntegrity), DemoIntegrity.SeedAsync);
         await StepAsync(nameof(DemoReviews), DemoReviews.SeedAsync);
+        // contracts (issue 17 point 6): 600 illustrative registered contracts over two years, for the statistics.
+        await StepAsync(nameof(DemoContracts), DemoContracts.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

@@ -16,7 +16,7 @@ public sealed class SeedCommand : IPlatformCommand
     public async Task<int> RunAsync(PlatformCommandContext context, string[] args)
     {
         var services = context.Services;
-        const string usage = "usage: seed --resources N [--seed S] [--batch B] | seed --voucher-entries N [--quarter 2026Q3] [--seed S] | seed --experts N [--seed S]"
+        const string usage = "usage: seed --resources N [--seed S] [--batch B] | seed --voucher-entries N [--quarter 2026Q3] [--seed S] | seed --experts N [--seed S] | seed --contracts N [--seed S]"
             + "   (synthetic records for load tests; refused in Production)";
         if (context.Environment.IsProduction())
         {
@@ -30,6 +30,10 @@ public sealed class SeedCommand : IPlatformCommand
         if (args.Any(a => a.StartsWith("--experts", StringComparison.Ordinal)))
         {
             return await SeedExpertsAsync(context, args, usage);
+        }
+        if (args.Any(a => a.StartsWith("--contracts", StringComparison.Ordinal)))
+        {
+            return await SeedContractsAsync(context, args, usage);
         }
         var options = ParseOptions(args);
         if (options is null)
@@ -109,6 +113,46 @@ public sealed class SeedCommand : IPlatformCommand
         Console.WriteLine(string.Create(culture, $"Seeded {count:N0} synthetic experts in {started.Elapsed.TotalSeconds:F1} s."));
         await services.GetRequiredService<AuditLog>().RecordAsync("experts.seed", null,
             detail: string.Create(culture, $"{count} synthetic experts, seed {seed}"), actorName: "console");
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>seed --contracts N [--seed S]</c>: N synthetic registered contracts (<see cref="DemoContracts"/>) sold by the demo
+    /// institutions, written in bulk batches of 20,000 (a transaction each), then the statistics' aggregates rebuilt once.
+    /// The seed picks the registration office (10 + S mod 90), so runs with different seeds never share a number.
+    /// </summary>
+    private static async Task<int> SeedContractsAsync(PlatformCommandContext context, string[] args, string usage)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        string? After(string flag) => Array.IndexOf(args, flag) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        if (!int.TryParse(After("--contracts"), culture, out var count) || count is < 1 or > 5_000_000
+            || !int.TryParse(After("--seed") ?? "1", culture, out var seed) || seed is < 1 or > 999)
+        {
+            Console.Error.WriteLine(usage + "   (--contracts 1..5,000,000, --seed 1..999)");
+            return 2;
+        }
+        await context.PrepareDatabaseAsync();
+        var services = context.Services;
+        var sellers = await DemoContracts.SellersAsync(services, CancellationToken.None);
+        if (sellers.Count == 0)
+        {
+            Console.Error.WriteLine("seed --contracts has the demo institutions sell: run the demo seed first (Demo:Seed).");
+            return 1;
+        }
+        var today = ChinaTime.Today(services.GetRequiredService<TimeProvider>());
+        double seconds;
+        try
+        {
+            seconds = await DemoContracts.SeedAsync(services.GetRequiredService<AppDbContext>(), sellers, today, count, seed, Console.WriteLine, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"Seed stopped (the batches written so far stay; run contracts-stats --rebuild): {ex.Message}");
+            return 1;
+        }
+        Console.WriteLine(string.Create(culture, $"Seeded {count:N0} synthetic contracts in {seconds:F1} s."));
+        await services.GetRequiredService<AuditLog>().RecordAsync("contracts.seed", null,
+            detail: string.Create(culture, $"{count} synthetic contracts, seed {seed}"), actorName: "console");
         return 0;
     }
 

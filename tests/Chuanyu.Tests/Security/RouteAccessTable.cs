@@ -352,6 +352,20 @@ public static class RouteAccessTable
         POST    /api/v1/assignment-runs                                                    AnyRegionAdmin
         GET     /api/v1/assignment-runs/{id:guid}                                          AnyRegionAdmin
         GET     /api/v1/assignment-runs/{id:guid}/result.xlsx                              AnyRegionAdmin
+        # contracts (branch contracts): technology contract registration; who reads or changes a contract is checked in TechContracts (seller's region admins change; buyer's region admins and the parties' organisations read; others 404)
+        PAGE    /Contracts                                                                 AnyRegionAdmin
+        PAGE    /Contracts/Register/{id:guid?}                                             AnyRegionAdmin
+        PAGE    /Contracts/{id:guid}                                                       fallback
+        PAGE    /Contracts/Statistics                                                      anonymous
+        GET     /api/v1/tech-contracts                                                     SignedIn
+        POST    /api/v1/tech-contracts                                                     SignedIn
+        GET     /api/v1/tech-contracts/{id:guid}                                           SignedIn
+        PUT     /api/v1/tech-contracts/{id:guid}                                           SignedIn
+        POST    /api/v1/tech-contracts/{id:guid}/revoke                                    SignedIn
+        POST    /api/v1/tech-contracts/{id:guid}/file                                      SignedIn
+        GET     /api/v1/tech-contracts/{id:guid}/file                                      SignedIn
+        GET     /api/v1/tech-contracts/statistics                                          anonymous
+        GET     /api/v1/tech-contracts/statistics.xlsx                                     anonymous
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')
