@@ -6,6 +6,7 @@ using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Evaluation;
 using Chuanyu.Web.Features.Experts;
+using Chuanyu.Web.Features.MarketEvents;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Features.Signatures;
@@ -45,6 +46,7 @@ builder.Services.AddVoucherProgrammes();
 builder.Services.AddVoucherSettlement();
 // experts: the pool's profiles
 builder.Services.AddExperts();
+builder.Services.AddMarketEvents();
 
 var app = builder.Build();
 
@@ -103,6 +105,7 @@ api.MapVoucherProgrammesApi();
 api.MapVoucherSettlementApi();
 // experts: the pool's profiles
 api.MapExpertsApi();
+api.MapMarketEventsApi();
 app.MapRazorPages();
 
 await app.RunAsync();
