@@ -1,10 +1,12 @@
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Chuanyu.Web.Features.MarketEvents;
 
 /// <summary>The form of an event's organiser: create a draft, or edit it (times typed in China Standard Time).</summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class MarketEventEditModel(MarketEventService service) : PageModel
 {
     public sealed class EventForm

@@ -1,10 +1,12 @@
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Chuanyu.Web.Features.MarketEvents;
 
 /// <summary>The organiser's page: publish, finish or cancel; the registrations; the meeting grid (tables × slots); the outcomes.</summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class MarketEventManageModel(MarketEventService service) : PageModel
 {
     public MatchmakingEventDto Event { get; private set; } = null!;

@@ -47,8 +47,8 @@ public sealed class MarketEventFiles(IStringLocalizer<SharedResource> l, TimePro
 
     private static readonly string[] MeetingHeadings =
     [
-        "MarketEvents.Slot", "MarketEvents.Table", "MarketEvents.Requester", "MarketEvents.Target", "MarketEvents.MeetingStatus",
-        "MarketEvents.RequesterOutcome", "MarketEvents.RequesterOutcomeNote", "MarketEvents.TargetOutcome", "MarketEvents.TargetOutcomeNote",
+        "MarketEventPages.Slot", "MarketEventPages.Table", "MarketEventPages.Requester", "MarketEventPages.Target", "MarketEventPages.MeetingStatus",
+        "MarketEventPages.RequesterOutcome", "MarketEventPages.RequesterOutcomeNote", "MarketEventPages.TargetOutcome", "MarketEventPages.TargetOutcomeNote",
     ];
 
     /// <summary>The outcomes workbook: one row per meeting, then a sheet of the figures.</summary>
@@ -58,7 +58,7 @@ public sealed class MarketEventFiles(IStringLocalizer<SharedResource> l, TimePro
         var file = XlsxStream.TempFile();
         try
         {
-            var sheet = XlsxStream.CreateSheet(workbook, l["MarketEvents.MeetingsSheet"].Value);
+            var sheet = XlsxStream.CreateSheet(workbook, l["MarketEventPages.MeetingsSheet"].Value);
             var heading = sheet.CreateRow(0);
             for (var i = 0; i < MeetingHeadings.Length; i++)
             {
@@ -87,11 +87,11 @@ public sealed class MarketEventFiles(IStringLocalizer<SharedResource> l, TimePro
                     }
                 }
             }
-            var figures = XlsxStream.CreateSheet(workbook, l["MarketEvents.SummarySheet"].Value);
+            var figures = XlsxStream.CreateSheet(workbook, l["MarketEventPages.SummarySheet"].Value);
             (string Key, int Value)[] rows =
             [
-                ("MarketEvents.Registered", s.Registered), ("MarketEvents.Requested", s.Requested), ("MarketEvents.Accepted", s.Accepted),
-                ("MarketEvents.Held", s.Held), ("MarketEvents.WithInterest", s.WithInterest), ("MarketEvents.DealsStarted", s.DealsStarted),
+                ("MarketEventPages.Registered", s.Registered), ("MarketEventPages.Requested", s.Requested), ("MarketEventPages.Accepted", s.Accepted),
+                ("MarketEventPages.Held", s.Held), ("MarketEventPages.WithInterest", s.WithInterest), ("MarketEventPages.DealsStarted", s.DealsStarted),
             ];
             figures.CreateRow(0).CreateCell(0).SetCellValue(XlsxStream.XmlSafe(e.Title));
             for (var i = 0; i < rows.Length; i++)

@@ -1,10 +1,12 @@
 using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Chuanyu.Web.Features.MarketEvents;
 
 /// <summary>A registrant's meetings at one event: requests in and out, accept or decline, withdraw, record the outcome; and a new request.</summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class MarketEventMeetingsModel(MarketEventService service) : PageModel
 {
     public MatchmakingEventDto Event { get; private set; } = null!;
