@@ -47,10 +47,22 @@ public sealed class MarketEventEditModel(MarketEventService service) : PageModel
             }
             Form = new EventForm
             {
-                Title = e.Title, Disciplines = string.Join(", ", e.Disciplines), Description = e.Description, OrganizerOrganizationId = e.OrganizerOrganizationId,
-                StartsAt = MarketEventPages.Input(e.StartsAt), EndsAt = MarketEventPages.Input(e.EndsAt), Online = e.Online, Address = e.Address, OnlineUrl = e.OnlineUrl,
-                Capacity = e.Capacity, RegistrationDeadline = MarketEventPages.Input(e.RegistrationDeadline), SlotMinutes = e.SlotMinutes, Tables = e.Tables,
-                MeetingsStartAt = MarketEventPages.Input(e.MeetingsStartAt), MeetingsEndAt = MarketEventPages.Input(e.MeetingsEndAt), Version = e.Version,
+                Title = e.Title,
+                Disciplines = string.Join(", ", e.Disciplines),
+                Description = e.Description,
+                OrganizerOrganizationId = e.OrganizerOrganizationId,
+                StartsAt = MarketEventPages.Input(e.StartsAt),
+                EndsAt = MarketEventPages.Input(e.EndsAt),
+                Online = e.Online,
+                Address = e.Address,
+                OnlineUrl = e.OnlineUrl,
+                Capacity = e.Capacity,
+                RegistrationDeadline = MarketEventPages.Input(e.RegistrationDeadline),
+                SlotMinutes = e.SlotMinutes,
+                Tables = e.Tables,
+                MeetingsStartAt = MarketEventPages.Input(e.MeetingsStartAt),
+                MeetingsEndAt = MarketEventPages.Input(e.MeetingsEndAt),
+                Version = e.Version,
             };
         }
         return Page();
