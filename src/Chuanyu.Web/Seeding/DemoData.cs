@@ -138,6 +138,8 @@ public static class DemoData
         // integrity (issue 16 point 6): four synthetic records, one of them active on a demo expert (kept off the demo draws).
         await StepAsync(nameof(DemoIntegrity), DemoIntegrity.SeedAsync);
         await StepAsync(nameof(DemoReviews), DemoReviews.SeedAsync);
+        // events (issue 17 point 5): matchmaking events of both regions, one finished with meetings and outcomes (示例).
+        await StepAsync(nameof(DemoMarketEvents), DemoMarketEvents.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>
