@@ -24,7 +24,8 @@ public static class DemoMarketEvents
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var orgs = await db.Set<Organization>().ToDictionaryAsync(o => o.Name, o => o.Id, ct);
         var users = await db.Users.Where(u => u.Email != null && u.Email.EndsWith("@chuanyu.demo")).ToDictionaryAsync(u => u.Email!, u => u.Id, ct);
-        var today = new DateTimeOffset(now.ToOffset(Infrastructure.Display.ChinaStandardTime).Date, Infrastructure.Display.ChinaStandardTime);
+        // Midnight in China, kept as a UTC instant: PostgreSQL's timestamptz takes no other offset.
+        var today = new DateTimeOffset(now.ToOffset(Infrastructure.Display.ChinaStandardTime).Date, Infrastructure.Display.ChinaStandardTime).ToUniversalTime();
 
         MatchmakingEvent Event(string title, string disciplines, string organizer, string region, string creator, DateTimeOffset start, bool online, string place,
             MatchmakingEventStatus status) => new()

@@ -258,7 +258,7 @@ public sealed class MarketEventTests : IDisposable
                 EventId = id,
                 RequesterOrganizationId = meeting.TargetOrganizationId,
                 TargetOrganizationId = meeting.RequesterOrganizationId,
-                SlotStart = slot,
+                SlotStart = slot.ToUniversalTime(),
                 TableNumber = meeting.TableNumber,
                 Status = MeetingStatus.Pending,
                 RequestedBy = meeting.RequestedBy,
@@ -268,7 +268,7 @@ public sealed class MarketEventTests : IDisposable
         }));
         await Assert.ThrowsAnyAsync<DbUpdateException>(() => WithDbAsync(_host, db =>
         {
-            db.Add(new EventMeetingHold { Id = Guid.NewGuid(), MeetingId = meeting.Id, EventId = id, OrganizationId = meeting.TargetOrganizationId, SlotStart = slot });
+            db.Add(new EventMeetingHold { Id = Guid.NewGuid(), MeetingId = meeting.Id, EventId = id, OrganizationId = meeting.TargetOrganizationId, SlotStart = slot.ToUniversalTime() });
             return db.SaveChangesAsync();
         }));
     }
