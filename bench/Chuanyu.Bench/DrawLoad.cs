@@ -175,8 +175,8 @@ public static class DrawLoad
     /// <summary>The platform's services as Program.cs registers them (no background jobs), with the development keys.</summary>
     internal static WebApplication Build(DatabaseProvider provider, string cs, string suite)
     {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Logging.ClearProviders();
-        builder.Logging.ClearProviders(); if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1") { builder.Logging.AddConsole(); builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information); builder.Logging.AddFilter("Microsoft", LogLevel.Information); }
         var c = builder.Configuration;
         c["Database:Provider"] = provider.ToString();
         c[$"ConnectionStrings:{provider}"] = cs;

@@ -7,6 +7,7 @@ using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Contracts;
 using Chuanyu.Web.Features.Evaluation;
 using Chuanyu.Web.Features.Experts;
+using Chuanyu.Web.Features.MarketEvents;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Features.Signatures;
@@ -47,6 +48,7 @@ builder.Services.AddVoucherSettlement();
 // experts: the pool's profiles
 builder.Services.AddExperts();
 builder.Services.AddContracts();
+builder.Services.AddMarketEvents();
 
 var app = builder.Build();
 
@@ -106,6 +108,7 @@ api.MapVoucherSettlementApi();
 // experts: the pool's profiles
 api.MapExpertsApi();
 api.MapContractsApi();
+api.MapMarketEventsApi();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -140,6 +140,8 @@ public static class DemoData
         await StepAsync(nameof(DemoReviews), DemoReviews.SeedAsync);
         // contracts (issue 17 point 6): 600 illustrative registered contracts over two years, for the statistics.
         await StepAsync(nameof(DemoContracts), DemoContracts.SeedAsync);
+        // events (issue 17 point 5): matchmaking events of both regions, one finished with meetings and outcomes (示例).
+        await StepAsync(nameof(DemoMarketEvents), DemoMarketEvents.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

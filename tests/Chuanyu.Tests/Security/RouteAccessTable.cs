@@ -366,6 +366,34 @@ public static class RouteAccessTable
         GET     /api/v1/tech-contracts/{id:guid}/file                                      SignedIn
         GET     /api/v1/tech-contracts/statistics                                          anonymous
         GET     /api/v1/tech-contracts/statistics.xlsx                                     anonymous
+        # events (branch events, issue 17 point 5): matchmaking events; the calendar and details are public, who may organise, register or answer is checked in MarketEventService
+        PAGE    /Market/Events                                                             anonymous
+        PAGE    /Market/Events/{id:guid}                                                   anonymous
+        PAGE    /Market/Events/{id:guid}/Meetings                                          SignedIn
+        PAGE    /Market/Events/{id:guid}/Manage                                            SignedIn
+        PAGE    /Market/Events/Edit/{id:guid?}                                             SignedIn
+        GET     /Market/Events/calendar.ics                                                anonymous
+        GET     /Market/Events/{id:guid}/calendar.ics                                      anonymous
+        GET     /api/v1/market-events                                                      anonymous
+        GET     /api/v1/market-events/organized                                            SignedIn
+        GET     /api/v1/market-events/{id:guid}                                            anonymous
+        POST    /api/v1/market-events                                                      SignedIn
+        PUT     /api/v1/market-events/{id:guid}                                            SignedIn
+        POST    /api/v1/market-events/{id:guid}/publish                                    SignedIn
+        POST    /api/v1/market-events/{id:guid}/cancel                                     SignedIn
+        POST    /api/v1/market-events/{id:guid}/finish                                     SignedIn
+        POST    /api/v1/market-events/{id:guid}/registrations                              SignedIn
+        GET     /api/v1/market-events/{id:guid}/registrations                              SignedIn
+        GET     /api/v1/market-events/{id:guid}/registrations/mine                         SignedIn
+        DELETE  /api/v1/market-events/{id:guid}/registrations/{organizationId:guid}        SignedIn
+        GET     /api/v1/market-events/{id:guid}/participants                               SignedIn
+        POST    /api/v1/market-events/{id:guid}/meetings                                   SignedIn
+        GET     /api/v1/market-events/{id:guid}/meetings/mine                              SignedIn
+        POST    /api/v1/market-events/{id:guid}/meetings/{meetingId:guid}/answer           SignedIn
+        POST    /api/v1/market-events/{id:guid}/meetings/{meetingId:guid}/cancel           SignedIn
+        PUT     /api/v1/market-events/{id:guid}/meetings/{meetingId:guid}/outcome          SignedIn
+        GET     /api/v1/market-events/{id:guid}/outcomes                                   SignedIn
+        GET     /api/v1/market-events/{id:guid}/outcomes.xlsx                              SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')
