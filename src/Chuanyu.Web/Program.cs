@@ -6,6 +6,7 @@ using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Evaluation;
 using Chuanyu.Web.Features.Experts;
+using Chuanyu.Web.Features.Market;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.ServiceOrders;
 using Chuanyu.Web.Features.Signatures;
@@ -45,6 +46,8 @@ builder.Services.AddVoucherProgrammes();
 builder.Services.AddVoucherSettlement();
 // experts: the pool's profiles
 builder.Services.AddExperts();
+// market: research results and technology demands (issue 17)
+builder.Services.AddMarket(builder.Configuration);
 
 var app = builder.Build();
 
@@ -103,6 +106,8 @@ api.MapVoucherProgrammesApi();
 api.MapVoucherSettlementApi();
 // experts: the pool's profiles
 api.MapExpertsApi();
+// market: research results and technology demands (issue 17)
+api.MapMarketApi();
 app.MapRazorPages();
 
 await app.RunAsync();
