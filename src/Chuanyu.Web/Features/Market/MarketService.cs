@@ -362,5 +362,22 @@ public sealed partial class MarketService(AppDbContext db, CurrentUser me, Organ
         return (a, d);
     }
 
+    /// <summary>The caller's organisations' records of both kinds, in one effective state or all, latest change first (at most 200 each).</summary>
+    public async Task<(List<MarketListItem> Achievements, List<MarketListItem> Demands)> MineAsync(MarketStatus? status, CancellationToken ct)
+    {
+        var orgs = MyOrganizations.ToList();
+        if (orgs.Count == 0)
+        {
+            return ([], []);
+        }
+        var now = Now;
+        IQueryable<T> Mine<T>() where T : MarketRecord
+        {
+            var q = db.Set<T>().AsNoTracking().Where(r => orgs.Contains(r.OrganizationId));
+            return (status is { } s ? q.Where(InState<T>(s, now)) : q).OrderByDescending(r => r.UpdatedAt).Take(200);
+        }
+        return (await AchievementItems(Mine<Achievement>(), ct), await DemandItems(Mine<Demand>(), ct));
+    }
+
     private async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct) => await organizations.NamesAsync(ids, ct);
 }
