@@ -67,6 +67,8 @@ public static class DemoData
             await DemoCatalog.SeedAsync(services, ct);
             await DemoBookings.SeedAsync(services, ct);
             await DemoVouchers.SeedAsync(services, ct);
+            // market (issue 17): added to a demo database seeded before it existed.
+            await DemoMarket.SeedAsync(services, ct);
             return;
         }
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -138,6 +140,8 @@ public static class DemoData
         // integrity (issue 16 point 6): four synthetic records, one of them active on a demo expert (kept off the demo draws).
         await StepAsync(nameof(DemoIntegrity), DemoIntegrity.SeedAsync);
         await StepAsync(nameof(DemoReviews), DemoReviews.SeedAsync);
+        // market (issue 17): illustrative research results and demands at the demo institutions.
+        await StepAsync(nameof(DemoMarket), DemoMarket.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

@@ -184,9 +184,10 @@ public sealed class AchievementAttachment
     public DateTimeOffset UploadedAt { get; set; }
 }
 
-internal static class MarketRecordConfiguration
+/// <summary>The columns both lists share; each list's configuration adds its own.</summary>
+internal abstract class MarketRecordConfiguration<T> : IEntityTypeConfiguration<T> where T : MarketRecord
 {
-    public static void Common<T>(EntityTypeBuilder<T> b) where T : MarketRecord
+    public virtual void Configure(EntityTypeBuilder<T> b)
     {
         b.Property(x => x.RegionCode).HasMaxLength(6);
         b.Property(x => x.Title).HasMaxLength(MarketRules.MaxTitle);
@@ -207,12 +208,12 @@ internal static class MarketRecordConfiguration
     }
 }
 
-internal sealed class AchievementConfiguration : IEntityTypeConfiguration<Achievement>
+internal sealed class AchievementConfiguration : MarketRecordConfiguration<Achievement>
 {
-    public void Configure(EntityTypeBuilder<Achievement> b)
+    public override void Configure(EntityTypeBuilder<Achievement> b)
     {
         b.ToTable("achievements");
-        MarketRecordConfiguration.Common(b);
+        base.Configure(b);
         b.Property(x => x.Type).HasMaxLength(30);
         b.Property(x => x.Description).HasMaxLength(MarketRules.MaxDescription);
         b.Property(x => x.PatentNumbers).HasMaxLength(MarketRules.MaxPatentText);
@@ -221,12 +222,12 @@ internal sealed class AchievementConfiguration : IEntityTypeConfiguration<Achiev
     }
 }
 
-internal sealed class DemandConfiguration : IEntityTypeConfiguration<Demand>
+internal sealed class DemandConfiguration : MarketRecordConfiguration<Demand>
 {
-    public void Configure(EntityTypeBuilder<Demand> b)
+    public override void Configure(EntityTypeBuilder<Demand> b)
     {
         b.ToTable("demands");
-        MarketRecordConfiguration.Common(b);
+        base.Configure(b);
         b.Property(x => x.Details).HasMaxLength(MarketRules.MaxDescription);
         b.HasMany<DemandAccessRequest>().WithOne().HasForeignKey(a => a.DemandId).OnDelete(DeleteBehavior.Cascade);
     }
