@@ -163,7 +163,7 @@ public sealed class MarketTests : IDisposable
 
         // Renewed by the owner (signed in again after moving the clock): published with a new term.
         member = await ClientAsync(Member);
-        Assert.Contains(id, await ListedAsync(member, "/api/v1/achievements?status=Expired"));
+        Assert.Contains(id, await ListedAsync(member, "/api/v1/achievements?status=Expired&pageSize=200"));
         await OkAsync(member.PostAsJsonAsync($"/api/v1/achievements/{id}/renew", new { }));
         var renewed = await (await anonymous.GetAsync($"/api/v1/achievements/{id}")).ReadJsonAsync();
         Assert.Equal(_clock.GetUtcNow().AddDays(Validity), renewed.GetProperty("expiresAt").GetDateTimeOffset());
@@ -210,8 +210,8 @@ public sealed class MarketTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/v1/achievements/{draft}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PutAsJsonAsync($"/api/v1/achievements/{draft}", Achievement())).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"/api/v1/achievements/{draft}/submit", null)).StatusCode);
-        Assert.DoesNotContain(draft, await ListedAsync(stranger, "/api/v1/achievements?status=Draft"));
-        Assert.Contains(draft, await ListedAsync(member, "/api/v1/achievements?status=Draft"));
+        Assert.DoesNotContain(draft, await ListedAsync(stranger, "/api/v1/achievements?status=Draft&pageSize=200"));
+        Assert.Contains(draft, await ListedAsync(member, "/api/v1/achievements?status=Draft&pageSize=200"));
 
         // Published: readable by all, still not writable (403).
         await OkAsync(member.PostAsync($"/api/v1/achievements/{draft}/submit", null));

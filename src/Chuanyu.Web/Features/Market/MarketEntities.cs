@@ -184,10 +184,10 @@ public sealed class AchievementAttachment
     public DateTimeOffset UploadedAt { get; set; }
 }
 
-/// <summary>The columns both lists share; each list's configuration adds its own.</summary>
-internal abstract class MarketRecordConfiguration<T> : IEntityTypeConfiguration<T> where T : MarketRecord
+/// <summary>The columns both lists share; each list's configuration adds its own (and the owner's foreign key, which names Accounts' entity).</summary>
+internal static class MarketRecordColumns
 {
-    public virtual void Configure(EntityTypeBuilder<T> b)
+    public static void Configure<T>(EntityTypeBuilder<T> b) where T : MarketRecord
     {
         b.Property(x => x.RegionCode).HasMaxLength(6);
         b.Property(x => x.Title).HasMaxLength(MarketRules.MaxTitle);
@@ -201,19 +201,19 @@ internal abstract class MarketRecordConfiguration<T> : IEntityTypeConfiguration<
         b.Property(x => x.ReviewNote).HasMaxLength(MarketRules.MaxNote);
         b.Property(x => x.CloseReason).HasMaxLength(20);
         b.Property(x => x.Version).IsConcurrencyToken();
-        b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         // The public lists read published rows by expiry; "mine" reads by organisation and status; the job seeks due rows.
         b.HasIndex(x => new { x.Status, x.ExpiresAt });
         b.HasIndex(x => new { x.OrganizationId, x.Status });
     }
 }
 
-internal sealed class AchievementConfiguration : MarketRecordConfiguration<Achievement>
+internal sealed class AchievementConfiguration : IEntityTypeConfiguration<Achievement>
 {
-    public override void Configure(EntityTypeBuilder<Achievement> b)
+    public void Configure(EntityTypeBuilder<Achievement> b)
     {
         b.ToTable("achievements");
-        base.Configure(b);
+        MarketRecordColumns.Configure(b);
+        b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Type).HasMaxLength(30);
         b.Property(x => x.Description).HasMaxLength(MarketRules.MaxDescription);
         b.Property(x => x.PatentNumbers).HasMaxLength(MarketRules.MaxPatentText);
@@ -222,12 +222,13 @@ internal sealed class AchievementConfiguration : MarketRecordConfiguration<Achie
     }
 }
 
-internal sealed class DemandConfiguration : MarketRecordConfiguration<Demand>
+internal sealed class DemandConfiguration : IEntityTypeConfiguration<Demand>
 {
-    public override void Configure(EntityTypeBuilder<Demand> b)
+    public void Configure(EntityTypeBuilder<Demand> b)
     {
         b.ToTable("demands");
-        base.Configure(b);
+        MarketRecordColumns.Configure(b);
+        b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Details).HasMaxLength(MarketRules.MaxDescription);
         b.HasMany<DemandAccessRequest>().WithOne().HasForeignKey(a => a.DemandId).OnDelete(DeleteBehavior.Cascade);
     }

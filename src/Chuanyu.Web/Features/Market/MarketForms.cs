@@ -26,10 +26,23 @@ public sealed class AchievementForm
 
     public static AchievementForm Of(AchievementDto a) => new()
     {
-        OrganizationId = a.OrganizationId, Title = a.Title, Summary = a.Summary, Description = a.Description, Type = a.Type,
-        PatentNumbers = string.Join(' ', a.PatentNumbers), DisciplineCodes = string.Join(' ', a.DisciplineCodes), IndustryCodes = string.Join(' ', a.IndustryCodes),
-        Trl = a.Trl, Stage = a.Stage, Modes = [.. a.Modes], PriceMin = a.PriceMin, PriceMax = a.PriceMax, Negotiable = a.Negotiable,
-        Inventors = string.Join('、', a.Inventors), Keywords = string.Join('、', a.Keywords), Version = a.Version,
+        OrganizationId = a.OrganizationId,
+        Title = a.Title,
+        Summary = a.Summary,
+        Description = a.Description,
+        Type = a.Type,
+        PatentNumbers = string.Join(' ', a.PatentNumbers),
+        DisciplineCodes = string.Join(' ', a.DisciplineCodes),
+        IndustryCodes = string.Join(' ', a.IndustryCodes),
+        Trl = a.Trl,
+        Stage = a.Stage,
+        Modes = [.. a.Modes],
+        PriceMin = a.PriceMin,
+        PriceMax = a.PriceMax,
+        Negotiable = a.Negotiable,
+        Inventors = string.Join('、', a.Inventors),
+        Keywords = string.Join('、', a.Keywords),
+        Version = a.Version,
     };
 }
 
@@ -58,9 +71,21 @@ public sealed class DemandForm
 
     public static DemandForm Of(DemandDto d) => new()
     {
-        OrganizationId = d.OrganizationId, Title = d.Title, Summary = d.Summary, Details = d.Details, Confidential = d.Confidential,
-        DisciplineCodes = string.Join(' ', d.DisciplineCodes), IndustryCodes = string.Join(' ', d.IndustryCodes), Trl = d.Trl, Stage = d.Stage,
-        Modes = [.. d.Modes], BudgetMin = d.BudgetMin, BudgetMax = d.BudgetMax, Negotiable = d.Negotiable, Deadline = d.Deadline,
-        Keywords = string.Join('、', d.Keywords), Version = d.Version,
+        OrganizationId = d.OrganizationId,
+        Title = d.Title,
+        Summary = d.Summary,
+        Details = d.Details,
+        Confidential = d.Confidential,
+        DisciplineCodes = string.Join(' ', d.DisciplineCodes),
+        IndustryCodes = string.Join(' ', d.IndustryCodes),
+        Trl = d.Trl,
+        Stage = d.Stage,
+        Modes = [.. d.Modes],
+        BudgetMin = d.BudgetMin,
+        BudgetMax = d.BudgetMax,
+        Negotiable = d.Negotiable,
+        Deadline = d.Deadline,
+        Keywords = string.Join('、', d.Keywords),
+        Version = d.Version,
     };
 }
