@@ -7,6 +7,7 @@ using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Contracts;
 using Chuanyu.Web.Features.Evaluation;
 using Chuanyu.Web.Features.Experts;
+using Chuanyu.Web.Features.Market;
 using Chuanyu.Web.Features.MarketEvents;
 using Chuanyu.Web.Features.Search;
 using Chuanyu.Web.Features.ServiceOrders;
@@ -49,6 +50,8 @@ builder.Services.AddVoucherSettlement();
 builder.Services.AddExperts();
 builder.Services.AddContracts();
 builder.Services.AddMarketEvents();
+// market: research results and technology demands (issue 17)
+builder.Services.AddMarket(builder.Configuration);
 
 var app = builder.Build();
 
@@ -109,6 +112,8 @@ api.MapVoucherSettlementApi();
 api.MapExpertsApi();
 api.MapContractsApi();
 api.MapMarketEventsApi();
+// market: research results and technology demands (issue 17)
+api.MapMarketApi();
 app.MapRazorPages();
 
 await app.RunAsync();

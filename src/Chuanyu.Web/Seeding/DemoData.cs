@@ -67,6 +67,8 @@ public static class DemoData
             await DemoCatalog.SeedAsync(services, ct);
             await DemoBookings.SeedAsync(services, ct);
             await DemoVouchers.SeedAsync(services, ct);
+            // market (issue 17): added to a demo database seeded before it existed.
+            await DemoMarket.SeedAsync(services, ct);
             return;
         }
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -142,6 +144,8 @@ public static class DemoData
         await StepAsync(nameof(DemoContracts), DemoContracts.SeedAsync);
         // events (issue 17 point 5): matchmaking events of both regions, one finished with meetings and outcomes (示例).
         await StepAsync(nameof(DemoMarketEvents), DemoMarketEvents.SeedAsync);
+        // market (issue 17): illustrative research results and demands at the demo institutions.
+        await StepAsync(nameof(DemoMarket), DemoMarket.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

@@ -16,7 +16,7 @@ public sealed class SeedCommand : IPlatformCommand
     public async Task<int> RunAsync(PlatformCommandContext context, string[] args)
     {
         var services = context.Services;
-        const string usage = "usage: seed --resources N [--seed S] [--batch B] | seed --voucher-entries N [--quarter 2026Q3] [--seed S] | seed --experts N [--seed S] | seed --contracts N [--seed S]"
+        const string usage = "usage: seed --resources N [--seed S] [--batch B] | seed --voucher-entries N [--quarter 2026Q3] [--seed S] | seed --experts N [--seed S] | seed --contracts N [--seed S] | seed --results N"
             + "   (synthetic records for load tests; refused in Production)";
         if (context.Environment.IsProduction())
         {
@@ -26,6 +26,10 @@ public sealed class SeedCommand : IPlatformCommand
         if (args.Any(a => a.StartsWith("--voucher-entries", StringComparison.Ordinal)))
         {
             return await SeedVoucherLedgerAsync(context, ParseVoucherOptions(args, context.Services.GetRequiredService<TimeProvider>()), usage);
+        }
+        if (args.Any(a => a.StartsWith("--results", StringComparison.Ordinal)))
+        {
+            return await SeedResultsAsync(context, args, usage);
         }
         if (args.Any(a => a.StartsWith("--experts", StringComparison.Ordinal)))
         {
@@ -153,6 +157,35 @@ public sealed class SeedCommand : IPlatformCommand
         Console.WriteLine(string.Create(culture, $"Seeded {count:N0} synthetic contracts in {seconds:F1} s."));
         await services.GetRequiredService<AuditLog>().RecordAsync("contracts.seed", null,
             detail: string.Create(culture, $"{count} synthetic contracts, seed {seed}"), actorName: "console");
+        return 0;
+    }
+
+    /// <summary><c>seed --results N</c>: N published synthetic research results and N/2 demands (<see cref="DemoMarket"/>) for load tests.</summary>
+    private static async Task<int> SeedResultsAsync(PlatformCommandContext context, string[] args, string usage)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var value = args.FirstOrDefault(a => a.StartsWith("--results=", StringComparison.Ordinal))?["--results=".Length..]
+            ?? (Array.IndexOf(args, "--results") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null);
+        if (!int.TryParse(value, culture, out var count) || count is < 1 or > 10_000_000)
+        {
+            Console.Error.WriteLine(usage + "   (--results 1..10,000,000)");
+            return 2;
+        }
+        await context.PrepareDatabaseAsync();
+        var services = context.Services;
+        var db = services.GetRequiredService<AppDbContext>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var validity = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Features.Market.MarketOptions>>().Value.AchievementValidityDays;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (results, demands) = await DemoMarket.SeedManyAsync(db, count, now, validity, CancellationToken.None);
+        if (results == 0)
+        {
+            Console.Error.WriteLine("seed --results places records at the demo institutions: run the demo seed first (Demo:Seed).");
+            return 1;
+        }
+        Console.WriteLine(string.Create(culture, $"Seeded {results:N0} synthetic research results and {demands:N0} demands in {started.Elapsed.TotalSeconds:F1} s."));
+        await services.GetRequiredService<AuditLog>().RecordAsync("market.seed", null,
+            detail: string.Create(culture, $"{results} results, {demands} demands"), actorName: "console");
         return 0;
     }
 

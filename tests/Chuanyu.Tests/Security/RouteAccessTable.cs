@@ -394,6 +394,39 @@ public static class RouteAccessTable
         PUT     /api/v1/market-events/{id:guid}/meetings/{meetingId:guid}/outcome          SignedIn
         GET     /api/v1/market-events/{id:guid}/outcomes                                   SignedIn
         GET     /api/v1/market-events/{id:guid}/outcomes.xlsx                              SignedIn
+        # market (branch market): research results and technology demands (issue 17); reads of live records are public, the rest and every write is checked in MarketService (owner organisation, its OrgAdmin)
+        PAGE    /Market/Achievements                                                       anonymous
+        PAGE    /Market/Achievements/{id:guid}                                             anonymous
+        PAGE    /Market/Achievements/Edit/{id:guid?}                                       SignedIn
+        PAGE    /Market/Demands                                                            anonymous
+        PAGE    /Market/Demands/{id:guid}                                                  anonymous
+        PAGE    /Market/Demands/Edit/{id:guid?}                                            SignedIn
+        PAGE    /Market/Mine                                                               SignedIn
+        PAGE    /Market/Review                                                             SignedIn
+        GET     /api/v1/achievements                                                       anonymous
+        GET     /api/v1/achievements/{id:guid}                                             anonymous
+        POST    /api/v1/achievements                                                       SignedIn
+        PUT     /api/v1/achievements/{id:guid}                                             SignedIn
+        POST    /api/v1/achievements/{id:guid}/submit                                      SignedIn
+        POST    /api/v1/achievements/{id:guid}/approve                                     SignedIn
+        POST    /api/v1/achievements/{id:guid}/reject                                      SignedIn
+        POST    /api/v1/achievements/{id:guid}/renew                                       SignedIn
+        POST    /api/v1/achievements/{id:guid}/close                                       SignedIn
+        POST    /api/v1/achievements/{id:guid}/attachments                                 SignedIn
+        GET     /api/v1/achievements/{id:guid}/attachments/{attachmentId:guid}             anonymous
+        GET     /api/v1/demands                                                            anonymous
+        GET     /api/v1/demands/{id:guid}                                                  anonymous
+        POST    /api/v1/demands                                                            SignedIn
+        PUT     /api/v1/demands/{id:guid}                                                  SignedIn
+        POST    /api/v1/demands/{id:guid}/submit                                           SignedIn
+        POST    /api/v1/demands/{id:guid}/approve                                          SignedIn
+        POST    /api/v1/demands/{id:guid}/reject                                           SignedIn
+        POST    /api/v1/demands/{id:guid}/renew                                            SignedIn
+        POST    /api/v1/demands/{id:guid}/close                                            SignedIn
+        POST    /api/v1/demands/{id:guid}/access-requests                                  SignedIn
+        GET     /api/v1/demands/{id:guid}/access-requests                                  SignedIn
+        POST    /api/v1/demands/{id:guid}/access-requests/{requestId:guid}/approve         SignedIn
+        POST    /api/v1/demands/{id:guid}/access-requests/{requestId:guid}/refuse          SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

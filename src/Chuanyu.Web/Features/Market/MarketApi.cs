@@ -1,0 +1,143 @@
+using System.ComponentModel;
+using Chuanyu.Web.Features.Search;
+using Chuanyu.Web.Infrastructure;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Chuanyu.Web.Features.Market;
+
+/// <summary>The two lists of the technology market over HTTP (issue 17 points 1 and 2): public reads, the owner's writes, the organisation's review.</summary>
+public static class MarketApi
+{
+    public const string AchievementEndpoint = "GetAchievement";
+    public const string DemandEndpoint = "GetDemand";
+    public const string AttachmentEndpoint = "GetAchievementAttachment";
+
+    public static IServiceCollection AddMarket(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<MarketOptions>(configuration.GetSection("Market"));
+        services.AddScoped<MarketService>();
+        services.AddScoped<MarketDirectory>();
+        services.AddScoped<MarketExpiry>();
+        services.AddHostedService<MarketExpiryService>();
+        services.AddSearchSource<MarketSearchSource>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMarketApi(this IEndpointRouteBuilder app)
+    {
+        var achievements = app.MapGroup("/api/v1/achievements").WithTags("Research results").RequireAuthorization(Policies.SignedIn);
+        achievements.MapGet("/", async ([AsParameters] MarketListArgs args, MarketService market, CancellationToken ct) =>
+                Check(args) ?? Results.Ok(await market.ListAchievementsAsync(args.Query, args.Page, args.PageSize, ct)))
+            .AllowAnonymous().WithSummary("Published, unexpired research results of both regions (or, with `status`, the caller's organisations' in that state); filters: region, discipline (GB/T 13745, a 一级学科 includes its children), industry (GB/T 4754: C or C38), minTrl, stage, mode, priceMin/priceMax (万元), q; sort.");
+        achievements.MapGet("/{id:guid}", async (Guid id, MarketService market, CancellationToken ct) =>
+                await market.GetAchievementAsync(id, ct) is { } a ? Results.Ok(a) : ApiResults.ToHttp(new ServiceResult.NotFound()))
+            .AllowAnonymous().WithName(AchievementEndpoint).WithSummary("One result: published ones for everyone, the others for the owner organisation only (else 404).");
+        achievements.MapPost("/", async (AchievementInput input, MarketService market, LinkGenerator links, HttpContext context, CancellationToken ct) =>
+            {
+                var (created, result) = await market.CreateAchievementAsync(input, ct);
+                return created is null ? ApiResults.ToHttp(result) : Results.Created(links.EndpointPath(context, AchievementEndpoint, new { id = created.Id }), created);
+            })
+            .WithSummary("A member of an organisation writes a draft (patent numbers ZL + 12 digits + . + check character, checked).");
+        achievements.MapPut("/{id:guid}", async (Guid id, AchievementInput input, MarketService market, CancellationToken ct) =>
+                ApiResults.ToHttp(await market.UpdateAchievementAsync(id, input, ct)))
+            .WithSummary("Edit a draft of the caller's organisation (`version` as read: 409 when changed meanwhile).");
+        MapLifecycle<Achievement>(achievements);
+        achievements.MapPost("/{id:guid}/attachments", UploadAsync)
+            .DisableAntiforgery() // checked in Uploads.ReadFormAsync for cookie callers
+            .WithMetadata(new RequestSizeLimitAttribute(MarketRules.MaxAttachmentBytes + (64 << 10)))
+            .Accepts<IFormFile>("multipart/form-data")
+            .WithSummary("Add a file (multipart `file`: PDF, PNG or JPEG up to 10 MB) to a result of the caller's organisation.");
+        achievements.MapGet("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, MarketService market, HttpContext context, CancellationToken ct) =>
+            {
+                if (await market.AttachmentAsync(id, attachmentId, ct) is not { } file)
+                {
+                    return ApiResults.ToHttp(new ServiceResult.NotFound());
+                }
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return Results.File(file.Content, file.ContentType, file.FileName);
+            })
+            .AllowAnonymous().WithName(AttachmentEndpoint).WithSummary("A file of a result the caller may read.");
+
+        var demands = app.MapGroup("/api/v1/demands").WithTags("Technology demands").RequireAuthorization(Policies.SignedIn);
+        demands.MapGet("/", async ([AsParameters] MarketListArgs args, MarketService market, CancellationToken ct) =>
+                Check(args) ?? Results.Ok(await market.ListDemandsAsync(args.Query, args.Page, args.PageSize, ct)))
+            .AllowAnonymous().WithSummary("Published demands not past their deadline (public fields only; never the details), or with `status` the caller's own; the same filters as results (priceMin/priceMax filter the budget).");
+        demands.MapGet("/{id:guid}", async (Guid id, MarketService market, CancellationToken ct) =>
+                await market.GetDemandAsync(id, ct) is { } d ? Results.Ok(d) : ApiResults.ToHttp(new ServiceResult.NotFound()))
+            .AllowAnonymous().WithName(DemandEndpoint).WithSummary("One demand; a confidential demand's `details` is null (`detailsWithheld`) unless the caller's organisation owns it or was granted access.");
+        demands.MapPost("/", async (DemandInput input, MarketService market, LinkGenerator links, HttpContext context, CancellationToken ct) =>
+            {
+                var (created, result) = await market.CreateDemandAsync(input, ct);
+                return created is null ? ApiResults.ToHttp(result) : Results.Created(links.EndpointPath(context, DemandEndpoint, new { id = created.Id }), created);
+            })
+            .WithSummary("A member of an organisation writes a draft demand (deadline yyyy-MM-dd, in the future).");
+        demands.MapPut("/{id:guid}", async (Guid id, DemandInput input, MarketService market, CancellationToken ct) =>
+                ApiResults.ToHttp(await market.UpdateDemandAsync(id, input, ct)))
+            .WithSummary("Edit a draft demand of the caller's organisation.");
+        MapLifecycle<Demand>(demands);
+        demands.MapPost("/{id:guid}/access-requests", async (Guid id, AccessRequestInput input, MarketService market, CancellationToken ct) =>
+            {
+                var (request, result) = await market.RequestAccessAsync(id, input, ct);
+                return request is null ? ApiResults.ToHttp(result) : Results.Ok(request);
+            })
+            .WithSummary("The caller's organisation asks to read a confidential demand's details, with a message.");
+        demands.MapGet("/{id:guid}/access-requests", async (Guid id, MarketService market, CancellationToken ct) =>
+                await market.AccessRequestsAsync(id, ct) is { } list ? Results.Ok(list) : ApiResults.ToHttp(new ServiceResult.NotFound()))
+            .WithSummary("The requests for a demand, for its owner organisation.");
+        demands.MapPost("/{id:guid}/access-requests/{requestId:guid}/approve", async (Guid id, Guid requestId, MarketService market, CancellationToken ct) =>
+                ApiResults.ToHttp(await market.DecideAccessAsync(id, requestId, true, ct)))
+            .WithSummary("The owner organisation lets the requesting organisation read the details.");
+        demands.MapPost("/{id:guid}/access-requests/{requestId:guid}/refuse", async (Guid id, Guid requestId, MarketService market, CancellationToken ct) =>
+                ApiResults.ToHttp(await market.DecideAccessAsync(id, requestId, false, ct)))
+            .WithSummary("The owner organisation refuses (or withdraws) access.");
+        return app;
+    }
+
+    private static void MapLifecycle<T>(RouteGroupBuilder group) where T : MarketRecord
+    {
+        group.MapPost("/{id:guid}/submit", async (Guid id, MarketService market, CancellationToken ct) => ApiResults.ToHttp(await market.SubmitAsync<T>(id, ct)))
+            .WithSummary("Submit a draft for the organisation's review (a member).");
+        group.MapPost("/{id:guid}/approve", async (Guid id, MarketService market, CancellationToken ct) => ApiResults.ToHttp(await market.ApproveAsync<T>(id, ct)))
+            .WithSummary("Publish a submitted record (the organisation's administrator).");
+        group.MapPost("/{id:guid}/reject", async (Guid id, ReviewInput input, MarketService market, CancellationToken ct) =>
+                ApiResults.ToHttp(await market.RejectAsync<T>(id, input, ct)))
+            .WithSummary("Send a submitted record back to draft with a note (the organisation's administrator).");
+        group.MapPost("/{id:guid}/renew", async (Guid id, RenewInput input, MarketService market, CancellationToken ct) =>
+                ApiResults.ToHttp(await market.RenewAsync<T>(id, input, ct)))
+            .WithSummary("Publish an expired record again with a new expiry (a demand names its new deadline).");
+        group.MapPost("/{id:guid}/close", async (Guid id, CloseInput input, MarketService market, CancellationToken ct) =>
+                ApiResults.ToHttp(await market.CloseAsync<T>(id, input, ct)))
+            .WithSummary("Close a record with a coded reason (final).");
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem? Check(MarketListArgs args) =>
+        Paging.Check(args.Page, args.PageSize) ?? (MarketService.QueryErrors(args.Query) is { Count: > 0 } errors ? ApiProblem.Validation(errors) : null);
+
+    private static async Task<IResult> UploadAsync(Guid id, HttpRequest request, MarketService market, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var tooLarge = ApiProblem.Result(StatusCodes.Status413PayloadTooLarge, "Market.AttachmentTooLarge",
+            new Message("Market.AttachmentTooLarge", MarketRules.MaxAttachmentBytes >> 20), titleCode: "payloadTooLarge");
+        var (form, refused) = await Uploads.ReadFormAsync(request, antiforgery, MarketRules.MaxAttachmentBytes + (64 << 10), tooLarge, ct);
+        if (form is null)
+        {
+            return refused!;
+        }
+        if (form.Files.GetFile("file") is not { } file)
+        {
+            return Uploads.FileProblem(new Message("Market.FileMissing"));
+        }
+        await using var content = file.OpenReadStream();
+        var (added, result) = await market.AddAttachmentAsync(id, file.FileName, content, file.Length, ct);
+        return added is null ? ApiResults.ToHttp(result) : Results.Ok(added);
+    }
+}
+
+/// <summary>The query string of a list.</summary>
+public sealed record MarketListArgs(
+    string? Region, string? Discipline, string? Industry, int? MinTrl, MaturityStage? Stage, TransferModes? Mode,
+    decimal? PriceMin, decimal? PriceMax, string? Q, MarketStatus? Status, MarketSort? Sort,
+    [property: DefaultValue(1)] int Page = 1, [property: DefaultValue(20)] int PageSize = 20)
+{
+    public MarketQuery Query => new(Region, Discipline, Industry, MinTrl, Stage, Mode, PriceMin, PriceMax, Q, Status, Sort ?? MarketSort.Newest);
+}
