@@ -274,6 +274,27 @@ public sealed class MarketEventTests : IDisposable
     }
 
     [Fact]
+    public async Task MonthCalendar_FiltersByChinaMonthRegionAndDiscipline()
+    {
+        var (_, id) = await PublishedAsync();
+        var anonymous = _host.CreateClient();
+        async Task<bool> ListedAsync(string query)
+        {
+            var response = await anonymous.GetAsync("/api/v1/market-events?" + query);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, query + ": " + await response.Content.ReadAsStringAsync());
+            return (await response.ReadJsonAsync()).EnumerateArray().Any(e => e.GetProperty("id").GetGuid() == id);
+        }
+        var region = (await (await anonymous.GetAsync($"/api/v1/market-events/{id}")).ReadJsonAsync()).GetProperty("regionCode").GetString();
+        Assert.True(await ListedAsync("month=2026-12"));
+        Assert.True(await ListedAsync($"month=2026-12&region={region}&discipline=430"));
+        Assert.False(await ListedAsync("month=2026-11"));
+        Assert.False(await ListedAsync("month=2026-12&region=" + (region == "500000" ? "510000" : "500000")));
+        Assert.False(await ListedAsync("month=2026-12&discipline=520"));
+        Assert.False(await ListedAsync("month=2026-12&discipline=0001-01-01"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.GetAsync("/api/v1/market-events?month=2026-13")).StatusCode);
+    }
+
+    [Fact]
     public async Task CalendarFeed_ReadsBackWithIcalNet_InChinaTime()
     {
         var (organizer, id) = await PublishedAsync(b => { b["online"] = true; b["onlineUrl"] = "https://meeting.example.org/room/42"; b["address"] = null; });

@@ -55,8 +55,9 @@ public sealed partial class MarketEventService(AppDbContext db, CurrentUser me, 
     public async Task<IReadOnlyList<MatchmakingEventDto>> CalendarAsync(EventCalendarQuery q, CancellationToken ct)
     {
         var month = q.Month ?? DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(Display.ChinaStandardTime).DateTime);
-        var from = new DateTimeOffset(month.Year, month.Month, 1, 0, 0, 0, Display.ChinaStandardTime);
-        var to = from.AddMonths(1);
+        // PostgreSQL's timestamptz takes UTC instants only.
+        var from = new DateTimeOffset(month.Year, month.Month, 1, 0, 0, 0, Display.ChinaStandardTime).ToUniversalTime();
+        var to = new DateTimeOffset(month.Year, month.Month, 1, 0, 0, 0, Display.ChinaStandardTime).AddMonths(1).ToUniversalTime();
         var query = db.Set<MatchmakingEvent>().AsNoTracking()
             .Where(e => e.Status != MatchmakingEventStatus.Draft && e.StartsAt < to && e.EndsAt > from);
         if (!string.IsNullOrWhiteSpace(q.Region))
