@@ -28,8 +28,11 @@ public sealed class HeaderTests(BrowserFixture browser)
     private static readonly string[] ExpertAdmin = ["/Admin/Experts", "/Experts/Reviews"];
     private static readonly string[] ExpertOwn = ["/Me/Expert", "/Me/Invitations", "/Me/Relations"];
 
+    // market, events, contracts: the 技术市场 menu for everyone (本单位成果与需求 once signed in); 技术合同登记 for the region administrators.
+    private static readonly string[] MarketEntries = ["/Market/Achievements", "/Market/Demands", "/Market/Events", "/Contracts/Statistics", "/Market/Mine"];
+
     private static readonly string[] SignedIn =
-        ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor", .. VoucherEntries, "/Experts"];
+        ["/Search", "/Organizations", "/Me/Bookings", "/Me/ServiceOrders", "/Me", "/Me/ChangePassword", "/Me/Sessions", "/Me/Privacy", "/Me/TwoFactor", .. VoucherEntries, "/Experts", .. MarketEntries];
 
     private static readonly string[] Manager = ["/Me/Resources", "/Me/BookingQueue", "/Me/ServiceOrderQueue", "/Evaluation"];
 
@@ -39,8 +42,8 @@ public sealed class HeaderTests(BrowserFixture browser)
         ["sysadmin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", "/Admin/System", "/Search/Vocabulary", "/Admin/Outbox"],
         ["secadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Users", "/Admin/ApiClients", "/Admin/SecurityPolicy", "/Admin/Integrity"],
         ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit", "/Vouchers/Admin/Ledger"],
-        ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin],
-        ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin],
+        ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin, "/Contracts"],
+        ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin, "/Contracts"],
         ["cqu.admin@chuanyu.demo"] = [.. SignedIn, .. Manager],
         ["cqu.instrument@chuanyu.demo"] = [.. SignedIn, .. Manager],
         ["scu.researcher@chuanyu.demo"] = SignedIn,
