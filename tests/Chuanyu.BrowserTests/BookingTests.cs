@@ -72,6 +72,7 @@ public sealed class BookingTests(BrowserFixture browser)
         await Expect(manager.GetByRole(AriaRole.Status)).ToContainTextAsync("已批准该预约");
         await Expect(manager.GetByTestId("queue").Locator("tbody tr").Filter(new() { HasText = purpose })).ToHaveCountAsync(0);
 
+        await researcher.Locator("#nav-account-toggle").ClickAsync();
         await researcher.GetByTestId("nav-my-bookings").ClickAsync();
         var approved = researcher.GetByTestId("bookings").Locator("tbody tr").Filter(new() { HasText = purpose });
         await Expect(approved.GetByTestId("status")).ToHaveTextAsync("已批准");

@@ -117,6 +117,7 @@ public sealed partial class ServiceOrderTests(BrowserFixture browser)
         await Expect(researcher.Locator("[data-testid=timeline] li[data-step='Order.Step.Accepted']")).ToContainTextAsync("确认报价");
         await SaveScreenshotAsync(researcher, "service-order-accepted.png");
 
+        await researcher.Locator("#nav-account-toggle").ClickAsync();
         await researcher.GetByTestId("nav-my-service-orders").ClickAsync();
         var mine = researcher.GetByTestId("orders").Locator("tbody tr").Filter(new() { HasText = number });
         await Expect(mine.GetByTestId("status")).ToHaveTextAsync("待送样", SlowText);
