@@ -24,6 +24,10 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
     private const string Deals = "/api/v1/deals";
     private const string Managers = "/api/v1/tech-managers";
     private const string TechManager = "techmanager@chuanyu.demo";
+    private static readonly string[] TwoFields = ["430", "510"];
+    private static readonly string[] OneField = ["430"];
+    private static readonly string[] UnknownField = ["999"];
+    private static readonly string[] EveryStage = ["Lead", "Nda", "Negotiation", "Signed", "Registered"];
 
     private Task<HttpClient> ClientAsync(string email) => SignedInAsync(factory, email);
 
@@ -66,7 +70,7 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
         var saved = await engineer.PutAsJsonAsync($"{Managers}/me", new
         {
             organizationId = rongxin, level = "Senior", certificateNumber = "TM-TEST-0001", certificateIssuedOn = "2023-05-01",
-            disciplines = new[] { "430", "510" }, phone = "139 1234 5678",
+            disciplines = TwoFields, phone = "139 1234 5678",
         });
         Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
         var profile = await saved.ReadJsonAsync();
@@ -118,7 +122,7 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
         var read = await engineer.GetFromJsonAsync<JsonElement>($"{Deals}/{id}");
         Assert.Equal("Registered", read.GetProperty("deal").GetProperty("stage").GetString());
         Assert.Equal(contractId, read.GetProperty("deal").GetProperty("contractId").GetGuid());
-        Assert.Equal(new[] { "Lead", "Nda", "Negotiation", "Signed", "Registered" },
+        Assert.Equal(EveryStage,
             read.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("toStage").GetString()).ToArray());
         Assert.Equal(HttpStatusCode.Conflict, (await engineer.PostAsJsonAsync($"{Deals}/{id}/close", new { reason = "PriceGap", version = version + 1 })).StatusCode);
         Assert.Equal(4, await WithDbAsync(factory, db => db.AuditEntries.CountAsync(a => a.Target == $"deal:{id}" && a.Action == "deal.advance" && a.Outcome == Chuanyu.Web.Infrastructure.AuditOutcome.Success)));
@@ -194,7 +198,7 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
         var scu = await OrgAsync(factory, "四川大学");
         var bad = await researcher.PutAsJsonAsync($"{Managers}/me", new
         {
-            organizationId = await OrgAsync(factory, "重庆大学"), certificateIssuedOn = "2099-01-01", disciplines = new[] { "999" }, phone = "12345",
+            organizationId = await OrgAsync(factory, "重庆大学"), certificateIssuedOn = "2099-01-01", disciplines = UnknownField, phone = "12345",
         });
         var errors = await ErrorsOf(bad);
         foreach (var field in new[] { "organizationId", "level", "certificateNumber", "certificateIssuedOn", "disciplines", "phone" })
@@ -203,12 +207,12 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
         }
         var hostile = await researcher.PutAsJsonAsync($"{Managers}/me", new
         {
-            organizationId = scu, level = "Junior", certificateNumber = "TM\u202E-0002", certificateIssuedOn = "2022-01-01", disciplines = new[] { "430" },
+            organizationId = scu, level = "Junior", certificateNumber = "TM\u202E-0002", certificateIssuedOn = "2022-01-01", disciplines = OneField,
         });
         Assert.Equal(HttpStatusCode.BadRequest, hostile.StatusCode);
         var saved = await researcher.PutAsJsonAsync($"{Managers}/me", new
         {
-            organizationId = scu, level = "Junior", certificateNumber = "TM-TEST-0002", certificateIssuedOn = "2022-01-01", disciplines = new[] { "430" },
+            organizationId = scu, level = "Junior", certificateNumber = "TM-TEST-0002", certificateIssuedOn = "2022-01-01", disciplines = OneField,
         });
         Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
         var profileId = (await saved.ReadJsonAsync()).GetProperty("id").GetGuid();
