@@ -165,7 +165,7 @@ public static class Uploads
             using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
             return zip.GetEntry("[Content_Types].xml") is not null && zip.GetEntry(mainPart) is not null;
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException) // a truncated package (a few bytes after "PK") throws IOException seeking before the start
         {
             return false;
         }

@@ -376,9 +376,9 @@ public static class RouteAccessTable
         GET     /api/v1/tech-managers                                                      anonymous
         GET     /api/v1/tech-managers/me                                                   SignedIn
         PUT     /api/v1/tech-managers/me                                                   SignedIn
-        GET     /api/v1/tech-managers/review                                               AnyRegionAdmin
+        GET     /api/v1/tech-managers/review                                               AnyRegionAdmin+SignedIn
         GET     /api/v1/tech-managers/{id:guid}/phone                                      SignedIn
-        POST    /api/v1/tech-managers/{id:guid}/review                                     AnyRegionAdmin
+        POST    /api/v1/tech-managers/{id:guid}/review                                     AnyRegionAdmin+SignedIn
         GET     /api/v1/deals                                                              SignedIn
         GET     /api/v1/deals/dashboard                                                    SignedIn
         GET     /api/v1/deals/mine.xlsx                                                    SignedIn
