@@ -69,8 +69,12 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
         var rongxin = await OrgAsync(factory, "成都蓉芯微纳检测技术有限公司");
         var saved = await engineer.PutAsJsonAsync($"{Managers}/me", new
         {
-            organizationId = rongxin, level = "Senior", certificateNumber = "TM-TEST-0001", certificateIssuedOn = "2023-05-01",
-            disciplines = TwoFields, phone = "139 1234 5678",
+            organizationId = rongxin,
+            level = "Senior",
+            certificateNumber = "TM-TEST-0001",
+            certificateIssuedOn = "2023-05-01",
+            disciplines = TwoFields,
+            phone = "139 1234 5678",
         });
         Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
         var profile = await saved.ReadJsonAsync();
@@ -198,7 +202,10 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
         var scu = await OrgAsync(factory, "四川大学");
         var bad = await researcher.PutAsJsonAsync($"{Managers}/me", new
         {
-            organizationId = await OrgAsync(factory, "重庆大学"), certificateIssuedOn = "2099-01-01", disciplines = UnknownField, phone = "12345",
+            organizationId = await OrgAsync(factory, "重庆大学"),
+            certificateIssuedOn = "2099-01-01",
+            disciplines = UnknownField,
+            phone = "12345",
         });
         var errors = await ErrorsOf(bad);
         foreach (var field in new[] { "organizationId", "level", "certificateNumber", "certificateIssuedOn", "disciplines", "phone" })
@@ -207,12 +214,20 @@ public sealed class DealTests(ChuanyuFactory factory) : IClassFixture<ChuanyuFac
         }
         var hostile = await researcher.PutAsJsonAsync($"{Managers}/me", new
         {
-            organizationId = scu, level = "Junior", certificateNumber = "TM\u202E-0002", certificateIssuedOn = "2022-01-01", disciplines = OneField,
+            organizationId = scu,
+            level = "Junior",
+            certificateNumber = "TM\u202E-0002",
+            certificateIssuedOn = "2022-01-01",
+            disciplines = OneField,
         });
         Assert.Equal(HttpStatusCode.BadRequest, hostile.StatusCode);
         var saved = await researcher.PutAsJsonAsync($"{Managers}/me", new
         {
-            organizationId = scu, level = "Junior", certificateNumber = "TM-TEST-0002", certificateIssuedOn = "2022-01-01", disciplines = OneField,
+            organizationId = scu,
+            level = "Junior",
+            certificateNumber = "TM-TEST-0002",
+            certificateIssuedOn = "2022-01-01",
+            disciplines = OneField,
         });
         Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
         var profileId = (await saved.ReadJsonAsync()).GetProperty("id").GetGuid();

@@ -282,8 +282,15 @@ public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers m
         var now = clock.GetUtcNow();
         db.Add(new DealDocument
         {
-            Id = Guid.CreateVersion7(), DealId = d.Id, Stage = d.Stage, FileName = upload.FileName, ContentType = Uploads.ContentTypeOf(upload.Extension),
-            Size = upload.Length, Content = buffer.ToArray(), UploadedBy = me.Id, UploadedAt = now,
+            Id = Guid.CreateVersion7(),
+            DealId = d.Id,
+            Stage = d.Stage,
+            FileName = upload.FileName,
+            ContentType = Uploads.ContentTypeOf(upload.Extension),
+            Size = upload.Length,
+            Content = buffer.ToArray(),
+            UploadedBy = me.Id,
+            UploadedAt = now,
         });
         d.UpdatedAt = now;
         return await SaveAsync("deal.document", d, string.Create(CultureInfo.InvariantCulture, $"stage={d.Stage} file={upload.FileName} size={upload.Length}"), ct);
@@ -320,22 +327,8 @@ public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers m
         return (d, null);
     }
 
-    private async Task<ServiceResult> SaveAsync(string action, Deal d, string detail, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return new ServiceResult.Conflict(new Message("Deals.ChangedMeanwhile"));
-        }
-        await audit.RecordAsync(action, $"deal:{d.Id}", detail: $"stage={d.Stage} {detail}", ct: ct);
-        await tx.CommitAsync(ct);
-        return new ServiceResult.Ok();
-    }
+    private Task<ServiceResult> SaveAsync(string action, Deal d, string detail, CancellationToken ct) =>
+        DealStore.SaveAuditedAsync(db, audit, action, $"deal:{d.Id}", $"stage={d.Stage} {detail}", ct);
 
     private async Task<List<DealDto>> DtosAsync(IReadOnlyList<Deal> rows, CancellationToken ct)
     {

@@ -137,18 +137,11 @@ public sealed class TechManagers(AppDbContext db, CurrentUser me, OrganizationDi
         p.ReviewedAt = null;
         p.ReviewedBy = null;
         p.UpdatedAt = now;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        try
+        var saved = await DealStore.SaveAuditedAsync(db, audit, action, $"tech-manager:{p.Id}", $"organization={p.OrganizationId} region={p.RegionCode} level={p.Level}", ct);
+        if (saved is not ServiceResult.Ok)
         {
-            await db.SaveChangesAsync(ct);
+            return (null, saved);
         }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return (null, new ServiceResult.Conflict(new Message("Deals.ChangedMeanwhile")));
-        }
-        await audit.RecordAsync(action, $"tech-manager:{p.Id}", detail: $"organization={p.OrganizationId} region={p.RegionCode} level={p.Level}", ct: ct);
-        await tx.CommitAsync(ct);
         return ((await DtosAsync([p], fullPhone: true, ct))[0], new ServiceResult.Ok());
     }
 
@@ -177,19 +170,7 @@ public sealed class TechManagers(AppDbContext db, CurrentUser me, OrganizationDi
         p.ReviewedAt = now;
         p.UpdatedAt = now;
         p.Version++;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return new ServiceResult.Conflict(new Message("Deals.ChangedMeanwhile"));
-        }
-        await audit.RecordAsync(input.Approve ? "techmanager.approve" : "techmanager.reject", $"tech-manager:{p.Id}", detail: $"region={p.RegionCode}", ct: ct);
-        await tx.CommitAsync(ct);
-        return new ServiceResult.Ok();
+        return await DealStore.SaveAuditedAsync(db, audit, input.Approve ? "techmanager.approve" : "techmanager.reject", $"tech-manager:{p.Id}", $"region={p.RegionCode}", ct);
     }
 
     /// <summary>A verified organisation the caller belongs to, or a verified intermediary (服务机构), in one of the two regions.</summary>
