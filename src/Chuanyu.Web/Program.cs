@@ -5,6 +5,7 @@ using Chuanyu.Web.Features.ApiClients;
 using Chuanyu.Web.Features.Booking;
 using Chuanyu.Web.Features.Catalog;
 using Chuanyu.Web.Features.Contracts;
+using Chuanyu.Web.Features.Deals;
 using Chuanyu.Web.Features.Evaluation;
 using Chuanyu.Web.Features.Experts;
 using Chuanyu.Web.Features.Market;
@@ -49,6 +50,7 @@ builder.Services.AddVoucherSettlement();
 // experts: the pool's profiles
 builder.Services.AddExperts();
 builder.Services.AddContracts();
+builder.Services.AddDeals();
 builder.Services.AddMarketEvents();
 // market: research results and technology demands (issue 17)
 builder.Services.AddMarket(builder.Configuration);
@@ -111,6 +113,7 @@ api.MapVoucherSettlementApi();
 // experts: the pool's profiles
 api.MapExpertsApi();
 api.MapContractsApi();
+api.MapDealsApi();
 api.MapMarketEventsApi();
 // market: research results and technology demands (issue 17)
 api.MapMarketApi();

@@ -44,13 +44,13 @@ public sealed class HeaderTests(BrowserFixture browser)
         ["auditadmin@chuanyu.demo"] = [.. SignedIn, "/Admin/Audit", "/Vouchers/Admin/Ledger"],
         ["cq.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin, "/Contracts"],
         ["sc.admin@chuanyu.demo"] = [.. SignedIn, "/Evaluation", "/Admin/Organizations", .. VoucherAdmin, .. ExpertAdmin, "/Contracts"],
-        ["cqu.admin@chuanyu.demo"] = [.. SignedIn, .. Manager],
+        ["cqu.admin@chuanyu.demo"] = [.. SignedIn, .. Manager, "/Deals"],
         ["cqu.instrument@chuanyu.demo"] = [.. SignedIn, .. Manager],
         ["scu.researcher@chuanyu.demo"] = SignedIn,
         ["engineer@chuanyu.demo"] = SignedIn,
         ["expert1@chuanyu.demo"] = [.. SignedIn, .. ExpertOwn],
         ["expert2@chuanyu.demo"] = [.. SignedIn, .. ExpertOwn],
-        ["techmanager@chuanyu.demo"] = SignedIn,
+        ["techmanager@chuanyu.demo"] = [.. SignedIn, "/Deals"], // deals: 交易撮合 in the 技术市场 menu (technology managers, organisation admins)
     };
 
     public static TheoryData<string, string> RolesAndLanguages()

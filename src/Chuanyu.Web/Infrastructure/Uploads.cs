@@ -15,6 +15,9 @@ public enum UploadKind
 
     /// <summary>.pdf: test reports, certificates.</summary>
     Document,
+
+    /// <summary>.pdf, .jpg/.jpeg, .png or .docx: the papers of a negotiation (an NDA, a term sheet, photos of a signed page).</summary>
+    WorkingDocument,
 }
 
 /// <summary>An upload that passed: its safe display name and its extension (lower case, with the dot).</summary>
@@ -35,6 +38,19 @@ public static class Uploads
         [UploadKind.Spreadsheet] = [".xlsx", ".csv"],
         [UploadKind.Image] = [".jpg", ".jpeg", ".png"],
         [UploadKind.Document] = [".pdf"],
+        [UploadKind.WorkingDocument] = [".pdf", ".jpg", ".jpeg", ".png", ".docx"],
+    };
+
+    /// <summary>The content type a checked upload is served with, by its extension.</summary>
+    public static string ContentTypeOf(string extension) => extension switch
+    {
+        ".pdf" => "application/pdf",
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".xlsx" => XlsxStream.ContentType,
+        ".csv" => "text/csv",
+        _ => "application/octet-stream",
     };
 
     /// <summary>
@@ -107,7 +123,8 @@ public static class Uploads
         content.Position = 0;
         var matches = extension switch
         {
-            ".xlsx" => IsXlsx(head.AsSpan(0, read), content),
+            ".xlsx" => IsOfficePackage(head.AsSpan(0, read), content, "xl/workbook.xml"),
+            ".docx" => IsOfficePackage(head.AsSpan(0, read), content, "word/document.xml"),
             ".csv" => await IsTextAsync(content, ct),
             ".png" => head.AsSpan(0, read).StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }),
             ".jpg" or ".jpeg" => head.AsSpan(0, read).StartsWith(new byte[] { 0xFF, 0xD8, 0xFF }),
@@ -135,9 +152,9 @@ public static class Uploads
         return last;
     }
 
-    // An Office Open XML workbook is a ZIP package with [Content_Types].xml and xl/workbook.xml. Only the central
-    // directory is read (nothing is inflated), so a ZIP bomb costs nothing here.
-    private static bool IsXlsx(ReadOnlySpan<byte> head, Stream content)
+    // An Office Open XML workbook (document) is a ZIP package with [Content_Types].xml and xl/workbook.xml
+    // (word/document.xml). Only the central directory is read (nothing is inflated), so a ZIP bomb costs nothing here.
+    private static bool IsOfficePackage(ReadOnlySpan<byte> head, Stream content, string mainPart)
     {
         if (!head.StartsWith("PK\u0003\u0004"u8))
         {
@@ -146,9 +163,9 @@ public static class Uploads
         try
         {
             using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
-            return zip.GetEntry("[Content_Types].xml") is not null && zip.GetEntry("xl/workbook.xml") is not null;
+            return zip.GetEntry("[Content_Types].xml") is not null && zip.GetEntry(mainPart) is not null;
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException) // a truncated package (a few bytes after "PK") throws IOException seeking before the start
         {
             return false;
         }

@@ -69,6 +69,7 @@ public static class DemoData
             await DemoVouchers.SeedAsync(services, ct);
             // market (issue 17): added to a demo database seeded before it existed.
             await DemoMarket.SeedAsync(services, ct);
+            await DemoDeals.SeedAsync(services, ct);
             return;
         }
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -146,6 +147,8 @@ public static class DemoData
         await StepAsync(nameof(DemoMarketEvents), DemoMarketEvents.SeedAsync);
         // market (issue 17): illustrative research results and demands at the demo institutions.
         await StepAsync(nameof(DemoMarket), DemoMarket.SeedAsync);
+        // deals (issue 17 point 4): the demo technology manager approved, and illustrative deals at every stage.
+        await StepAsync(nameof(DemoDeals), DemoDeals.SeedAsync);
     }
 
     /// <summary>A demo organisation; <paramref name="serial"/> is its place in <see cref="Organizations"/> (from 1), which fixes its credit code.</summary>

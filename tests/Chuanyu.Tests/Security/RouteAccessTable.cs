@@ -366,6 +366,29 @@ public static class RouteAccessTable
         GET     /api/v1/tech-contracts/{id:guid}/file                                      SignedIn
         GET     /api/v1/tech-contracts/statistics                                          anonymous
         GET     /api/v1/tech-contracts/statistics.xlsx                                     anonymous
+        # deals (branch deals, issue 17 point 4): technology managers and the deal pipeline; who reads or moves a deal is checked in DealPipeline (its manager writes; the parties' organisation admins and the involved regions' admins read; others 404)
+        PAGE    /Deals                                                                     fallback
+        PAGE    /Deals/{id:guid}                                                           fallback
+        PAGE    /Deals/New                                                                 fallback
+        PAGE    /Deals/Managers                                                            anonymous
+        PAGE    /Deals/Profile                                                             fallback
+        PAGE    /Deals/Review                                                              AnyRegionAdmin
+        GET     /api/v1/tech-managers                                                      anonymous
+        GET     /api/v1/tech-managers/me                                                   SignedIn
+        PUT     /api/v1/tech-managers/me                                                   SignedIn
+        GET     /api/v1/tech-managers/review                                               AnyRegionAdmin+SignedIn
+        GET     /api/v1/tech-managers/{id:guid}/phone                                      SignedIn
+        POST    /api/v1/tech-managers/{id:guid}/review                                     AnyRegionAdmin+SignedIn
+        GET     /api/v1/deals                                                              SignedIn
+        GET     /api/v1/deals/dashboard                                                    SignedIn
+        GET     /api/v1/deals/mine.xlsx                                                    SignedIn
+        POST    /api/v1/deals                                                              SignedIn
+        GET     /api/v1/deals/{id:guid}                                                    SignedIn
+        POST    /api/v1/deals/{id:guid}/advance                                            SignedIn
+        POST    /api/v1/deals/{id:guid}/close                                              SignedIn
+        POST    /api/v1/deals/{id:guid}/notes                                              SignedIn
+        POST    /api/v1/deals/{id:guid}/documents                                          SignedIn
+        GET     /api/v1/deals/{id:guid}/documents/{documentId:guid}                        SignedIn
         # events (branch events, issue 17 point 5): matchmaking events; the calendar and details are public, who may organise, register or answer is checked in MarketEventService
         PAGE    /Market/Events                                                             anonymous
         PAGE    /Market/Events/{id:guid}                                                   anonymous

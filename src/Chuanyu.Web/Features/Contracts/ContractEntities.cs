@@ -86,8 +86,7 @@ public sealed class TechContract
     /// <summary>The field's level-1 code (its first 3 digits): the statistics' "by field".</summary>
     public string FieldGroup { get; set; } = "";
 
-    // The research result and the deal this contract closes. Plain ids with NO foreign key: Achievement and Deal are
-    // built in parallel (branch market and later); the lead adds the constraints when those tables exist.
+    // The research result and the deal this contract closes (foreign keys since migration 0030).
     public Guid? AchievementId { get; set; }
     public Guid? DealId { get; set; }
 
@@ -175,6 +174,10 @@ internal sealed class TechContractConfiguration : IEntityTypeConfiguration<TechC
         b.HasIndex(x => new { x.BuyerRegion, x.RegisteredOn });
         b.HasIndex(x => x.SellerOrganizationId);
         b.HasIndex(x => x.BuyerOrganizationId);
+        b.HasOne<Market.Achievement>().WithMany().HasForeignKey(x => x.AchievementId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Deals.Deal>().WithMany().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => x.AchievementId);
+        b.HasIndex(x => x.DealId);
         b.HasMany<TechContractFile>().WithOne().HasForeignKey(f => f.ContractId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -170,4 +170,13 @@ public sealed class ContractsDirectory(AppDbContext db)
         var t = await rows.SumAsync(s => s.TransactionFen, ct);
         return new ContractFigures(n, c, t);
     }
+
+    /// <summary>One contract's link fields, for the deal pipeline (a deal is registered against a registered contract); null when unknown.</summary>
+    public Task<ContractRef?> FindAsync(Guid id, CancellationToken ct) =>
+        db.Set<TechContract>().AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new ContractRef(c.Id, c.RegistrationNumber, c.Status == TechContractStatus.Registered, c.DealId, c.AchievementId, c.SellerRegion))
+            .FirstOrDefaultAsync(ct);
 }
+
+/// <summary>What another feature may know of a contract: its number, whether it is registered (not revoked), and what it links to.</summary>
+public sealed record ContractRef(Guid Id, string RegistrationNumber, bool Registered, Guid? DealId, Guid? AchievementId, string SellerRegion);
