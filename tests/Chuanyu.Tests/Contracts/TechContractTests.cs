@@ -145,6 +145,12 @@ public sealed class TechContractTests(ChuanyuFactory factory) : IClassFixture<Ch
         Assert.True((await ErrorsOf(await cq.PostAsJsonAsync(Api, badCode))).TryGetProperty("buyerCreditCode", out _));
         var unknownField = Contract(field: "99999");
         Assert.True((await ErrorsOf(await cq.PostAsJsonAsync(Api, unknownField))).TryGetProperty("field", out _));
+        var unknownResult = Contract();
+        unknownResult["achievementId"] = Guid.NewGuid();
+        Assert.Equal("Contracts.AchievementUnknown", (await (await cq.PostAsJsonAsync(Api, unknownResult)).ReadJsonAsync()).GetProperty("errorCodes").GetProperty("achievementId")[0].GetString());
+        var unknownDeal = Contract();
+        unknownDeal["dealId"] = Guid.NewGuid();
+        Assert.Equal("Contracts.DealUnknown", (await (await cq.PostAsJsonAsync(Api, unknownDeal)).ReadJsonAsync()).GetProperty("errorCodes").GetProperty("dealId")[0].GetString());
         var hostile = Contract(title: "合同\u202Eexe.pdf");
         Assert.Equal(HttpStatusCode.BadRequest, (await cq.PostAsJsonAsync(Api, hostile)).StatusCode);
         Assert.Equal(before, await WithDbAsync(factory, db => db.Set<TechContract>().CountAsync()));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Accounts;
+using Chuanyu.Web.Features.Market;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace Chuanyu.Web.Features.Contracts;
 /// the contract and its file; anyone else gets 404 (the public sees only <see cref="ContractStatistics"/>). Every write
 /// moves the aggregates in the same transaction (<see cref="ContractStatsWriter"/>) and writes an audit row.
 /// </summary>
-public sealed class TechContracts(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, AuditLog audit, TimeProvider clock)
+public sealed class TechContracts(AppDbContext db, CurrentUser me, OrganizationDirectory organizations, MarketDirectory market, AuditLog audit, TimeProvider clock)
 {
     /// <summary>The regions whose contracts the caller registers.</summary>
     public IReadOnlyList<string> ManagedRegions => me.AdminRegions.Where(ContractRegions.Registering.Contains).ToList();
@@ -216,6 +217,10 @@ public sealed class TechContracts(AppDbContext db, CurrentUser me, OrganizationD
         var errors = ContractRules.Check(input, ManagedRegions, ChinaTime.Today(clock));
         await CheckOrganizationAsync(errors, "sellerOrganizationId", input.SellerOrganizationId, input.SellerCreditCode, ct);
         await CheckOrganizationAsync(errors, "buyerOrganizationId", input.BuyerOrganizationId, input.BuyerCreditCode, ct);
+        if (input.AchievementId is { } achievementId && !await market.Achievements().AnyAsync(a => a.Id == achievementId, ct))
+        {
+            errors.Add("achievementId", new Message("Contracts.AchievementUnknown"));
+        }
         var number = input.RegistrationNumber?.Trim();
         if (!errors.ContainsKey("registrationNumber") && number is not null
             && await db.Set<TechContract>().AnyAsync(c => c.RegistrationNumber == number && c.Id != existing, ct))
@@ -341,9 +346,13 @@ public sealed class TechContracts(AppDbContext db, CurrentUser me, OrganizationD
         }
         catch (DbUpdateException)
         {
-            // The unique registration number: another registration took it between the check and the save.
+            // The unique registration number (another registration took it between the check and the save), or else the
+            // deal's foreign key: the deal pipeline owns deals and links them from its side, so an unknown deal id lands here.
             db.ChangeTracker.Clear();
-            return new ServiceResult.Invalid(new FieldErrors { { "registrationNumber", [new Message("Contracts.NumberTaken")] } });
+            var taken = await db.Set<TechContract>().AnyAsync(x => x.RegistrationNumber == c.RegistrationNumber && x.Id != c.Id, ct);
+            return new ServiceResult.Invalid(taken
+                ? new FieldErrors { { "registrationNumber", [new Message("Contracts.NumberTaken")] } }
+                : new FieldErrors { { "dealId", [new Message("Contracts.DealUnknown")] } });
         }
         await ContractStatsWriter.MoveAsync(db, before, ContractStatsWriter.Counted.Of(c), ct);
         await audit.RecordAsync(action, $"tech-contract:{c.Id}", detail: string.Create(CultureInfo.InvariantCulture,
