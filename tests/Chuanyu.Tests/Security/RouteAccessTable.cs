@@ -450,6 +450,10 @@ public static class RouteAccessTable
         GET     /api/v1/demands/{id:guid}/access-requests                                  SignedIn
         POST    /api/v1/demands/{id:guid}/access-requests/{requestId:guid}/approve         SignedIn
         POST    /api/v1/demands/{id:guid}/access-requests/{requestId:guid}/refuse          SignedIn
+        # showcase (branch showcase): the results and demands on show at a matchmaking event; the list is public for a visible event, writes are the organiser's (checked in EventExhibitService)
+        GET     /api/v1/market-events/{id:guid}/exhibits                                   anonymous
+        POST    /api/v1/market-events/{id:guid}/exhibits                                   SignedIn
+        DELETE  /api/v1/market-events/{id:guid}/exhibits/{exhibitId:guid}                  SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

@@ -7,10 +7,13 @@ namespace Chuanyu.Web.Features.MarketEvents;
 
 /// <summary>One event for everyone; a signed-in member registers their organisation here or cancels its registration.</summary>
 [AllowAnonymous]
-public sealed class MarketEventDetailsModel(MarketEventService service, CurrentUser me) : PageModel
+public sealed class MarketEventDetailsModel(MarketEventService service, EventExhibitService exhibits, CurrentUser me) : PageModel
 {
     public MatchmakingEventDto Event { get; private set; } = null!;
     public IReadOnlyList<RegistrationDto> Mine { get; private set; } = [];
+
+    /// <summary>The live results and demands on show (what the organiser removed or what expired is not listed here).</summary>
+    public IReadOnlyList<ExhibitDto> Exhibits { get; private set; } = [];
     public IReadOnlyList<(Guid Id, string Name)> Choices { get; private set; } = [];
     public FieldErrors Errors { get; private set; } = new();
     public string? Failure { get; private set; }
@@ -27,6 +30,7 @@ public sealed class MarketEventDetailsModel(MarketEventService service, CurrentU
             return false;
         }
         Event = e;
+        Exhibits = (await exhibits.ListAsync(id, ct) ?? []).Where(x => x.Live).ToList();
         if (me.IsAuthenticated)
         {
             Mine = await service.MyRegistrationsAsync(id, ct);

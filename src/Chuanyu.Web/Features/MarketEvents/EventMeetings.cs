@@ -6,7 +6,7 @@ namespace Chuanyu.Web.Features.MarketEvents;
 /// <summary>A meeting as a participant or the organiser sees it; <c>Incoming</c>: addressed to one of the caller's organisations.</summary>
 public sealed record MeetingDto(Guid Id, Guid RequesterOrganizationId, string RequesterName, Guid TargetOrganizationId, string TargetName,
     DateTimeOffset SlotStart, DateTimeOffset SlotEnd, int? TableNumber, MeetingStatus Status, string? Note, bool Incoming, bool Held,
-    MeetingOutcome? RequesterOutcome, string? RequesterOutcomeNote, MeetingOutcome? TargetOutcome, string? TargetOutcomeNote);
+    MeetingOutcome? RequesterOutcome, string? RequesterOutcomeNote, MeetingOutcome? TargetOutcome, string? TargetOutcomeNote, Guid? ExhibitId = null);
 
 /// <summary>The organiser's summary: meetings held (accepted and over), those where a side recorded interest or started a deal.</summary>
 public sealed record OutcomeSummary(int Registered, int Requested, int Accepted, int Held, int WithInterest, int DealsStarted, IReadOnlyList<MeetingDto> Meetings);
@@ -56,6 +56,10 @@ public sealed partial class MarketEventService
         {
             errors.Add("note", new Message("MarketEvents.TooLong", MarketEventRules.MaxNoteLength));
         }
+        if (input.ExhibitId is { } exhibitId && !await db.Set<EventExhibit>().AnyAsync(x => x.Id == exhibitId && x.EventId == eventId, ct))
+        {
+            errors.Add("exhibitId", new Message("MarketEvents.ExhibitUnknown"));
+        }
         if (errors.Count > 0)
         {
             return (null, new ServiceResult.Invalid(errors));
@@ -96,6 +100,7 @@ public sealed partial class MarketEventService
                 Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(),
                 RequestedBy = me.Id!.Value,
                 CreatedAt = now,
+                ExhibitId = input.ExhibitId,
             };
             db.Add(m);
             db.Add(new EventMeetingHold { Id = Guid.CreateVersion7(), MeetingId = m.Id, EventId = eventId, OrganizationId = m.RequesterOrganizationId, SlotStart = slot });
@@ -263,7 +268,7 @@ public sealed partial class MarketEventService
             var end = m.SlotStart.AddMinutes(slotMinutes[m.EventId]);
             return new MeetingDto(m.Id, m.RequesterOrganizationId, names.GetValueOrDefault(m.RequesterOrganizationId, ""), m.TargetOrganizationId,
                 names.GetValueOrDefault(m.TargetOrganizationId, ""), m.SlotStart, end, m.TableNumber, m.Status, m.Note, mine.Contains(m.TargetOrganizationId),
-                m.Status == MeetingStatus.Accepted && end <= now, m.RequesterOutcome, m.RequesterOutcomeNote, m.TargetOutcome, m.TargetOutcomeNote);
+                m.Status == MeetingStatus.Accepted && end <= now, m.RequesterOutcome, m.RequesterOutcomeNote, m.TargetOutcome, m.TargetOutcomeNote, m.ExhibitId);
         }).ToList();
     }
 }

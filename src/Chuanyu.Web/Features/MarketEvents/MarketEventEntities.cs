@@ -117,6 +117,9 @@ public sealed class EventMeeting
     public string? RequesterOutcomeNote { get; set; }
     public MeetingOutcome? TargetOutcome { get; set; }
     public string? TargetOutcomeNote { get; set; }
+
+    /// <summary>The exhibit (a result or demand on show) the meeting is about, if the requester named one.</summary>
+    public Guid? ExhibitId { get; set; }
 }
 
 /// <summary>

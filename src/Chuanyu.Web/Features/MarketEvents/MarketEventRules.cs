@@ -12,8 +12,8 @@ public sealed record MatchmakingEventInput(string? Title, IReadOnlyList<string>?
 /// <summary>An organisation's registration: for which of the caller's organisations, the contact person, what it seeks or offers.</summary>
 public sealed record RegistrationInput(Guid? OrganizationId, string? ContactName, string? ContactPhone, string? Note);
 
-/// <summary>A request for a one-to-one meeting from one registered organisation (the caller's) to another, in a slot of the grid.</summary>
-public sealed record MeetingRequestInput(Guid? FromOrganizationId, Guid? WithOrganizationId, DateTimeOffset? SlotStart, string? Note);
+/// <summary>A request for a one-to-one meeting from one registered organisation (the caller's) to another, in a slot of the grid, optionally about an exhibit of the event.</summary>
+public sealed record MeetingRequestInput(Guid? FromOrganizationId, Guid? WithOrganizationId, DateTimeOffset? SlotStart, string? Note, Guid? ExhibitId = null);
 
 public sealed record MeetingAnswerInput(bool? Accept);
 

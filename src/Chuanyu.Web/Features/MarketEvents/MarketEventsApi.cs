@@ -12,12 +12,14 @@ public static class MarketEventsApi
     public const string CalendarEndpoint = "MarketEventsCalendar";
     public const string EventCalendarEndpoint = "MarketEventCalendar";
     public const string OutcomesFileEndpoint = "MarketEventOutcomesFile";
+    public const string ExhibitsEndpoint = "MarketEventExhibits";
     private const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     public static IServiceCollection AddMarketEvents(this IServiceCollection services)
     {
         services.AddScoped<MarketEventService>();
         services.AddScoped<MarketEventFiles>();
+        services.AddScoped<EventExhibitService>();
         return services;
     }
 
@@ -73,6 +75,20 @@ public static class MarketEventsApi
         events.MapGet("/{id:guid}/participants", async (Guid id, MarketEventService service, CancellationToken ct) =>
                 await service.ParticipantsAsync(id, ct) is { } list ? Results.Ok(list) : Results.NotFound())
             .WithSummary("The registered organisations and what they seek or offer, for registrants and organisers.");
+
+        events.MapGet("/{id:guid}/exhibits", async (Guid id, EventExhibitService exhibits, CancellationToken ct) =>
+                await exhibits.ListAsync(id, ct) is { } list ? Results.Ok(list) : Results.NotFound())
+            .AllowAnonymous().WithName(ExhibitsEndpoint)
+            .WithSummary("The live results and demands on show at the event (the organisers also see those that expired or closed, with live false).");
+        events.MapPost("/{id:guid}/exhibits", async (Guid id, ExhibitInput input, EventExhibitService exhibits, LinkGenerator links, HttpContext context, CancellationToken ct) =>
+            {
+                var (added, result) = await exhibits.AddAsync(id, input, ct);
+                return added is null ? ApiResults.ToHttp(result) : Results.Created(links.EndpointPath(context, ExhibitsEndpoint, new { id }), added);
+            })
+            .WithSummary("Put a live result or demand (kind Achievement or Demand, itemId) on show at a draft or published event; organisers only.");
+        events.MapDelete("/{id:guid}/exhibits/{exhibitId:guid}", async (Guid id, Guid exhibitId, EventExhibitService exhibits, CancellationToken ct) =>
+                ApiResults.ToHttp(await exhibits.RemoveAsync(id, exhibitId, ct)))
+            .WithSummary("Take an exhibit off the event; organisers only.");
 
         events.MapPost("/{id:guid}/meetings", async (Guid id, MeetingRequestInput input, MarketEventService service, CancellationToken ct) =>
                 ApiResults.Respond(await service.RequestMeetingAsync(id, input, ct)))

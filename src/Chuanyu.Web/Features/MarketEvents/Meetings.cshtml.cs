@@ -7,13 +7,16 @@ namespace Chuanyu.Web.Features.MarketEvents;
 
 /// <summary>A registrant's meetings at one event: requests in and out, accept or decline, withdraw, record the outcome; and a new request.</summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class MarketEventMeetingsModel(MarketEventService service) : PageModel
+public sealed class MarketEventMeetingsModel(MarketEventService service, EventExhibitService exhibits) : PageModel
 {
     public MatchmakingEventDto Event { get; private set; } = null!;
     public IReadOnlyList<RegistrationDto> Mine { get; private set; } = [];
     public IReadOnlyList<ParticipantDto> Others { get; private set; } = [];
     public IReadOnlyList<MeetingDto> Meetings { get; private set; } = [];
     public IReadOnlyList<DateTimeOffset> Slots { get; private set; } = [];
+
+    /// <summary>The live exhibits a request may be about.</summary>
+    public IReadOnlyList<ExhibitDto> Exhibits { get; private set; } = [];
     public FieldErrors Errors { get; private set; } = new();
     public string? Failure { get; private set; }
 
@@ -21,6 +24,7 @@ public sealed class MarketEventMeetingsModel(MarketEventService service) : PageM
     [BindProperty] public Guid? WithOrganizationId { get; set; }
     [BindProperty] public string? SlotStart { get; set; }
     [BindProperty] public string? Note { get; set; }
+    [BindProperty] public Guid? ExhibitId { get; set; }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
@@ -33,6 +37,7 @@ public sealed class MarketEventMeetingsModel(MarketEventService service) : PageM
         Mine = await service.MyRegistrationsAsync(id, ct);
         Others = (await service.ParticipantsAsync(id, ct) ?? []).Where(p => Mine.All(m => m.OrganizationId != p.OrganizationId)).ToList();
         Slots = MarketEventRules.Slots(new MatchmakingEvent { SlotMinutes = e.SlotMinutes, MeetingsStartAt = e.MeetingsStartAt, MeetingsEndAt = e.MeetingsEndAt }).ToList();
+        Exhibits = (await exhibits.ListAsync(id, ct) ?? []).Where(x => x.Live).ToList();
         return true;
     }
 
@@ -40,7 +45,7 @@ public sealed class MarketEventMeetingsModel(MarketEventService service) : PageM
 
     public async Task<IActionResult> OnPostRequestAsync(Guid id, CancellationToken ct)
     {
-        var (_, result) = await service.RequestMeetingAsync(id, new MeetingRequestInput(FromOrganizationId, WithOrganizationId, MarketEventPages.Parse(SlotStart), Note), ct);
+        var (_, result) = await service.RequestMeetingAsync(id, new MeetingRequestInput(FromOrganizationId, WithOrganizationId, MarketEventPages.Parse(SlotStart), Note, ExhibitId), ct);
         return await AfterAsync(id, result, ct);
     }
 
