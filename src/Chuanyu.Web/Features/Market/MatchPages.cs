@@ -26,6 +26,7 @@ public abstract class MatchesModel(MarketMatching matching, MatchReactions react
     [BindProperty] public Guid? OrganizationId { get; set; }
 
     public abstract MatchSide Side { get; }
+    public Guid Id { get; private set; }
     public string Title { get; private set; } = "";
     public MatchList? List { get; private set; }
     public DemandHelpers? Helpers { get; private set; }
@@ -42,6 +43,7 @@ public abstract class MatchesModel(MarketMatching matching, MatchReactions react
 
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken ct)
     {
+        Id = id;
         var q = new MatchQuery(Region, Mode, Side == MatchSide.Demand ? MaxPrice : null, Side == MatchSide.Achievement ? MinBudget : null,
             Side == MatchSide.Demand ? MinTrl : null);
         var (list, result) = Side == MatchSide.Demand ? await matching.ForDemandAsync(id, q, ct) : await matching.ForAchievementAsync(id, q, ct);
