@@ -61,6 +61,12 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
     private sealed record Side(Guid Id, Guid OrganizationId, string RegionCode, string Title, string Summary, string DisciplineCodes, string IndustryCodes,
         int Trl, TransferModes Modes, long? Min, long? Max, bool Negotiable, string Keywords);
 
+    private static readonly System.Linq.Expressions.Expression<Func<DemandRef, Side>> DemandSide = x => new Side(x.Id, x.OrganizationId, x.RegionCode, x.Title,
+        x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.BudgetMinYuan, x.BudgetMaxYuan, x.Negotiable, x.Keywords);
+
+    private static readonly System.Linq.Expressions.Expression<Func<AchievementRef, Side>> AchievementSide = x => new Side(x.Id, x.OrganizationId, x.RegionCode,
+        x.Title, x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.PriceMinYuan, x.PriceMaxYuan, x.Negotiable, x.Keywords);
+
     public static FieldErrors Validate(MatchQuery q)
     {
         var errors = new FieldErrors();
@@ -96,8 +102,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
             return (null, new ServiceResult.Invalid(errors));
         }
         var started = Stopwatch.GetTimestamp();
-        var d = await SourceAsync(directory.Demands().Where(x => x.Id == demandId).Select(x => new Side(x.Id, x.OrganizationId, x.RegionCode, x.Title,
-            x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.BudgetMinYuan, x.BudgetMaxYuan, x.Negotiable, x.Keywords)), ct);
+        var d = await SourceAsync(directory.Demands().Where(x => x.Id == demandId).Select(DemandSide), ct);
         if (d is null)
         {
             return (null, new ServiceResult.NotFound());
@@ -123,8 +128,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
         {
             rows = rows.Where(a => a.Trl >= minTrl);
         }
-        var candidates = await rows.Select(a => new Side(a.Id, a.OrganizationId, a.RegionCode, a.Title, a.Summary, a.DisciplineCodes, a.IndustryCodes,
-            a.Trl, a.Modes, a.PriceMinYuan, a.PriceMaxYuan, a.Negotiable, a.Keywords)).ToListAsync(ct);
+        var candidates = await rows.Select(AchievementSide).ToListAsync(ct);
         var items = await RankAsync(d, candidates, terms, ranks, MatchSide.Demand, q, ct);
         return (new MatchList(demandId, MatchSide.Demand, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds), new ServiceResult.Ok());
     }
@@ -138,8 +142,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
             return (null, new ServiceResult.Invalid(errors));
         }
         var started = Stopwatch.GetTimestamp();
-        var a = await SourceAsync(directory.Achievements().Where(x => x.Id == achievementId).Select(x => new Side(x.Id, x.OrganizationId, x.RegionCode,
-            x.Title, x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.PriceMinYuan, x.PriceMaxYuan, x.Negotiable, x.Keywords)), ct);
+        var a = await SourceAsync(directory.Achievements().Where(x => x.Id == achievementId).Select(AchievementSide), ct);
         if (a is null)
         {
             return (null, new ServiceResult.NotFound());
@@ -158,8 +161,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
             var yuan = MarketRules.Yuan(minBudget);
             rows = rows.Where(d => !d.Negotiable && (d.BudgetMaxYuan ?? d.BudgetMinYuan) >= yuan);
         }
-        var candidates = await rows.Select(d => new Side(d.Id, d.OrganizationId, d.RegionCode, d.Title, d.Summary, d.DisciplineCodes, d.IndustryCodes,
-            d.Trl, d.Modes, d.BudgetMinYuan, d.BudgetMaxYuan, d.Negotiable, d.Keywords)).ToListAsync(ct);
+        var candidates = await rows.Select(DemandSide).ToListAsync(ct);
         var items = await RankAsync(a, candidates, terms, ranks, MatchSide.Achievement, q, ct);
         return (new MatchList(achievementId, MatchSide.Achievement, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds), new ServiceResult.Ok());
     }
@@ -167,8 +169,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
     /// <summary>Experts (the pool's public view) and catalogue records who could help with a demand: at most <see cref="MaxHelpers"/> each.</summary>
     public async Task<DemandHelpers?> HelpersAsync(Guid demandId, CancellationToken ct)
     {
-        var d = await SourceAsync(directory.Demands().Where(x => x.Id == demandId).Select(x => new Side(x.Id, x.OrganizationId, x.RegionCode, x.Title,
-            x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.BudgetMinYuan, x.BudgetMaxYuan, x.Negotiable, x.Keywords)), ct);
+        var d = await SourceAsync(directory.Demands().Where(x => x.Id == demandId).Select(DemandSide), ct);
         if (d is null)
         {
             return null;

@@ -62,7 +62,7 @@ internal sealed class MatchReactionConfiguration : IEntityTypeConfiguration<Matc
         b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Demand>().WithMany().HasForeignKey(x => x.DemandId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Achievement>().WithMany().HasForeignKey(x => x.AchievementId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(x => new { x.OrganizationId, x.DemandId, x.AchievementId, x.Side }).IsUnique();
+        b.HasIndex(x => new { x.OrganizationId, x.DemandId, x.AchievementId, x.Side }).IsUnique().HasDatabaseName("ix_match_reactions_organization_pair_side"); // PostgreSQL names stop at 63 characters
         // The owner's interest section reads by its record.
         b.HasIndex(x => x.DemandId);
         b.HasIndex(x => x.AchievementId);

@@ -17,6 +17,6 @@ CREATE TABLE "match_reactions" (
     CONSTRAINT "fk_match_reactions_organizations_organization_id" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") ON DELETE RESTRICT
 );
 
-CREATE UNIQUE INDEX "ix_match_reactions_organization_id_demand_id_achievement_id_side" ON "match_reactions" ("organization_id", "demand_id", "achievement_id", "side");
+CREATE UNIQUE INDEX "ix_match_reactions_organization_pair_side" ON "match_reactions" ("organization_id", "demand_id", "achievement_id", "side");
 CREATE INDEX "ix_match_reactions_demand_id" ON "match_reactions" ("demand_id");
 CREATE INDEX "ix_match_reactions_achievement_id" ON "match_reactions" ("achievement_id");
