@@ -454,6 +454,15 @@ public static class RouteAccessTable
         GET     /api/v1/market-events/{id:guid}/exhibits                                   anonymous
         POST    /api/v1/market-events/{id:guid}/exhibits                                   SignedIn
         DELETE  /api/v1/market-events/{id:guid}/exhibits/{exhibitId:guid}                  SignedIn
+        # matching (branch matching, issue 17 point 3): matches of a live record are public (the market's purpose); reactions and the owner's interest are checked in MatchReactions
+        PAGE    /Market/Achievements/{id:guid}/Matches                                     anonymous
+        PAGE    /Market/Demands/{id:guid}/Matches                                          anonymous
+        GET     /api/v1/achievements/{id:guid}/matches                                     anonymous
+        GET     /api/v1/demands/{id:guid}/matches                                          anonymous
+        GET     /api/v1/demands/{id:guid}/helpers                                          anonymous
+        POST    /api/v1/match-reactions                                                    SignedIn
+        GET     /api/v1/achievements/{id:guid}/interest                                    SignedIn
+        GET     /api/v1/demands/{id:guid}/interest                                         SignedIn
         """;
 
     public static IReadOnlyList<RouteAccessEntry> Entries { get; } = [.. Text.Split('\n')

@@ -19,6 +19,8 @@ public static class MarketApi
         services.AddScoped<MarketService>();
         services.AddScoped<MarketDirectory>();
         services.AddScoped<MarketExpiry>();
+        services.AddScoped<MarketMatching>();
+        services.AddScoped<MatchReactions>();
         services.AddHostedService<MarketExpiryService>();
         services.AddSearchSource<MarketSearchSource>();
         return services;
@@ -91,7 +93,32 @@ public static class MarketApi
         demands.MapPost("/{id:guid}/access-requests/{requestId:guid}/refuse", async (Guid id, Guid requestId, MarketService market, CancellationToken ct) =>
                 ApiResults.ToHttp(await market.DecideAccessAsync(id, requestId, false, ct)))
             .WithSummary("The owner organisation refuses (or withdraws) access.");
+        MapMatching(app, achievements, demands);
         return app;
+    }
+
+    /// <summary>Matching both ways, the demand's helpers, reactions and the owner's interest (docs/market.md, "Matching").</summary>
+    private static void MapMatching(IEndpointRouteBuilder app, RouteGroupBuilder achievements, RouteGroupBuilder demands)
+    {
+        demands.MapGet("/{id:guid}/matches", async (Guid id, [AsParameters] MatchArgs args, MarketMatching matching, CancellationToken ct) =>
+                ApiResults.Respond(await matching.ForDemandAsync(id, args.Query, ct)))
+            .AllowAnonymous().WithSummary("Live results that could meet a live demand, best first, each with coded reasons (code, args, text); hard filters on field, TRL, mode and budget, then shared keywords; filters region, mode, maxPrice (万元), minTrl; limit ≤ 50. The caller's organisations' dismissed results are left out, saved ones marked.");
+        demands.MapGet("/{id:guid}/helpers", async (Guid id, MarketMatching matching, CancellationToken ct) =>
+                await matching.HelpersAsync(id, ct) is { } helpers ? Results.Ok(helpers) : ApiResults.ToHttp(new ServiceResult.NotFound()))
+            .AllowAnonymous().WithSummary("Experts (public fields) and catalogue instruments or services that could help with a live demand: at most five each.");
+        achievements.MapGet("/{id:guid}/matches", async (Guid id, [AsParameters] MatchArgs args, MarketMatching matching, CancellationToken ct) =>
+                ApiResults.Respond(await matching.ForAchievementAsync(id, args.Query, ct)))
+            .AllowAnonymous().WithSummary("Live demands a live result could meet (public text only), best first, with coded reasons; filters region, mode, minBudget (万元); limit ≤ 50.");
+        achievements.MapGet("/{id:guid}/interest", async (Guid id, MatchReactions reactions, CancellationToken ct) =>
+                await reactions.InterestAsync(MatchSide.Demand, id, ct) is { } interest ? Results.Ok(interest) : ApiResults.ToHttp(new ServiceResult.NotFound()))
+            .WithSummary("For the result's owner organisation: interest shown from demands' match lists (organisation, message, date) and dismissals counted by reason.");
+        demands.MapGet("/{id:guid}/interest", async (Guid id, MatchReactions reactions, CancellationToken ct) =>
+                await reactions.InterestAsync(MatchSide.Achievement, id, ct) is { } interest ? Results.Ok(interest) : ApiResults.ToHttp(new ServiceResult.NotFound()))
+            .WithSummary("For the demand's owner organisation: interest shown from results' match lists and dismissals counted by reason.");
+        app.MapPost("/api/v1/match-reactions", async (MatchReactionInput input, MatchReactions reactions, CancellationToken ct) =>
+                ApiResults.Respond(await reactions.ReactAsync(input, ct)))
+            .WithTags("Technology demands").RequireAuthorization(Policies.SignedIn)
+            .WithSummary("Save, dismiss (reason TooEarly, TooExpensive, NotOurField, AlreadyKnown, Other + message) or show interest (message ≤ 500) in a pair of live records, for one of the caller's organisations; never for its own record.");
     }
 
     private static void MapLifecycle<T>(RouteGroupBuilder group) where T : MarketRecord
@@ -140,4 +167,10 @@ public sealed record MarketListArgs(
     [property: DefaultValue(1)] int Page = 1, [property: DefaultValue(20)] int PageSize = 20)
 {
     public MarketQuery Query => new(Region, Discipline, Industry, MinTrl, Stage, Mode, PriceMin, PriceMax, Q, Status, Sort ?? MarketSort.Newest);
+}
+
+/// <summary>The query string of a match list (money in 万元).</summary>
+public sealed record MatchArgs(string? Region, TransferModes? Mode, decimal? MaxPrice, decimal? MinBudget, int? MinTrl, int? Limit)
+{
+    public MatchQuery Query => new(Region, Mode, MaxPrice, MinBudget, MinTrl, Limit);
 }

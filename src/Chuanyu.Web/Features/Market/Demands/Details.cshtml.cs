@@ -12,10 +12,14 @@ namespace Chuanyu.Web.Features.Market;
 /// approved (the same rule as the API); a stranger may ask for access, the owner decides here.
 /// </summary>
 [AllowAnonymous]
-public sealed class DemandDetailsModel(MarketService market, OrganizationDirectory organizations, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class DemandDetailsModel(MarketService market, MatchReactions reactions, OrganizationDirectory organizations, IStringLocalizer<SharedResource> l)
+    : PageModel
 {
     public DemandDto Demand { get; private set; } = null!;
     public IReadOnlyList<AccessRequestDto>? Requests { get; private set; }
+
+    /// <summary>For the owner: interest and dismissal reasons from results' match lists.</summary>
+    public MatchInterest? Interest { get; private set; }
     public IReadOnlyList<(Guid Id, string Name)> Organizations { get; private set; } = [];
     public FieldErrors Errors { get; } = new();
     public string? Failure { get; private set; }
@@ -33,6 +37,7 @@ public sealed class DemandDetailsModel(MarketService market, OrganizationDirecto
         }
         Demand = d;
         Requests = d.IsOwner ? await market.AccessRequestsAsync(id, ct) : null;
+        Interest = d.IsOwner ? await reactions.InterestAsync(MatchSide.Achievement, id, ct) : null;
         Organizations = d.IsOwner ? [] : await organizations.ChoicesAsync(market.MyOrganizations.Where(o => o != d.OrganizationId).ToList(), ct);
         return true;
     }
