@@ -68,7 +68,7 @@ public sealed class EventExhibitTests : IDisposable
     {
         var published = db.Set<Achievement>().Where(a => a.Status == MarketStatus.Published);
         var rows = await (newest ? published.OrderByDescending(a => a.Id) : published.OrderBy(a => a.Id)).Take(count).ToListAsync();
-        rows.ForEach(a => a.ExpiresAt = expiresAt);
+        rows.ForEach(a => a.ExpiresAt = expiresAt.ToUniversalTime());
         await db.SaveChangesAsync();
         return rows.Select(a => a.Id).ToList();
     });
@@ -76,14 +76,14 @@ public sealed class EventExhibitTests : IDisposable
     private Task<Guid> LiveDemandAsync() => WithDbAsync(_host, async db =>
     {
         var demand = await db.Set<Demand>().OrderBy(d => d.Id).Where(d => d.Status == MarketStatus.Published).FirstAsync();
-        demand.ExpiresAt = T0.AddDays(90);
+        demand.ExpiresAt = T0.AddDays(90).ToUniversalTime();
         await db.SaveChangesAsync();
         return demand.Id;
     });
 
     private Task<int> ExpireAsync(Guid id, DateTimeOffset at) => WithDbAsync(_host, async db =>
     {
-        (await db.Set<Achievement>().SingleAsync(a => a.Id == id)).ExpiresAt = at;
+        (await db.Set<Achievement>().SingleAsync(a => a.Id == id)).ExpiresAt = at.ToUniversalTime();
         return await db.SaveChangesAsync();
     });
 
