@@ -38,7 +38,7 @@ public enum DealStage
     Nda,
     Negotiation,
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "合同签订: the stage's name, not a type.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "Signed (contract signed): the stage's name, not a type.")]
     Signed,
     Registered,
     Closed,

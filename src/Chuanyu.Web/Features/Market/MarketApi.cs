@@ -31,7 +31,7 @@ public static class MarketApi
         var achievements = app.MapGroup("/api/v1/achievements").WithTags("Research results").RequireAuthorization(Policies.SignedIn);
         achievements.MapGet("/", async ([AsParameters] MarketListArgs args, MarketService market, CancellationToken ct) =>
                 Check(args) ?? Results.Ok(await market.ListAchievementsAsync(args.Query, args.Page, args.PageSize, ct)))
-            .AllowAnonymous().WithSummary("Published, unexpired research results of both regions (or, with `status`, the caller's organisations' in that state); filters: region, discipline (GB/T 13745, a 一级学科 includes its children), industry (GB/T 4754: C or C38), minTrl, stage, mode, priceMin/priceMax (万元), q; sort.");
+            .AllowAnonymous().WithSummary("Published, unexpired research results of both regions (or, with `status`, the caller's organisations' in that state); filters: region, discipline (GB/T 13745, a first-level discipline includes its children), industry (GB/T 4754: C or C38), minTrl, stage, mode, priceMin/priceMax (in units of 10,000 yuan), q; sort.");
         achievements.MapGet("/{id:guid}", async (Guid id, MarketService market, CancellationToken ct) =>
                 await market.GetAchievementAsync(id, ct) is { } a ? Results.Ok(a) : ApiResults.ToHttp(new ServiceResult.NotFound()))
             .AllowAnonymous().WithName(AchievementEndpoint).WithSummary("One result: published ones for everyone, the others for the owner organisation only (else 404).");
@@ -102,13 +102,13 @@ public static class MarketApi
     {
         demands.MapGet("/{id:guid}/matches", async (Guid id, [AsParameters] MatchArgs args, MarketMatching matching, CancellationToken ct) =>
                 ApiResults.Respond(await matching.ForDemandAsync(id, args.Query, ct)))
-            .AllowAnonymous().WithSummary("Live results that could meet a live demand, best first, each with coded reasons (code, args, text); hard filters on field, TRL, mode and budget, then shared keywords; filters region, mode, maxPrice (万元), minTrl; limit ≤ 50. The caller's organisations' dismissed results are left out, saved ones marked.");
+            .AllowAnonymous().WithSummary("Live results that could meet a live demand, best first, each with coded reasons (code, args, text); hard filters on field, TRL, mode and budget, then shared keywords; filters region, mode, maxPrice (in units of 10,000 yuan), minTrl; limit ≤ 50. The caller's organisations' dismissed results are left out, saved ones marked.");
         demands.MapGet("/{id:guid}/helpers", async (Guid id, MarketMatching matching, CancellationToken ct) =>
                 await matching.HelpersAsync(id, ct) is { } helpers ? Results.Ok(helpers) : ApiResults.ToHttp(new ServiceResult.NotFound()))
             .AllowAnonymous().WithSummary("Experts (public fields) and catalogue instruments or services that could help with a live demand: at most five each.");
         achievements.MapGet("/{id:guid}/matches", async (Guid id, [AsParameters] MatchArgs args, MarketMatching matching, CancellationToken ct) =>
                 ApiResults.Respond(await matching.ForAchievementAsync(id, args.Query, ct)))
-            .AllowAnonymous().WithSummary("Live demands a live result could meet (public text only), best first, with coded reasons; filters region, mode, minBudget (万元); limit ≤ 50.");
+            .AllowAnonymous().WithSummary("Live demands a live result could meet (public text only), best first, with coded reasons; filters region, mode, minBudget (in units of 10,000 yuan); limit ≤ 50.");
         achievements.MapGet("/{id:guid}/interest", async (Guid id, MatchReactions reactions, CancellationToken ct) =>
                 await reactions.InterestAsync(MatchSide.Demand, id, ct) is { } interest ? Results.Ok(interest) : ApiResults.ToHttp(new ServiceResult.NotFound()))
             .WithSummary("For the result's owner organisation: interest shown from demands' match lists (organisation, message, date) and dismissals counted by reason.");
@@ -169,7 +169,7 @@ public sealed record MarketListArgs(
     public MarketQuery Query => new(Region, Discipline, Industry, MinTrl, Stage, Mode, PriceMin, PriceMax, Q, Status, Sort ?? MarketSort.Newest);
 }
 
-/// <summary>The query string of a match list (money in 万元).</summary>
+/// <summary>The query string of a match list (money in in units of 10,000 yuan).</summary>
 public sealed record MatchArgs(string? Region, TransferModes? Mode, decimal? MaxPrice, decimal? MinBudget, int? MinTrl, int? Limit)
 {
     public MatchQuery Query => new(Region, Mode, MaxPrice, MinBudget, MinTrl, Limit);

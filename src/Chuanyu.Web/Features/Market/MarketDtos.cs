@@ -7,7 +7,7 @@ public sealed record AchievementInput(
     Guid? OrganizationId, string? Title, string? Summary, string? Description, AchievementType? Type,
     IReadOnlyList<string>? PatentNumbers, IReadOnlyList<string>? DisciplineCodes, IReadOnlyList<string>? IndustryCodes,
     int Trl, MaturityStage? Stage, IReadOnlyList<TransferModes>? Modes,
-    [property: Description("万元")] decimal? PriceMin, [property: Description("万元")] decimal? PriceMax, bool Negotiable,
+    [property: Description("In units of 10,000 yuan (wan yuan).")] decimal? PriceMin, [property: Description("In units of 10,000 yuan (wan yuan).")] decimal? PriceMax, bool Negotiable,
     IReadOnlyList<string>? Inventors, IReadOnlyList<string>? Keywords, int? Version = null);
 
 /// <summary>A technology demand as its organisation writes it; <c>details</c> is the confidential part when <c>confidential</c>.</summary>
@@ -15,7 +15,7 @@ public sealed record DemandInput(
     Guid? OrganizationId, string? Title, string? Summary, string? Details, bool Confidential,
     IReadOnlyList<string>? DisciplineCodes, IReadOnlyList<string>? IndustryCodes,
     int Trl, MaturityStage? Stage, IReadOnlyList<TransferModes>? Modes,
-    [property: Description("万元")] decimal? BudgetMin, [property: Description("万元")] decimal? BudgetMax, bool Negotiable,
+    [property: Description("In units of 10,000 yuan (wan yuan).")] decimal? BudgetMin, [property: Description("In units of 10,000 yuan (wan yuan).")] decimal? BudgetMax, bool Negotiable,
     DateOnly? Deadline, IReadOnlyList<string>? Keywords, int? Version = null);
 
 public sealed record ReviewInput(string? Note);

@@ -174,7 +174,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
         {
             return null;
         }
-        var text = $"{d.Title} {d.Summary} {d.Keywords.Replace('、', ' ')}";
+        var text = $"{d.Title} {d.Summary} {d.Keywords.Replace('\u3001', ' ')}";
         var field = d.DisciplineCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         var (found, _) = await experts.MatchAsync(text.Length > ExpertMatching.MaxTextLength ? text[..ExpertMatching.MaxTextLength] : text, field, null, MaxHelpers, ct);
         var people = (found?.Items ?? []).Select(e => new MatchHelper(e.Expert.Id, e.Expert.Name, e.Expert.OrganizationName, e.Expert.RegionCode, "Expert", null,
