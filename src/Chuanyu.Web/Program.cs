@@ -1,4 +1,4 @@
-using Chuanyu.Web.Data;
+using Chuanyu.Web;
 using Chuanyu.Web.Features.Accounts;
 using Chuanyu.Web.Features.Admin;
 using Chuanyu.Web.Features.ApiClients;
@@ -16,44 +16,12 @@ using Chuanyu.Web.Features.Signatures;
 using Chuanyu.Web.Features.Usage;
 using Chuanyu.Web.Features.Vouchers;
 using Chuanyu.Web.Infrastructure;
-using Chuanyu.Web.Seeding;
 
 var command = args.Length > 0 && Commands.Names.Contains(args[0]) ? args[0] : null;
 // A command's own operands (a backup file path, seed's "--resources 1000") are not configuration; only --key=value switches are.
 var builder = WebApplication.CreateBuilder(command is null ? args : [.. args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))]);
 
-builder.Services.AddPlatformUi();
-builder.Services.AddProblemHandling();
-builder.Services.AddWebHardening(builder.Configuration);
-builder.Services.AddDatabase(builder.Configuration);
-builder.Services.AddSharedDataProtection();
-builder.Services.AddAccounts(builder.Configuration);
-builder.Services.AddAuditRetention(runInBackground: command is null);
-builder.Services.AddApiClients();
-builder.Services.AddCatalog();
-builder.Services.AddBooking(runInBackground: command is null);
-builder.Services.AddServiceOrders();
-builder.Services.AddEvaluation(runInBackground: command is null);
-builder.Services.AddUsage();
-builder.Services.AddSearch();
-builder.Services.AddSearchVocabulary(runInBackground: command is null);
-builder.Services.AddResourcePhotos();
-builder.Services.AddResourceImport();
-builder.Services.AddAuditAdministration();
-builder.Services.AddSignatures(builder.Configuration);
-builder.Services.AddSeeding();
-// vouchers
-builder.Services.AddVouchers(runInBackground: command is null);
-builder.Services.AddVoucherProgrammes();
-// vsettle: payouts, settlement, alerts
-builder.Services.AddVoucherSettlement();
-// experts: the pool's profiles
-builder.Services.AddExperts();
-builder.Services.AddContracts();
-builder.Services.AddDeals();
-builder.Services.AddMarketEvents();
-// market: research results and technology demands (issue 17)
-builder.Services.AddMarket(builder.Configuration);
+builder.Services.AddPlatform(builder.Configuration, background: command is null);
 
 var app = builder.Build();
 
