@@ -62,6 +62,8 @@ public static class BenchProgram
                              [--dir /tmp/chuanyu-contract-stats] [--pg-db chuanyu_contract_stats] [--out report.md]
               Fills a database up to N registered contracts (seed --contracts' bulk writer, kept between runs), then times the
               public statistics (ContractStatistics.GetAsync) in four shapes.
+          Chuanyu.Bench market-match-load [--results 1000000] [--matches 50] [--warmup 5] [--engines sqlite,postgres] [--pg "<connection string>"]
+                             [--dir /tmp/chuanyu-market-match] [--pg-db chuanyu_market_match] [--out report.md]
           Chuanyu.Bench match-load [--experts 100000] [--matches 50] [--warmup 5] [--engines sqlite,postgres] [--pg "<connection string>"]
                              [--dir /tmp/chuanyu-match-load] [--pg-db chuanyu_match_load] [--out report.md]
               On the draw-load database (filled up to N experts, kept between runs), times ExpertMatching.MatchAsync end to end
@@ -92,6 +94,7 @@ public static class BenchProgram
                 "draw-load" => await DrawLoad.RunAsync(DrawLoadOptions.Parse(args.AsSpan(1))),
                 "match-load" => await MatchLoad.RunAsync(MatchLoadOptions.Parse(args.AsSpan(1))),
                 "contract-stats" => await ContractStatsLoad.RunAsync(ContractStatsOptions.Parse(args.AsSpan(1))),
+                "market-match-load" => await MarketMatchLoad.RunAsync(MarketMatchOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

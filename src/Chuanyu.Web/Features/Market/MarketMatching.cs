@@ -18,7 +18,8 @@ public sealed record MatchItem(
     Guid Id, string Title, string Summary, Guid OrganizationId, string OrganizationName, string RegionCode, int Trl, TransferModes Modes,
     decimal? PriceMin, decimal? PriceMax, bool Negotiable, double Score, IReadOnlyList<MatchReasonDto> Reasons, MatchReactionKind? MyReaction);
 
-public sealed record MatchList(Guid Id, MatchSide Side, IReadOnlyList<string> Terms, IReadOnlyList<MatchItem> Items, double TookMs);
+/// <summary>A match list; <c>Candidates</c> is how many records the search proposed (before the hard filters).</summary>
+public sealed record MatchList(Guid Id, MatchSide Side, IReadOnlyList<string> Terms, IReadOnlyList<MatchItem> Items, double TookMs, int Candidates);
 
 /// <summary>An expert or a catalogue record who could help with a demand (public fields only).</summary>
 public sealed record MatchHelper(Guid Id, string Name, string OrganizationName, string RegionCode, string Type, string? Link, IReadOnlyList<string> Why);
@@ -108,7 +109,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
             return (null, new ServiceResult.NotFound());
         }
         var terms = Terms(d);
-        var ranks = await CandidatesAsync(terms, "Achievement", ct);
+        var ranks = await CandidatesAsync(terms, "Achievement", MatchMarks.ResultsFor(d.Trl, d.Modes, d.DisciplineCodes, d.IndustryCodes), ct);
         var ids = ranks.Keys.ToList();
         var rows = directory.LiveAchievements().Where(a => ids.Contains(a.Id) && a.OrganizationId != d.OrganizationId && a.Trl >= d.Trl);
         if (d.Modes != TransferModes.None)
@@ -130,7 +131,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
         }
         var candidates = await rows.Select(AchievementSide).ToListAsync(ct);
         var items = await RankAsync(d, candidates, terms, ranks, MatchSide.Demand, q, ct);
-        return (new MatchList(demandId, MatchSide.Demand, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds), new ServiceResult.Ok());
+        return (new MatchList(demandId, MatchSide.Demand, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ranks.Count), new ServiceResult.Ok());
     }
 
     /// <summary>Live demands a result could meet (public text only), best first.</summary>
@@ -148,7 +149,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
             return (null, new ServiceResult.NotFound());
         }
         var terms = Terms(a);
-        var ranks = await CandidatesAsync(terms, "Demand", ct);
+        var ranks = await CandidatesAsync(terms, "Demand", MatchMarks.DemandsFor(a.Trl, a.Modes, a.DisciplineCodes, a.IndustryCodes), ct);
         var ids = ranks.Keys.ToList();
         var rows = directory.LiveDemands().Where(d => ids.Contains(d.Id) && d.OrganizationId != a.OrganizationId && d.Trl <= a.Trl);
         rows = rows.Where(d => d.Modes == TransferModes.None || (d.Modes & a.Modes) != 0);
@@ -163,7 +164,7 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
         }
         var candidates = await rows.Select(DemandSide).ToListAsync(ct);
         var items = await RankAsync(a, candidates, terms, ranks, MatchSide.Achievement, q, ct);
-        return (new MatchList(achievementId, MatchSide.Achievement, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds), new ServiceResult.Ok());
+        return (new MatchList(achievementId, MatchSide.Achievement, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ranks.Count), new ServiceResult.Ok());
     }
 
     /// <summary>Experts (the pool's public view) and catalogue records who could help with a demand: at most <see cref="MaxHelpers"/> each.</summary>
@@ -228,12 +229,12 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
     }
 
     /// <summary>For each candidate id its best rank (0 = first) among the terms' search results.</summary>
-    private async Task<Dictionary<Guid, int>> CandidatesAsync(List<string> terms, string type, CancellationToken ct)
+    private async Task<Dictionary<Guid, int>> CandidatesAsync(List<string> terms, string type, IReadOnlyList<IReadOnlyList<string>> marks, CancellationToken ct)
     {
         var ranks = new Dictionary<Guid, int>();
         foreach (var term in terms)
         {
-            var (ids, errors) = await search.MatchingIdsAsync(new SearchQuery(term, Type: type), PerTerm, ct);
+            var (ids, errors) = await search.MatchingIdsAsync(new SearchQuery(term, Type: type), PerTerm, ct, marks);
             if (errors.Count > 0 || ids is null)
             {
                 continue;

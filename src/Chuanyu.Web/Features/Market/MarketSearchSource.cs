@@ -99,6 +99,7 @@ public sealed class MarketSearchSource(TimeProvider clock) : ISearchSource
                 r.Summary, organizationName, string.Join(' ', disciplines), string.Join(' ', industries), SearchIndexer.Cut(r.Keywords),
                 r is Achievement a ? SearchIndexer.Cut(a.Inventors) : null,
             }.Where(s => !string.IsNullOrEmpty(s))),
+            Marks = MatchMarks.Of(r is Achievement, r.Trl, r.Modes, r.DisciplineCodes, r.IndustryCodes),
         };
     }
 

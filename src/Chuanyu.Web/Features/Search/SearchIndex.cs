@@ -479,6 +479,10 @@ public static class SearchIndexer
         {
             filters.Append(' ').Append(FilterTokens.Certification(CertificationType.Cnas));
         }
+        foreach (var mark in d.Marks)
+        {
+            filters.Append(' ').Append(FilterTokens.Mark(mark));
+        }
         return new SearchEntry
         {
             SearchKey = key,
@@ -526,6 +530,9 @@ public static class FilterTokens
     /// <summary>The rows of one tier: a quality rank and a block of 16,384 doc ids ("x" keeps it one FTS5 token).</summary>
     public static string Tier(long tier) => "层" + SearchEntry.RankOfTier(tier).ToString(CultureInfo.InvariantCulture) + "x"
         + (tier & ((1L << (32 - SearchEntry.TierShift)) - 1)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An owner's filter value (<see cref="SearchDocument.Marks"/>); only lower-case Latin letters and digits keep it one token.</summary>
+    public static string Mark(string value) => "标" + value;
 
     /// <summary>The rows of one sample block of 8,192 doc ids.</summary>
     public static string Sample(int block) => "块" + block.ToString(CultureInfo.InvariantCulture);

@@ -292,8 +292,14 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
         }
     }
 
-    /// <summary>The ids of every match (up to <paramref name="limit"/>) in search-key order, for exports of a search result.</summary>
-    public async Task<(IReadOnlyList<Guid>? Ids, FieldErrors Errors)> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken ct)
+    /// <summary>
+    /// The ids of every match (up to <paramref name="limit"/>) in search-key order, for exports of a search result and for
+    /// matching. <paramref name="marks"/>: groups of <see cref="SearchDocument.Marks"/> values; a match holds at least
+    /// one value of every group, an empty group is ignored (the index applies them with the text, so the first
+    /// <paramref name="limit"/> already pass).
+    /// </summary>
+    public async Task<(IReadOnlyList<Guid>? Ids, FieldErrors Errors)> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken ct,
+        IReadOnlyList<IReadOnlyList<string>>? marks = null)
     {
         var errors = Validate(query with { Page = 1, PageSize = 1 }, types, out var filter, out var alternatives, _analyzer, RestrictionNames, me.IsAuthenticated);
         if (errors.Count > 0)
@@ -307,6 +313,14 @@ public sealed class SearchService(AppDbContext db, CurrentUser me, OrganizationD
             var connection = db.Database.GetDbConnection();
             await cache.SyncAsync(connection, ct);
             var (text, inMemory) = Plan(query.Q!, alternatives, filter, restriction);
+            foreach (var group in marks ?? [])
+            {
+                if (group.Any(m => m.Length == 0 || !m.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))))
+                {
+                    throw new ArgumentException("A mark is lower-case Latin letters and digits.", nameof(marks));
+                }
+                text = group.Count == 0 ? text : backend.Restrict(text, group.Select(FilterTokens.Mark).ToList());
+            }
             var reader = new MatchReader(connection, backend, cache, Visibility(), inMemory);
             var matches = (await ReadAsync(reader, text, limit, limit, ct, sampleLargeResults: false, kind: filter.Kind))
                 .Matches.Take(limit).ToList();

@@ -32,6 +32,13 @@ public sealed record SearchDocument
     public int Quality { get; init; }
     public string Title { get; init; } = "";
     public string Body { get; init; } = "";
+
+    /// <summary>
+    /// The owner's own filter values (lower-case Latin letters and digits, e.g. <c>trl6</c>): indexed as
+    /// <see cref="FilterTokens.Mark"/> tokens, so an internal query can ask the index for records holding one of a set
+    /// (<see cref="SearchService.MatchingIdsAsync"/>'s <c>marks</c>) instead of filtering after the text. Not shown anywhere.
+    /// </summary>
+    public IReadOnlyList<string> Marks { get; init; } = [];
 }
 
 /// <summary>
