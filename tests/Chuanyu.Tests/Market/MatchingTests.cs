@@ -30,6 +30,9 @@ public sealed class MatchingTests : IDisposable
     private static readonly string[] RecyclingIndustry = ["C42"];
     private static readonly string[] OneKeyword = ["锂电池"];
     private static readonly string[] EquityOnly = ["Equity"];
+    private static readonly string[] MedicineIndustry = ["C27"];
+    private static readonly string[] ManufacturingDoor = ["C"];
+    private static readonly string[] ChemistryDiscipline = ["150"];
 
     public MatchingTests()
     {
@@ -115,6 +118,10 @@ public sealed class MatchingTests : IDisposable
         var expensive = await ResultAsync(member, b => { b["priceMin"] = 500; b["priceMax"] = 800; });
         var otherMode = await ResultAsync(member, b => b["modes"] = EquityOnly);
         var expiring = await ResultAsync(member, _ => { }, days: 1);
+        // Another manufacturing division and another 一级学科: door C alone does not make it the same field ...
+        var otherField = await ResultAsync(member, b => { b["industryCodes"] = MedicineIndustry; b["disciplineCodes"] = ChemistryDiscipline; });
+        // ... but a result coded with the bare door C is not excluded by the demand's C38.
+        var bareDoor = await ResultAsync(member, b => { b["industryCodes"] = ManufacturingDoor; b["disciplineCodes"] = ChemistryDiscipline; });
         var demand = await LithiumDemandAsync(engineer);
 
         var anonymous = _host.CreateClient();
@@ -126,6 +133,8 @@ public sealed class MatchingTests : IDisposable
         Assert.DoesNotContain(immature, ids);
         Assert.DoesNotContain(expensive, ids);
         Assert.DoesNotContain(otherMode, ids);
+        Assert.DoesNotContain(otherField, ids);
+        Assert.Contains(bareDoor, ids);
         Assert.Contains(expiring, ids);
 
         var reasons = items[ids.IndexOf(fitting)].GetProperty("reasons").EnumerateArray().ToList();

@@ -33,8 +33,9 @@ public sealed record DemandHelpers(IReadOnlyList<MatchHelper> Experts, IReadOnly
 /// for each of the source's terms (its keywords, then jieba's TF-IDF keywords of its public title and summary, at most
 /// <see cref="MaxTerms"/>) the first <see cref="PerTerm"/> matching ids. A million results are never scanned: one SQL
 /// statement then reads the candidates by id with the hard filters.</para>
-/// <para><b>Hard filters</b> (in SQL): live; field overlap when both sides have codes (a 一级学科, the first three digits of a
-/// GB/T 13745 code, or a GB/T 4754 door letter in common); result TRL ≥ the demand's least TRL; a common transfer mode
+/// <para><b>Hard filters</b> (in the index as <see cref="MatchMarks"/>, then in SQL): live; field overlap when both sides
+/// have codes (a 一级学科, the first three digits of a GB/T 13745 code, or a GB/T 4754 division such as C38 in common, or a
+/// bare door letter on one side that the other side's codes fall in); result TRL ≥ the demand's least TRL; a common transfer mode
 /// when the demand names any; the result's lowest price ≤ the demand's highest budget unless either is 面议; the query's
 /// filters. <b>Order</b>: score = <see cref="KeywordShare"/> × shared terms / terms + field (<see cref="SameDivision"/>
 /// for a common industry division, else <see cref="SameFirstLevel"/> for a common 一级学科, else <see cref="SameDoor"/>)
@@ -299,9 +300,11 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
         var aInd = Codes(a.IndustryCodes);
         var dDis = Codes(d.DisciplineCodes);
         var aDis = Codes(a.DisciplineCodes);
-        var divisions = dInd.Where(c => c.Length > 1).Intersect(aInd.Where(c => c.Length > 1), StringComparer.Ordinal).ToList();
+        // Industries meet in a common division (C38); a bare door (C, all of manufacturing) meets any code of its door.
+        var divisions = dInd.Where(c => c.Length >= 3).Select(c => c[..3]).Intersect(aInd.Where(c => c.Length >= 3).Select(c => c[..3]), StringComparer.Ordinal).ToList();
         var firstLevels = dDis.Select(c => c[..Math.Min(3, c.Length)]).Intersect(aDis.Select(c => c[..Math.Min(3, c.Length)]), StringComparer.Ordinal).ToList();
-        var doors = dInd.Select(c => c[..1]).Intersect(aInd.Select(c => c[..1]), StringComparer.Ordinal).ToList();
+        var doors = dInd.Where(c => c.Length == 1).Intersect(aInd.Select(c => c[..1]), StringComparer.Ordinal)
+            .Union(aInd.Where(c => c.Length == 1).Intersect(dInd.Select(c => c[..1]), StringComparer.Ordinal), StringComparer.Ordinal).ToList();
         var bothCoded = (dInd.Count + dDis.Count) > 0 && (aInd.Count + aDis.Count) > 0;
         if (bothCoded && firstLevels.Count == 0 && doors.Count == 0)
         {

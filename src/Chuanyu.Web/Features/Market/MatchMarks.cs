@@ -11,8 +11,9 @@ namespace Chuanyu.Web.Features.Market;
 /// <item>a result of TRL t: <c>trl2</c> … <c>trl{t}</c> ("TRL ≥ k"); a demand asking for at least TRL t: <c>need{t}</c> …
 /// <c>need9</c> (a result of TRL k meets it);</item>
 /// <item>each transfer mode it offers or prefers (<c>modeordinarylicence</c>); a demand preferring none: <c>modeany</c>;</item>
-/// <item>each 一级学科 of its GB/T 13745 codes (<c>dis430</c>) and each GB/T 4754 door (<c>doorc</c>); no code at all:
-/// <c>uncoded</c> (the field filter applies only when both sides are coded).</item>
+/// <item>each 一级学科 of its GB/T 13745 codes (<c>dis430</c>); of its GB/T 4754 codes each division (<c>divc38</c>) and
+/// door (<c>doorc</c>), and a bare door also as <c>onlyc</c>; no code at all: <c>uncoded</c> (the field filter applies only
+/// when both sides are coded). A door alone is too wide to separate fields (every manufacturing code is in door C).</item>
 /// </list>
 /// Changing these marks changes the index: run <c>reindex</c> after an upgrade that does.
 /// </summary>
@@ -87,23 +88,40 @@ public static class MatchMarks
     private static List<string> Modes(TransferModes modes) =>
         [.. Enum.GetValues<TransferModes>().Where(m => m != TransferModes.None && modes.HasFlag(m)).Select(m => "mode" + m.ToString().ToLowerInvariant())];
 
-    /// <summary>First levels and doors; <see cref="Uncoded"/> when there is neither.</summary>
+    /// <summary>First levels, divisions, doors and bare doors; <see cref="Uncoded"/> when there is no code.</summary>
     private static List<string> Fields(string disciplineCodes, string industryCodes)
     {
-        var marks = FieldMarks(disciplineCodes, industryCodes);
-        return marks.Count == 0 ? [Uncoded] : marks;
+        var industries = Industries(industryCodes);
+        List<string> marks =
+        [
+            .. FirstLevels(disciplineCodes),
+            .. industries.Where(c => c.Length >= 3).Select(c => "div" + c[..3]),
+            .. industries.Select(c => "door" + c[..1]),
+            .. industries.Where(c => c.Length == 1).Select(c => "only" + c),
+        ];
+        return marks.Count == 0 ? [Uncoded] : [.. marks.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>What the other side must hold when this side is coded (a common first level or door, or no code); null when this side is not coded.</summary>
+    /// <summary>
+    /// What the other side must hold when this side is coded: a common first level or division, this side's bare door
+    /// (any code of it), a bare door of this side's divisions, or no code; null when this side is not coded.
+    /// </summary>
     private static List<string>? FieldGroup(string disciplineCodes, string industryCodes)
     {
-        var marks = FieldMarks(disciplineCodes, industryCodes);
-        return marks.Count == 0 ? null : [.. marks, Uncoded];
+        var industries = Industries(industryCodes);
+        List<string> group =
+        [
+            .. FirstLevels(disciplineCodes),
+            .. industries.Where(c => c.Length >= 3).SelectMany(c => new[] { "div" + c[..3], "only" + c[..1] }),
+            .. industries.Where(c => c.Length == 1).Select(c => "door" + c),
+        ];
+        return group.Count == 0 ? null : [.. group.Distinct(StringComparer.Ordinal), Uncoded];
     }
 
-    private static List<string> FieldMarks(string disciplineCodes, string industryCodes) =>
-    [
-        .. MarketRules.CodesOf(disciplineCodes).Where(c => c.All(char.IsAsciiDigit)).Select(c => "dis" + c[..Math.Min(3, c.Length)]).Distinct(StringComparer.Ordinal),
-        .. MarketRules.CodesOf(industryCodes).Where(c => char.IsAsciiLetter(c[0])).Select(c => "door" + char.ToLowerInvariant(c[0])).Distinct(StringComparer.Ordinal),
-    ];
+    private static IEnumerable<string> FirstLevels(string disciplineCodes) =>
+        MarketRules.CodesOf(disciplineCodes).Where(c => c.All(char.IsAsciiDigit)).Select(c => "dis" + c[..Math.Min(3, c.Length)]);
+
+    /// <summary>GB/T 4754 codes in lower case (a door letter, then digits), the marks' alphabet.</summary>
+    private static List<string> Industries(string industryCodes) =>
+        [.. MarketRules.CodesOf(industryCodes).Where(c => char.IsAsciiLetter(c[0]) && c.All(char.IsAsciiLetterOrDigit)).Select(c => c.ToLowerInvariant())];
 }
