@@ -66,6 +66,11 @@ public static class BenchProgram
                              [--dir /tmp/chuanyu-match-load] [--pg-db chuanyu_match_load] [--out report.md]
               On the draw-load database (filled up to N experts, kept between runs), times ExpertMatching.MatchAsync end to end
               for synthetic demands: text only, with a 5-digit field, with a field and a region (docs/benchmarks.md, "Matching").
+          Chuanyu.Bench market-match-quality [--labels bench/Chuanyu.Bench/match-labels.csv] [--engines sqlite,postgres] [--pg "<connection string>"]
+                             [--dir /tmp/chuanyu-match-quality] [--pg-db chuanyu_match_quality] [--out report.md]
+                             | --make-pool pool.csv [--demands 40] [--seed 17]
+              On a fresh demo-seeded database per engine: hit@10, MRR and P@5 of MarketMatching.ForDemandAsync and of plain keyword
+              search (title; keywords) against the judged pairs (match-labels.md); --make-pool writes the blind pool to judge instead.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -92,6 +97,7 @@ public static class BenchProgram
                 "draw-load" => await DrawLoad.RunAsync(DrawLoadOptions.Parse(args.AsSpan(1))),
                 "match-load" => await MatchLoad.RunAsync(MatchLoadOptions.Parse(args.AsSpan(1))),
                 "contract-stats" => await ContractStatsLoad.RunAsync(ContractStatsOptions.Parse(args.AsSpan(1))),
+                "market-match-quality" => await MarketMatchQuality.RunAsync(MatchQualityOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
