@@ -360,7 +360,14 @@ public static class MarketMatchQuality
             rows.AddRange(titles.Select(t => new[] { d.Title, t, "", "", "", "" }));
         }
         var shuffled = rows.GroupBy(r => r[0]).OrderBy(_ => random.Next()).SelectMany(g => g).ToList();
-        await File.WriteAllTextAsync(o.Pool!, Csv.Write(["demand", "result", "relevant", "relevant_if_trl3", "addresses_need", "reason"], shuffled));
+        await using (var csv = CsvHelper.CsvWriter.Create(File.Create(o.Pool!), new CsvHelper.CsvWriterOptions { NewLine = "\n" }, leaveOpen: false))
+        {
+            csv.WriteHeader(["demand", "result", "relevant", "relevant_if_trl3", "addresses_need", "reason"]);
+            foreach (var row in shuffled)
+            {
+                csv.WriteRecord(row);
+            }
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pool: {shuffled.Count} pairs over {chosen.Count} demands ({provider}) -> {o.Pool}"));
         return 0;
     }
@@ -370,15 +377,11 @@ public static class MarketMatchQuality
     {
         using var stream = typeof(Chuanyu.Web.Seeding.DemoMarket).Assembly.GetManifestResourceStream("Chuanyu.Web.Data.Reference.demo-market.csv")
             ?? throw new InvalidOperationException("demo-market.csv is not embedded.");
-        using var reader = new StreamReader(stream);
-        var rows = Csv.Read(reader.ReadToEnd());
-        var header = rows[0];
-        int Col(string name) => Array.IndexOf(header, name);
-        var (title, field) = (Col("title"), Col("field"));
+        using var csv = CsvHelper.CsvReader.Create(stream, null, leaveOpen: false);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var r in rows.Skip(1))
+        while (csv.Read())
         {
-            map.TryAdd(r[title], r[field]);
+            map.TryAdd(csv.GetString("title") ?? "", csv.GetString("field") ?? "");
         }
         return map;
     }
@@ -387,81 +390,19 @@ public static class MarketMatchQuality
 
     private static List<Label> ReadLabels(string path)
     {
-        var rows = Csv.Read(File.ReadAllText(path));
-        bool Flag(string[] r, int i) => r[i] switch
+        using var csv = CsvHelper.CsvReader.Create(File.OpenRead(path), null, leaveOpen: false);
+        var labels = new List<Label>();
+        while (csv.Read())
         {
-            "1" => true,
-            "0" => false,
-            _ => throw new ArgumentException($"{path}: columns 3 to 5 must be 0 or 1 ({r[0]} / {r[1]})"),
-        };
-        return [.. rows.Skip(1).Where(r => r.Length >= 6).Select(r => new Label(r[0], r[1], Flag(r, 2), Flag(r, 3), Flag(r, 4), r[5]))];
-    }
-}
-
-/// <summary>Just enough RFC 4180 for the labels: quoted fields with doubled quotes, commas and line breaks.</summary>
-public static class Csv
-{
-    public static List<string[]> Read(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
+            string S(string name) => csv.GetString(name) ?? "";
+            bool Flag(string name) => S(name) switch
             {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                row.Add(field.ToString().TrimEnd('\r'));
-                field.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
+                "1" => true,
+                "0" => false,
+                _ => throw new ArgumentException($"{path}: {name} must be 0 or 1 ({S("demand")} / {S("result")})"),
+            };
+            labels.Add(new Label(S("demand"), S("result"), Flag("relevant"), Flag("relevant_if_trl3"), Flag("addresses_need"), S("reason")));
         }
-        if (field.Length > 0 || row.Count > 0)
-        {
-            row.Add(field.ToString());
-            rows.Add([.. row]);
-        }
-        return rows;
-    }
-
-    public static string Write(string[] header, IEnumerable<string[]> rows)
-    {
-        var sb = new StringBuilder();
-        foreach (var r in rows.Prepend(header))
-        {
-            sb.AppendJoin(',', r.Select(f => f.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + f.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : f)).Append('\n');
-        }
-        return sb.ToString();
+        return labels;
     }
 }

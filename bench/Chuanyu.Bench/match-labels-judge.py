@@ -14,7 +14,6 @@ NEED={
  ('车规级功率模块散热方案','石墨烯导热膜规模化制备技术'): 'a graphene heat-spreading film is a heat-dissipation material for power modules',
  ('轻质高强复合板材','碳化硅陶瓷基复合材料制备技术'): 'a SiC ceramic-matrix composite is a light high-strength composite the plates can be made of',
  ('中药配方颗粒质量标准提升','中药有效成分高效提取工艺'): 'extraction of the active constituents is the process step that sets dispensing-granule quality',
- ('分布式光伏运维监测','光伏组件热斑检测技术'): 'module hot-spot detection is a monitoring function of PV operation and maintenance',
  ('分布式光伏运维监测平台','光伏组件热斑检测技术'): 'module hot-spot detection is a monitoring function of PV operation and maintenance',
  ('储能变流器效率提升','氮化镓功率器件外延工艺'): 'GaN power devices are a recognised route to higher converter efficiency',
 }
