@@ -64,10 +64,17 @@ public static class BenchProgram
               public statistics (ContractStatistics.GetAsync) in four shapes.
           Chuanyu.Bench market-match-load [--results 1000000] [--matches 50] [--warmup 5] [--engines sqlite,postgres] [--pg "<connection string>"]
                              [--dir /tmp/chuanyu-market-match] [--pg-db chuanyu_market_match] [--out report.md]
+              Fills a demo database up to N published research results (indexed, kept between runs), then times
+              MarketMatching.ForDemandAsync for the demo's live demands: the default list and with region and mode filters.
           Chuanyu.Bench match-load [--experts 100000] [--matches 50] [--warmup 5] [--engines sqlite,postgres] [--pg "<connection string>"]
                              [--dir /tmp/chuanyu-match-load] [--pg-db chuanyu_match_load] [--out report.md]
               On the draw-load database (filled up to N experts, kept between runs), times ExpertMatching.MatchAsync end to end
               for synthetic demands: text only, with a 5-digit field, with a field and a region (docs/benchmarks.md, "Matching").
+          Chuanyu.Bench market-match-quality [--labels bench/Chuanyu.Bench/match-labels.csv] [--engines sqlite,postgres] [--pg "<connection string>"]
+                             [--dir /tmp/chuanyu-match-quality] [--pg-db chuanyu_match_quality] [--out report.md]
+                             | --make-pool pool.csv [--demands 40] [--seed 17]
+              On a fresh demo-seeded database per engine: hit@10, MRR and P@5 of MarketMatching.ForDemandAsync and of plain keyword
+              search (title; keywords) against the judged pairs (match-labels.md); --make-pool writes the blind pool to judge instead.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -95,6 +102,7 @@ public static class BenchProgram
                 "match-load" => await MatchLoad.RunAsync(MatchLoadOptions.Parse(args.AsSpan(1))),
                 "contract-stats" => await ContractStatsLoad.RunAsync(ContractStatsOptions.Parse(args.AsSpan(1))),
                 "market-match-load" => await MarketMatchLoad.RunAsync(MarketMatchOptions.Parse(args.AsSpan(1))),
+                "market-match-quality" => await MarketMatchQuality.RunAsync(MatchQualityOptions.Parse(args.AsSpan(1))),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }
