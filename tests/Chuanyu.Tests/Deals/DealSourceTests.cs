@@ -41,8 +41,15 @@ public sealed class DealSourceTests(ChuanyuFactory factory) : IClassFixture<Chua
         {
             db.Add(new MatchReaction
             {
-                Id = id, OrganizationId = org, UserId = user, DemandId = demand.Id, AchievementId = result.Id, Side = MatchSide.Demand, Kind = kind,
-                Note = kind == MatchReactionKind.Interested ? "test interest" : null, CreatedAt = DateTimeOffset.UtcNow,
+                Id = id,
+                OrganizationId = org,
+                UserId = user,
+                DemandId = demand.Id,
+                AchievementId = result.Id,
+                Side = MatchSide.Demand,
+                Kind = kind,
+                Note = kind == MatchReactionKind.Interested ? "test interest" : null,
+                CreatedAt = DateTimeOffset.UtcNow,
             });
             return db.SaveChangesAsync();
         });
@@ -106,9 +113,16 @@ public sealed class DealSourceTests(ChuanyuFactory factory) : IClassFixture<Chua
             var exhibit = new EventExhibit { Id = Guid.NewGuid(), EventId = held.EventId, Kind = ExhibitKind.Achievement, ItemId = result.Id, AddedBy = held.RequestedBy, AddedAt = held.CreatedAt };
             var withExhibit = new EventMeeting
             {
-                Id = Guid.NewGuid(), EventId = held.EventId, RequesterOrganizationId = held.RequesterOrganizationId, TargetOrganizationId = held.TargetOrganizationId,
-                SlotStart = held.SlotStart.AddDays(-1), Status = MeetingStatus.Accepted, RequestedBy = held.RequestedBy, CreatedAt = held.CreatedAt,
-                TargetOutcome = MeetingOutcome.DealStarted, ExhibitId = exhibit.Id,
+                Id = Guid.NewGuid(),
+                EventId = held.EventId,
+                RequesterOrganizationId = held.RequesterOrganizationId,
+                TargetOrganizationId = held.TargetOrganizationId,
+                SlotStart = held.SlotStart.AddDays(-1),
+                Status = MeetingStatus.Accepted,
+                RequestedBy = held.RequestedBy,
+                CreatedAt = held.CreatedAt,
+                TargetOutcome = MeetingOutcome.DealStarted,
+                ExhibitId = exhibit.Id,
             };
             if (!await db.Set<EventExhibit>().AnyAsync(x => x.EventId == held.EventId && x.Kind == ExhibitKind.Achievement && x.ItemId == result.Id))
             {
