@@ -83,6 +83,9 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     // showcase (issue 17): the market's signed-in pages and the organiser's event page
     [InlineData("cqu.admin@chuanyu.demo", "/Market/Mine", "/Market/Review", $"/Market/Achievements/{Achievement}", $"/Market/Demands/{Demand}")]
     [InlineData("sc.admin@chuanyu.demo", $"/Market/Events/{Event}", $"/Market/Events/{Event}/Manage")]
+    // dealsflow: the deal pages (a deal's own page is checked by DealsBrowserTests)
+    [InlineData("techmanager@chuanyu.demo", "/Deals", "/Deals/New", "/Deals/Profile", "/Deals/Managers")]
+    [InlineData("cq.admin@chuanyu.demo", "/Deals/Review", "/Deals")]
     public async Task SignedInPages_HaveNoSeriousOrCriticalAxeViolations(string email, params string[] paths)
     {
         var page = await browser.NewPageAsync();

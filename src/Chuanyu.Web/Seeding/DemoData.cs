@@ -143,10 +143,11 @@ public static class DemoData
         await StepAsync(nameof(DemoReviews), DemoReviews.SeedAsync);
         // contracts (issue 17 point 6): 600 illustrative registered contracts over two years, for the statistics.
         await StepAsync(nameof(DemoContracts), DemoContracts.SeedAsync);
-        // events (issue 17 point 5): matchmaking events of both regions, one finished with meetings and outcomes (示例).
-        await StepAsync(nameof(DemoMarketEvents), DemoMarketEvents.SeedAsync);
         // market (issue 17): illustrative research results and demands at the demo institutions.
         await StepAsync(nameof(DemoMarket), DemoMarket.SeedAsync);
+        // events (issue 17 point 5): matchmaking events of both regions, one finished with meetings and outcomes, each
+        // showing demo results and demands of its field (示例): after the market, whose records they show.
+        await StepAsync(nameof(DemoMarketEvents), DemoMarketEvents.SeedAsync);
         // deals (issue 17 point 4): the demo technology manager approved, and illustrative deals at every stage.
         await StepAsync(nameof(DemoDeals), DemoDeals.SeedAsync);
     }

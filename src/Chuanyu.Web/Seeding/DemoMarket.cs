@@ -148,7 +148,7 @@ public static class DemoMarket
             {
                 var row = n < count ? achievements[n % achievements.Count] : demands[(n - count) % demands.Count];
                 db.Add(Build(row with { Status = nameof(MarketStatus.Published) }, orgs[row.Org], now, validityDays, serial++,
-                    string.Create(CultureInfo.InvariantCulture, $"（合成 {stamp}-{n + 1}）")));
+                    string.Format(CultureInfo.InvariantCulture, DemoMarketEvents.Texts.SyntheticSuffix, string.Create(CultureInfo.InvariantCulture, $"{stamp}-{n + 1}"))));
             }
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();

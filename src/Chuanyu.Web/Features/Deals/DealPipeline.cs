@@ -2,6 +2,7 @@ using System.Globalization;
 using Chuanyu.Web.Data;
 using Chuanyu.Web.Features.Contracts;
 using Chuanyu.Web.Features.Market;
+using Chuanyu.Web.Features.MarketEvents;
 using Chuanyu.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,8 @@ namespace Chuanyu.Web.Features.Deals;
 /// audited. Readers: the deal's manager (who alone writes), the administrators of the parties' organisations and the
 /// region administrators of the manager's and the parties' regions. Anyone else gets 404.
 /// </summary>
-public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers managers, MarketDirectory market, ContractsDirectory contracts, AuditLog audit, TimeProvider clock)
+public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers managers, MarketDirectory market, MatchReactions reactions,
+    MarketEventDirectory events, ContractsDirectory contracts, AuditLog audit, TimeProvider clock)
 {
     private List<Guid> AdministeredOrganizations => me.Grants
         .Where(g => g.Role == PlatformRole.OrgAdmin && g.OrganizationId is { } o && me.HasInOrganization(PlatformRole.OrgAdmin, o))
@@ -61,7 +63,8 @@ public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers m
         q = sort switch
         {
             DealSort.Created => q.OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id),
-            DealSort.Stage => q.OrderBy(d => d.Stage).ThenByDescending(d => d.StageChangedAt).ThenBy(d => d.Id),
+            DealSort.Stage => q.OrderBy(d => d.Stage == DealStage.Lead ? 0 : d.Stage == DealStage.Nda ? 1 : d.Stage == DealStage.Negotiation ? 2
+                : d.Stage == DealStage.Signed ? 3 : d.Stage == DealStage.Registered ? 4 : 5).ThenByDescending(d => d.StageChangedAt).ThenBy(d => d.Id),
             DealSort.Title => q.OrderBy(d => d.Title).ThenBy(d => d.Id),
             _ => q.OrderByDescending(d => d.UpdatedAt).ThenBy(d => d.Id),
         };
@@ -139,6 +142,11 @@ public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers m
             errors.Add("demandId", new Message("Deals.NotLive"));
         }
         var title = DealRules.Text(errors, "title", input.Title, DealRules.MaxTitle, required: false);
+        var source = input.Source ?? DealSource.Direct;
+        if (errors.Count == 0 && input.SourceRef is { } sourceRef && await SourceRefRefusedAsync(source, sourceRef, input.AchievementId, input.DemandId, ct) is { } refused)
+        {
+            errors.Add("sourceRef", refused);
+        }
         if (errors.Count > 0)
         {
             return (null, new ServiceResult.Invalid(errors));
@@ -159,7 +167,7 @@ public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers m
             DemandTitle = demand is null ? null : Truncate(demand.Title, DealRules.MaxTitle),
             BuyerOrganizationId = demand?.OrganizationId,
             BuyerRegion = demand?.RegionCode,
-            Source = input.Source ?? DealSource.Direct,
+            Source = source,
             SourceRef = input.SourceRef,
             Stage = DealStage.Lead,
             StageChangedAt = now,
@@ -170,6 +178,33 @@ public sealed class DealPipeline(AppDbContext db, CurrentUser me, TechManagers m
         db.Add(new DealStageChange { Id = Guid.CreateVersion7(), DealId = d.Id, ToStage = DealStage.Lead, ByUserId = me.Id, At = now });
         var result = await SaveAsync("deal.create", d, $"source={d.Source} achievement={d.AchievementId?.ToString() ?? "-"} demand={d.DemandId?.ToString() ?? "-"}", ct);
         return result is ServiceResult.Ok ? ((await DtosAsync([d], ct))[0], result) : (null, result);
+    }
+
+    /// <summary>
+    /// Why the match, interest or meeting a deal says it comes from is refused, or null: an interest is a reaction of kind
+    /// Interested to this (result, demand) pair, a match's reference (optional) any reaction to the pair, a meeting's an
+    /// existing meeting whose exhibit, if it names one, is this deal's result or demand; a direct deal has none.
+    /// </summary>
+    private async Task<Message?> SourceRefRefusedAsync(DealSource source, Guid sourceRef, Guid? achievementId, Guid? demandId, CancellationToken ct)
+    {
+        switch (source)
+        {
+            case DealSource.Interest or DealSource.Match:
+                var kind = achievementId is { } a && demandId is { } d ? await reactions.KindForPairAsync(sourceRef, a, d, ct) : null;
+                return source == DealSource.Interest
+                    ? kind == MatchReactionKind.Interested ? null : new Message("Deals.SourceRefInterest")
+                    : kind is null ? new Message("Deals.SourceRefMatch") : null;
+            case DealSource.Event:
+                var meeting = await events.MeetingAsync(sourceRef, ct);
+                var fits = meeting is not null && meeting.ExhibitItemId switch
+                {
+                    null => true,
+                    { } item => meeting.ExhibitKind == ExhibitKind.Achievement ? item == achievementId : item == demandId,
+                };
+                return fits ? null : new Message("Deals.SourceRefMeeting");
+            default:
+                return new Message("Deals.SourceRefDirect");
+        }
     }
 
     /// <summary>One stage forward: only the next stage; 已登记 names a registered contract of this deal (or of none yet).</summary>

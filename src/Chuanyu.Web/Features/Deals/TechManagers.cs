@@ -21,6 +21,9 @@ public sealed class TechManagers(AppDbContext db, CurrentUser me, OrganizationDi
     public async Task<TechManagerProfile?> ApprovedMineAsync(CancellationToken ct) =>
         await MineAsync(ct) is { Status: TechManagerStatus.Approved } p ? p : null;
 
+    /// <summary>Whether the caller is an approved manager (the market and the events show "start a deal" to them only).</summary>
+    public async Task<bool> IsApprovedAsync(CancellationToken ct) => await ApprovedMineAsync(ct) is not null;
+
     public async Task<TechManagerDto?> GetMineAsync(CancellationToken ct) =>
         await MineAsync(ct) is { } p ? (await DtosAsync([p], fullPhone: true, ct))[0] : null;
 

@@ -15,12 +15,16 @@ public sealed record MatchReactionInput(
 public sealed record MatchReactionDto(Guid Id, Guid OrganizationId, Guid DemandId, Guid AchievementId, MatchSide Side, MatchReactionKind Kind,
     MatchDismissReason? Reason, string? Message, DateTimeOffset CreatedAt);
 
-public sealed record MatchInterestItem(Guid OrganizationId, string OrganizationName, string Message, DateTimeOffset At, Guid OtherId, string OtherTitle);
+public sealed record MatchInterestItem(Guid OrganizationId, string OrganizationName, string Message, DateTimeOffset At, Guid OtherId, string OtherTitle, Guid ReactionId);
 
 public sealed record MatchReasonCount(MatchDismissReason Reason, string Label, int Count);
 
 /// <summary>What the owner of a record learns from the market's reactions to it: interest with messages, dismissals counted by reason.</summary>
-public sealed record MatchInterest(IReadOnlyList<MatchInterestItem> Interests, IReadOnlyList<MatchReasonCount> Dismissals, int Saved);
+public sealed record MatchInterest(IReadOnlyList<MatchInterestItem> Interests, IReadOnlyList<MatchReasonCount> Dismissals, int Saved, MatchSide Side, Guid RecordId)
+{
+    /// <summary>The (result, demand) pair of an interest: the record this list is about and the other one.</summary>
+    public (Guid AchievementId, Guid DemandId) PairOf(MatchInterestItem item) => Side == MatchSide.Demand ? (RecordId, item.OtherId) : (item.OtherId, RecordId);
+}
 
 /// <summary>
 /// Reactions to matches (issue 17 point 3): a member of an organisation saves, dismisses with a coded reason or shows
@@ -110,9 +114,9 @@ public sealed class MatchReactions(AppDbContext db, MarketService market, Market
         }
         var rows = await (side == MatchSide.Demand
                 ? db.Set<MatchReaction>().Where(r => r.AchievementId == id && r.Side == side)
-                    .Select(r => new { r.OrganizationId, r.Kind, r.Reason, r.Note, r.CreatedAt, Other = r.DemandId })
+                    .Select(r => new { r.Id, r.OrganizationId, r.Kind, r.Reason, r.Note, r.CreatedAt, Other = r.DemandId })
                 : db.Set<MatchReaction>().Where(r => r.DemandId == id && r.Side == side)
-                    .Select(r => new { r.OrganizationId, r.Kind, r.Reason, r.Note, r.CreatedAt, Other = r.AchievementId }))
+                    .Select(r => new { r.Id, r.OrganizationId, r.Kind, r.Reason, r.Note, r.CreatedAt, Other = r.AchievementId }))
             .AsNoTracking().ToListAsync(ct);
         var interested = rows.Where(r => r.Kind == MatchReactionKind.Interested).OrderByDescending(r => r.CreatedAt).ToList();
         var names = await organizations.NamesAsync(interested.Select(r => r.OrganizationId).Distinct(), ct);
@@ -122,9 +126,17 @@ public sealed class MatchReactions(AppDbContext db, MarketService market, Market
             : await directory.Achievements().Where(a => others.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Title, ct);
         return new MatchInterest(
             [.. interested.Select(r => new MatchInterestItem(r.OrganizationId, names.GetValueOrDefault(r.OrganizationId, ""), r.Note ?? "", r.CreatedAt, r.Other,
-                titles.GetValueOrDefault(r.Other, "")))],
+                titles.GetValueOrDefault(r.Other, ""), r.Id))],
             [.. rows.Where(r => r is { Kind: MatchReactionKind.Dismissed, Reason: not null }).GroupBy(r => r.Reason!.Value).OrderBy(g => g.Key)
                 .Select(g => new MatchReasonCount(g.Key, Messages.Label(g.Key).ToString(), g.Count()))],
-            rows.Count(r => r.Kind == MatchReactionKind.Saved));
+            rows.Count(r => r.Kind == MatchReactionKind.Saved), side, id);
     }
+
+    /// <summary>
+    /// The kind of reaction <paramref name="reactionId"/> if it is one to the pair (<paramref name="achievementId"/>,
+    /// <paramref name="demandId"/>), else null: the deals check the interest or match a deal says it comes from.
+    /// </summary>
+    public Task<MatchReactionKind?> KindForPairAsync(Guid reactionId, Guid achievementId, Guid demandId, CancellationToken ct) =>
+        db.Set<MatchReaction>().AsNoTracking().Where(r => r.Id == reactionId && r.AchievementId == achievementId && r.DemandId == demandId)
+            .Select(r => (MatchReactionKind?)r.Kind).FirstOrDefaultAsync(ct);
 }

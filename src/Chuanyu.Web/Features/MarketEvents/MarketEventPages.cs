@@ -26,6 +26,10 @@ public static class MarketEventPages
         _ => "text-bg-warning",
     };
 
+    /// <summary>A held meeting where either side recorded interest or a deal started: a technology manager may take a deal from it.</summary>
+    public static bool ShowedInterest(MeetingDto m) => m.Held
+        && (m.RequesterOutcome is MeetingOutcome.Interest or MeetingOutcome.DealStarted || m.TargetOutcome is MeetingOutcome.Interest or MeetingOutcome.DealStarted);
+
     public static string MeetingBadge(MeetingStatus s) => s switch
     {
         MeetingStatus.Accepted => "text-bg-success",

@@ -20,6 +20,7 @@ public static class MarketEventsApi
         services.AddScoped<MarketEventService>();
         services.AddScoped<MarketEventFiles>();
         services.AddScoped<EventExhibitService>();
+        services.AddScoped<MarketEventDirectory>();
         return services;
     }
 
