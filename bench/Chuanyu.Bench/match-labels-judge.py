@@ -10,12 +10,25 @@ def dsub(t): return re.sub(r'需求$','',re.sub(r'^(低成本|川渝联合攻关
 def asub(t): return re.sub(r'^(一种|低成本|绿色|面向川渝产业的)','',t)
 # The judgement: (demand subject, result subject) -> why the result addresses the need. Every other pair: it does not.
 NEED={
- ('车规级功率模块散热方案','新能源汽车电驱系统热管理技术'): 'EV drive-system thermal management covers cooling the power modules of the drive inverter',
- ('车规级功率模块散热方案','石墨烯导热膜规模化制备技术'): 'a graphene heat-spreading film is a heat-dissipation material for power modules',
- ('轻质高强复合板材','碳化硅陶瓷基复合材料制备技术'): 'a SiC ceramic-matrix composite is a light high-strength composite the plates can be made of',
+ ('动力电池正极材料循环寿命提升','高镍三元正极材料包覆改性技术'): 'coating/doping the high-nickel cathode is the surface modification the demand asks for to slow capacity fade',
+ ('镁合金轻量化结构件成形工艺','镁合金高强韧挤压成形工艺'): 'a high-strength, tough magnesium extrusion process answers the low elongation of the extruded brackets',
+ ('化工管道防腐涂层国产化','耐腐蚀涂层材料及喷涂工艺'): 'a corrosion-resistant coating with its spraying process is what the pipe lining needs',
+ ('车载雷达芯片国产替代','毫米波雷达芯片设计技术'): 'millimetre-wave radar chip design is the capability the module maker wants to license or co-develop',
+ ('芯片失效原因分析','芯片失效分析与缺陷定位方法'): 'failure analysis with defect localisation is exactly the service asked for',
+ ('工业现场低功耗无线组网','低功耗物联网通信模组'): 'a low-power IoT radio module serves battery-powered sensor nodes on the shop floor',
+ ('电驱系统散热方案','新能源汽车电驱系统热管理技术'): 'drive-system thermal management addresses the controller temperature rise',
+ ('电驱系统散热方案','石墨烯导热膜规模化制备技术'): 'the demand names heat-dissipation materials; a graphene heat-spreading film is one',
+ ('自动驾驶场景仿真测试','智能网联汽车场景仿真测试平台'): 'a scenario simulation test platform for connected vehicles is what the driving-assistance tests need',
+ ('电池包碰撞安全防护设计','动力电池包安全防护结构'): 'a battery-pack protection structure answers the failed underbody impact test',
  ('中药配方颗粒质量标准提升','中药有效成分高效提取工艺'): 'extraction of the active constituents is the process step that sets dispensing-granule quality',
- ('分布式光伏运维监测平台','光伏组件热斑检测技术'): 'module hot-spot detection is a monitoring function of PV operation and maintenance',
- ('储能变流器效率提升','氮化镓功率器件外延工艺'): 'GaN power devices are a recognised route to higher converter efficiency',
+ ('基层医院病原快速检测','病原微生物快速检测试剂盒'): 'a rapid pathogen test kit is the product the demand describes',
+ ('骨科植入物耐磨涂层','人工关节耐磨涂层技术'): 'a wear-resistant coating for artificial joints is the technology asked for',
+ ('柑橘园黄龙病绿色防控','柑橘黄龙病综合防控技术'): 'integrated Huanglongbing control is the orchard\'s need',
+ ('名优茶加工自动化改造','茶叶智能化加工装备'): 'intelligent tea-processing equipment replaces the manual fixing and rolling steps',
+ ('规模猪场环境智能控制','生猪健康养殖环境控制系统'): 'a pig-house environment control system regulates temperature, humidity and gases',
+ ('分布式光伏电站运维监测','光伏组件热斑检测技术'): 'module hot-spot detection is the monitoring function the O&M operator lacks',
+ ('城市燃气管网泄漏预警','天然气管道泄漏监测系统'): 'an online gas-pipeline leak monitoring system with localisation answers the need',
+ ('储能电站电池健康评估','储能电站电池健康状态评估方法'): 'a state-of-health assessment method for storage-station batteries is the need itself',
 }
 MODES={'Transfer':'transfer','ExclusiveLicence':'exclusive licence','SoleLicence':'sole licence','OrdinaryLicence':'ordinary licence','Equity':'equity','JointDevelopment':'joint development','TechnicalService':'technical service'}
 def wan(x): return float(x)
