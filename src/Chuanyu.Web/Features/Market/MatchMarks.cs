@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Chuanyu.Web.Features.Market;
 
 /// <summary>
-/// The matching's hard filters as search marks (<see cref="Search.SearchDocument.Marks"/>), so that the index applies them
+/// The matching's hard filters as search marks (<see cref="Features.Search.SearchDocument.Marks"/>), so that the index applies them
 /// together with the text ("filters first, then text relevance", issue 17 point 3): the first candidates the search gives
 /// for a term already meet the maturity, the transfer mode and the field, however many records hold the term. Budget
 /// and the owner are checked after, in SQL (<see cref="MarketMatching"/>). A record's marks:
