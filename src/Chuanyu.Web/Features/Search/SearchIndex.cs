@@ -532,7 +532,7 @@ public static class FilterTokens
         + (tier & ((1L << (32 - SearchEntry.TierShift)) - 1)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>An owner's filter value (<see cref="SearchDocument.Marks"/>); only lower-case Latin letters and digits keep it one token.</summary>
-    public static string Mark(string value) => "标" + value;
+    public static string Mark(string value) => "\u6807" + value; // 标 (mark), as an escape: a token prefix, not a label
 
     /// <summary>The rows of one sample block of 8,192 doc ids.</summary>
     public static string Sample(int block) => "块" + block.ToString(CultureInfo.InvariantCulture);
