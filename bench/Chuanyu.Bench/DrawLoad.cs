@@ -118,7 +118,7 @@ public static class DrawLoad
         if (breakdowns.Count > 0)
         {
             Say("");
-            Say("Where the time goes (median ms of each phase over the timed draws, measured separately on the same activities):");
+            Say("Where the time goes (median ms over the timed draws): the draw's own statements by kind (EF Core's diagnostic events, ×count per draw) and the rest of its time outside the database; then the phases again, timed alone on the same activities:");
             Say("");
             foreach (var b in breakdowns)
             {
@@ -380,9 +380,11 @@ public static class DrawLoad
             db.ChangeTracker.Clear();
 
             var draws = services.GetRequiredService<ReviewDraws>();
+            var timing = o.Breakdown ? CommandTimes.Start() : null;
             var sw = Stopwatch.StartNew();
             var result = await draws.DrawAsync(a.Id, CancellationToken.None);
             var ms = sw.Elapsed.TotalMilliseconds;
+            timing?.Dispose();
             if (result is not ServiceResult.Ok)
             {
                 throw new InvalidOperationException($"draw failed: {result}");
@@ -390,8 +392,14 @@ public static class DrawLoad
             if (n >= o.Warmup)
             {
                 times.Add(ms);
-                if (o.Breakdown)
+                if (timing is not null)
                 {
+                    // The draw itself, by where its time went: each kind of statement it sent (with how many), and the rest.
+                    foreach (var (label, t) in timing.Times)
+                    {
+                        AddPhase(phases, $"database: {label} ×{t.Count}", t.Ms);
+                    }
+                    AddPhase(phases, "outside the database", ms - timing.TotalMs);
                     candidates = await BreakdownAsync(services, draws, a.Id, phases);
                 }
             }
@@ -405,14 +413,7 @@ public static class DrawLoad
     /// <summary>The draw's phases again on the activity just drawn (as a redraw would run them), each timed alone.</summary>
     private static async Task<int> BreakdownAsync(IServiceProvider services, ReviewDraws draws, Guid activityId, Dictionary<string, List<double>> phases)
     {
-        void Add(string name, double ms)
-        {
-            if (!phases.TryGetValue(name, out var list))
-            {
-                phases[name] = list = [];
-            }
-            list.Add(ms);
-        }
+        void Add(string name, double ms) => AddPhase(phases, name, ms);
         var db = services.GetRequiredService<AppDbContext>();
         db.ChangeTracker.Clear();
         var a = await db.Set<ReviewActivity>().AsNoTracking().FirstAsync(x => x.Id == activityId);
@@ -436,6 +437,15 @@ public static class DrawLoad
         _ = JsonSerializer.Serialize(list, ReviewDrawsJson);
         Add("list JSON", sw.Elapsed.TotalMilliseconds);
         return list.Count;
+    }
+
+    private static void AddPhase(Dictionary<string, List<double>> phases, string name, double ms)
+    {
+        if (!phases.TryGetValue(name, out var list))
+        {
+            phases[name] = list = [];
+        }
+        list.Add(ms);
     }
 
     private static readonly JsonSerializerOptions ReviewDrawsJson = new(JsonSerializerDefaults.Web);

@@ -123,6 +123,10 @@ public sealed class MarketDirectory(AppDbContext db, TimeProvider clock)
         PublishedAt = d.PublishedAt,
     });
 
+    /// <summary>The rule of <see cref="LiveAchievements"/> and <see cref="LiveDemands"/> for a record already read.</summary>
+    public static bool IsLive(MarketStatus status, DateTimeOffset? expiresAt, DateTimeOffset at) =>
+        status == MarketStatus.Published && expiresAt is { } e && e > at;
+
     /// <summary>Published results not past their expiry at <paramref name="now"/> (default: the clock's now).</summary>
     public IQueryable<AchievementRef> LiveAchievements(DateTimeOffset? now = null)
     {

@@ -61,13 +61,13 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
 
     /// <summary>What one side of a pair looks like to the matcher: the fields both lists share.</summary>
     private sealed record Side(Guid Id, Guid OrganizationId, string RegionCode, string Title, string Summary, string DisciplineCodes, string IndustryCodes,
-        int Trl, TransferModes Modes, long? Min, long? Max, bool Negotiable, string Keywords);
+        int Trl, TransferModes Modes, long? Min, long? Max, bool Negotiable, string Keywords, MarketStatus Status, DateTimeOffset? ExpiresAt);
 
     private static readonly System.Linq.Expressions.Expression<Func<DemandRef, Side>> DemandSide = x => new Side(x.Id, x.OrganizationId, x.RegionCode, x.Title,
-        x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.BudgetMinYuan, x.BudgetMaxYuan, x.Negotiable, x.Keywords);
+        x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.BudgetMinYuan, x.BudgetMaxYuan, x.Negotiable, x.Keywords, x.Status, x.ExpiresAt);
 
     private static readonly System.Linq.Expressions.Expression<Func<AchievementRef, Side>> AchievementSide = x => new Side(x.Id, x.OrganizationId, x.RegionCode,
-        x.Title, x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.PriceMinYuan, x.PriceMaxYuan, x.Negotiable, x.Keywords);
+        x.Title, x.Summary, x.DisciplineCodes, x.IndustryCodes, x.Trl, x.Modes, x.PriceMinYuan, x.PriceMaxYuan, x.Negotiable, x.Keywords, x.Status, x.ExpiresAt);
 
     public static FieldErrors Validate(MatchQuery q)
     {
@@ -112,25 +112,19 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
         var terms = Terms(d);
         var ranks = await CandidatesAsync(terms, "Achievement", MatchMarks.ResultsFor(d.Trl, d.Modes, d.DisciplineCodes, d.IndustryCodes), ct);
         var ids = ranks.Keys.ToList();
-        var rows = directory.LiveAchievements().Where(a => ids.Contains(a.Id) && a.OrganizationId != d.OrganizationId && a.Trl >= d.Trl);
-        if (d.Modes != TransferModes.None)
-        {
-            rows = rows.Where(a => (a.Modes & d.Modes) != 0);
-        }
-        if (!d.Negotiable && (d.Max ?? d.Min) is { } budget)
-        {
-            rows = rows.Where(a => a.Negotiable || (a.PriceMinYuan ?? a.PriceMaxYuan) <= budget);
-        }
-        if (q.MaxPrice is { } maxPrice)
-        {
-            var yuan = MarketRules.Yuan(maxPrice);
-            rows = rows.Where(a => !a.Negotiable && (a.PriceMinYuan ?? a.PriceMaxYuan) <= yuan);
-        }
-        if (q.MinTrl is { } minTrl)
-        {
-            rows = rows.Where(a => a.Trl >= minTrl);
-        }
-        var candidates = await rows.Select(AchievementSide).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        long? budget = d.Negotiable ? null : d.Max ?? d.Min;
+        long? maxYuan = q.MaxPrice is { } maxPrice ? MarketRules.Yuan(maxPrice) : null;
+        // The candidates are read by their keys alone and the rest is applied in memory: with the status and expiry in the
+        // SQL, SQLite's planner ranges over the (status, expires_at) index — every live result — instead of looking up the
+        // hundred keys (4.3 s a match at a million results; docs/benchmarks.md, market-match-load).
+        var candidates = (await directory.Achievements().Where(a => ids.Contains(a.Id)).Select(AchievementSide).ToListAsync(ct))
+            .Where(a => MarketDirectory.IsLive(a.Status, a.ExpiresAt, now) && a.OrganizationId != d.OrganizationId && a.Trl >= d.Trl
+                && (d.Modes == TransferModes.None || (a.Modes & d.Modes) != 0)
+                && (budget is null || a.Negotiable || (a.Min ?? a.Max) <= budget)
+                && (maxYuan is null || (!a.Negotiable && (a.Min ?? a.Max) <= maxYuan))
+                && (q.MinTrl is not { } minTrl || a.Trl >= minTrl))
+            .ToList();
         var items = await RankAsync(d, candidates, terms, ranks, MatchSide.Demand, q, ct);
         return (new MatchList(demandId, MatchSide.Demand, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ranks.Count), new ServiceResult.Ok());
     }
@@ -152,18 +146,16 @@ public sealed class MarketMatching(AppDbContext db, MarketService market, Market
         var terms = Terms(a);
         var ranks = await CandidatesAsync(terms, "Demand", MatchMarks.DemandsFor(a.Trl, a.Modes, a.DisciplineCodes, a.IndustryCodes), ct);
         var ids = ranks.Keys.ToList();
-        var rows = directory.LiveDemands().Where(d => ids.Contains(d.Id) && d.OrganizationId != a.OrganizationId && d.Trl <= a.Trl);
-        rows = rows.Where(d => d.Modes == TransferModes.None || (d.Modes & a.Modes) != 0);
-        if (!a.Negotiable && (a.Min ?? a.Max) is { } price)
-        {
-            rows = rows.Where(d => d.Negotiable || (d.BudgetMaxYuan ?? d.BudgetMinYuan) >= price);
-        }
-        if (q.MinBudget is { } minBudget)
-        {
-            var yuan = MarketRules.Yuan(minBudget);
-            rows = rows.Where(d => !d.Negotiable && (d.BudgetMaxYuan ?? d.BudgetMinYuan) >= yuan);
-        }
-        var candidates = await rows.Select(DemandSide).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        long? price = a.Negotiable ? null : a.Min ?? a.Max;
+        long? minYuan = q.MinBudget is { } minBudget ? MarketRules.Yuan(minBudget) : null;
+        // By keys alone, the rest in memory (see ForDemandAsync).
+        var candidates = (await directory.Demands().Where(d => ids.Contains(d.Id)).Select(DemandSide).ToListAsync(ct))
+            .Where(d => MarketDirectory.IsLive(d.Status, d.ExpiresAt, now) && d.OrganizationId != a.OrganizationId && d.Trl <= a.Trl
+                && (d.Modes == TransferModes.None || (d.Modes & a.Modes) != 0)
+                && (price is null || d.Negotiable || (d.Max ?? d.Min) >= price)
+                && (minYuan is null || (!d.Negotiable && (d.Max ?? d.Min) >= minYuan)))
+            .ToList();
         var items = await RankAsync(a, candidates, terms, ranks, MatchSide.Achievement, q, ct);
         return (new MatchList(achievementId, MatchSide.Achievement, terms, items, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ranks.Count), new ServiceResult.Ok());
     }
