@@ -8,7 +8,8 @@ namespace Chuanyu.Bench;
 /// <summary>
 /// Where an operation's time goes in the database: EF Core's diagnostic events (commands, transactions, savepoints,
 /// connection opens) timed per kind ("INSERT review_draws", "SELECT experts", "TransactionCommitted") while a
-/// <see cref="Scope"/> is open on the same async flow. What is left of the operation's time is spent in .NET.
+/// <see cref="Scope"/> is open on the same async flow. A query's time is EF's: until its reader is open (the first rows);
+/// reading the rest of a large result, while the server still produces it, falls into what is left of the operation's time.
 /// </summary>
 internal sealed partial class CommandTimes : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
 {

@@ -118,7 +118,7 @@ public static class DrawLoad
         if (breakdowns.Count > 0)
         {
             Say("");
-            Say("Where the time goes (median ms over the timed draws): the draw's own statements by kind (EF Core's diagnostic events, ×count per draw) and the rest of its time outside the database; then the phases again, timed alone on the same activities:");
+            Say("Where the time goes (median ms over the timed draws): the draw's own statements by kind (EF Core's diagnostic events, ×count per draw; a query until its reader opens) and the rest of its time (reading large results included); then the phases again, timed alone on the same activities:");
             Say("");
             foreach (var b in breakdowns)
             {
@@ -399,7 +399,7 @@ public static class DrawLoad
                     {
                         AddPhase(phases, $"database: {label} ×{t.Count}", t.Ms);
                     }
-                    AddPhase(phases, "outside the database", ms - timing.TotalMs);
+                    AddPhase(phases, "the rest", ms - timing.TotalMs);
                     candidates = await BreakdownAsync(services, draws, a.Id, phases);
                 }
             }
